@@ -1,0 +1,53 @@
+"""Dates as the user types them: ``YYYY-MM-DD`` or relative to today."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .i18n import _
+
+_RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwmy])$")
+_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the end of a shorter month."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def parse_date(text: str, today: date) -> date:
+    """Parse ``2027-01-04``, ``today``, ``tomorrow``, ``+3d``, ``-2w``, ``+1m``, ``+1y``.
+
+    Raises ``ValueError`` with a sentence for the user.
+    """
+    value = text.strip().lower()
+    if value in _WORDS:
+        return today + timedelta(days=_WORDS[value])
+    match = _RELATIVE.match(value)
+    if match:
+        sign, count, unit = match.groups()
+        n = int(count) * (1 if sign == "+" else -1)
+        if unit == "d":
+            return today + timedelta(days=n)
+        if unit == "w":
+            return today + timedelta(weeks=n)
+        if unit == "m":
+            return add_months(today, n)
+        return add_months(today, 12 * n)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(_("{value!r} is not a real date.").format(value=text)) from None
+    raise ValueError(
+        _("expected a date as YYYY-MM-DD or today, +3d, +2w, +1m; got {value!r}.").format(value=text)
+    )

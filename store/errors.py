@@ -1,0 +1,64 @@
+"""Errors the store raises; every one carries a message meant for the user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .i18n import _
+
+
+class RelanceError(Exception):
+    """Base class: ``str(err)`` is a complete sentence for the user."""
+
+
+class ValidationError(RelanceError):
+    """One or more fields are invalid.
+
+    ``errors`` maps a field name to what is wrong with it, so that a form can
+    show each message under its own field.
+    """
+
+    def __init__(self, kind: str, errors: dict[str, str]):
+        self.kind = kind
+        self.errors = dict(errors)
+        lines = [f"{field}: {message}" for field, message in self.errors.items()]
+        super().__init__("; ".join(lines))
+
+
+class NotFoundError(RelanceError):
+    pass
+
+
+class AmbiguousError(RelanceError):
+    pass
+
+
+class ReferencedError(RelanceError):
+    """A record cannot be deleted while others point at it."""
+
+    def __init__(self, message: str, referrers: list[tuple[str, str, str, str]]):
+        #: (kind, uid, label, field) of every record that points at it
+        self.referrers = referrers
+        super().__init__(message)
+
+
+class DataFileError(RelanceError):
+    """The data file cannot be used as it is; it has not been touched."""
+
+    def __init__(self, path: Path | str, problem: str, backup: Path | None = None):
+        self.path = Path(path)
+        self.problem = problem
+        self.backup = backup
+        if backup is not None:
+            hint = _("The newest backup is {backup}.").format(backup=backup)
+        else:
+            hint = _("No backup of it exists yet.")
+        super().__init__(
+            _("Cannot use the data file {path}: {problem} The file was left as it is. {hint}").format(
+                path=self.path, problem=problem, hint=hint
+            )
+        )
+
+
+class UnsafeFileError(RelanceError):
+    """Ownership or permissions make the data file unsafe to use."""

@@ -1,0 +1,437 @@
+"""Field types of the data contract.
+
+Each type turns what a user typed (a form, a CLI flag) or what the file holds
+(JSON) into a typed value, says in a sentence what is wrong otherwise, and
+turns the value back into JSON. Models declare their fields with the helpers
+at the bottom, so that the contract, validation and the CLI flags come from
+one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .dates import parse_date
+from .i18n import _
+
+CENTS = Decimal("0.01")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]{4,}$")
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _decimal(raw: Any) -> Decimal:
+    """A Decimal from ``650``, ``"650.5"``, ``"1 200,50"``; never through float arithmetic."""
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError from None
+    if not value.is_finite():
+        raise ValueError
+    return value
+
+
+class FieldType:
+    """Base: subclasses implement ``parse_value`` and may override the rest."""
+
+    #: what the user is asked for, used in messages and in ``--help``
+    expected = ""
+
+    def __init__(self, required: bool = False):
+        self.required = required
+
+    def empty(self) -> Any:
+        return None
+
+    def parse(self, raw: Any, today: date) -> Any:
+        """Return the typed value or raise ``ValueError`` with a sentence."""
+        if _blank(raw):
+            if self.required:
+                raise ValueError(_("is required."))
+            return self.empty()
+        return self.parse_value(raw, today)
+
+    def parse_value(self, raw: Any, today: date) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def dump(self, value: Any) -> Any:
+        return value
+
+    def display(self, value: Any) -> str:
+        if value is None:
+            return ""
+        return str(self.dump(value))
+
+    def references(self, value: Any) -> Iterator[tuple[str, str]]:
+        """(kind, uid) of every record this value points at."""
+        return iter(())
+
+
+class Text(FieldType):
+    expected = "text"
+
+    def __init__(self, required: bool = False, max_length: int = 2000):
+        super().__init__(required)
+        self.max_length = max_length
+
+    def empty(self) -> str:
+        return ""
+
+    def parse_value(self, raw: Any, today: date) -> str:
+        if not isinstance(raw, str):
+            raise ValueError(_("expected text, got {value!r}.").format(value=raw))
+        value = raw.strip()
+        if len(value) > self.max_length:
+            raise ValueError(
+                _("is too long ({length} characters, at most {limit}).").format(
+                    length=len(value), limit=self.max_length
+                )
+            )
+        return value
+
+
+class Email(Text):
+    expected = "name@example.com"
+
+    def __init__(self, required: bool = False):
+        super().__init__(required, max_length=254)
+
+    def parse_value(self, raw: Any, today: date) -> str:
+        value = super().parse_value(raw, today)
+        if not _EMAIL.match(value):
+            raise ValueError(
+                _("expected an e-mail address like name@example.com, got {value!r}.").format(value=value)
+            )
+        return value
+
+
+class Phone(Text):
+    expected = "+33 6 12 34 56 78"
+
+    def __init__(self, required: bool = False):
+        super().__init__(required, max_length=40)
+
+    def parse_value(self, raw: Any, today: date) -> str:
+        value = super().parse_value(raw, today)
+        if not _PHONE.match(value):
+            raise ValueError(
+                _("expected a phone number of digits, spaces and + ( ) . - /, got {value!r}.").format(
+                    value=value
+                )
+            )
+        return value
+
+
+class Choice(FieldType):
+    def __init__(self, choices: Iterable[str], required: bool = False):
+        super().__init__(required)
+        self.choices = tuple(choices)
+        self.expected = "|".join(self.choices)
+
+    def parse_value(self, raw: Any, today: date) -> str:
+        value = str(raw).strip().lower()
+        if value not in self.choices:
+            raise ValueError(
+                _("expected one of {choices}; got {value!r}.").format(
+                    choices=", ".join(self.choices), value=raw
+                )
+            )
+        return value
+
+
+class DateField(FieldType):
+    expected = "YYYY-MM-DD"
+
+    def parse_value(self, raw: Any, today: date) -> date:
+        if isinstance(raw, date):
+            return raw
+        if not isinstance(raw, str):
+            raise ValueError(_("expected a date as YYYY-MM-DD, got {value!r}.").format(value=raw))
+        return parse_date(raw, today)
+
+    def dump(self, value: date | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+
+class Money(FieldType):
+    """An amount in the settings' currency, kept as ``Decimal``, stored ``"650.00"``."""
+
+    expected = "650.00"
+
+    def __init__(self, required: bool = False, positive: bool = True):
+        super().__init__(required)
+        self.positive = positive
+
+    def parse_value(self, raw: Any, today: date) -> Decimal:
+        try:
+            value = _decimal(raw)
+        except ValueError:
+            raise ValueError(_("expected an amount such as 650 or 650.50, got {value!r}.").format(value=raw)) from None
+        if self.positive and value <= 0:
+            raise ValueError(_("must be more than zero, got {value}.").format(value=raw))
+        if value < 0:
+            raise ValueError(_("must not be negative, got {value}.").format(value=raw))
+        if value != value.quantize(CENTS):
+            raise ValueError(_("has more than two decimals: {value}.").format(value=raw))
+        return value.quantize(CENTS)
+
+    def dump(self, value: Decimal | None) -> str | None:
+        return None if value is None else str(value.quantize(CENTS))
+
+
+class Number(FieldType):
+    """A decimal quantity within bounds (days, rates between 0 and 1)."""
+
+    def __init__(
+        self,
+        required: bool = False,
+        minimum: Decimal | int | None = None,
+        maximum: Decimal | int | None = None,
+        exclusive_minimum: bool = False,
+        expected: str = "a number",
+    ):
+        super().__init__(required)
+        self.minimum = None if minimum is None else Decimal(minimum)
+        self.maximum = None if maximum is None else Decimal(maximum)
+        self.exclusive_minimum = exclusive_minimum
+        self.expected = expected
+
+    def _bounds(self) -> str:
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            if self.exclusive_minimum:
+                return _("more than {low} and at most {high}").format(low=low, high=high)
+            return _("between {low} and {high}").format(low=low, high=high)
+        if low is not None:
+            if self.exclusive_minimum:
+                return _("more than {low}").format(low=low)
+            return _("at least {low}").format(low=low)
+        return _("at most {high}").format(high=high)
+
+    def parse_value(self, raw: Any, today: date) -> Decimal:
+        try:
+            value = _decimal(raw)
+        except ValueError:
+            raise ValueError(_("expected {what}, got {value!r}.").format(what=self.expected, value=raw)) from None
+        too_low = self.minimum is not None and (
+            value <= self.minimum if self.exclusive_minimum else value < self.minimum
+        )
+        too_high = self.maximum is not None and value > self.maximum
+        if too_low or too_high:
+            raise ValueError(_("must be {bounds}, got {value}.").format(bounds=self._bounds(), value=raw))
+        return value.normalize() if value == value.to_integral() else value
+
+    def dump(self, value: Decimal | None) -> str | None:
+        if value is None:
+            return None
+        if value == value.to_integral():
+            return str(value.quantize(Decimal(1)))
+        return str(value)
+
+
+class Integer(FieldType):
+    def __init__(self, required: bool = False, minimum: int = 0, maximum: int = 10**6):
+        super().__init__(required)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.expected = f"{minimum}-{maximum}"
+
+    def parse_value(self, raw: Any, today: date) -> int:
+        if isinstance(raw, bool):
+            raise ValueError(_("expected a whole number, got {value!r}.").format(value=raw))
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(_("expected a whole number, got {value!r}.").format(value=raw)) from None
+        if not self.minimum <= value <= self.maximum:
+            raise ValueError(
+                _("must be between {low} and {high}, got {value}.").format(
+                    low=self.minimum, high=self.maximum, value=value
+                )
+            )
+        return value
+
+
+class Uid(Text):
+    expected = "uid"
+
+    def parse_value(self, raw: Any, today: date) -> str:
+        value = super().parse_value(raw, today)
+        if not re.fullmatch(r"[0-9a-fA-F-]{8,64}", value):
+            raise ValueError(_("expected a uid, got {value!r}.").format(value=value))
+        return value.lower()
+
+    def empty(self) -> None:
+        return None
+
+
+class Ref(Uid):
+    """The uid of another record (``contact_uid``, ``target_uid``...)."""
+
+    def __init__(self, kind: str, required: bool = False):
+        super().__init__(required)
+        self.kind = kind
+        self.expected = f"{kind} uid or name"
+
+    def references(self, value: str | None) -> Iterator[tuple[str, str]]:
+        if value:
+            yield (self.kind, value)
+
+
+def _split_list(raw: Any) -> list[Any]:
+    if isinstance(raw, str):
+        return [part for part in (p.strip() for p in raw.split(",")) if part]
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    raise ValueError(_("expected a list, got {value!r}.").format(value=raw))
+
+
+class Tags(FieldType):
+    expected = "tag,tag"
+
+    def empty(self) -> list[str]:
+        return []
+
+    def parse_value(self, raw: Any, today: date) -> list[str]:
+        tags: list[str] = []
+        for item in _split_list(raw):
+            if not isinstance(item, str):
+                raise ValueError(_("expected a list of words, got {value!r}.").format(value=item))
+            tag = item.strip()
+            if tag and tag not in tags:
+                tags.append(tag)
+        return tags
+
+    def dump(self, value: list[str]) -> list[str]:
+        return list(value)
+
+    def display(self, value: list[str]) -> str:
+        return ", ".join(value)
+
+
+class Refs(FieldType):
+    """A list of uids of one kind (``target_uids``)."""
+
+    def __init__(self, kind: str):
+        super().__init__(False)
+        self.kind = kind
+        self.expected = f"{kind} uids or names, comma-separated"
+        self._uid = Uid()
+
+    def empty(self) -> list[str]:
+        return []
+
+    def parse_value(self, raw: Any, today: date) -> list[str]:
+        uids: list[str] = []
+        for item in _split_list(raw):
+            uid = self._uid.parse(item, today)
+            if uid and uid not in uids:
+                uids.append(uid)
+        return uids
+
+    def dump(self, value: list[str]) -> list[str]:
+        return list(value)
+
+    def display(self, value: list[str]) -> str:
+        return ", ".join(value)
+
+    def references(self, value: list[str]) -> Iterator[tuple[str, str]]:
+        for uid in value:
+            yield (self.kind, uid)
+
+
+class Items(FieldType):
+    """A list of small records (a review's ``adjacent`` and ``recommendations``)."""
+
+    def __init__(self, item_fields: dict[str, FieldType]):
+        super().__init__(False)
+        self.item_fields = item_fields
+        self.expected = "list of {" + ", ".join(item_fields) + "}"
+
+    def empty(self) -> list[dict[str, Any]]:
+        return []
+
+    def parse_value(self, raw: Any, today: date) -> list[dict[str, Any]]:
+        if not isinstance(raw, list):
+            raise ValueError(_("expected a list, got {value!r}.").format(value=raw))
+        items = []
+        for index, item in enumerate(raw, start=1):
+            if not isinstance(item, dict):
+                raise ValueError(_("item {index}: expected an object, got {value!r}.").format(index=index, value=item))
+            parsed = {}
+            for name, ftype in self.item_fields.items():
+                try:
+                    parsed[name] = ftype.parse(item.get(name), today)
+                except ValueError as err:
+                    raise ValueError(
+                        _("item {index}, {field}: {problem}").format(index=index, field=name, problem=err)
+                    ) from None
+            items.append(parsed)
+        return items
+
+    def dump(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {name: ftype.dump(item.get(name)) for name, ftype in self.item_fields.items()}
+            for item in value
+        ]
+
+    def display(self, value: list[dict[str, Any]]) -> str:
+        return str(len(value))
+
+    def references(self, value: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
+        for item in value:
+            for name, ftype in self.item_fields.items():
+                yield from ftype.references(item.get(name))
+
+
+# -- helpers for model declarations -------------------------------------------------
+
+
+def field(ftype: FieldType, default: Any = dataclasses.MISSING, help: str = "") -> Any:
+    """A dataclass field carrying its contract type (``metadata["type"]``)."""
+    metadata = {"type": ftype, "help": help}
+    if default is dataclasses.MISSING:
+        empty = ftype.empty()
+        if isinstance(empty, (list, dict)):
+            return dataclasses.field(default_factory=type(empty), metadata=metadata)
+        return dataclasses.field(default=empty, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def text(required: bool = False, help: str = "", max_length: int = 2000) -> Any:
+    return field(Text(required, max_length), help=help)
+
+
+def choice(choices: Iterable[str], default: str | None = None, help: str = "") -> Any:
+    return field(Choice(choices, required=default is not None), default=default, help=help)
+
+
+def date_field(required: bool = False, help: str = "") -> Any:
+    return field(DateField(required), help=help)
+
+
+def money(required: bool = False, positive: bool = True, help: str = "") -> Any:
+    return field(Money(required, positive), help=help)
+
+
+def ref(kind: str, required: bool = False, help: str = "") -> Any:
+    return field(Ref(kind, required), help=help)

@@ -1,0 +1,348 @@
+"""The records of the data contract (see DESIGN.md, "Data contract").
+
+Field names are a public interface: add fields freely, rename none without a
+schema migration. Each model knows its fields' types (``fields.py``), how to
+come from and go to a JSON document, and its own record-level rules; rules
+that need other records (references) live in the repository.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from .fields import (
+    Choice,
+    DateField,
+    Email,
+    FieldType,
+    Integer,
+    Items,
+    Money,
+    Number,
+    Phone,
+    Ref,
+    Refs,
+    Tags,
+    Text,
+    choice,
+    date_field,
+    field,
+    money,
+    ref,
+    text,
+)
+from .i18n import _
+
+CIRCLES = ("natural", "professional")
+TARGET_STATUSES = ("exploring", "active", "paused", "dropped")
+STAGES = ("identified", "contacted", "meeting", "proposal", "negotiation", "won", "lost")
+OPEN_STAGES = STAGES[:5]
+#: probability of an open opportunity when its own is not set (DESIGN.md forecast rules)
+STAGE_PROBABILITY = {
+    "identified": Decimal("0.05"),
+    "contacted": Decimal("0.10"),
+    "meeting": Decimal("0.25"),
+    "proposal": Decimal("0.50"),
+    "negotiation": Decimal("0.75"),
+}
+MISSION_SOURCES = ("natural", "prospecting", "recommendation", "other")
+INTERACTION_KINDS = ("call", "meeting", "email", "message", "event", "other")
+RECOMMENDATION_STATUSES = ("to-ask", "asked", "given", "declined")
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclasses.dataclass(kw_only=True)
+class Record:
+    KIND: ClassVar[str] = ""
+    TABLE: ClassVar[str] = ""
+    #: the field a user names the record by (CLI references, messages)
+    NAME_FIELD: ClassVar[str] = "name"
+
+    uid: str = dataclasses.field(default="", metadata={"type": Text(), "help": "", "auto": True})
+
+    @classmethod
+    def field_types(cls) -> dict[str, FieldType]:
+        """Contract fields in declaration order (``uid`` first)."""
+        cached = cls.__dict__.get("_field_types")
+        if cached is None:
+            cached = {f.name: f.metadata["type"] for f in dataclasses.fields(cls)}
+            setattr(cls, "_field_types", cached)
+        return cached
+
+    @classmethod
+    def field_help(cls, name: str) -> str:
+        for f in dataclasses.fields(cls):
+            if f.name == name:
+                return f.metadata.get("help", "")
+        return ""
+
+    @classmethod
+    def editable_fields(cls) -> list[str]:
+        return [f.name for f in dataclasses.fields(cls) if not f.metadata.get("auto")]
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any], today: date) -> "Record":
+        """Build from a stored document; unknown keys are kept in ``extra``."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        types = cls.field_types()
+        for name, ftype in types.items():
+            if name in doc:
+                try:
+                    values[name] = ftype.parse(doc[name], today) if name != "uid" else doc[name]
+                except ValueError as err:
+                    errors[name] = str(err)
+        record = cls(**values)
+        record.extra = {k: v for k, v in doc.items() if k not in types}
+        if errors:
+            from .errors import ValidationError
+
+            raise ValidationError(cls.KIND, errors)
+        return record
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = dict(getattr(self, "extra", {}) or {})
+        for name, ftype in self.field_types().items():
+            doc[name] = ftype.dump(getattr(self, name))
+        return doc
+
+    def check(self) -> dict[str, str]:
+        """Record-level rules across fields; field -> message."""
+        return {}
+
+    def label(self) -> str:
+        """How the record is named to the user."""
+        value = getattr(self, self.NAME_FIELD, "") or ""
+        return str(value) or self.uid[:8]
+
+    def references(self) -> Iterator[tuple[str, str, str]]:
+        """(field, kind, uid) of every record this one points at."""
+        for name, ftype in self.field_types().items():
+            for kind, uid in ftype.references(getattr(self, name)):
+                yield (name, kind, uid)
+
+
+@dataclasses.dataclass(kw_only=True)
+class Settings(Record):
+    KIND: ClassVar[str] = "settings"
+    TABLE: ClassVar[str] = "settings"
+
+    currency: str = field(Text(required=True, max_length=3), default="EUR", help="ISO 4217 code")
+    target_monthly: Decimal | None = money(help="billed turnover per month, excl. tax")
+    daily_rate: Decimal | None = money(help="usual daily rate")
+    country: str = field(Text(required=True, max_length=3), default="FR", help="country of public holidays")
+    subdivision: str | None = field(Text(max_length=10), default=None, help="holidays subdivision, e.g. 57 for Moselle")
+    horizon_months: int = field(Integer(True, 1, 36), default=6)
+    default_lead_time_days: int = field(Integer(True, 1, 1000), default=180)
+    fee_rate: Decimal = field(Number(True, 0, 1, expected="a rate such as 0.08"), default=Decimal("0.08"))
+    net_share: Decimal = field(Number(True, 0, 1, expected="a share such as 0.50"), default=Decimal("0.50"))
+    theme: str = field(Text(max_length=60), default="relance-dark")
+    language: str = field(Text(max_length=10), default="")
+
+    def check(self) -> dict[str, str]:
+        errors = {}
+        if not self.currency.isalpha() or len(self.currency) != 3:
+            errors["currency"] = _("expected a three-letter currency code such as EUR, got {value!r}.").format(
+                value=self.currency
+            )
+        if not self.country.isalpha() or len(self.country) != 2:
+            errors["country"] = _("expected a two-letter country code such as FR, got {value!r}.").format(
+                value=self.country
+            )
+        return errors
+
+
+@dataclasses.dataclass(kw_only=True)
+class Contact(Record):
+    KIND: ClassVar[str] = "contact"
+    TABLE: ClassVar[str] = "contacts"
+
+    name: str = text(required=True, max_length=200)
+    company: str = text(max_length=200)
+    role: str = text(max_length=200)
+    email: str = field(Email())
+    phone: str = field(Phone())
+    url: str = text(max_length=500)
+    circle: str = choice(CIRCLES, default="natural", help="natural | professional")
+    tags: list[str] = field(Tags())
+    target_uids: list[str] = field(Refs("target"), help="micro-targets this contact belongs to")
+    referred_by: str | None = ref("contact", help="who introduced you")
+    last_contact: date | None = date_field()
+    next_follow_up: date | None = date_field()
+    cadence_days: int | None = field(Integer(False, 1, 3650), help="days between follow-ups")
+    notes: str = text(max_length=20000)
+    created: date | None = date_field()
+
+    def check(self) -> dict[str, str]:
+        if self.referred_by and self.referred_by == self.uid:
+            return {"referred_by": _("a contact cannot refer themselves.")}
+        return {}
+
+
+@dataclasses.dataclass(kw_only=True)
+class Target(Record):
+    KIND: ClassVar[str] = "target"
+    TABLE: ClassVar[str] = "targets"
+
+    name: str = text(required=True, max_length=200)
+    sector: str = text(max_length=200)
+    company_size: str = text(max_length=100)
+    decision_maker: str = text(max_length=200)
+    need: str = text(max_length=2000)
+    offer: str = text(max_length=5000, help="your expertise, stated for this need")
+    status: str = choice(TARGET_STATUSES, default="exploring")
+    notes: str = text(max_length=20000)
+    created: date | None = date_field()
+
+
+@dataclasses.dataclass(kw_only=True)
+class Opportunity(Record):
+    KIND: ClassVar[str] = "opportunity"
+    TABLE: ClassVar[str] = "opportunities"
+    NAME_FIELD: ClassVar[str] = "title"
+
+    title: str = text(required=True, max_length=200)
+    organisation: str = text(max_length=200)
+    contact_uid: str | None = ref("contact")
+    target_uid: str | None = ref("target")
+    stage: str = choice(STAGES, default="identified")
+    source: str = text(max_length=200)
+    daily_rate: Decimal | None = money()
+    estimated_days: Decimal | None = field(
+        Number(False, 0, 1000, exclusive_minimum=True, expected="a number of days")
+    )
+    expected_start: date | None = date_field()
+    probability: Decimal | None = field(
+        Number(False, 0, 1, expected="a probability between 0 and 1"), help="empty = stage default"
+    )
+    first_contact: date | None = date_field()
+    closed: date | None = date_field()
+    lost_reason: str = text(max_length=2000)
+    next_action: str = text(max_length=500)
+    next_action_date: date | None = date_field()
+    notes: str = text(max_length=20000)
+
+    def check(self) -> dict[str, str]:
+        errors = {}
+        if self.closed and self.first_contact and self.closed < self.first_contact:
+            errors["closed"] = _("the closing date {closed} is before the first contact {first}.").format(
+                closed=self.closed, first=self.first_contact
+            )
+        return errors
+
+    def weight(self) -> Decimal:
+        """Probability used by the forecast (0 once won or lost)."""
+        if self.stage not in OPEN_STAGES:
+            return Decimal(0)
+        if self.probability is not None:
+            return self.probability
+        return STAGE_PROBABILITY[self.stage]
+
+
+@dataclasses.dataclass(kw_only=True)
+class Mission(Record):
+    KIND: ClassVar[str] = "mission"
+    TABLE: ClassVar[str] = "missions"
+    NAME_FIELD: ClassVar[str] = "title"
+
+    title: str = text(max_length=200)
+    client: str = text(required=True, max_length=200)
+    contact_uid: str | None = ref("contact")
+    target_uid: str | None = ref("target")
+    opportunity_uid: str | None = ref("opportunity")
+    source: str = choice(MISSION_SOURCES, default="other")
+    start: date | None = field(DateField(required=True))
+    end: date | None = field(DateField(required=True))
+    daily_rate: Decimal | None = field(Money(required=True))
+    days_per_week: Decimal = field(
+        Number(True, 0, 5, exclusive_minimum=True, expected="days per week, up to 5"), default=Decimal(5)
+    )
+    total_days: Decimal | None = field(
+        Number(False, 0, 5000, exclusive_minimum=True, expected="a number of days"), help="days sold, spread over the period"
+    )
+    sold_as: str = text(max_length=2000, help="what was pitched")
+    ended_on: date | None = date_field(help="an early end")
+    review_uid: str | None = ref("review")
+    notes: str = text(max_length=20000)
+
+    def check(self) -> dict[str, str]:
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("the end {end} is before the start {start}.").format(end=self.end, start=self.start)
+        if self.ended_on and self.start and self.ended_on < self.start:
+            errors["ended_on"] = _("the early end {ended} is before the start {start}.").format(
+                ended=self.ended_on, start=self.start
+            )
+        return errors
+
+    def label(self) -> str:
+        return self.title or self.client
+
+    @property
+    def last_day(self) -> date | None:
+        return self.ended_on or self.end
+
+
+@dataclasses.dataclass(kw_only=True)
+class Interaction(Record):
+    KIND: ClassVar[str] = "interaction"
+    TABLE: ClassVar[str] = "interactions"
+    NAME_FIELD: ClassVar[str] = "summary"
+
+    contact_uid: str | None = ref("contact", required=True)
+    opportunity_uid: str | None = ref("opportunity")
+    date: date | None = field(DateField(required=True))
+    kind: str = choice(INTERACTION_KINDS, default="other")
+    summary: str = text(max_length=5000)
+
+    def label(self) -> str:
+        when = self.date.isoformat() if self.date else ""
+        return f"{when} {self.kind}: {self.summary}".strip()
+
+
+@dataclasses.dataclass(kw_only=True)
+class Review(Record):
+    KIND: ClassVar[str] = "review"
+    TABLE: ClassVar[str] = "reviews"
+    NAME_FIELD: ClassVar[str] = "actually_bought"
+
+    mission_uid: str | None = ref("mission", required=True)
+    created: date | None = date_field()
+    completed: date | None = date_field()
+    actually_bought: str = text(max_length=5000)
+    sold_as: str = text(max_length=5000)
+    target_uid: str | None = ref("target")
+    expertise: str = text(max_length=5000)
+    adjacent: list[dict[str, Any]] = field(
+        Items(
+            {
+                "organisation": Text(required=True, max_length=200),
+                "note": Text(max_length=2000),
+                "opportunity_uid": Ref("opportunity"),
+            }
+        )
+    )
+    recommendations: list[dict[str, Any]] = field(
+        Items(
+            {
+                "contact_uid": Ref("contact", required=True),
+                "status": Choice(RECOMMENDATION_STATUSES, required=True),
+            }
+        )
+    )
+    next_steps: str = text(max_length=5000)
+
+
+#: every kind a user can add, by its name in the CLI and the repository
+MODELS: dict[str, type[Record]] = {
+    model.KIND: model for model in (Contact, Target, Opportunity, Mission, Interaction, Review)
+}
+TABLES: dict[str, str] = {model.TABLE: kind for kind, model in MODELS.items()}

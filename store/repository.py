@@ -1,0 +1,472 @@
+"""The repository: the only code that touches TinyDB.
+
+Reads come from models kept in memory and rebuilt only when the file changed
+on disk (another process wrote it); each write is one storage transaction, so
+it holds the file lock, starts from the file's current content and lands on
+disk atomically before the call returns. Several changes can share one write
+with :meth:`Repository.transaction` (an import, a review applied at once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from .errors import AmbiguousError, DataFileError, NotFoundError, ReferencedError, ValidationError
+from .i18n import _
+from .models import MODELS, Record, Settings, new_uid
+from .storage import SCHEMA, DurableStorage
+
+KINDS = tuple(MODELS)
+
+
+def model_for(kind: str) -> type[Record]:
+    try:
+        return MODELS[kind]
+    except KeyError:
+        raise NotFoundError(
+            _("Unknown kind {kind!r}; expected one of {kinds}.").format(kind=kind, kinds=", ".join(KINDS))
+        ) from None
+
+
+class Repository:
+    """Add, update, delete, get and list the consultant's records."""
+
+    def __init__(self, path: str | Path, today: date | None = None):
+        self.today = today or date.today()
+        self.db = TinyDB(path, storage=DurableStorage)
+        self.storage: DurableStorage = self.db.storage  # type: ignore[assignment]
+        self.path = self.storage.path
+        self._lock = threading.RLock()
+        self._generation = -1
+        self._models: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
+        self._doc_ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+        self._settings = Settings()
+        self._settings_doc_id: int | None = None
+        # transaction state: working copies, visible only to the writing thread
+        self._work: dict[str, dict[str, Record]] | None = None
+        self._work_ids: dict[str, dict[str, int]] | None = None
+        self._work_settings: Settings | None = None
+        self._writer: int | None = None
+        self._sync(force=True)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- keeping the models in step with the file ---------------------------------------
+
+    def _sync(self, force: bool = False) -> None:
+        # A write in progress in another thread of this process holds the lock:
+        # serve what was last published rather than wait for its fsync.
+        if not self._lock.acquire(blocking=force or self._writer == threading.get_ident()):
+            return
+        try:
+            self.storage.refresh()
+            if self.storage.generation != self._generation:
+                self._rebuild()
+        finally:
+            self._lock.release()
+
+    def _rebuild(self) -> None:
+        data = self.storage.read() or {}
+        models: dict[str, dict[str, Record]] = {}
+        doc_ids: dict[str, dict[str, int]] = {}
+        for kind, model in MODELS.items():
+            table = data.get(model.TABLE, {})
+            records: dict[str, Record] = {}
+            ids: dict[str, int] = {}
+            for doc_id, doc in table.items():
+                try:
+                    record = model.from_doc(doc, self.today)
+                except ValidationError as err:
+                    raise DataFileError(
+                        self.path,
+                        _("record {doc_id} of table {table} is invalid: {problem}.").format(
+                            doc_id=doc_id, table=model.TABLE, problem=err
+                        ),
+                        self.storage.backups.newest(),
+                    ) from None
+                if not record.uid:
+                    raise DataFileError(
+                        self.path,
+                        _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE),
+                        self.storage.backups.newest(),
+                    )
+                records[record.uid] = record
+                ids[record.uid] = int(doc_id)
+            models[kind] = records
+            doc_ids[kind] = ids
+        settings_table = data.get(Settings.TABLE, {})
+        settings = Settings()
+        settings_doc_id = None
+        for doc_id, doc in settings_table.items():
+            try:
+                settings = Settings.from_doc(doc, self.today)
+            except ValidationError as err:
+                raise DataFileError(
+                    self.path,
+                    _("the settings are invalid: {problem}.").format(problem=err),
+                    self.storage.backups.newest(),
+                ) from None
+            settings_doc_id = int(doc_id)
+            break
+        self._models, self._doc_ids = models, doc_ids
+        self._settings, self._settings_doc_id = settings, settings_doc_id
+        self._generation = self.storage.generation
+
+    def _view(self) -> dict[str, dict[str, Record]]:
+        if self._work is not None and self._writer == threading.get_ident():
+            return self._work
+        self._sync()
+        return self._models
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Repository"]:
+        """Group changes into one locked, atomic write. Nested calls join the outer one."""
+        with self._lock:
+            if self._work is not None:
+                yield self
+                return
+            with self.storage.transaction():
+                # the storage re-read the file under the lock: start from it
+                if self.storage.generation != self._generation:
+                    self._rebuild()
+                # TinyDB tables cache the next doc id in memory; another process
+                # may have inserted since: recompute it from the file just read
+                for table in self.db._tables.values():
+                    table._next_id = None
+                    table.clear_cache()
+                self._work = dict(self._models)
+                self._work_ids = dict(self._doc_ids)
+                self._work_settings = self._settings
+                self._writer = threading.get_ident()
+                self._copied: set[str] = set()
+                try:
+                    yield self
+                except BaseException:
+                    self._work = self._work_ids = self._work_settings = None
+                    self._writer = None
+                    self._generation = -1  # storage dropped its state too: rebuild on next read
+                    raise
+            # committed: publish the working copies
+            self._models, self._doc_ids = self._work, self._work_ids  # type: ignore[assignment]
+            self._settings = self._work_settings  # type: ignore[assignment]
+            self._generation = self.storage.generation
+            self._work = self._work_ids = self._work_settings = None
+            self._writer = None
+
+    def _writable(self, kind: str) -> tuple[dict[str, Record], dict[str, int]]:
+        """Copy-on-write tables of the running transaction."""
+        assert self._work is not None and self._work_ids is not None
+        if kind not in self._copied:
+            self._work[kind] = dict(self._work[kind])
+            self._work_ids[kind] = dict(self._work_ids[kind])
+            self._copied.add(kind)
+        return self._work[kind], self._work_ids[kind]
+
+    # -- reading ------------------------------------------------------------------------
+
+    def list(self, kind: str) -> list[Record]:
+        model_for(kind)
+        return list(self._view()[kind].values())
+
+    def count(self, kind: str) -> int:
+        model_for(kind)
+        return len(self._view()[kind])
+
+    def get(self, kind: str, uid: str) -> Record:
+        model = model_for(kind)
+        try:
+            return self._view()[kind][uid]
+        except KeyError:
+            raise NotFoundError(
+                _("There is no {kind} with uid {uid}.").format(kind=model.KIND, uid=uid)
+            ) from None
+
+    def settings(self) -> Settings:
+        if self._work_settings is not None and self._writer == threading.get_ident():
+            return self._work_settings
+        self._sync()
+        return self._settings
+
+    def is_empty(self) -> bool:
+        view = self._view()
+        return not any(view.values()) and self._settings_doc_id is None
+
+    def find(self, kind: str, text: str) -> Record:
+        """A record by uid, uid prefix (8+ characters), or unambiguous name."""
+        model = model_for(kind)
+        records = self._view()[kind]
+        wanted = text.strip()
+        if wanted in records:
+            return records[wanted]
+        lowered = wanted.casefold()
+        if len(lowered) >= 8:
+            by_uid = [r for uid, r in records.items() if uid.startswith(lowered)]
+            if len(by_uid) == 1:
+                return by_uid[0]
+        exact = [r for r in records.values() if r.label().casefold() == lowered]
+        if len(exact) == 1:
+            return exact[0]
+        matches = exact or [r for r in records.values() if r.label().casefold().startswith(lowered)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise NotFoundError(_("No {kind} is named {name!r}.").format(kind=model.KIND, name=text))
+        shown = ", ".join(f"{r.label()} ({r.uid[:8]})" for r in matches[:5])
+        raise AmbiguousError(
+            _("{count} records of kind {kind} match {name!r}: {shown}. Give the uid instead.").format(
+                count=len(matches), kind=model.KIND, name=text, shown=shown
+            )
+        )
+
+    def referrers(self, kind: str, uid: str) -> list[tuple[str, str, str, str]]:
+        """(kind, uid, label, field) of every record that points at ``kind``/``uid``."""
+        found = []
+        for other_kind, records in self._view().items():
+            for record in records.values():
+                for field, ref_kind, ref_uid in record.references():
+                    if ref_kind == kind and ref_uid == uid and record.uid != uid:
+                        found.append((other_kind, record.uid, record.label(), field))
+                        break
+        return found
+
+    # -- validation ---------------------------------------------------------------------
+
+    def build(self, kind: str, data: Mapping[str, Any], base: Record | None = None) -> Record:
+        """Validate ``data`` (raw values from a form, the CLI or a file) into a record.
+
+        Raises :class:`ValidationError` mapping each bad field to a sentence.
+        """
+        model = model_for(kind) if kind != "settings" else Settings
+        types = model.field_types()
+        errors: dict[str, str] = {}
+        values = {name: getattr(base, name) for name in types} if base is not None else {}
+        for name, raw in data.items():
+            if name not in types:
+                errors[name] = _("is not a field of a {kind}; fields are: {fields}.").format(
+                    kind=model.KIND, fields=", ".join(model.editable_fields())
+                )
+                continue
+            if name == "uid":
+                continue
+            try:
+                values[name] = types[name].parse(raw, self.today)
+            except ValueError as err:
+                errors[name] = str(err)
+        record = model(**{k: v for k, v in values.items() if k not in errors})
+        if base is not None:
+            record.extra = dict(getattr(base, "extra", {}) or {})
+        for name, ftype in types.items():
+            if ftype.required and name not in errors and getattr(record, name) in (None, "", []):
+                errors[name] = _("is required.")
+        for name, message in record.check().items():
+            errors.setdefault(name, message)
+        if not errors:
+            errors.update(self._check_references(record))
+        if errors:
+            raise ValidationError(model.KIND, errors)
+        return record
+
+    def _check_references(self, record: Record) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        view = self._view()
+        for field, kind, uid in record.references():
+            if uid not in view[kind] and not (kind == record.KIND and uid == record.uid):
+                errors.setdefault(
+                    field, _("there is no {kind} with uid {uid}.").format(kind=kind, uid=uid)
+                )
+        return errors
+
+    # -- writing ------------------------------------------------------------------------
+
+    def add(self, kind: str, data: Mapping[str, Any]) -> Record:
+        """Validate and save a new record; returns it with its new ``uid``."""
+        with self.transaction():
+            record = self.build(kind, data)
+            record.uid = new_uid()
+            if "created" in record.field_types() and getattr(record, "created") is None:
+                setattr(record, "created", self.today)
+            self._insert(record)
+            return record
+
+    def _insert(self, record: Record) -> None:
+        records, ids = self._writable(record.KIND)
+        doc_id = self.db.table(record.TABLE).insert(record.to_doc())
+        records[record.uid] = record
+        ids[record.uid] = doc_id
+
+    def update(self, kind: str, uid: str, changes: Mapping[str, Any]) -> Record:
+        """Validate and save changes to one record; returns the new version."""
+        with self.transaction():
+            current = self.get(kind, uid)
+            record = self.build(kind, changes, base=current)
+            record.uid = current.uid
+            self._replace(record)
+            return record
+
+    def _replace(self, record: Record) -> None:
+        records, ids = self._writable(record.KIND)
+        doc = record.to_doc()
+        self.db.table(record.TABLE).update(lambda stored: (stored.clear(), stored.update(doc)), doc_ids=[ids[record.uid]])
+        records[record.uid] = record
+
+    def delete(self, kind: str, uid: str) -> Record:
+        """Delete one record; refused while other records point at it."""
+        with self.transaction():
+            record = self.get(kind, uid)
+            referrers = self.referrers(kind, uid)
+            if referrers:
+                shown = "; ".join(f"{k} {label!r} ({field})" for k, _uid, label, field in referrers[:10])
+                more = len(referrers) - 10
+                if more > 0:
+                    shown += " " + _("and {count} more").format(count=more)
+                raise ReferencedError(
+                    _("Cannot delete the {kind} {label!r}: {count} record(s) refer to it: {shown}.").format(
+                        kind=record.KIND, label=record.label(), count=len(referrers), shown=shown
+                    ),
+                    referrers,
+                )
+            records, ids = self._writable(kind)
+            self.db.table(record.TABLE).remove(doc_ids=[ids.pop(uid)])
+            del records[uid]
+            return record
+
+    def set_settings(self, changes: Mapping[str, Any]) -> Settings:
+        with self.transaction():
+            current = self.settings()
+            settings = self.build("settings", changes, base=current)
+            settings.uid = current.uid or new_uid()
+            table = self.db.table(Settings.TABLE)
+            if self._settings_doc_id is None or self._settings_doc_id not in {d.doc_id for d in table.all()}:
+                table.truncate()
+                self._settings_doc_id = table.insert(settings.to_doc())
+            else:
+                doc = settings.to_doc()
+                table.update(lambda stored: (stored.clear(), stored.update(doc)), doc_ids=[self._settings_doc_id])
+            self._work_settings = settings
+            return settings
+
+    # -- export and import --------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """Everything, in the export format of DESIGN.md."""
+        view = self._view()
+        out: dict[str, Any] = {
+            "format": "relance",
+            "schema": SCHEMA,
+            "exported": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "settings": self.settings().to_doc(),
+        }
+        for kind, model in MODELS.items():
+            out[model.TABLE] = [record.to_doc() for record in view[kind].values()]
+        return out
+
+    def import_data(self, payload: Any, replace: bool = False) -> dict[str, int]:
+        """Load an export into this store in one atomic write.
+
+        Into an empty store, or with ``replace`` instead of what is there (the
+        previous file is kept in the backups). Every record is validated and
+        every reference checked before anything is written.
+        """
+        records, settings = parse_export(payload, self.today)
+        with self.transaction():
+            if not replace and not self.is_empty():
+                raise ValidationError(
+                    "import",
+                    {"store": _("the data file already holds records; use --replace to replace them.")},
+                )
+            for model in MODELS.values():
+                self.db.table(model.TABLE).truncate()
+            self.db.table(Settings.TABLE).truncate()
+            assert self._work is not None and self._work_ids is not None
+            for kind in KINDS:
+                self._writable(kind)
+                self._work[kind].clear()
+                self._work_ids[kind].clear()
+            for kind, items in records.items():
+                table = self.db.table(MODELS[kind].TABLE)
+                doc_ids = table.insert_multiple(record.to_doc() for record in items)
+                for record, doc_id in zip(items, doc_ids):
+                    self._work[kind][record.uid] = record
+                    self._work_ids[kind][record.uid] = doc_id
+            errors: dict[str, str] = {}
+            for kind, items in records.items():
+                for index, record in enumerate(items):
+                    for field, problem in self._check_references(record).items():
+                        errors[f"{MODELS[kind].TABLE}[{index}] {record.label()!r} {field}"] = problem
+            if errors:
+                raise ValidationError("import", errors)
+            if settings is not None:
+                self._settings_doc_id = self.db.table(Settings.TABLE).insert(settings.to_doc())
+                self._work_settings = settings
+            else:
+                self._settings_doc_id = None
+                self._work_settings = Settings()
+        return {MODELS[kind].TABLE: len(items) for kind, items in records.items()}
+
+
+def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Settings | None]:
+    """Validate an export document; every problem is named by table, index and field."""
+    if not isinstance(payload, dict) or payload.get("format") != "relance":
+        raise ValidationError("import", {"format": _("this is not a relance export (no \"format\": \"relance\").")})
+    schema = payload.get("schema")
+    if not isinstance(schema, int) or schema > SCHEMA:
+        raise ValidationError(
+            "import",
+            {"schema": _("schema {schema!r} is not supported; this relance reads schema {supported} at most.").format(
+                schema=schema, supported=SCHEMA
+            )},
+        )
+    errors: dict[str, str] = {}
+    records: dict[str, list[Record]] = {}
+    seen: dict[str, str] = {}
+    for kind, model in MODELS.items():
+        items = payload.get(model.TABLE, [])
+        if not isinstance(items, list):
+            errors[model.TABLE] = _("expected a list of records.")
+            continue
+        parsed = []
+        for index, doc in enumerate(items):
+            where = f"{model.TABLE}[{index}]"
+            if not isinstance(doc, dict):
+                errors[where] = _("expected an object, got {value!r}.").format(value=doc)
+                continue
+            try:
+                record = model.from_doc(doc, today)
+            except ValidationError as err:
+                for field, problem in err.errors.items():
+                    errors[f"{where} {field}"] = problem
+                continue
+            problems = record.check()
+            for name, ftype in model.field_types().items():
+                if ftype.required and getattr(record, name) in (None, "", []):
+                    problems.setdefault(name, _("is required."))
+            for field, problem in problems.items():
+                errors[f"{where} {field}"] = problem
+            if not record.uid:
+                errors[f"{where} uid"] = _("is required.")
+            elif record.uid in seen:
+                errors[f"{where} uid"] = _("{uid} is already used by {other}.").format(uid=record.uid, other=seen[record.uid])
+            else:
+                seen[record.uid] = where
+            parsed.append(record)
+        records[kind] = parsed
+    settings = None
+    if payload.get("settings"):
+        try:
+            settings = Settings.from_doc(payload["settings"], today)
+            for field, problem in settings.check().items():
+                errors[f"settings {field}"] = problem
+        except ValidationError as err:
+            for field, problem in err.errors.items():
+                errors[f"settings {field}"] = problem
+    if errors:
+        raise ValidationError("import", errors)
+    return records, settings

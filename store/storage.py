@@ -1,0 +1,468 @@
+"""A durable TinyDB storage for one consultant's file (DESIGN.md, "Storage contract").
+
+TinyDB's stock ``JSONStorage`` overwrites the file in place, takes no lock and
+re-parses the file on every read. This storage guarantees instead:
+
+1. atomic, durable writes: temp file in the same folder, fsync, ``os.replace``,
+   fsync of the folder; a crash leaves the old or the new file, never a broken one;
+2. no lost update across processes: every write happens inside
+   :meth:`DurableStorage.transaction`, which holds an exclusive ``flock`` on the
+   sidecar ``<file>.lock`` and starts from the file's current content;
+3. reads served from memory while the file is unchanged (a ``stat`` per read);
+4. folder 0700 and file 0600 whatever the umask, no write through a symlink, and
+   a file owned by someone else or writable by others refused;
+5. a corrupt or foreign file is never overwritten: :class:`DataFileError` names
+   the file, the problem and the newest backup in ``backups/`` beside it.
+
+TinyDB's ``Table`` mutates the dict that ``read()`` returns and then calls
+``write()``. Inside a transaction that dict *is* the in-memory state; if the
+transaction fails the state is dropped and the next read parses the file again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import pwd
+import secrets
+import stat
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from .errors import DataFileError, UnsafeFileError
+from .i18n import _
+
+#: version of the file layout; ``_meta`` holds ``{"schema": SCHEMA}``
+SCHEMA = 1
+META_TABLE = "_meta"
+KNOWN_TABLES = frozenset(
+    {"settings", "contacts", "targets", "opportunities", "missions", "interactions", "reviews", META_TABLE}
+)
+BACKUP_DIR = "backups"
+#: backups kept: the newest N, plus the newest of each day for D days
+KEEP_LAST = 10
+KEEP_DAYS = 30
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and missing parents as 0700, whatever the umask."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)
+
+
+def check_file_safety(path: Path) -> None:
+    """Refuse a data file that another user owns or others can write."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFileError(_("The data file {path} is not a regular file.").format(path=path))
+    me = os.geteuid()
+    if st.st_uid != me:
+        raise UnsafeFileError(
+            _(
+                "The data file {path} belongs to {owner}, not to you ({me}): relance only opens "
+                "a data file you own. Use a copy of your own (cp {path} ~/relance.json, then "
+                "--data ~/relance.json), or have {owner} run: chown {me} {path}"
+            ).format(path=path, owner=_user_name(st.st_uid), me=_user_name(me))
+        )
+    if st.st_mode & 0o022:
+        who = _("group and others") if st.st_mode & 0o022 == 0o022 else (
+            _("its group") if st.st_mode & 0o020 else _("others")
+        )
+        raise UnsafeFileError(
+            _(
+                "The data file {path} can be written by {who} (mode {mode}), so anyone could change "
+                "your data. Fix it with: chmod 600 {path}"
+            ).format(path=path, who=who, mode=oct(stat.S_IMODE(st.st_mode))[2:])
+        )
+
+
+def describe_json_error(err: json.JSONDecodeError) -> str:
+    return _("it is not valid JSON: {msg} at line {line}, column {col}.").format(
+        msg=err.msg, line=err.lineno, col=err.colno
+    )
+
+
+def check_layout(data: Any) -> str | None:
+    """What makes ``data`` something other than a relance data file, or None."""
+    if not isinstance(data, dict):
+        return _("it holds a JSON {type}, not relance data.").format(type=type(data).__name__)
+    if data.get("format") == "relance":
+        return _("it is a relance export, not a data file; load it with: relance import json FILE.")
+    unknown = sorted(set(data) - KNOWN_TABLES)
+    if unknown:
+        return _("it is not a relance data file (it has unknown tables: {names}).").format(
+            names=", ".join(unknown[:5])
+        )
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            return _("its table {name!r} is not a table of records.").format(name=name)
+    if data and META_TABLE not in data:
+        return _("it has no schema version (_meta): it was not written by relance.")
+    if META_TABLE in data:
+        meta = next(iter(data[META_TABLE].values()), {})
+        schema = meta.get("schema")
+        if not isinstance(schema, int) or isinstance(schema, bool):
+            return _("its schema version is missing or not a number ({value!r}).").format(value=schema)
+        if schema > SCHEMA:
+            return _(
+                "it was written by a newer relance (schema {schema}); this version reads schema "
+                "{supported} at most. Upgrade relance to open it."
+            ).format(schema=schema, supported=SCHEMA)
+    return None
+
+
+def dump_data(data: dict[str, dict[str, Any]]) -> bytes:
+    """One table a block, one record a line: readable, diffable, and parse
+    errors in a hand-edited file point at a useful line."""
+    parts = ["{"]
+    names = sorted(data, key=lambda n: (n != META_TABLE, n))
+    for t_index, name in enumerate(names):
+        table = data[name]
+        parts.append(f"{json.dumps(name)}: {{")
+        rows = [
+            f"  {json.dumps(str(doc_id))}: {json.dumps(doc, ensure_ascii=False, separators=(',', ':'))}"
+            for doc_id, doc in table.items()
+        ]
+        parts.append(",\n".join(rows))
+        parts.append("}" + ("," if t_index < len(names) - 1 else ""))
+    parts.append("}\n")
+    return "\n".join(parts).encode("utf-8")
+
+
+class Backups:
+    """Versions of the data file kept in ``backups/`` beside it.
+
+    A backup is a hard link to the previous file, made just before it is
+    replaced: it costs no copy, and the old file is never written again.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.folder = path.parent / BACKUP_DIR
+        self.prefix = path.stem + "-"
+
+    def list(self) -> list[Path]:
+        """Backups, newest first."""
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            return []
+        found = [n for n in names if n.startswith(self.prefix) and n.endswith(".json")]
+        return [self.folder / n for n in sorted(found, reverse=True)]
+
+    def newest(self) -> Path | None:
+        items = self.list()
+        return items[0] if items else None
+
+    def _new_name(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        return self.folder / f"{self.prefix}{stamp}.json"
+
+    def keep(self, source: Path) -> Path | None:
+        """Keep the current ``source`` file as the newest backup."""
+        if not source.exists():
+            return None
+        make_private_dirs(self.folder)
+        os.chmod(self.folder, 0o700)
+        target = self._new_name()
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            return target
+        except OSError:
+            # a file system without hard links: copy instead
+            data = source.read_bytes()
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        self.prune()
+        return target
+
+    def prune(self) -> None:
+        items = self.list()
+        keep = set(items[:KEEP_LAST])
+        days_seen: set[str] = set()
+        today = datetime.now().date()
+        for item in items:  # newest first: the first of each day is that day's newest
+            day = item.name[len(self.prefix) : len(self.prefix) + 8]
+            try:
+                age = (today - datetime.strptime(day, "%Y%m%d").date()).days
+            except ValueError:
+                continue
+            if day not in days_seen and age < KEEP_DAYS:
+                days_seen.add(day)
+                keep.add(item)
+        for item in items:
+            if item not in keep:
+                with contextlib.suppress(FileNotFoundError):
+                    item.unlink()
+
+
+class DurableStorage(Storage):
+    """TinyDB storage with atomic writes, a file lock and a stat-checked cache."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        requested = Path(path).expanduser()
+        #: where the data really is; writes go there, never through a symlink
+        self.path = Path(os.path.realpath(requested))
+        self.requested = requested
+        self.folder = self.path.parent
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._tmp_prefix = f".{self.path.name}.tmp-"
+        self.backups = Backups(self.path)
+
+        self._data: dict[str, dict[str, Any]] | None = None
+        self._key: tuple[int, int, int, int] | None = None
+        self._pin: int | None = None  # fd of the parsed file: its inode cannot be reused
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._lock_fd: int | None = None
+        self._dirty = False
+        #: how many times the file was parsed (guarantee 3 is tested on it)
+        self.parse_count = 0
+        #: bumped whenever the in-memory data is replaced from disk
+        self.generation = 0
+
+        make_private_dirs(self.folder)
+        check_file_safety(self.path)
+        self._remove_leftovers()
+
+    # -- locking --------------------------------------------------------------------
+
+    def _open_lock(self) -> int:
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as err:
+            raise UnsafeFileError(
+                _("Cannot open the lock file {path}: {reason}. Remove it if it is not yours.").format(
+                    path=self.lock_path, reason=err.strerror
+                )
+            ) from None
+        os.fchmod(fd, 0o600)
+        return fd
+
+    def _remove_leftovers(self) -> None:
+        """Remove temp files left by a writer that was killed mid-write.
+
+        Only while holding the lock: a temp file is in use only by the lock holder.
+        """
+        if not self.folder.exists():
+            return
+        fd = self._open_lock()
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                if err.errno in (errno.EAGAIN, errno.EACCES):
+                    return  # someone is writing: the next open cleans up
+                raise
+            for name in os.listdir(self.folder):
+                if name.startswith(self._tmp_prefix):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(self.folder / name)
+        finally:
+            os.close(fd)
+
+    def leftovers(self) -> list[Path]:
+        return [self.folder / n for n in os.listdir(self.folder) if n.startswith(self._tmp_prefix)]
+
+    # -- reading --------------------------------------------------------------------
+
+    def _stat_key(self) -> tuple[int, int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _fail(self, problem: str) -> DataFileError:
+        return DataFileError(self.path, problem, self.backups.newest())
+
+    def refresh(self) -> bool:
+        """Parse the file again if it changed on disk; True when it did."""
+        with self._thread_lock:
+            key = self._stat_key()
+            if key is not None and key == self._key:
+                return False
+            if key is None:
+                changed = self._data is not None or self._key is not None
+                self._set(None, None, None)
+                return changed
+            try:
+                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:
+                self._set(None, None, None)
+                return True
+            except PermissionError:
+                raise self._fail(_("you are not allowed to read it.")) from None
+            try:
+                st = os.fstat(fd)
+                chunks = []
+                while chunk := os.read(fd, 1 << 20):
+                    chunks.append(chunk)
+                raw = b"".join(chunks)
+            except BaseException:
+                os.close(fd)
+                raise
+            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            try:
+                data = self._parse(raw)
+            except DataFileError:
+                os.close(fd)
+                raise
+            self.parse_count += 1
+            self._set(data, key, fd)
+            return True
+
+    def _parse(self, raw: bytes) -> dict[str, dict[str, Any]] | None:
+        if not raw.strip():
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise self._fail(_("it is not UTF-8 text (byte {pos}).").format(pos=err.start)) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise self._fail(describe_json_error(err)) from None
+        problem = check_layout(data)
+        if problem:
+            raise self._fail(problem)
+        return data
+
+    def _set(self, data: dict | None, key: tuple | None, pin: int | None) -> None:
+        if self._pin is not None:
+            os.close(self._pin)
+        self._data, self._key, self._pin = data, key, pin
+        self.generation += 1
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        with self._thread_lock:
+            if self._depth == 0:
+                self.refresh()
+            return self._data
+
+    def schema(self) -> int | None:
+        data = self.read()
+        if not data or META_TABLE not in data:
+            return None
+        return next(iter(data[META_TABLE].values())).get("schema")
+
+    # -- writing --------------------------------------------------------------------
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self._depth == 0:
+            raise RuntimeError("DurableStorage.write() outside a transaction would lose updates")
+        self._data = data
+        self._dirty = True
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the file lock, start from the file as it is now, write once at the end.
+
+        Nested transactions join the outer one. If the body raises, nothing is
+        written and the in-memory state is dropped.
+        """
+        with self._thread_lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            make_private_dirs(self.folder)
+            lock_fd = self._open_lock()
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+                check_file_safety(self.path)
+                self.refresh()
+                self._dirty = False
+                self._depth = 1
+                try:
+                    yield
+                    if self._dirty:
+                        self._commit(self._data or {})
+                except BaseException:
+                    self._set(None, None, None)  # mutated in place: parse again next time
+                    raise
+                finally:
+                    self._depth = 0
+                    self._dirty = False
+            finally:
+                os.close(lock_fd)  # closing releases the flock
+
+    def _commit(self, data: dict[str, dict[str, Any]]) -> None:
+        data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
+        payload = dump_data(data)
+        tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        os.close(fd)
+        try:
+            self.backups.keep(self.path)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(self.folder)
+        pin = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        st = os.fstat(pin)
+        if self._pin is not None:
+            os.close(self._pin)
+        # our own write: the data in memory is what is on disk; no generation bump
+        self._data, self._key, self._pin = data, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), pin
+
+    def close(self) -> None:
+        with self._thread_lock:
+            if self._pin is not None:
+                os.close(self._pin)
+                self._pin = None
+            self._key = None
