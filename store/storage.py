@@ -146,6 +146,9 @@ def check_layout(data: Any) -> str | None:
     return None
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def dump_data(data: dict[str, dict[str, Any]]) -> bytes:
     """One table a block, one record a line: readable, diffable, and parse
     errors in a hand-edited file point at a useful line."""
@@ -155,7 +158,7 @@ def dump_data(data: dict[str, dict[str, Any]]) -> bytes:
         table = data[name]
         parts.append(f"{json.dumps(name)}: {{")
         rows = [
-            f"  {json.dumps(str(doc_id))}: {json.dumps(doc, ensure_ascii=False, separators=(',', ':'))}"
+            f'  "{doc_id}": {_encode(doc)}'
             for doc_id, doc in table.items()
         ]
         parts.append(",\n".join(rows))

@@ -1,0 +1,313 @@
+"""The ``relance`` command: argument parsing, then one function per command.
+
+Only the dashboard imports Textual (``tui.app``, about 0.3 s); ``add``,
+``list``, ``export`` and ``import`` run on the store alone and start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
+from store.fields import Ref, Refs
+from store.i18n import _
+from store.models import MODELS, Record
+
+#: ``relance list contacts`` and ``relance list contact`` both work
+KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()}}
+ADDABLE = ("contact", "target", "opportunity", "mission", "interaction")
+
+
+def version() -> str:
+    try:
+        from importlib.metadata import version as dist_version
+
+        return dist_version("relance")
+    except Exception:  # running from a source tree without an install
+        return "0+unknown"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, _("{prog}: error: {message} (see {prog} --help)\n").format(prog=self.prog, message=message))
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("expected a date as YYYY-MM-DD, got {value!r}").format(value=text)) from None
+
+
+def _common() -> argparse.ArgumentParser:
+    """--data and --today, accepted before or after the command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data", metavar="PATH", default=argparse.SUPPRESS,
+        help=_("data file (default: $RELANCE_DATA, else $XDG_DATA_HOME/relance/relance.json)"),
+    )
+    common.add_argument(
+        "--today", metavar="YYYY-MM-DD", type=_date, default=argparse.SUPPRESS,
+        help=_("pretend today is this date (demos, tests)"),
+    )
+    return common
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _ref_alias(name: str) -> str | None:
+    if name.endswith("_uid"):
+        return _flag(name[: -len("_uid")])
+    if name.endswith("_uids"):
+        return _flag(name[: -len("_uids")] + "s")
+    return None
+
+
+def build_parser() -> Parser:
+    common = _common()
+    parser = Parser(
+        prog="relance",
+        description=_("A keyboard-driven dashboard that keeps your next mission coming. "
+                      "Without a command, opens the dashboard."),
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"relance {version()}")
+    parser.add_argument("--demo", action="store_true", help=_("open the dashboard on a temporary copy of the demo data"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    add = commands.add_parser("add", parents=[common], help=_("add a record without opening the dashboard"),
+                              description=_("Add a record and print its uid."))
+    kinds = add.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=Parser)
+    for kind in ADDABLE:
+        model = MODELS[kind]
+        sub = kinds.add_parser(kind, parents=[common], help=_("add a {kind}").format(kind=kind),
+                               description=_("Add a {kind}. References take a uid or an unambiguous name.").format(kind=kind))
+        for name, ftype in model.field_types().items():
+            if name in ("uid", "review_uid") or name == "created":
+                continue
+            flags = [_flag(name)]
+            alias = _ref_alias(name) if isinstance(ftype, (Ref, Refs)) else None
+            if alias:
+                flags.append(alias)
+            hint = model.field_help(name)
+            what = ftype.expected or ""
+            text = f"{what}; {hint}" if hint and what else (hint or what)
+            if ftype.required:
+                text = _("required; {text}").format(text=text)
+            sub.add_argument(*flags, dest=name, metavar="VALUE", default=None, help=text)
+
+    lister = commands.add_parser("list", parents=[common], help=_("list records of one kind"),
+                                 description=_("List the records of one kind."))
+    lister.add_argument("kind", metavar="KIND", choices=sorted(KIND_NAMES),
+                        help=", ".join(MODELS))
+    lister.add_argument("--json", action="store_true", help=_("print JSON documents"))
+
+    export = commands.add_parser("export", parents=[common], help=_("export your data"),
+                                 description=_("Export everything to a file."))
+    export_formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True, parser_class=Parser)
+    export_json = export_formats.add_parser("json", parents=[common], help=_("the relance export format"),
+                                            description=_("Write everything as a relance JSON export."))
+    export_json.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
+
+    importer = commands.add_parser("import", parents=[common], help=_("import data"),
+                                   description=_("Import data from a file."))
+    import_formats = importer.add_subparsers(dest="format", metavar="FORMAT", required=True, parser_class=Parser)
+    import_json = import_formats.add_parser("json", parents=[common], help=_("a relance JSON export"),
+                                            description=_("Load a relance JSON export into an empty data file."))
+    import_json.add_argument("file", metavar="FILE", help=_("export file to read"))
+    import_json.add_argument("--replace", action="store_true",
+                             help=_("replace the data that is there (it is backed up first)"))
+    return parser
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace):
+    from store.paths import resolve_data_path
+    from store.repository import Repository
+
+    return Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+
+
+def cmd_add(args: argparse.Namespace, parser: Parser) -> int:
+    model = MODELS[args.kind]
+    repo = _open(args)
+    data: dict[str, Any] = {}
+    for name, ftype in model.field_types().items():
+        raw = getattr(args, name, None)
+        if raw is None:
+            continue
+        try:
+            if isinstance(ftype, Ref) and raw.strip():
+                raw = repo.find(ftype.kind, raw).uid
+            elif isinstance(ftype, Refs):
+                raw = [repo.find(ftype.kind, part).uid for part in raw.split(",") if part.strip()]
+        except (NotFoundError, AmbiguousError) as err:
+            parser.exit(2, _("relance add {kind}: error: {flag}: {problem}\n").format(
+                kind=args.kind, flag=_flag(name), problem=err))
+        data[name] = raw
+    try:
+        record = repo.add(args.kind, data)
+    except ValidationError as err:
+        problems = "; ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
+        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=args.kind, problems=problems))
+    print(record.uid)
+    return 0
+
+
+LIST_COLUMNS = {
+    "contact": ("name", "company", "circle", "last_contact", "next_follow_up"),
+    "target": ("name", "status", "decision_maker", "sector"),
+    "opportunity": ("title", "organisation", "stage", "daily_rate", "expected_start"),
+    "mission": ("client", "title", "start", "end", "daily_rate", "days_per_week"),
+    "interaction": ("date", "kind", "contact_uid", "summary"),
+    "review": ("mission_uid", "created", "completed"),
+}
+
+
+def _cell(record: Record, name: str, names: dict[str, str]) -> str:
+    value = getattr(record, name)
+    if name.endswith("_uid"):
+        return names.get(value or "", "")
+    return record.field_types()[name].display(value)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    kind = KIND_NAMES[args.kind]
+    repo = _open(args)
+    records = repo.list(kind)
+    if args.json:
+        json.dump([r.to_doc() for r in records], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    columns = LIST_COLUMNS[kind]
+    names: dict[str, str] = {}
+    for column in columns:
+        if column.endswith("_uid"):
+            ref_kind = column[: -len("_uid")]
+            names.update({r.uid: r.label() for r in repo.list(ref_kind)})
+    key = columns[0]
+    records.sort(key=lambda r: str(getattr(r, key) or "").casefold())
+    rows = [["uid", *columns]] + [[r.uid[:8], *(_cell(r, c, names) for c in columns)] for r in records]
+    widths = [min(40, max(len(row[i]) for row in rows)) for i in range(len(rows[0]))]
+    out = sys.stdout
+    for row in rows:
+        cells = [cell if len(cell) <= width else cell[: width - 1] + "…" for cell, width in zip(row, widths)]
+        out.write("  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n")
+    if not records:
+        out.write(_("(no {kind} yet)").format(kind=kind) + "\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    repo = _open(args)
+    text = json.dumps(repo.export(), ensure_ascii=False, indent=1) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    print(_("Exported to {path}.").format(path=target), file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
+    source = Path(args.file)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        parser.exit(2, _("relance import json: error: {path}: no such file\n").format(path=source))
+    except (OSError, UnicodeDecodeError) as err:
+        parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}\n").format(path=source, reason=err))
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as err:
+        parser.exit(2, _("relance import json: error: {path}: not valid JSON: {msg} at line {line}, column {col}\n").format(
+            path=source, msg=err.msg, line=err.lineno, col=err.colno))
+    repo = _open(args)
+    had_data = not repo.is_empty()
+    try:
+        counts = repo.import_data(payload, replace=args.replace)
+    except ValidationError as err:
+        problems = "; ".join(f"{where}: {message}" for where, message in list(err.errors.items())[:20])
+        more = len(err.errors) - 20
+        if more > 0:
+            problems += " " + _("(and {count} more problems)").format(count=more)
+        parser.exit(2, _("relance import json: error: {path}: nothing was imported: {problems}\n").format(
+            path=source, problems=problems))
+    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(_("Imported {summary} into {path}.").format(summary=summary, path=repo.path))
+    if had_data:
+        print(_("The previous data was kept in {backup}.").format(backup=repo.storage.backups.list()[0]))
+    return 0
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    from store.paths import resolve_data_path
+    from store.repository import Repository
+
+    demo_dir = None
+    try:
+        if args.demo:
+            from seeds.demo import build_demo
+
+            demo_dir = tempfile.mkdtemp(prefix="relance-demo-")
+            repo = Repository(Path(demo_dir) / "relance.json", today=getattr(args, "today", None))
+            repo.import_data(build_demo(repo.today))
+        else:
+            repo = Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+        from tui.app import make_app  # Textual is imported here only
+
+        make_app(repo, demo=args.demo).run()
+        return 0
+    finally:
+        if demo_dir:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_dashboard(args)
+        if args.demo:
+            parser.error(_("--demo opens the dashboard; it cannot be used with a command"))
+        if args.command == "add":
+            return cmd_add(args, parser)
+        if args.command == "list":
+            return cmd_list(args)
+        if args.command == "export":
+            return cmd_export(args)
+        if args.command == "import":
+            return cmd_import(args, parser)
+    except RelanceError as err:
+        print(_("relance: {message}").format(message=err), file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # relance list | head
+        return 0
+    parser.error(_("unknown command {name!r}").format(name=args.command))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
