@@ -1,0 +1,49 @@
+"""Shared fixtures: every test runs with its own HOME and data folders, so the
+developer's own relance data is never read or touched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from store.repository import Repository
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.delenv("RELANCE_DATA", raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")
+    return home
+
+
+@pytest.fixture
+def data_path(tmp_path) -> Path:
+    return tmp_path / "data" / "relance.json"
+
+
+@pytest.fixture
+def repo(data_path) -> Repository:
+    repository = Repository(data_path, today=TODAY)
+    yield repository
+    repository.close()
+
+
+def run_relance(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``relance`` command in a child process."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=ROOT, env=full_env, capture_output=True, text=True, input=input, timeout=60,
+    )

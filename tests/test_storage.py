@@ -1,0 +1,270 @@
+"""The five storage guarantees of DESIGN.md, each against the real file on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from store.errors import DataFileError, UnsafeFileError
+from store.repository import Repository
+from store.storage import KEEP_LAST, SCHEMA, DurableStorage
+
+from .conftest import ROOT, TODAY
+
+
+def _child(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.writer", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+# -- 1. atomic, durable writes ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_instants_always_leaves_a_committed_state(data_path):
+    """A writer killed with SIGKILL at 60 random instants never leaves a broken
+    file: it parses and holds exactly the first n contacts, n being what the
+    writer had committed (or the one in flight, if its replace landed)."""
+    rng = random.Random(20261127)
+    leftovers_seen = 0
+    committed = 0
+    for _kill in range(60):
+        child = _child("sequence", str(data_path))
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        time.sleep(rng.uniform(0.0, 0.12))
+        child.send_signal(signal.SIGKILL)
+        out, _err = child.communicate()
+        printed = [int(line) for line in out.split()]
+        if printed:
+            committed = printed[-1]
+        data = json.loads(data_path.read_text(encoding="utf-8"))  # always parses
+        names = [doc["name"] for doc in data.get("contacts", {}).values()]
+        n = len(names)
+        assert committed <= n <= committed + 1, (committed, n)
+        assert names == [f"c{k}" for k in range(1, n + 1)]
+        assert all(doc["notes"].startswith(f"{k}:") and len(doc["notes"]) > 3000
+                   for k, doc in enumerate(data["contacts"].values(), start=1))
+        committed = n
+        leftovers_seen += len(list(data_path.parent.glob(".relance.json.tmp-*")))
+    # a kill during a write leaves its temp file; the next open removes it
+    Repository(data_path).close()
+    assert list(data_path.parent.glob(".relance.json.tmp-*")) == []
+    assert committed > 0
+
+
+def test_leftover_temp_file_is_removed_on_next_open(repo, data_path):
+    repo.add("contact", {"name": "Zoé Durand"})
+    leftover = data_path.parent / ".relance.json.tmp-999-deadbeef"
+    leftover.write_text('{"half": ')
+    other = Repository(data_path)
+    assert not leftover.exists()
+    assert [c.name for c in other.list("contact")] == ["Zoé Durand"]
+
+
+def test_write_is_on_disk_when_the_call_returns(repo, data_path):
+    contact = repo.add("contact", {"name": "Zoé Durand", "company": "Acme"})
+    on_disk = json.loads(data_path.read_text())
+    assert [d["uid"] for d in on_disk["contacts"].values()] == [contact.uid]
+    assert on_disk["_meta"]["1"] == {"schema": SCHEMA}
+
+
+def test_failed_transaction_writes_nothing(repo, data_path):
+    repo.add("contact", {"name": "Kept"})
+    before = data_path.read_bytes()
+    with pytest.raises(RuntimeError):
+        with repo.transaction():
+            repo.add("contact", {"name": "Not kept"})
+            raise RuntimeError("boom")
+    assert data_path.read_bytes() == before
+    assert [c.name for c in repo.list("contact")] == ["Kept"]
+
+
+def test_writing_outside_a_transaction_is_refused(data_path):
+    storage = DurableStorage(data_path)
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        storage.write({"contacts": {}})
+
+
+# -- 2. no lost updates across processes --------------------------------------------------
+
+
+@pytest.mark.slow
+def test_four_processes_adding_250_each_lose_nothing(data_path, tmp_path):
+    """4 processes x 250 adds on one file: 1000 records, distinct uids and doc ids.
+    TinyDB caches its next doc id in memory; without the refresh under the lock
+    two processes would reuse an id and TinyDB would refuse the insert."""
+    Repository(data_path).close()
+    go = tmp_path / "go"
+    children = [_child("adds", str(data_path), f"p{i}", "250", str(go)) for i in range(4)]
+    time.sleep(0.5)
+    go.touch()
+    for child in children:
+        _out, err = child.communicate(timeout=240)
+        assert child.returncode == 0, err
+    data = json.loads(data_path.read_text())
+    docs = data["contacts"]
+    assert len(docs) == 1000
+    assert len({doc["uid"] for doc in docs.values()}) == 1000
+    assert sorted(doc["name"] for doc in docs.values()) == sorted(f"p{i}-{k}" for i in range(4) for k in range(250))
+    assert Repository(data_path).count("contact") == 1000
+
+
+# -- 3. reads served from memory ----------------------------------------------------------
+
+
+def test_reads_do_not_reparse_an_unchanged_file_and_see_other_processes(repo, data_path):
+    repo.add("contact", {"name": "Zoé Durand"})
+    reader = Repository(data_path)
+    parses = reader.storage.parse_count
+    for _ in range(50):
+        assert reader.count("contact") == 1
+        reader.list("contact")
+    assert reader.storage.parse_count == parses  # served from memory
+    # another process adds a contact: the next read sees it, with one parse
+    out = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--data", str(data_path), "add", "contact", "--name", "Léa Martin"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    assert sorted(c.name for c in reader.list("contact")) == ["Léa Martin", "Zoé Durand"]
+    assert reader.get("contact", out.stdout.strip()).name == "Léa Martin"
+    assert reader.storage.parse_count == parses + 1
+
+
+def test_own_writes_do_not_reparse(repo):
+    repo.add("contact", {"name": "A"})
+    parses = repo.storage.parse_count
+    for i in range(5):
+        repo.add("contact", {"name": f"B{i}"})
+    assert repo.count("contact") == 6
+    assert repo.storage.parse_count == parses
+
+
+# -- 4. permissions, symlinks, ownership --------------------------------------------------
+
+
+def test_folder_0700_and_file_0600_under_umask_022(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "new" / "deeper" / "relance.json"
+        Repository(path).add("contact", {"name": "Zoé"})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((path.parent / "relance.json.lock").stat().st_mode) == 0o600
+    backups = path.parent / "backups"
+    Repository(path).add("contact", {"name": "Léa"})
+    assert stat.S_IMODE(backups.stat().st_mode) == 0o700
+
+
+def test_symlinked_data_file_is_resolved_and_stays_a_symlink(tmp_path):
+    real = tmp_path / "real" / "relance.json"
+    Repository(real).add("contact", {"name": "Zoé"})
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    Repository(link).add("contact", {"name": "Léa"})
+    assert link.is_symlink() and link.resolve() == real
+    assert sorted(d["name"] for d in json.loads(real.read_text())["contacts"].values()) == ["Léa", "Zoé"]
+    # the checks apply to the target
+    os.chmod(real, 0o666)
+    with pytest.raises(UnsafeFileError, match=f"chmod 600 {real}"):
+        Repository(link)
+
+
+@pytest.mark.parametrize("mode,who", [(0o666, "group and others"), (0o620, "its group"), (0o602, "others")])
+def test_file_writable_by_others_is_refused_with_the_fix(repo, data_path, mode, who):
+    repo.add("contact", {"name": "Zoé"})
+    os.chmod(data_path, mode)
+    before = data_path.read_bytes()
+    with pytest.raises(UnsafeFileError) as err:
+        Repository(data_path)
+    assert who in str(err.value)
+    assert f"chmod 600 {data_path}" in str(err.value)
+    assert data_path.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the file to another user")
+def test_file_owned_by_another_user_is_refused(repo, data_path):
+    repo.add("contact", {"name": "Zoé"})
+    os.chown(data_path, 65534, 65534)
+    with pytest.raises(UnsafeFileError) as err:
+        Repository(data_path)
+    message = str(err.value)
+    assert str(data_path) in message and "not to you" in message and "chown" in message
+
+
+# -- 5. corrupt, foreign and newer files are never overwritten ---------------------------------
+
+
+def _with_backup(repo) -> None:
+    repo.add("contact", {"name": "Zoé"})
+    repo.add("contact", {"name": "Léa"})
+
+
+def test_corrupt_file_names_file_line_column_and_backup(repo, data_path):
+    _with_backup(repo)
+    newest = repo.storage.backups.newest()
+    assert newest is not None
+    broken = data_path.read_text().replace('"name":"Léa"', '"name":"Léa",,', 1)
+    data_path.write_text(broken)
+    with pytest.raises(DataFileError) as err:
+        Repository(data_path)
+    message = str(err.value)
+    line = next(i for i, text in enumerate(broken.splitlines(), start=1) if ",," in text)
+    assert str(data_path) in message
+    assert f"line {line}, column" in message
+    assert str(newest) in message
+    assert data_path.read_text() == broken
+
+
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        ("[1, 2, 3]", "JSON list"),
+        ('{"people": {"1": {"name": "x"}}}', "unknown tables: people"),
+        ('{"format": "relance", "schema": 1, "contacts": []}', "relance export"),
+        ('{"_meta": {"1": {"schema": 99}}, "contacts": {}}', "newer relance (schema 99)"),
+        ('{"contacts": {"1": {"uid": "x", "name": "a"}}}', "no schema version"),
+        ('{"_meta": {"1": {"schema": 1}}, "contacts": {"1": {"uid": "0f0f0f0f-aaaa", "email": "nope"}}}', "email"),
+    ],
+)
+def test_foreign_or_newer_file_is_refused_and_left_alone(data_path, content, problem):
+    data_path.parent.mkdir(parents=True, mode=0o700)
+    data_path.write_text(content)
+    os.chmod(data_path, 0o600)
+    with pytest.raises(DataFileError) as err:
+        Repository(data_path)
+    assert problem in str(err.value)
+    assert str(data_path) in str(err.value)
+    assert data_path.read_text() == content
+
+
+def test_file_corrupted_while_open_is_not_overwritten(repo, data_path):
+    _with_backup(repo)
+    data_path.write_text("{ not json")
+    with pytest.raises(DataFileError):
+        repo.add("contact", {"name": "Never written"})
+    assert data_path.read_text() == "{ not json"
+
+
+def test_backups_keep_the_previous_versions_rotated(repo, data_path):
+    for i in range(KEEP_LAST + 5):
+        repo.add("contact", {"name": f"c{i}"})
+    backups = repo.storage.backups.list()
+    assert len(backups) == KEEP_LAST
+    # the newest backup is the version before the last write
+    newest = json.loads(backups[0].read_text())
+    assert len(newest["contacts"]) == KEEP_LAST + 4
+    assert all(stat.S_IMODE(b.stat().st_mode) == 0o600 for b in backups)
