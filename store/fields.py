@@ -141,6 +141,26 @@ class Phone(Text):
         return value
 
 
+class Code(Text):
+    """A short upper-case code: a currency (EUR) or a country (FR)."""
+
+    def __init__(self, length: int, example: str, what: str, required: bool = True):
+        super().__init__(required, max_length=40)
+        self.length = length
+        self.expected = example
+        self.what = what
+
+    def parse_value(self, raw: Any, today: date) -> str:
+        value = super().parse_value(raw, today).upper()
+        if len(value) != self.length or not value.isalpha() or not value.isascii():
+            raise ValueError(
+                _("expected a {length}-letter {what} such as {example}, got {value!r}.").format(
+                    length=self.length, what=self.what, example=self.expected, value=raw
+                )
+            )
+        return value
+
+
 class Choice(FieldType):
     def __init__(self, choices: Iterable[str], required: bool = False):
         super().__init__(required)

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from .fields import (
     Choice,
+    Code,
     DateField,
     Email,
     FieldType,
@@ -135,10 +136,10 @@ class Settings(Record):
     KIND: ClassVar[str] = "settings"
     TABLE: ClassVar[str] = "settings"
 
-    currency: str = field(Text(required=True, max_length=3), default="EUR", help="ISO 4217 code")
+    currency: str = field(Code(3, "EUR", "currency code"), default="EUR", help="ISO 4217 code")
     target_monthly: Decimal | None = money(help="billed turnover per month, excl. tax")
     daily_rate: Decimal | None = money(help="usual daily rate")
-    country: str = field(Text(required=True, max_length=3), default="FR", help="country of public holidays")
+    country: str = field(Code(2, "FR", "country code"), default="FR", help="country of public holidays")
     subdivision: str | None = field(Text(max_length=10), default=None, help="holidays subdivision, e.g. 57 for Moselle")
     horizon_months: int = field(Integer(True, 1, 36), default=6)
     default_lead_time_days: int = field(Integer(True, 1, 1000), default=180)
@@ -146,18 +147,6 @@ class Settings(Record):
     net_share: Decimal = field(Number(True, 0, 1, expected="a share such as 0.50"), default=Decimal("0.50"))
     theme: str = field(Text(max_length=60), default="relance-dark")
     language: str = field(Text(max_length=10), default="")
-
-    def check(self) -> dict[str, str]:
-        errors = {}
-        if not self.currency.isalpha() or len(self.currency) != 3:
-            errors["currency"] = _("expected a three-letter currency code such as EUR, got {value!r}.").format(
-                value=self.currency
-            )
-        if not self.country.isalpha() or len(self.country) != 2:
-            errors["country"] = _("expected a two-letter country code such as FR, got {value!r}.").format(
-                value=self.country
-            )
-        return errors
 
 
 @dataclasses.dataclass(kw_only=True)
