@@ -90,7 +90,7 @@ def build_parser() -> Parser:
 
     add = commands.add_parser("add", parents=[common], help=_("add a record without opening the dashboard"),
                               description=_("Add a record and print its uid."))
-    kinds = add.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=Parser)
+    kinds = add.add_subparsers(dest="record_kind", metavar="KIND", required=True, parser_class=Parser)
     for kind in ADDABLE:
         model = MODELS[kind]
         sub = kinds.add_parser(kind, parents=[common], help=_("add a {kind}").format(kind=kind),
@@ -144,7 +144,7 @@ def _open(args: argparse.Namespace):
 
 
 def cmd_add(args: argparse.Namespace, parser: Parser) -> int:
-    model = MODELS[args.kind]
+    model = MODELS[args.record_kind]
     repo = _open(args)
     data: dict[str, Any] = {}
     for name, ftype in model.field_types().items():
@@ -158,13 +158,13 @@ def cmd_add(args: argparse.Namespace, parser: Parser) -> int:
                 raw = [repo.find(ftype.kind, part).uid for part in raw.split(",") if part.strip()]
         except (NotFoundError, AmbiguousError) as err:
             parser.exit(2, _("relance add {kind}: error: {flag}: {problem}\n").format(
-                kind=args.kind, flag=_flag(name), problem=err))
+                kind=args.record_kind, flag=_flag(name), problem=err))
         data[name] = raw
     try:
-        record = repo.add(args.kind, data)
+        record = repo.add(args.record_kind, data)
     except ValidationError as err:
         problems = "; ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
-        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=args.kind, problems=problems))
+        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=args.record_kind, problems=problems))
     print(record.uid)
     return 0
 

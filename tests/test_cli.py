@@ -1,0 +1,176 @@
+"""The ``relance`` command, run as a real child process on a real data file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from store.repository import Repository
+
+from .conftest import ROOT, run_relance
+
+
+def test_version():
+    result = run_relance("--version")
+    assert result.returncode == 0 and result.stdout.startswith("relance ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["add"], ["add", "contact"], ["add", "mission"], ["list"], ["export"], ["export", "json"],
+     ["import"], ["import", "json"]],
+)
+def test_help_on_every_command(args):
+    result = run_relance(*args, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: relance")
+
+
+def test_add_contact_prints_uid_and_saves(data_path):
+    result = run_relance("--data", str(data_path), "add", "contact", "--name", "Zoé Durand",
+                         "--company", "Acme", "--circle", "natural", "--next-follow-up", "2027-01-10")
+    assert result.returncode == 0, result.stderr
+    uid = result.stdout.strip()
+    contact = Repository(data_path).get("contact", uid)
+    assert (contact.name, contact.company, str(contact.next_follow_up)) == ("Zoé Durand", "Acme", "2027-01-10")
+
+
+def test_data_option_after_the_command_and_env_and_xdg(data_path, tmp_path, isolated_home):
+    assert run_relance("add", "contact", "--name", "A", "--data", str(data_path)).returncode == 0
+    env_file = tmp_path / "env" / "r.json"
+    assert run_relance("add", "contact", "--name", "B", env={"RELANCE_DATA": str(env_file)}).returncode == 0
+    assert run_relance("add", "contact", "--name", "C").returncode == 0
+    xdg = isolated_home / ".local" / "share" / "relance" / "relance.json"
+    assert [c.name for c in Repository(data_path).list("contact")] == ["A"]
+    assert [c.name for c in Repository(env_file).list("contact")] == ["B"]
+    assert [c.name for c in Repository(xdg).list("contact")] == ["C"]
+
+
+def test_references_by_unambiguous_name(data_path):
+    run_relance("--data", str(data_path), "add", "target", "--name", "DSI de PME industrielles")
+    zoe = run_relance("--data", str(data_path), "add", "contact", "--name", "Zoé Durand", "--targets", "DSI de PME").stdout.strip()
+    result = run_relance("--data", str(data_path), "add", "opportunity", "--title", "Audit SI",
+                         "--contact", "zoé durand", "--target", "DSI de PME", "--daily-rate", "700",
+                         "--estimated-days", "20", "--stage", "proposal")
+    assert result.returncode == 0, result.stderr
+    repo = Repository(data_path)
+    opp = repo.get("opportunity", result.stdout.strip())
+    assert opp.contact_uid == zoe and opp.target_uid == repo.list("target")[0].uid
+    assert repo.get("contact", zoe).target_uids == [opp.target_uid]
+
+
+def test_mission_and_interaction(data_path):
+    run_relance("--data", str(data_path), "add", "contact", "--name", "Zoé Durand")
+    mission = run_relance("--data", str(data_path), "add", "mission", "--client", "Acme", "--daily-rate", "650",
+                          "--start", "2027-01-04", "--end", "2027-03-31", "--days-per-week", "4", "--source", "natural")
+    assert mission.returncode == 0, mission.stderr
+    interaction = run_relance("--data", str(data_path), "--today", "2026-11-27", "add", "interaction",
+                              "--contact", "Zoé", "--date", "today", "--kind", "call", "--summary", "Café")
+    assert interaction.returncode == 0, interaction.stderr
+    repo = Repository(data_path)
+    assert str(repo.list("mission")[0].daily_rate) == "650.00"
+    assert str(repo.list("interaction")[0].date) == "2026-11-27"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["add", "mission", "--client", "Acme", "--daily-rate", "-5", "--start", "2027-01-04", "--end", "2027-01-31"],
+         "--daily-rate: must be more than zero"),
+        (["add", "mission", "--client", "Acme", "--daily-rate", "650", "--start", "2027-03-01", "--end", "2027-01-31"],
+         "--end: the end 2027-01-31 is before the start 2027-03-01."),
+        (["add", "contact", "--name", "Zoé", "--email", "zoe"], "--email: expected an e-mail address"),
+        (["add", "contact"], "--name: is required."),
+        (["add", "contact", "--name", "Zoé", "--referred-by", "Nobody"], "--referred-by: No contact is named 'Nobody'"),
+        (["add", "contact", "--nom", "Zoé"], "unrecognized arguments: --nom"),
+        (["add", "meeting"], "invalid choice: 'meeting'"),
+        (["list", "people"], "invalid choice: 'people'"),
+        (["--today", "tomorrow"], "expected a date as YYYY-MM-DD"),
+        (["--demo", "list", "contacts"], "--demo opens the dashboard"),
+    ],
+)
+def test_bad_arguments_one_line_exit_2(data_path, args, message):
+    result = run_relance("--data", str(data_path), *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not data_path.exists() or Repository(data_path).count("contact") == 0
+
+
+def test_list_text_and_json(data_path):
+    run_relance("--data", str(data_path), "add", "contact", "--name", "Zoé Durand", "--company", "Acme")
+    run_relance("--data", str(data_path), "add", "contact", "--name", "Anne Petit", "--circle", "professional")
+    text = run_relance("--data", str(data_path), "list", "contacts")
+    lines = text.stdout.splitlines()
+    assert lines[0].split()[:3] == ["uid", "name", "company"]
+    assert "Anne Petit" in lines[1] and "professional" in lines[1]
+    assert "Zoé Durand" in lines[2] and "Acme" in lines[2]
+    docs = json.loads(run_relance("--data", str(data_path), "list", "contact", "--json").stdout)
+    assert sorted(d["name"] for d in docs) == ["Anne Petit", "Zoé Durand"]
+
+
+def test_list_empty(data_path):
+    result = run_relance("--data", str(data_path), "list", "missions")
+    assert result.returncode == 0 and "(no mission yet)" in result.stdout
+
+
+def test_export_import_round_trip(tmp_path):
+    from seeds.demo import build_demo
+    from .conftest import TODAY
+
+    source = tmp_path / "a.json"
+    Repository(source, today=TODAY).import_data(build_demo(TODAY))
+    export_file = tmp_path / "export.json"
+    assert run_relance("--data", str(source), "export", "json", "-o", str(export_file)).returncode == 0
+    target = tmp_path / "b.json"
+    result = run_relance("--data", str(target), "import", "json", str(export_file))
+    assert result.returncode == 0, result.stderr
+    assert "40 contacts" in result.stdout
+    again = json.loads(run_relance("--data", str(target), "export", "json").stdout)
+    first = json.loads(export_file.read_text())
+    first.pop("exported"), again.pop("exported")
+    assert again == first
+    # into a non-empty file: refused, then --replace keeps a backup
+    refused = run_relance("--data", str(target), "import", "json", str(export_file))
+    assert refused.returncode == 2 and "--replace" in refused.stderr
+    replaced = run_relance("--data", str(target), "import", "json", str(export_file), "--replace")
+    assert replaced.returncode == 0 and "previous data was kept in" in replaced.stdout
+
+
+def test_import_bad_file_names_line_and_column(tmp_path, data_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "relance",\n "schema": 1,\n "contacts": [}\n')
+    result = run_relance("--data", str(data_path), "import", "json", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: not valid JSON" in result.stderr and "line 3, column" in result.stderr
+    missing = run_relance("--data", str(data_path), "import", "json", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert not data_path.exists()
+
+
+def test_corrupt_data_file_exit_1_names_file_problem_backup(data_path):
+    for name in ("A", "B"):
+        run_relance("--data", str(data_path), "add", "contact", "--name", name)
+    data_path.write_text(data_path.read_text()[:-10])
+    before = data_path.read_bytes()
+    result = run_relance("--data", str(data_path), "add", "contact", "--name", "C")
+    assert result.returncode == 1
+    assert str(data_path) in result.stderr and "line" in result.stderr and "backups" in result.stderr
+    assert data_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["list", "contacts"], ["add", "contact", "--name", "X"], ["export", "json"], ["--version"]])
+def test_non_interactive_commands_do_not_import_textual(data_path, args):
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        f"try:\n    main({['--data', str(data_path), *args]!r})\n"
+        "except SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print('TEXTUAL', loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert "TEXTUAL []" in result.stdout, result.stdout + result.stderr
