@@ -1,0 +1,62 @@
+#!/bin/sh
+# Set up relance in .venv and run it.
+#
+#   ./dev.sh [ARGS...]        set up, then open the dashboard (ARGS go to relance: --demo, --data FILE...)
+#   ./dev.sh test [ARGS...]   set up with the test tools, then run the test suite (ARGS go to pytest)
+#
+# Needs Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3-venv).
+# The end-to-end tests need tmux: installed here when run as root, else skipped.
+set -eu
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi
+}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "relance needs Python 3.11 or newer as '$PYTHON' (set PYTHON=python3.12 to use another)." >&2
+    exit 1
+fi
+
+mode=run
+if [ "${1:-}" = test ]; then mode=test; shift; fi
+
+if [ ! -x .venv/bin/python ]; then
+    if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+        rm -rf .venv
+        if [ "$(id -u)" = 0 ]; then
+            echo "Installing python3-venv..." >&2
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            "$PYTHON" -m venv .venv
+        else
+            echo "Python's venv module is missing: sudo apt-get install python3-venv, then run this again." >&2
+            exit 1
+        fi
+    fi
+fi
+
+# Install (again) only when pyproject.toml changed since the last install.
+extra=""
+[ "$mode" = test ] && extra="[test]"
+stamp=".venv/.setup-stamp-$mode"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "Setting up .venv (relance$extra)..." >&2
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".$extra"
+    touch "$stamp"
+fi
+
+if [ "$mode" = run ]; then
+    exec .venv/bin/relance "$@"
+fi
+
+if ! command -v tmux >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "Installing tmux for the end-to-end tests..." >&2
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+    else
+        echo "tmux is not installed: the end-to-end tests will be skipped (sudo apt-get install tmux)." >&2
+    fi
+fi
+exec .venv/bin/python -m pytest -n auto "$@"
