@@ -20,7 +20,8 @@ async def test_dashboard_shows_path_and_pane_counts(data_path):
     app = make_app(repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert str(data_path) in str(app.query_one("#where").render())
+        where = str(app.query_one("#where").render())
+        assert where.startswith("Data: ") and where.endswith("/data/relance.json") and len(where) <= 78
         assert titles(app) == ["1 Network (40)", "2 Targets (4)", "3 Missions (2)", "4 Revenue gap"]
         network = str(app.query_one("#pane-network .summary").render())
         assert "28 natural, 12 professional" in network
@@ -29,6 +30,18 @@ async def test_dashboard_shows_path_and_pane_counts(data_path):
         assert "Collectivités : dématérialisation" in targets and "nothing in the pipeline" in targets
         missions = str(app.query_one("#pane-missions .summary").render())
         assert "review due" in missions and "active" in missions
+
+
+def test_short_path_keeps_the_file_name(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from tui.app import short_path
+
+    monkeypatch.setenv("HOME", "/home/zoe")
+    assert short_path(Path("/home/zoe/.local/share/relance/relance.json"), 80) == "~/.local/share/relance/relance.json"
+    long = Path("/srv/shared/consultants/2026/zoe.durand/archives/relance/relance.json")
+    short = short_path(long, 40)
+    assert len(short) == 40 and short.startswith("/srv/shared") and short.endswith("relance/relance.json") and "…" in short
 
 
 async def test_number_keys_focus_panes_and_q_quits(data_path):

@@ -16,6 +16,33 @@ from themes import DEFAULT_THEME, register_themes
 from .panes import PANES, Pane
 
 
+def short_path(path: Path, width: int) -> str:
+    """``path`` with the home folder as ``~`` and, if still too wide, its middle elided."""
+    text = str(path)
+    home = str(Path.home())
+    if home != "/" and text.startswith(home + "/"):
+        text = "~" + text[len(home):]
+    if len(text) <= width or width < 12:
+        return text
+    keep = width - 1
+    head = keep // 3
+    return text[:head] + "…" + text[len(text) - (keep - head):]
+
+
+class WhereLine(Static):
+    """Which data file is open: always in sight, shortened to fit."""
+
+    def __init__(self, path: Path, demo: bool, id: str | None = None):
+        super().__init__(id=id)
+        self.path = path
+        self.demo = demo
+
+    def render(self) -> str:
+        label = _("Demo (a temporary copy):") if self.demo else _("Data:")
+        room = max(12, self.size.width - len(label) - 3)
+        return f"{label} {short_path(self.path, room)}"
+
+
 class RelanceApp(App[None]):
     """One screen, four panes, each reachable by one key."""
 
@@ -41,18 +68,11 @@ class RelanceApp(App[None]):
         self.query_one("#pane-network", Pane).focus()
 
     def compose(self) -> ComposeResult:
-        yield Static(self._where(), id="where")
+        yield WhereLine(self.repository.path, self.demo, id="where")
         with Container(id="panes"):
             for pane in PANES:
                 yield pane(self.repository, id=f"pane-{pane.KEY}")
         yield Footer()
-
-    def _where(self) -> str:
-        if self.demo:
-            return _("Demo (a temporary copy): {path}").format(
-                path=self.repository.path
-            )
-        return _("Data: {path}").format(path=self.repository.path)
 
     def action_focus_pane(self, key: str) -> None:
         self.query_one(f"#pane-{key}", Pane).focus()
