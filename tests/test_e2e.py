@@ -49,10 +49,10 @@ def start(session: str, *args: str, env: dict[str, str]) -> None:
 
 def test_demo_starts_shows_demo_path_and_quits_cleanly(session, tmp_path):
     start(session, "--demo", "--today", "2026-11-27", env={"TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
-    screen = wait_for(session, "1 Network (40)")
+    wait_for(session, "1 Network (40)")
+    screen = wait_for(session, "q Quit")
     assert "2 Targets (4)" in screen and "3 Missions (2)" in screen and "4 Revenue gap" in screen
     assert "Demo (a temporary copy):" in screen
-    assert "q Quit" in screen
     assert list(tmp_path.glob("relance-demo-*"))  # the temporary copy exists while open
     tmux("send-keys", "-t", session, "q")
     deadline = time.monotonic() + 10
@@ -65,7 +65,8 @@ def test_demo_starts_shows_demo_path_and_quits_cleanly(session, tmp_path):
 def test_own_data_file_path_on_screen_in_16_colours(session, tmp_path):
     data = tmp_path / "mine.json"
     start(session, "--data", str(data), env={"TERM": "xterm", "NO_COLOR": "1"})
-    screen = wait_for(session, "1 Network (0)")
+    wait_for(session, "1 Network (0)")
+    screen = wait_for(session, "q Quit")
     # the path is shortened to fit 80 columns but keeps its file name
     where = screen.splitlines()[0]
     assert where.startswith(" Data: ") and where.rstrip().endswith("/mine.json")
