@@ -338,6 +338,37 @@ class Repository:
             del records[uid]
             return record
 
+    def put(self, record: Record) -> Record:
+        """Save ``record`` as it is, under its own uid: insert it, or replace the
+        stored version (undo of a delete or an edit). Validated like any change."""
+        with self.transaction():
+            data = {name: getattr(record, name) for name in record.editable_fields()}
+            checked = self.build(record.KIND, data)
+            checked.uid = record.uid
+            checked.extra = dict(getattr(record, "extra", {}) or {})
+            if record.uid in self._view()[record.KIND]:
+                self._replace(checked)
+            else:
+                self._insert(checked)
+            return checked
+
+    def log_interaction(self, data: Mapping[str, Any]) -> Record:
+        """Add an interaction and move its contact's ``last_contact`` to its date and,
+        when the contact has a cadence, ``next_follow_up`` to that date + cadence."""
+        from datetime import timedelta
+
+        with self.transaction():
+            interaction = self.add("interaction", data)
+            contact = self.get("contact", interaction.contact_uid)
+            changes: dict[str, Any] = {}
+            if contact.last_contact is None or interaction.date >= contact.last_contact:
+                changes["last_contact"] = interaction.date
+                if contact.cadence_days:
+                    changes["next_follow_up"] = interaction.date + timedelta(days=contact.cadence_days)
+            if changes:
+                self.update("contact", contact.uid, changes)
+            return interaction
+
     def set_settings(self, changes: Mapping[str, Any]) -> Settings:
         with self.transaction():
             current = self.settings()

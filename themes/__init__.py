@@ -1,4 +1,8 @@
-"""Colour themes of relance (``textual.theme.Theme``) and their registration."""
+"""Colour themes of relance (``textual.theme.Theme``) and their registration.
+
+Each theme stays readable in 16 colours and with ``NO_COLOR``: the panes never
+rely on colour alone (overdue follow-ups are also bold and marked with "!").
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ RELANCE_DARK = Theme(
     secondary="#87af87",
     accent="#d7af5f",
     warning="#d7af5f",
-    error="#d75f5f",
+    error="#ff5f5f",
     success="#87af5f",
     foreground="#e4e4e4",
     background="#1c1c1c",
@@ -19,7 +23,37 @@ RELANCE_DARK = Theme(
     dark=True,
 )
 
-THEMES = (RELANCE_DARK,)
+RELANCE_LIGHT = Theme(
+    name="relance-light",
+    primary="#005f87",
+    secondary="#5f875f",
+    accent="#875f00",
+    warning="#875f00",
+    error="#af0000",
+    success="#005f00",
+    foreground="#1c1c1c",
+    background="#f5f5f0",
+    surface="#ebebe4",
+    panel="#dcdcd2",
+    dark=False,
+)
+
+RELANCE_CONTRAST = Theme(
+    name="relance-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffffff",
+    warning="#ffff00",
+    error="#ff0000",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    dark=True,
+)
+
+THEMES = (RELANCE_DARK, RELANCE_LIGHT, RELANCE_CONTRAST)
 DEFAULT_THEME = RELANCE_DARK.name
 
 

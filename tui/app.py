@@ -1,81 +1,272 @@
-"""The relance App and its factory ``make_app``, used by the CLI, the tests and the benchmarks."""
+"""The relance App and its factory ``make_app``, used by the CLI, the tests and the benchmarks.
+
+The App owns what crosses screens: saving (always in a worker thread, so the
+UI never waits for fsync), the undo stack, the command palette and the theme.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Container, VerticalScroll
-from textual.widgets import Footer, Static
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
+from store.errors import RelanceError
 from store.i18n import _
+from store.models import Record
 from store.repository import Repository
 from themes import DEFAULT_THEME, register_themes
 
-from .panes import PANES, Pane
+from .dashboard import DashboardScreen, mission_from_opportunity, short_path
+from .detail import DetailScreen
+from .forms import ConfirmScreen, RecordForm
+from .help import HelpScreen, describe
+
+__all__ = ["RelanceApp", "make_app", "short_path"]
+
+KIND_NAMES = {
+    "contact": _("contact"), "target": _("micro-target"), "opportunity": _("opportunity"),
+    "mission": _("mission"), "interaction": _("interaction"),
+}
 
 
-def short_path(path: Path, width: int) -> str:
-    """``path`` with the home folder as ``~`` and, if still too wide, its middle elided."""
-    text = str(path)
-    home = str(Path.home())
-    if home != "/" and text.startswith(home + "/"):
-        text = "~" + text[len(home):]
-    if len(text) <= width or width < 12:
-        return text
-    keep = width - 1
-    head = keep // 3
-    return text[:head] + "…" + text[len(text) - (keep - head):]
-
-
-class WhereLine(Static):
-    """Which data file is open: always in sight, shortened to fit."""
-
-    def __init__(self, path: Path, demo: bool, id: str | None = None):
-        super().__init__(id=id)
-        self.path = path
-        self.demo = demo
-
-    def render(self) -> str:
-        label = _("Demo (a temporary copy):") if self.demo else _("Data:")
-        room = max(12, self.size.width - len(label) - 3)
-        return f"{label} {short_path(self.path, room)}"
+@dataclass
+class UndoEntry:
+    description: str
+    before: Record
 
 
 class RelanceApp(App[None]):
     """One screen, four panes, each reachable by one key."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "forms.tcss"]
     TITLE = "relance"
-    BINDINGS = [
-        Binding("1", "focus_pane('network')", _("Network"), id="pane.network"),
-        Binding("2", "focus_pane('targets')", _("Targets"), id="pane.targets"),
-        Binding("3", "focus_pane('missions')", _("Missions"), id="pane.missions"),
-        Binding("4", "focus_pane('revenue')", _("Revenue gap"), id="pane.revenue"),
-        Binding("q", "quit", _("Quit"), id="quit"),
-    ]
 
     def __init__(self, repository: Repository, demo: bool = False):
         super().__init__()
         self.repository = repository
         self.demo = demo
+        self.undo_stack: list[UndoEntry] = []
+        self._theme_ready = False
 
     def on_mount(self) -> None:
         register_themes(self)
         wanted = self.repository.settings().theme or DEFAULT_THEME
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
-        self.query_one("#pane-network", Pane).focus()
+        self._theme_ready = True
+        self.push_screen(DashboardScreen(self.repository, demo=self.demo))
+        if self.repository.is_empty() and not self.demo:
+            self.call_after_refresh(self.onboard)
 
-    def compose(self) -> ComposeResult:
-        yield WhereLine(self.repository.path, self.demo, id="where")
-        with Container(id="panes"):
-            for pane in PANES:
-                yield pane(self.repository, id=f"pane-{pane.KEY}")
-        yield Footer()
+    @property
+    def dashboard(self) -> DashboardScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                return screen
+        raise LookupError("no dashboard")
 
-    def action_focus_pane(self, key: str) -> None:
-        self.query_one(f"#pane-{key}", Pane).focus()
+    # saving, off the event loop ----------------------------------------------------------------
+
+    @work(thread=True, group="store")
+    def store_job(self, job: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
+        """Run a repository change in a thread; report errors; then ``done(result)`` on the UI."""
+        try:
+            result = job()
+        except RelanceError as err:
+            self.call_from_thread(self.notify, str(err), title=_("Not saved"), severity="error", timeout=10)
+            self.call_from_thread(self.refresh_views)
+            return
+        if done is not None:
+            self.call_from_thread(done, result)
+
+    def refresh_views(self, select: tuple[str, str] | None = None) -> None:
+        self.dashboard.reload(select)
+        for screen in self.screen_stack:
+            if isinstance(screen, DetailScreen):
+                screen.refresh_content()
+
+    def after_save(self, record: Record, message: str) -> None:
+        self.refresh_views((record.KIND, record.uid))
+        self.notify(message, timeout=3)
+
+    # records ------------------------------------------------------------------------------------
+
+    def new_record(self, kind: str, preset: dict[str, Any] | None = None, done: Callable[[Record], None] | None = None) -> None:
+        def saved(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def finished(record: Record) -> None:
+                self.after_save(record, _("Saved the {kind} {label!r}.").format(kind=KIND_NAMES[kind], label=record.label()))
+                if done:
+                    done(record)
+
+            self.store_job(lambda: self.repository.add(kind, values), finished)
+
+        self.push_screen(RecordForm(self.repository, kind, preset=preset), saved)
+
+    def edit_record(self, kind: str, uid: str) -> None:
+        before = self.repository.get(kind, uid)
+
+        def saved(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def finished(record: Record) -> None:
+                self.undo_stack.append(UndoEntry(_("edit of {label!r}").format(label=before.label()), before))
+                self.after_save(record, _("Saved {label!r} (u undoes).").format(label=record.label()))
+
+            self.store_job(lambda: self.repository.update(kind, uid, values), finished)
+
+        self.push_screen(RecordForm(self.repository, kind, base=before), saved)
+
+    def delete_record(self, kind: str, uid: str) -> None:
+        record = self.repository.get(kind, uid)
+        referrers = self.repository.referrers(kind, uid)
+        if referrers:
+            shown = ", ".join(f"{label}" for _k, _u, label, _f in referrers[:5])
+            self.notify(
+                _("{label!r} cannot be deleted: {count} record(s) refer to it ({shown}). Change or delete them first.").format(
+                    label=record.label(), count=len(referrers), shown=shown),
+                severity="error", timeout=8)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def finished(deleted: Record) -> None:
+                self.undo_stack.append(UndoEntry(_("delete of {label!r}").format(label=deleted.label()), deleted))
+                self.refresh_views()
+                self.notify(_("Deleted {label!r} (u undoes).").format(label=deleted.label()), timeout=4)
+
+            self.store_job(lambda: self.repository.delete(kind, uid), finished)
+
+        self.push_screen(ConfirmScreen(_("Delete the {kind} {label!r}?").format(kind=KIND_NAMES[kind], label=record.label())), answered)
+
+    def undo(self) -> None:
+        if not self.undo_stack:
+            self.notify(_("Nothing to undo."), severity="warning")
+            return
+        entry = self.undo_stack.pop()
+
+        def finished(record: Record) -> None:
+            self.after_save(record, _("Undid the {what}.").format(what=entry.description))
+
+        self.store_job(lambda: self.repository.put(entry.before), finished)
+
+    def open_detail(self, kind: str, uid: str) -> None:
+        self.push_screen(DetailScreen(self.repository, kind, uid))
+
+    def log_interaction(self, contact_uid: str) -> None:
+        def saved(values: dict | None) -> None:
+            if values is None:
+                return
+            contact = self.repository.get("contact", contact_uid)
+
+            def finished(record: Record) -> None:
+                self.after_save(record, _("Logged an interaction with {name}.").format(name=contact.label()))
+                self.refresh_views(("contact", contact_uid))
+
+            self.store_job(lambda: self.repository.log_interaction(values), finished)
+
+        preset = {"contact_uid": contact_uid, "date": "today", "kind": "call"}
+        self.push_screen(RecordForm(self.repository, "interaction", preset=preset), saved)
+
+    def move_stage(self, opportunity, stage: str) -> None:
+        changes: dict[str, Any] = {"stage": stage}
+        if stage == "won" and opportunity.closed is None:
+            changes["closed"] = self.repository.today
+        if opportunity.stage == "won" and stage != "won":
+            changes["closed"] = None
+        before = opportunity
+
+        def finished(record) -> None:
+            self.undo_stack.append(UndoEntry(_("stage change of {label!r}").format(label=before.label()), before))
+            self.after_save(record, _("{label!r} is now at stage {stage}.").format(label=record.label(), stage=stage))
+            if stage == "won":
+                self.offer_mission(record)
+
+        self.store_job(lambda: self.repository.update("opportunity", opportunity.uid, changes), finished)
+
+    def offer_mission(self, opportunity) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                preset = mission_from_opportunity(opportunity, self.repository.today)
+                preset["opportunity_uid"] = opportunity.uid
+                self.new_record("mission", preset)
+
+        self.push_screen(ConfirmScreen(_("Won! Create the mission for {label!r} now?").format(label=opportunity.label()),
+                                       _("The form is filled in from the opportunity.")), answered)
+
+    def open_settings(self, form: str = "settings", note: str = "") -> None:
+        def saved(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def finished(_settings) -> None:
+                self.refresh_views()
+                self.notify(_("Settings saved."), timeout=3)
+
+            self.store_job(lambda: self.repository.set_settings(values), finished)
+
+        self.push_screen(RecordForm(self.repository, "settings", base=self.repository.settings(), form=form, note=note), saved)
+
+    def onboard(self) -> None:
+        self.open_settings(
+            form="onboarding",
+            note=_("Tell relance what you aim to bill each month and your usual daily rate: it will show "
+                   "when your income falls short. (To see a worked example first: relance --demo)"),
+        )
+
+    # theme -----------------------------------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        if not self._theme_ready or theme == self.repository.settings().theme:
+            return
+        self.store_job(lambda: self.repository.set_settings({"theme": theme}))
+
+    # help and palette ---------------------------------------------------------------------------------
+
+    def show_help(self) -> None:
+        sections = [
+            (_("Dashboard"), describe(DashboardScreen.BINDINGS)),
+            (_("Forms"), describe(RecordForm.BINDINGS)),
+            (_("Record detail"), describe(DetailScreen.BINDINGS)),
+            (_("Anywhere"), [("ctrl+p", _("command palette: every action, and the theme")), ("ctrl+q", _("quit"))]),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, DashboardScreen):
+            return
+        dash = screen
+        for kind, label in (("contact", _("New contact")), ("target", _("New micro-target")),
+                            ("opportunity", _("New opportunity")), ("mission", _("New mission"))):
+            yield SystemCommand(label, _("Open the form of a new {kind}").format(kind=KIND_NAMES[kind]),
+                                lambda kind=kind: self.new_record(kind))
+        for key, label in (("network", _("Network")), ("targets", _("Targets")), ("missions", _("Missions")),
+                           ("revenue", _("Revenue gap"))):
+            yield SystemCommand(_("Go to {pane}").format(pane=label), _("Focus the {pane} pane").format(pane=label),
+                                lambda key=key: dash.action_focus_pane(key))
+        yield SystemCommand(_("Edit the selected record"), _("Open its form (e)"), dash.action_edit)
+        yield SystemCommand(_("Delete the selected record"), _("After confirmation (d)"), dash.action_delete)
+        yield SystemCommand(_("Undo"), _("Undo the last delete or edit (u)"), dash.action_undo)
+        yield SystemCommand(_("Filter the pane"), _("Filter the focused pane as you type (/)"), dash.action_filter)
+        yield SystemCommand(_("Maximise or restore the pane"), _("(a)"), dash.action_maximize)
+        yield SystemCommand(_("Log an interaction"), _("With the selected contact (l)"), dash.action_log)
+        yield SystemCommand(_("Next stage"), _("Move the selected opportunity on (>)"), lambda: dash.action_stage(1))
+        yield SystemCommand(_("Previous stage"), _("Move the selected opportunity back (<)"), lambda: dash.action_stage(-1))
+        yield SystemCommand(_("Settings"), _("Monthly target, daily rate, country, horizon (s)"), self.open_settings)
+        yield SystemCommand(_("Help"), _("Every key (?)"), self.show_help)
+        for name in sorted(n for n in self.available_themes if n.startswith("relance-")):
+            yield SystemCommand(_("Theme: {name}").format(name=name), _("Switch to this theme (saved in settings)"),
+                                lambda name=name: setattr(self, "theme", name))
 
 
 def make_app(repository: Repository | str | Path, demo: bool = False, today=None) -> RelanceApp:

@@ -1,145 +1,326 @@
-"""The four panes of the dashboard.
+"""The four panes of the dashboard: Network, Targets, Missions, Revenue gap.
 
-Each pane shows its records' count in its title and a short summary read
-from the repository. The full tables, forms and the revenue gauge are built
-on these panes by later work.
+Each pane is a bordered container holding a :class:`RecordTable` and a filter
+line (``/``). Panes read from the repository (in memory) and never write:
+changes go through the App, which saves in a worker and then reloads them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
+from decimal import Decimal
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.containers import Vertical
+from textual.widgets import Input, Static
 
+from store import fmt
+from store.forecast import months_ahead
 from store.i18n import _
-from store.models import OPEN_STAGES, Contact, Mission
+from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
+from widgets import RecordTable
 
 
-class Pane(VerticalScroll, can_focus=True):
+def mission_status(mission: Mission, today: date) -> str:
+    """planned / active / ended / review due."""
+    if mission.start and mission.start > today:
+        return "planned"
+    last = mission.last_day
+    if last and last < today:
+        return "ended" if mission.review_uid else "review due"
+    return "active"
+
+
+def opportunity_value(opportunity: Opportunity) -> Decimal:
+    if opportunity.daily_rate is None or opportunity.estimated_days is None:
+        return Decimal(0)
+    return opportunity.daily_rate * opportunity.estimated_days
+
+
+class FilterInput(Input):
+    """The ``/`` filter of a pane: filters as you type; ``esc`` clears it."""
+
+    DEFAULT_CSS = ""
+
+
+class Pane(Vertical):
     KEY = ""
     NUMBER = 0
     TITLE = ""
     KIND = ""
+    COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, repository: Repository, id: str | None = None):
         super().__init__(id=id, classes="pane")
         self.repository = repository
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.summary(), classes="summary")
-
-    def on_mount(self) -> None:
-        self.border_title = self.title()
-
-    def title(self) -> str:
-        return f"{self.NUMBER} {self.TITLE} ({self.repository.count(self.KIND)})"
-
-    def summary(self) -> Text:  # pragma: no cover - abstract
-        raise NotImplementedError
+        self.filter_text = ""
 
     @property
     def today(self) -> date:
         return self.repository.today
 
+    def compose(self) -> ComposeResult:
+        yield RecordTable(self.COLUMNS, id=f"{self.KEY}-table", classes="main-table")
+        yield FilterInput(placeholder=_("filter: name, company, tags, notes (esc clears)"), classes="filter", compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(".main-table", RecordTable)
+
+    def focus_main(self) -> None:
+        self.table.focus()
+
+    # what the pane shows -------------------------------------------------------------------
+
+    def records(self) -> list[Record]:
+        records = self.repository.list(self.KIND)
+        if self.filter_text:
+            needle = self.filter_text.casefold()
+            records = [r for r in records if needle in self.haystack(r)]
+        return self.sort(records)
+
+    def sort(self, records: list[Record]) -> list[Record]:
+        return sorted(records, key=lambda r: r.label().casefold())
+
+    def haystack(self, record: Record) -> str:
+        return record.label().casefold()
+
+    def row(self, record: Record) -> tuple:
+        raise NotImplementedError
+
+    def title_text(self, shown: int) -> str:
+        total = self.repository.count(self.KIND)
+        count = f"{shown}/{total}" if self.filter_text else str(total)
+        return f"{self.NUMBER} {self.TITLE} ({count})"
+
+    def reload(self, keep: str | None = None) -> None:
+        records = self.records()
+        self.table.set_rows(((r.uid, self.row(r)) for r in records), keep=keep)
+        self.border_title = self.title_text(len(records))
+        self.border_subtitle = self.subtitle()
+
+    def subtitle(self) -> str:
+        return f"/ {self.filter_text}" if self.filter_text else ""
+
+    def selection(self) -> tuple[str, str | None]:
+        """(kind, uid) of what the pane has selected."""
+        return self.KIND, self.table.selected_uid
+
+    # filtering ------------------------------------------------------------------------------
+
+    def open_filter(self) -> None:
+        box = self.query_one(FilterInput)
+        box.add_class("open")
+        box.focus()
+
+    def close_filter(self, clear: bool) -> None:
+        box = self.query_one(FilterInput)
+        if clear:
+            box.value = ""
+            self.filter_text = ""
+            self.reload()
+            box.remove_class("open")
+        elif not self.filter_text:
+            box.remove_class("open")
+        self.focus_main()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FilterInput):
+            event.stop()
+            self.filter_text = event.value.strip()
+            self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, FilterInput):
+            event.stop()
+            self.close_filter(clear=False)
+
 
 class NetworkPane(Pane):
     KEY, NUMBER, TITLE, KIND = "network", 1, _("Network"), "contact"
+    COLUMNS = (_("Name"), _("Next follow-up"), _("Company"), _("Last contact"), _("Circle"))
 
-    def summary(self) -> Text:
-        contacts: list[Contact] = self.repository.list("contact")
-        if not contacts:
-            return Text(_("No contacts yet. Add one with: relance add contact --name \"Zoé Durand\""))
+    def sort(self, records: list[Record]) -> list[Record]:
+        # follow-ups due first (oldest first), then by name
+        def key(c: Contact):
+            due = c.next_follow_up is not None and c.next_follow_up <= self.today
+            return (not due, c.next_follow_up or date.max if due else date.max, c.name.casefold())
+
+        return sorted(records, key=key)  # type: ignore[arg-type]
+
+    def haystack(self, c: Contact) -> str:  # type: ignore[override]
+        return " ".join([c.name, c.company, c.role, c.email, " ".join(c.tags), c.notes]).casefold()
+
+    def row(self, c: Contact) -> tuple:  # type: ignore[override]
+        follow = Text(fmt.day(c.next_follow_up))
+        name = Text(c.name)
+        if c.next_follow_up and c.next_follow_up <= self.today:
+            late = (self.today - c.next_follow_up).days
+            follow = Text("! " + (_("today") if late == 0 else _("{days}d late").format(days=late)),
+                          style="bold red" if late else "bold")
+            name.stylize("bold")
+        circle = _("natural") if c.circle == "natural" else _("professional")
+        return (name, follow, c.company, fmt.day(c.last_contact), circle)
+
+    def title_text(self, shown: int) -> str:
+        contacts = self.repository.list("contact")
         natural = sum(1 for c in contacts if c.circle == "natural")
-        out = Text(_("{natural} natural, {professional} professional").format(
-            natural=natural, professional=len(contacts) - natural) + "\n")
-        due = sorted((c for c in contacts if c.next_follow_up and c.next_follow_up <= self.today),
-                     key=lambda c: c.next_follow_up)
+        due = sum(1 for c in contacts if c.next_follow_up and c.next_follow_up <= self.today)
+        base = super().title_text(shown)
+        extra = _("{natural} natural · {professional} pro").format(natural=natural, professional=len(contacts) - natural)
         if due:
-            out.append(_("{count} follow-ups due:").format(count=len(due)) + "\n", style="bold")
-            for contact in due:
-                late = (self.today - contact.next_follow_up).days
-                when = _("today") if late == 0 else _("{days} d late").format(days=late)
-                out.append(f"  {contact.name}", style="bold" if late else "")
-                out.append(f" · {when}\n")
-        else:
-            out.append(_("No follow-up due.") + "\n")
-        return out
+            extra += " · " + _("{count} due").format(count=due)
+        return f"{base} {extra}"
 
 
 class TargetsPane(Pane):
+    """Micro-targets, and below them the opportunities of the selected one."""
+
     KEY, NUMBER, TITLE, KIND = "targets", 2, _("Targets"), "target"
+    COLUMNS = (_("Micro-target"), _("Status"), _("Contacts n/p"), _("Open pipeline"), _("Weighted"), _("Last touch"))
+    OPP_COLUMNS = (_("Opportunity"), _("Organisation"), _("Stage"), _("Value"), _("Next action"))
 
-    def summary(self) -> Text:
-        targets = self.repository.list("target")
-        if not targets:
-            return Text(_("No micro-targets yet. Add one with: relance add target --name \"DSI de PME\""))
-        opportunities = self.repository.list("opportunity")
-        out = Text()
-        for target in targets:
-            open_count = sum(1 for o in opportunities if o.target_uid == target.uid and o.stage in OPEN_STAGES)
-            out.append(f"{target.name}\n", style="bold")
-            out.append(f"  {target.status} · ")
-            if open_count:
-                out.append(_("{count} open opportunities").format(count=open_count) + "\n")
-            else:
-                out.append(_("nothing in the pipeline") + "\n", style="reverse")
-        return out
+    def compose(self) -> ComposeResult:
+        yield RecordTable(self.COLUMNS, id="targets-table", classes="main-table")
+        yield Static("", id="opps-label", classes="sublabel")
+        yield RecordTable(self.OPP_COLUMNS, id="opps-table", classes="opps-table")
+        yield FilterInput(placeholder=_("filter: name, sector, need, notes (esc clears)"), classes="filter", compact=True)
 
+    @property
+    def opps_table(self) -> RecordTable:
+        return self.query_one("#opps-table", RecordTable)
 
-def mission_status(mission: Mission, today: date) -> str:
-    if mission.start and mission.start > today:
-        return _("planned")
-    last = mission.last_day
-    if last and last < today:
-        return _("ended") if mission.review_uid else _("review due")
-    return _("active")
+    def haystack(self, t: Target) -> str:  # type: ignore[override]
+        return " ".join([t.name, t.sector, t.decision_maker, t.need, t.offer, t.notes]).casefold()
+
+    def row(self, t: Target) -> tuple:  # type: ignore[override]
+        contacts = [c for c in self.repository.list("contact") if t.uid in c.target_uids]
+        natural = sum(1 for c in contacts if c.circle == "natural")
+        opps = [o for o in self.repository.list("opportunity") if o.target_uid == t.uid and o.stage in OPEN_STAGES]
+        if opps:
+            stages = Counter(o.stage for o in opps)
+            pipeline = Text(", ".join(f"{n} {stage}" for stage, n in stages.items()))
+        else:
+            pipeline = Text("! " + _("empty pipeline"), style="bold")
+        weighted = sum((opportunity_value(o) * o.weight() for o in opps), Decimal(0))
+        touches = [c.last_contact for c in contacts if c.last_contact]
+        touches += [o.first_contact for o in opps if o.first_contact]
+        last = max(touches) if touches else None
+        currency = self.repository.settings().currency
+        name = Text(t.name, style="" if opps else "bold")
+        return (name, t.status, f"{natural}/{len(contacts) - natural}", pipeline,
+                fmt.money(weighted, currency) if opps else "", fmt.day(last))
+
+    def reload(self, keep: str | None = None) -> None:
+        super().reload(keep)
+        self.reload_opportunities()
+
+    def selected_target(self) -> Target | None:
+        uid = self.table.selected_uid
+        if uid is None:
+            return None
+        try:
+            return self.repository.get("target", uid)  # type: ignore[return-value]
+        except Exception:
+            return None
+
+    def reload_opportunities(self, keep: str | None = None) -> None:
+        target = self.selected_target()
+        label = self.query_one("#opps-label", Static)
+        if target is None:
+            label.update(_("Opportunities"))
+            self.opps_table.set_rows([])
+            return
+        opps = [o for o in self.repository.list("opportunity") if o.target_uid == target.uid]
+        order = {stage: i for i, stage in enumerate(("negotiation", "proposal", "meeting", "contacted", "identified", "won", "lost"))}
+        opps.sort(key=lambda o: (order[o.stage], o.title.casefold()))
+        label.update(_("Opportunities in {target} ({count})").format(target=target.name, count=len(opps)))
+        currency = self.repository.settings().currency
+        rows = []
+        for o in opps:
+            action = o.next_action
+            if o.next_action_date:
+                action = f"{o.next_action_date} {action}".strip()
+            value = opportunity_value(o)
+            rows.append((o.uid, (o.title, o.organisation, o.stage, fmt.money(value, currency) if value else "", action)))
+        self.opps_table.set_rows(rows, keep=keep)
+
+    def on_data_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
+        if event.data_table.id == "targets-table":
+            self.reload_opportunities()
+
+    def selection(self) -> tuple[str, str | None]:
+        if self.opps_table.has_focus:
+            return "opportunity", self.opps_table.selected_uid
+        return "target", self.table.selected_uid
 
 
 class MissionsPane(Pane):
     KEY, NUMBER, TITLE, KIND = "missions", 3, _("Missions"), "mission"
+    COLUMNS = (_("Client"), _("Title"), _("Start"), _("End"), _("Rate"), _("d/wk"), _("Status"))
 
-    def summary(self) -> Text:
-        missions = sorted(self.repository.list("mission"), key=lambda m: m.start or date.min, reverse=True)
-        if not missions:
-            return Text(_("No missions yet. Add one with: relance add mission --client Acme --daily-rate 650 --start 2027-01-04 --end 2027-03-31"))
-        out = Text()
-        for mission in missions:
-            status = mission_status(mission, self.today)
-            out.append(f"{mission.client}", style="bold")
-            out.append(f" · {mission.label()}\n  {mission.start} → {mission.last_day} · ")
-            out.append(status + "\n", style="reverse" if status == _("review due") else "")
-        return out
+    def sort(self, records: list[Record]) -> list[Record]:
+        return sorted(records, key=lambda m: m.start or date.min, reverse=True)  # type: ignore[attr-defined]
+
+    def haystack(self, m: Mission) -> str:  # type: ignore[override]
+        return " ".join([m.client, m.title, m.sold_as, m.notes]).casefold()
+
+    def row(self, m: Mission) -> tuple:  # type: ignore[override]
+        status = mission_status(m, self.today)
+        labels = {"planned": _("planned"), "active": _("active"), "ended": _("ended"), "review due": _("review due")}
+        cell = Text(labels[status])
+        if status == "review due":
+            cell = Text("! " + labels[status], style="bold")
+        return (m.client, m.title, fmt.day(m.start), fmt.day(m.last_day), fmt.money(m.daily_rate),
+                fmt.number(m.days_per_week), cell)
 
 
 class RevenuePane(Pane):
-    KEY, NUMBER, TITLE, KIND = "revenue", 4, _("Revenue gap"), "opportunity"
+    """This month's secured revenue against the target, and the months ahead."""
 
-    def title(self) -> str:
+    KEY, NUMBER, TITLE, KIND = "revenue", 4, _("Revenue gap"), "mission"
+    COLUMNS = (_("Month"), _("Secured"), _("Target"), _("Gap"), _("Coverage"))
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="revenue-summary")
+        yield RecordTable(self.COLUMNS, id="revenue-table", classes="main-table")
+
+    def title_text(self, shown: int) -> str:
         return f"{self.NUMBER} {self.TITLE}"
 
-    def summary(self) -> Text:
+    def open_filter(self) -> None:
+        self.app.notify(_("The revenue gap has nothing to filter."))
+
+    def reload(self, keep: str | None = None) -> None:
         settings = self.repository.settings()
-        out = Text()
+        figures = months_ahead(self.repository.list("mission"), settings, self.today)
+        currency = settings.currency
+        rows = []
+        for figure in figures:
+            gap = Text(fmt.money(figure.gap, currency), style="bold red" if figure.gap else "")
+            if figure.gap and figure.target:
+                gap = Text("! " + fmt.money(figure.gap, currency), style="bold red")
+            rows.append((figure.month.label(), (figure.month.label(), fmt.money(figure.secured, currency),
+                                                 fmt.money(figure.target, currency), gap, fmt.percent(figure.coverage))))
+        self.table.set_rows(rows, keep=keep)
+        self.border_title = self.title_text(0)
+        now = figures[0] if figures else None
+        summary = self.query_one("#revenue-summary", Static)
         if settings.target_monthly is None:
-            out.append(_("No monthly target set yet.") + "\n")
-        else:
-            out.append(_("Target: {amount} {currency} a month").format(
-                amount=f"{settings.target_monthly:,.0f}".replace(",", "\u202f"), currency=settings.currency) + "\n")
-        active = [m for m in self.repository.list("mission") if mission_status(m, self.today) == _("active")]
-        ends = [m.last_day for m in active if m.last_day]
-        if ends:
-            last = max(ends)
-            out.append(_("Active missions end on {date} (in {days} days).").format(
-                date=last, days=(last - self.today).days) + "\n")
-        else:
-            out.append(_("No active mission.") + "\n")
-        open_count = sum(1 for o in self.repository.list("opportunity") if o.stage in OPEN_STAGES)
-        out.append(_("{count} open opportunities in the pipeline.").format(count=open_count) + "\n")
-        return out
+            summary.update(_("No monthly target yet: press s to set one."))
+        elif now is not None:
+            summary.update(_("This month: {secured} secured of {target} ({coverage}).").format(
+                secured=fmt.money(now.secured, currency), target=fmt.money(now.target, currency),
+                coverage=fmt.percent(now.coverage)))
+
+    def selection(self) -> tuple[str, str | None]:
+        return "settings", None
 
 
 PANES: tuple[type[Pane], ...] = (NetworkPane, TargetsPane, MissionsPane, RevenuePane)

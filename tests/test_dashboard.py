@@ -1,0 +1,347 @@
+"""Every dashboard flow by keyboard only, checked in the data file on disk."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from seeds.demo import build_demo
+from store.repository import Repository
+from tui.app import make_app
+from tui.dashboard import DashboardScreen
+from tui.detail import DetailScreen
+from tui.forms import ConfirmScreen, RecordForm
+from tui.help import HelpScreen
+from tui.panes import Pane
+
+from .conftest import TODAY
+
+
+def disk(path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def names_on_disk(path, table="contacts") -> list[str]:
+    return sorted(d.get("name") or d.get("title") for d in disk(path).get(table, {}).values())
+
+
+@pytest.fixture
+def demo_repo(data_path):
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_demo(TODAY))
+    return repo
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[c if c != " " else "space" for c in text])
+
+
+def pane(app, key) -> Pane:
+    return app.screen.query_one(f"#pane-{key}", Pane) if isinstance(app.screen, DashboardScreen) else app.dashboard.pane(key)
+
+
+async def test_create_contact_with_keys_only(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "n")
+        form = app.screen
+        assert isinstance(form, RecordForm) and app.focused.id == "field-name"
+        await type_text(pilot, "Zoé Durand")
+        await pilot.press("tab")
+        assert app.focused.id == "field-company"
+        await type_text(pilot, "Acme")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        [doc] = [d for d in disk(data_path)["contacts"].values() if d["name"] == "Zoé Durand"]
+        assert doc["company"] == "Acme" and doc["circle"] == "natural"
+        # the new contact is selected in the pane
+        assert pane(app, "network").table.selected_uid == doc["uid"]
+
+
+async def test_form_validates_as_you_type_and_saves_only_when_valid(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = disk(data_path)
+        await pilot.press("n")
+        await type_text(pilot, "Léa")
+        for _ in range(4):
+            await pilot.press("tab")
+        assert app.focused.id == "field-email"
+        await type_text(pilot, "lea.at.acme")
+        error = app.screen.query_one("#error-email")
+        assert "e-mail address like name@example.com" in str(error.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm)
+        assert disk(data_path) == before
+        await pilot.press(*["backspace"] * len("lea.at.acme"))
+        await type_text(pilot, "lea@acme.fr")
+        assert str(app.screen.query_one("#error-email").render()) == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Léa" in names_on_disk(data_path)
+
+
+async def test_required_field_message_on_save(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "n")
+        assert app.focused.id == "field-title"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecordForm)
+        for name in ("client", "start", "end", "daily_rate"):
+            assert str(screen.query_one(f"#error-{name}").render()) == "is required."
+        assert app.focused.id == "field-client"
+
+
+async def test_escape_asks_before_discarding(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await type_text(pilot, "Draft")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, RecordForm)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Draft" not in names_on_disk(data_path)
+        # a form without edits closes at once
+        await pilot.press("n", "escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_edit_then_undo(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        uid = pane(app, "network").table.selected_uid
+        old = demo_repo.get("contact", uid)
+        await pilot.press("e")
+        assert app.screen.query_one("#field-name").value == old.name
+        await pilot.press("tab")
+        await pilot.press(*["backspace"] * len(old.company))
+        await type_text(pilot, "Globex")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        doc = next(d for d in disk(data_path)["contacts"].values() if d["uid"] == uid)
+        assert doc["company"] == "Globex"
+        await pilot.press("u")
+        await settle(pilot)
+        doc = next(d for d in disk(data_path)["contacts"].values() if d["uid"] == uid)
+        assert doc["company"] == old.company
+
+
+async def test_delete_with_confirmation_then_undo(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "G")  # the earlier mission, nothing refers to it
+        uid = pane(app, "missions").table.selected_uid
+        title = demo_repo.get("mission", uid).title
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert title in names_on_disk(data_path, "missions")
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert title not in names_on_disk(data_path, "missions")
+        await pilot.press("u")
+        await settle(pilot)
+        assert any(d["uid"] == uid for d in disk(data_path)["missions"].values())
+
+
+async def test_delete_refused_when_referenced(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "G")  # "Mutuelles", with contacts and an opportunity
+        uid = pane(app, "targets").table.selected_uid
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert any(d["uid"] == uid for d in disk(data_path)["targets"].values())
+
+
+async def test_filter_as_you_type_and_escape_clears(demo_repo):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        network = pane(app, "network")
+        assert network.table.row_count == 40
+        await pilot.press("slash")
+        await type_text(pilot, "fournier")
+        assert network.table.row_count == 1
+        assert "(1/40)" in str(network.border_title)
+        await pilot.press("enter")  # keep the filter, back to the list
+        assert app.focused is network.table and network.table.row_count == 1
+        await pilot.press("escape")
+        assert network.table.row_count == 40
+        # tags and notes are searched too
+        await pilot.press("slash")
+        await type_text(pilot, "prospection")
+        assert network.table.row_count == 12
+
+
+async def test_log_interaction_from_contact_detail(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        contact = next(c for c in demo_repo.list("contact") if c.name == "Camille Fournier")
+        await pilot.press("slash")
+        await type_text(pilot, "Camille Fournier")
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("l")
+        assert isinstance(app.screen, RecordForm) and app.focused.id == "field-summary"
+        await type_text(pilot, "Point sur la suite")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        log = app.screen.query_one("#detail-log")
+        assert log.row_count >= 2
+        data = disk(data_path)
+        logged = [i for i in data["interactions"].values() if i["summary"] == "Point sur la suite"]
+        assert logged and logged[0]["contact_uid"] == contact.uid and logged[0]["date"] == TODAY.isoformat()
+        doc = next(d for d in data["contacts"].values() if d["uid"] == contact.uid)
+        assert doc["last_contact"] == TODAY.isoformat()
+        assert doc["next_follow_up"] == (TODAY + timedelta(days=contact.cadence_days)).isoformat()
+
+
+async def test_stage_moves_and_won_creates_the_mission(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        targets = pane(app, "targets")
+        erp = next(t for t in demo_repo.list("target") if t.name.startswith("DSI"))
+        while targets.table.selected_uid != erp.uid:
+            await pilot.press("j")
+        await pilot.press("tab")
+        assert app.focused.id == "opps-table"
+        uid = targets.opps_table.selected_uid
+        opp = demo_repo.get("opportunity", uid)
+        assert opp.stage == "proposal"
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert next(d for d in disk(data_path)["opportunities"].values() if d["uid"] == uid)["stage"] == "negotiation"
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert next(d for d in disk(data_path)["opportunities"].values() if d["uid"] == uid)["stage"] == "proposal"
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        won = next(d for d in disk(data_path)["opportunities"].values() if d["uid"] == uid)
+        assert won["stage"] == "won" and won["closed"] == TODAY.isoformat()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        form = app.screen
+        assert isinstance(form, RecordForm) and form.kind == "mission"
+        assert form.query_one("#field-client").value == opp.organisation
+        assert form.query_one("#field-daily_rate").value == "700.00"
+        assert form.query_one("#field-total_days").value == "30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen), [str(e.render()) for e in app.screen.query(".field-error")] + [n.message for n in app._notifications]
+        [mission] = [m for m in disk(data_path)["missions"].values() if m.get("opportunity_uid") == uid]
+        assert mission["client"] == opp.organisation and mission["target_uid"] == erp.uid
+        assert mission["daily_rate"] == "700.00" and mission["source"] == "recommendation"
+
+
+async def test_new_target_and_opportunity_inside_it(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "n")
+        await type_text(pilot, "Cliniques privées")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        target = next(d for d in disk(data_path)["targets"].values() if d["name"] == "Cliniques privées")
+        assert pane(app, "targets").table.selected_uid == target["uid"]
+        await pilot.press("tab", "n")
+        await type_text(pilot, "Audit de sécurité")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        opp = next(d for d in disk(data_path)["opportunities"].values() if d["title"] == "Audit de sécurité")
+        assert opp["target_uid"] == target["uid"] and opp["stage"] == "identified"
+
+
+async def test_help_lists_every_binding(demo_repo):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        for words in ("Undo", "Filter", "Maximise", "Log interaction", "Next stage", "Save", "ctrl+p"):
+            assert words in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_maximise_and_restore(demo_repo):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "a")
+        assert app.screen.maximized is pane(app, "missions")
+        await pilot.press("a")
+        assert app.screen.maximized is None
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time(demo_repo):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("narrow")
+        await pilot.press("2")
+        await pilot.pause()
+        shown = [p.KEY for p in app.screen.query(Pane) if p.display and p.has_class("current")]
+        assert shown == ["targets"]
+        assert "2 Targets" in str(app.screen.query_one("#tabs").render())
+
+
+async def test_onboarding_on_an_empty_file(data_path):
+    app = make_app(data_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RecordForm) and form.form == "onboarding"
+        assert "relance --demo" in str(form.query_one(".form-note").render())
+        await type_text(pilot, "12000")
+        await pilot.press("tab")
+        await type_text(pilot, "650")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        settings = next(iter(disk(data_path)["settings"].values()))
+        assert settings["target_monthly"] == "12000.00" and settings["daily_rate"] == "650.00"
+        assert "12 000" in str(app.screen.query_one("#revenue-summary").render())
+
+
+async def test_theme_choice_persists(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = "relance-light"
+        await settle(pilot)
+    assert next(iter(disk(data_path)["settings"].values()))["theme"] == "relance-light"
+    again = make_app(Repository(data_path, today=TODAY))
+    async with again.run_test(size=(120, 40)):
+        assert again.theme == "relance-light"
+
+
+async def test_revenue_pane_shows_true_numbers(demo_repo):
+    from store.forecast import Calendar, Month, billable_days
+
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        table = pane(app, "revenue").table
+        assert table.row_count == 6
+        main = next(m for m in demo_repo.list("mission") if m.title == "Migration ERP")
+        december = billable_days(main, Month(2026, 12), Calendar("FR")) * main.daily_rate
+        row = table.get_row_at(1)
+        assert row[0] == "2026-12"
+        assert row[1].replace("\u202f", " ") == f"{december:,.0f} EUR".replace(",", " ")

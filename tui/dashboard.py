@@ -1,0 +1,263 @@
+"""The dashboard screen: four panes and every key that acts on them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from math import ceil
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from store.i18n import _
+from store.models import STAGES, Opportunity
+
+from .panes import PANES, FilterInput, Pane
+from widgets import RecordTable
+
+
+def short_path(path: Path, width: int) -> str:
+    """``path`` with the home folder as ``~`` and, if still too wide, its middle elided."""
+    text = str(path)
+    home = str(Path.home())
+    if home != "/" and text.startswith(home + "/"):
+        text = "~" + text[len(home):]
+    if len(text) <= width or width < 12:
+        return text
+    keep = width - 1
+    head = keep // 3
+    return text[:head] + "…" + text[len(text) - (keep - head):]
+
+
+class WhereLine(Static):
+    """Which data file is open: always in sight, shortened to fit."""
+
+    def __init__(self, path: Path, demo: bool, id: str | None = None):
+        super().__init__(id=id)
+        self.path = path
+        self.demo = demo
+
+    def render(self) -> str:
+        label = _("Demo (a temporary copy):") if self.demo else _("Data:")
+        room = max(12, self.size.width - len(label) - 3)
+        return f"{label} {short_path(self.path, room)}"
+
+
+#: the stages ``>`` and ``<`` walk through; "lost" is set in the form
+STAGE_WALK = STAGES[:6]
+
+
+class DashboardScreen(Screen):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("1", "focus_pane('network')", _("Network"), show=False, id="pane.network"),
+        Binding("2", "focus_pane('targets')", _("Targets"), show=False, id="pane.targets"),
+        Binding("3", "focus_pane('missions')", _("Missions"), show=False, id="pane.missions"),
+        Binding("4", "focus_pane('revenue')", _("Revenue gap"), show=False, id="pane.revenue"),
+        Binding("n", "new", _("New"), id="record.new"),
+        Binding("e", "edit", _("Edit"), id="record.edit"),
+        Binding("d", "delete", _("Delete"), id="record.delete"),
+        Binding("u", "undo", _("Undo"), show=False, id="record.undo"),
+        Binding("slash", "filter", _("Filter"), id="pane.filter"),
+        Binding("escape", "clear_filter", _("Clear filter"), show=False, id="pane.clear_filter"),
+        Binding("a", "maximize", _("Maximise"), id="pane.maximize"),
+        Binding("l", "log", _("Log interaction"), show=False, id="contact.log"),
+        Binding("greater_than_sign", "stage(1)", _("Next stage"), show=False, id="opportunity.next_stage"),
+        Binding("less_than_sign", "stage(-1)", _("Previous stage"), show=False, id="opportunity.previous_stage"),
+        Binding("s", "settings", _("Settings"), show=False, id="settings"),
+        Binding("question_mark", "help", _("Help"), id="help"),
+        Binding("q", "quit", _("Quit"), id="quit"),
+    ]
+
+    def __init__(self, repository, demo: bool = False):
+        super().__init__()
+        self.repository = repository
+        self.demo = demo
+
+    def compose(self) -> ComposeResult:
+        yield WhereLine(self.repository.path, self.demo, id="where")
+        yield Static("", id="tabs")
+        with Container(id="panes"):
+            for pane in PANES:
+                yield pane(self.repository, id=f"pane-{pane.KEY}")
+        yield Footer()
+
+    #: below this width one pane is shown at a time (1-4 switch); above, the 2x2 grid
+    NARROW = 110
+
+    def on_mount(self) -> None:
+        self.pane("network").focus_main()
+        self.set_class(self.size.width < self.NARROW, "narrow")
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < self.NARROW, "narrow")
+
+    def on_descendant_focus(self, event) -> None:
+        node = event.widget
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent
+        if isinstance(node, Pane):
+            for pane in self.query(Pane):
+                pane.set_class(pane is node, "current")
+            self.update_tabs(node)
+
+    def update_tabs(self, current: Pane) -> None:
+        """In narrow mode, the line that says which pane is shown and how to reach the others."""
+        from rich.text import Text
+
+        tabs = Text(" ")
+        for pane in self.query(Pane):
+            label = f" {pane.NUMBER} {pane.TITLE} "
+            tabs.append(label, style="reverse bold" if pane is current else "")
+            tabs.append(" ")
+        self.query_one("#tabs", Static).update(tabs)
+
+    # panes ------------------------------------------------------------------------------
+
+    def pane(self, key: str) -> Pane:
+        return self.query_one(f"#pane-{key}", Pane)
+
+    def current_pane(self) -> Pane:
+        node = self.focused
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent
+        return node if isinstance(node, Pane) else self.pane("network")
+
+    def reload(self, select: tuple[str, str] | None = None) -> None:
+        """Reload every pane from the repository, keeping each cursor (or moving to ``select``)."""
+        kind, uid = select if select else (None, None)
+        for pane in self.query(Pane):
+            keep = uid if kind == pane.KIND and not isinstance(pane, PANES[3]) else None
+            pane.reload(keep=keep)
+            if kind == "opportunity" and hasattr(pane, "reload_opportunities"):
+                pane.reload_opportunities(keep=uid)  # type: ignore[attr-defined]
+
+    def action_focus_pane(self, key: str) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        self.pane(key).focus_main()
+
+    def action_maximize(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            self.current_pane().focus_main()
+        else:
+            pane = self.current_pane()
+            self.maximize(pane, container=False)
+
+    def action_filter(self) -> None:
+        self.current_pane().open_filter()
+
+    def action_clear_filter(self) -> None:
+        pane = self.current_pane()
+        if pane.filter_text or isinstance(self.focused, FilterInput):
+            pane.close_filter(clear=True)
+        elif self.maximized is not None:
+            self.minimize()
+
+    def on_data_table_row_selected(self, event: RecordTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    # records ----------------------------------------------------------------------------
+
+    def selection(self) -> tuple[str, str | None]:
+        return self.current_pane().selection()
+
+    def action_open(self) -> None:
+        kind, uid = self.selection()
+        if kind == "settings":
+            self.app.open_settings()  # type: ignore[attr-defined]
+        elif uid:
+            self.app.open_detail(kind, uid)  # type: ignore[attr-defined]
+
+    def action_new(self) -> None:
+        kind, _uid = self.selection()
+        preset = {}
+        if kind == "settings":
+            kind = "mission"
+        if kind == "opportunity" or (kind == "target" and isinstance(self.focused, RecordTable) and self.focused.id == "opps-table"):
+            kind = "opportunity"
+            target_uid = self.pane("targets").table.selected_uid
+            if target_uid:
+                preset["target_uid"] = target_uid
+        self.app.new_record(kind, preset)  # type: ignore[attr-defined]
+
+    def action_edit(self) -> None:
+        kind, uid = self.selection()
+        if kind == "settings":
+            self.app.open_settings()  # type: ignore[attr-defined]
+        elif uid:
+            self.app.edit_record(kind, uid)  # type: ignore[attr-defined]
+        else:
+            self.notify(_("Nothing is selected."), severity="warning")
+
+    def action_delete(self) -> None:
+        kind, uid = self.selection()
+        if kind == "settings" or not uid:
+            self.notify(_("Nothing to delete here."), severity="warning")
+            return
+        self.app.delete_record(kind, uid)  # type: ignore[attr-defined]
+
+    def action_undo(self) -> None:
+        self.app.undo()  # type: ignore[attr-defined]
+
+    def action_log(self) -> None:
+        kind, uid = self.selection()
+        if kind == "contact" and uid:
+            self.app.log_interaction(uid)  # type: ignore[attr-defined]
+        else:
+            self.notify(_("Select a contact in the Network pane (1) to log an interaction."), severity="warning")
+
+    def action_stage(self, step: int) -> None:
+        kind, uid = self.selection()
+        if kind != "opportunity" or not uid:
+            self.notify(_("Select an opportunity (2, then tab to the opportunities) to move its stage."),
+                        severity="warning")
+            return
+        opportunity: Opportunity = self.repository.get("opportunity", uid)  # type: ignore[assignment]
+        if opportunity.stage == "lost":
+            self.notify(_("This opportunity is lost; edit it (e) to reopen it."), severity="warning")
+            return
+        index = STAGE_WALK.index(opportunity.stage) + step
+        if not 0 <= index < len(STAGE_WALK):
+            return
+        self.app.move_stage(opportunity, STAGE_WALK[index])  # type: ignore[attr-defined]
+
+    def action_settings(self) -> None:
+        self.app.open_settings()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.show_help()  # type: ignore[attr-defined]
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
+
+
+def mission_from_opportunity(opportunity: Opportunity, today) -> dict:
+    """A mission form pre-filled from a won opportunity."""
+    source_text = (opportunity.source or "").casefold()
+    if "recomm" in source_text:
+        source = "recommendation"
+    elif "natur" in source_text or "réseau" in source_text or "network" in source_text:
+        source = "natural"
+    else:
+        source = "prospecting"
+    start = opportunity.expected_start if opportunity.expected_start and opportunity.expected_start >= today else today + timedelta(days=7)
+    preset = {
+        "title": opportunity.title,
+        "client": opportunity.organisation or opportunity.title,
+        "contact_uid": opportunity.contact_uid,
+        "target_uid": opportunity.target_uid,
+        "source": source,
+        "start": start,
+        "daily_rate": opportunity.daily_rate,
+        "total_days": opportunity.estimated_days,
+    }
+    if opportunity.estimated_days:
+        weeks = ceil(opportunity.estimated_days / 5)
+        preset["end"] = start + timedelta(days=7 * weeks - 3)
+    return preset

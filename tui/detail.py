@@ -1,0 +1,116 @@
+"""Detail views: every field of a record, references by name, and what hangs off it
+(a contact's interaction log, a micro-target's contacts and opportunities)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from store import fmt
+from store.errors import NotFoundError
+from store.fields import Ref, Refs
+from store.i18n import _
+from store.models import Record
+from store.repository import Repository
+from widgets import RecordTable
+
+from .forms import field_label
+
+
+class DetailScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", _("Close"), id="detail.close"),
+        Binding("e", "edit", _("Edit"), id="detail.edit"),
+        Binding("l", "log", _("Log interaction"), id="detail.log"),
+    ]
+
+    def __init__(self, repository: Repository, kind: str, uid: str):
+        super().__init__()
+        self.repository = repository
+        self.kind = kind
+        self.uid = uid
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "log":
+            return self.kind == "contact"
+        return True
+
+    def record(self) -> Record | None:
+        try:
+            return self.repository.get(self.kind, self.uid)
+        except NotFoundError:
+            return None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="detail", classes="dialog"):
+            yield Static("", id="detail-title", classes="form-title")
+            with VerticalScroll(id="detail-body"):
+                yield Static("", id="detail-fields")
+                if self.kind == "contact":
+                    yield Static(_("Interactions (l logs one)"), classes="sublabel")
+                    yield RecordTable((_("Date"), _("Kind"), _("Summary")), id="detail-log")
+                elif self.kind == "target":
+                    yield Static(_("Opportunities"), classes="sublabel")
+                    yield RecordTable((_("Opportunity"), _("Stage"), _("Organisation")), id="detail-opps")
+            hint = _("e edit · l log an interaction · esc close") if self.kind == "contact" else _("e edit · esc close")
+            yield Static(hint, classes="hint")
+
+    def on_mount(self) -> None:
+        self.refresh_content()
+
+    def _value(self, record: Record, name: str) -> str:
+        ftype = record.field_types()[name]
+        value = getattr(record, name)
+        if isinstance(ftype, Ref):
+            if not value:
+                return ""
+            try:
+                return self.repository.get(ftype.kind, value).label()
+            except NotFoundError:
+                return value
+        if isinstance(ftype, Refs):
+            names = []
+            for uid in value:
+                try:
+                    names.append(self.repository.get(ftype.kind, uid).label())
+                except NotFoundError:
+                    names.append(uid)
+            return ", ".join(names)
+        return ftype.display(value)
+
+    def refresh_content(self) -> None:
+        record = self.record()
+        if record is None:
+            self.dismiss(None)
+            return
+        self.query_one("#detail-title", Static).update(record.label())
+        lines = Text()
+        for name in record.editable_fields():
+            text = self._value(record, name)
+            if text in ("", "[]"):
+                continue
+            lines.append(f"{field_label(name):<18}", style="dim")
+            lines.append(text + "\n")
+        self.query_one("#detail-fields", Static).update(lines)
+        if self.kind == "contact":
+            log = sorted((i for i in self.repository.list("interaction") if i.contact_uid == self.uid),
+                         key=lambda i: i.date, reverse=True)
+            self.query_one("#detail-log", RecordTable).set_rows(
+                (i.uid, (fmt.day(i.date), i.kind, i.summary)) for i in log)
+        elif self.kind == "target":
+            opps = [o for o in self.repository.list("opportunity") if o.target_uid == self.uid]
+            self.query_one("#detail-opps", RecordTable).set_rows(
+                (o.uid, (o.title, o.stage, o.organisation)) for o in opps)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        self.app.edit_record(self.kind, self.uid)  # type: ignore[attr-defined]
+
+    def action_log(self) -> None:
+        self.app.log_interaction(self.uid)  # type: ignore[attr-defined]

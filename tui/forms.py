@@ -1,0 +1,274 @@
+"""Modal forms: one per record kind and one for the settings, built from the
+model's field types; plus the confirmation dialog.
+
+A form validates each field as you type (the message shows under the field),
+saves nothing until everything is valid (``ctrl+s``), and asks before
+discarding edits (``esc``). It returns the raw values; the App saves them in
+a worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, SelectionList, Static
+
+from store.errors import ValidationError
+from store.fields import Choice, DateField, FieldType, Ref, Refs
+from store.i18n import _
+from store.models import MODELS, Record, Settings
+from store.repository import Repository
+
+#: fields of each form, in reading order; the first one gets the focus
+FORM_FIELDS: dict[str, tuple[str, ...]] = {
+    "contact": ("name", "company", "role", "circle", "email", "phone", "url", "tags", "target_uids",
+                "referred_by", "last_contact", "next_follow_up", "cadence_days", "notes"),
+    "target": ("name", "sector", "company_size", "decision_maker", "need", "offer", "status", "notes"),
+    "opportunity": ("title", "organisation", "contact_uid", "target_uid", "stage", "source", "daily_rate",
+                    "estimated_days", "expected_start", "probability", "first_contact", "next_action",
+                    "next_action_date", "closed", "lost_reason", "notes"),
+    "mission": ("title", "client", "contact_uid", "target_uid", "source", "start", "end", "daily_rate",
+                "days_per_week", "total_days", "sold_as", "ended_on", "notes"),
+    "interaction": ("summary", "contact_uid", "date", "kind", "opportunity_uid"),
+    "settings": ("target_monthly", "daily_rate", "currency", "country", "subdivision", "horizon_months",
+                 "default_lead_time_days", "fee_rate", "net_share"),
+    "onboarding": ("target_monthly", "daily_rate", "country"),
+}
+
+LABELS = {
+    "target_uids": _("Micro-targets"), "target_uid": _("Micro-target"), "contact_uid": _("Contact"),
+    "opportunity_uid": _("Opportunity"), "referred_by": _("Referred by"), "next_follow_up": _("Next follow-up"),
+    "last_contact": _("Last contact"), "cadence_days": _("Cadence (days)"), "company_size": _("Company size"),
+    "decision_maker": _("Decision maker"), "daily_rate": _("Daily rate"), "estimated_days": _("Estimated days"),
+    "expected_start": _("Expected start"), "first_contact": _("First contact"), "next_action": _("Next action"),
+    "next_action_date": _("Next action date"), "lost_reason": _("Lost reason"), "days_per_week": _("Days per week"),
+    "total_days": _("Total days sold"), "sold_as": _("Sold as"), "ended_on": _("Ended early on"),
+    "target_monthly": _("Monthly target"), "horizon_months": _("Horizon (months)"),
+    "default_lead_time_days": _("Lead time (days)"), "fee_rate": _("Fee rate"), "net_share": _("Net share"),
+    "email": _("E-mail"), "url": _("URL"),
+}
+
+TITLES = {
+    "contact": (_("New contact"), _("Edit contact")),
+    "target": (_("New micro-target"), _("Edit micro-target")),
+    "opportunity": (_("New opportunity"), _("Edit opportunity")),
+    "mission": (_("New mission"), _("Edit mission")),
+    "interaction": (_("Log an interaction"), _("Edit interaction")),
+    "settings": (_("Settings"), _("Settings")),
+    "onboarding": (_("Welcome to relance"), _("Welcome to relance")),
+}
+
+
+def field_label(name: str) -> str:
+    return LABELS.get(name) or _(name.replace("_", " ").capitalize())
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: ``y`` or ``enter`` says yes, ``n`` or ``esc`` says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", _("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", _("No"), id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, detail: str = ""):
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm", classes="dialog"):
+            yield Static(self.question, classes="question")
+            if self.detail:
+                yield Static(self.detail, classes="detail")
+            yield Static(_("y / enter: yes    n / esc: no"), classes="hint")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class FieldRow(Vertical):
+    """A label, the field's widget and the message under it."""
+
+    def __init__(self, name: str, widget, required: bool):
+        super().__init__(classes="field-row", id=f"row-{name}")
+        self.field_name = name
+        self.widget = widget
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-line"):
+            yield Label(field_label(self.field_name) + (" *" if self.required else ""), classes="field-label")
+            yield self.widget
+        yield Static("", classes="field-error", id=f"error-{self.field_name}")
+
+
+class RecordForm(ModalScreen[dict | None]):
+    """The form of one record kind (or of the settings)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Save"), id="form.save", priority=True),
+        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
+    ]
+
+    def __init__(
+        self,
+        repository: Repository,
+        kind: str,
+        base: Record | None = None,
+        preset: dict[str, Any] | None = None,
+        form: str | None = None,
+        note: str = "",
+    ):
+        super().__init__()
+        self.repository = repository
+        self.kind = kind
+        self.form = form or kind
+        self.base = base
+        self.preset = preset or {}
+        self.note = note
+        self.model = Settings if kind == "settings" else MODELS[kind]
+        self.types = self.model.field_types()
+        self.names = FORM_FIELDS[self.form]
+        #: preset values of fields the form does not show (a mission's opportunity_uid)
+        self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
+        self.initial: dict[str, Any] = {}
+
+    # building ---------------------------------------------------------------------------
+
+    def _initial_value(self, name: str, ftype: FieldType) -> Any:
+        if name in self.preset:
+            return self.preset[name]
+        if self.base is not None:
+            return getattr(self.base, name)
+        default = getattr(self.model(), name, None)  # e.g. 5 days a week
+        return default if default not in ("", []) else None
+
+    def _options(self, kind: str) -> list[tuple[str, str]]:
+        records = self.repository.list(kind)
+        return sorted(((r.label(), r.uid) for r in records), key=lambda o: o[0].casefold())
+
+    def _widget(self, name: str, ftype: FieldType):
+        value = self._initial_value(name, ftype)
+        wid = f"field-{name}"
+        if isinstance(ftype, Choice):
+            options = [(_(c), c) for c in ftype.choices]
+            default = value if value is not None else getattr(self.model(), name, None)
+            return Select(options, value=default if default is not None else Select.NULL,
+                          allow_blank=not ftype.required, id=wid, compact=True)
+        if isinstance(ftype, Ref):
+            options = [(label, uid) for label, uid in self._options(ftype.kind)
+                       if not (self.base is not None and uid == self.base.uid)]
+            return Select(options, value=value if value else Select.NULL, allow_blank=True, id=wid,
+                          compact=True, prompt=_("(none: type to search)"))
+        if isinstance(ftype, Refs):
+            selected = set(value or [])
+            return SelectionList(*[(label, uid, uid in selected) for label, uid in self._options(ftype.kind)],
+                                 id=wid, compact=True)
+        if value is None:
+            text = ""
+        elif name in self.preset and isinstance(value, str):
+            text = value
+        else:
+            text = ftype.display(value)
+        placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m" if isinstance(ftype, DateField) else ("" if ftype.expected == "text" else ftype.expected)
+        return Input(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
+
+    def compose(self) -> ComposeResult:
+        new_title, edit_title = TITLES[self.form]
+        with Vertical(id="form", classes="dialog"):
+            yield Static(edit_title if self.base is not None else new_title, classes="form-title")
+            if self.note:
+                yield Static(self.note, classes="form-note")
+            with VerticalScroll(id="form-fields"):
+                for name in self.names:
+                    ftype = self.types[name]
+                    yield FieldRow(name, self._widget(name, ftype), ftype.required)
+            yield Static(_("ctrl+s save · esc cancel · tab next field · * required"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.initial = self.values()
+        first = self.query_one(f"#field-{self.names[0]}")
+        first.focus()
+
+    # values and validation -------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = dict(self.hidden)
+        for name in self.names:
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, Select):
+                values[name] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, SelectionList):
+                values[name] = list(widget.selected)
+            else:
+                values[name] = widget.value
+        return values
+
+    def show_error(self, name: str, message: str) -> None:
+        error = self.query_one(f"#error-{name}", Static)
+        error.update(message)
+        error.set_class(bool(message), "visible")
+        self.query_one(f"#row-{name}").set_class(bool(message), "invalid")
+
+    def validate_field(self, name: str, raw: Any) -> bool:
+        try:
+            self.types[name].parse(raw, self.repository.today)
+        except ValueError as err:
+            self.show_error(name, str(err))
+            return False
+        self.show_error(name, "")
+        return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        if name in self.types:
+            self.validate_field(name, event.value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        name = (event.select.id or "").removeprefix("field-")
+        if name in self.types:
+            self.show_error(name, "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def check(self) -> dict[str, Any] | None:
+        """The values if all is valid, else None with every message shown."""
+        values = self.values()
+        for name in self.names:
+            self.show_error(name, "")
+        try:
+            self.repository.build(self.kind, {**values}, base=self.base)
+        except ValidationError as err:
+            shown = [name for name in err.errors if name in self.names]
+            for name in shown:
+                self.show_error(name, err.errors[name])
+            others = [f"{name}: {msg}" for name, msg in err.errors.items() if name not in self.names]
+            if others:
+                self.notify("; ".join(others), severity="error")
+            if shown:
+                self.query_one(f"#field-{shown[0]}").focus()
+            return None
+        return values
+
+    def action_save(self) -> None:
+        values = self.check()
+        if values is not None:
+            self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        if self.values() == self.initial:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(_("Discard your changes?")), answered)

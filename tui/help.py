@@ -1,0 +1,57 @@
+"""The help screen (``?``): every key, from the bindings themselves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from store.i18n import _
+
+#: keys handled by widgets rather than by bindings with a description
+MOVES = [
+    ("j / k / ↑ / ↓", _("move in a list")),
+    ("g / G", _("first / last row")),
+    ("pgup / pgdn", _("page up / down")),
+    ("tab / shift+tab", _("next / previous pane or field")),
+    ("enter", _("open the selected record")),
+    ("esc", _("clear the filter, close a screen, cancel a form")),
+]
+
+
+def describe(bindings) -> list[tuple[str, str]]:
+    rows = []
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        keys = " / ".join(binding.key.split(","))
+        rows.append((keys, binding.description))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", _("Close"), id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]):
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help", classes="dialog"):
+            yield Static(_("relance: keys"), classes="form-title")
+            with VerticalScroll():
+                for title, rows in [*self.sections, (_("Moving around"), MOVES)]:
+                    table = Table.grid(padding=(0, 2))
+                    table.add_column(style="bold", min_width=16)
+                    table.add_column()
+                    for key, description in rows:
+                        table.add_row(key, description)
+                    yield Static(title, classes="sublabel")
+                    yield Static(table)
+            yield Static(_("esc close · ctrl+p runs any action by name"), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
