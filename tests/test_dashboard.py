@@ -318,7 +318,7 @@ async def test_onboarding_on_an_empty_file(data_path):
         await settle(pilot)
         settings = next(iter(disk(data_path)["settings"].values()))
         assert settings["target_monthly"] == "12000.00" and settings["daily_rate"] == "650.00"
-        assert "12 000" in str(app.screen.query_one("#revenue-summary").render())
+        assert "12\u202f000 EUR" in str(app.screen.query_one("#revenue-summary").render())
 
 
 async def test_theme_choice_persists(demo_repo, data_path):

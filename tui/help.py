@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -44,13 +44,12 @@ class HelpScreen(ModalScreen[None]):
             yield Static(_("relance: keys"), classes="form-title")
             with VerticalScroll():
                 for title, rows in [*self.sections, (_("Moving around"), MOVES)]:
-                    table = Table.grid(padding=(0, 2))
-                    table.add_column(style="bold", min_width=16)
-                    table.add_column()
+                    text = Text()
                     for key, description in rows:
-                        table.add_row(key, description)
+                        text.append(f"{key:<18}", style="bold")
+                        text.append(description + "\n")
                     yield Static(title, classes="sublabel")
-                    yield Static(table)
+                    yield Static(text)
             yield Static(_("esc close · ctrl+p runs any action by name"), classes="hint")
 
     def action_close(self) -> None:

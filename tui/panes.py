@@ -47,6 +47,7 @@ class FilterInput(Input):
 
 
 class Pane(Vertical):
+    ALLOW_MAXIMIZE = True
     KEY = ""
     NUMBER = 0
     TITLE = ""
