@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -23,15 +24,30 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
 
 
-def wait_for(session: str, text: str, timeout: float = 20) -> str:
+def screen(session: str) -> str:
+    return tmux("capture-pane", "-p", "-t", session)
+
+
+def wait_for(session: str, *texts: str, timeout: float = 20) -> str:
     deadline = time.monotonic() + timeout
-    screen = ""
+    shown = ""
     while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
-            return screen
+        shown = screen(session)
+        if all(text in shown for text in texts):
+            return shown
         time.sleep(0.2)
-    raise AssertionError(f"{text!r} not on screen:\n{screen}")
+    raise AssertionError(f"{texts!r} not on screen:\n{shown}")
+
+
+def keys(session: str, *names: str) -> None:
+    for name in names:
+        tmux("send-keys", "-t", session, name)
+        time.sleep(0.15)
+
+
+def type_text(session: str, text: str) -> None:
+    tmux("send-keys", "-t", session, "-l", text)
+    time.sleep(0.2)
 
 
 @pytest.fixture
@@ -41,36 +57,47 @@ def session():
     tmux("kill-session", "-t", name)
 
 
-def start(session: str, *args: str, env: dict[str, str]) -> None:
+def start(session: str, *args: str, env: dict[str, str], size: str = "80x24") -> None:
     assert RELANCE.exists(), f"{RELANCE} is not installed: pip install -e ."
+    width, height = size.split("x")
     line = " ".join(f"{k}={v}" for k, v in env.items()) + f" {RELANCE} " + " ".join(args) + "; sleep 30"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", line], check=True)
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", width, "-y", height, line], check=True)
 
 
-def test_demo_starts_shows_demo_path_and_quits_cleanly(session, tmp_path):
+def test_demo_at_80x24_one_pane_at_a_time_and_quits_cleanly(session, tmp_path):
     start(session, "--demo", "--today", "2026-11-27", env={"TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
-    wait_for(session, "1 Network (40)")
-    screen = wait_for(session, "q Quit")
-    assert "2 Targets (4)" in screen and "3 Missions (2)" in screen and "4 Revenue gap" in screen
-    assert "Demo (a temporary copy):" in screen
+    shown = wait_for(session, "1 Network (40)", "q Quit")
+    assert "2 Targets" in shown and "3 Missions" in shown and "4 Revenue gap" in shown  # the tab line
+    assert "Demo (a temporary copy):" in shown
+    assert "! 47d late" in shown
+    keys(session, "2")
+    wait_for(session, "2 Targets (4)", "empty pipeline")
     assert list(tmp_path.glob("relance-demo-*"))  # the temporary copy exists while open
-    tmux("send-keys", "-t", session, "q")
+    keys(session, "q")
     deadline = time.monotonic() + 10
     while list(tmp_path.glob("relance-demo-*")) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not list(tmp_path.glob("relance-demo-*"))  # removed on quit
-    assert "1 Network" not in tmux("capture-pane", "-p", "-t", session)
+    assert "Network" not in screen(session)
 
 
-def test_own_data_file_path_on_screen_in_16_colours(session, tmp_path):
+def test_add_a_contact_with_keys_only_in_16_colours(session, tmp_path):
     data = tmp_path / "mine.json"
     start(session, "--data", str(data), env={"TERM": "xterm", "NO_COLOR": "1"})
-    wait_for(session, "1 Network (0)")
-    screen = wait_for(session, "q Quit")
-    # the path is shortened to fit 80 columns but keeps its file name
-    where = screen.splitlines()[0]
-    assert where.startswith(" Data: ") and where.rstrip().endswith("/mine.json")
-    assert len(where.rstrip()) <= 80
-    tmux("send-keys", "-t", session, "q")
-    time.sleep(1.5)
-    assert "1 Network" not in tmux("capture-pane", "-p", "-t", session)
+    wait_for(session, "Welcome to relance")
+    keys(session, "Escape")  # skip the onboarding: nothing typed, so it closes at once
+    shown = wait_for(session, "1 Network (0)", "q Quit")
+    where = shown.splitlines()[0]
+    assert where.startswith(" Data: ") and where.rstrip().endswith("/mine.json") and len(where.rstrip()) <= 80
+    keys(session, "n")
+    wait_for(session, "New contact")
+    type_text(session, "Zoé Durand")
+    keys(session, "Tab")
+    type_text(session, "Acme")
+    keys(session, "C-s")
+    wait_for(session, "1 Network (1)", "Zoé Durand")
+    keys(session, "q")
+    time.sleep(1.0)
+    assert "Network" not in screen(session)
+    [doc] = json.loads(data.read_text(encoding="utf-8"))["contacts"].values()
+    assert doc["name"] == "Zoé Durand" and doc["company"] == "Acme"
