@@ -22,12 +22,19 @@ MOVES = [
 ]
 
 
+#: key names as people write them
+KEY_NAMES = {
+    "greater_than_sign": ">", "less_than_sign": "<", "slash": "/", "question_mark": "?",
+    "escape": "esc", "enter": "enter",
+}
+
+
 def describe(bindings) -> list[tuple[str, str]]:
     rows = []
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = " / ".join(binding.key.split(","))
+        keys = " / ".join(KEY_NAMES.get(k, k) for k in binding.key.split(","))
         rows.append((keys, binding.description))
     return rows
 
