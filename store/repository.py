@@ -338,6 +338,21 @@ class Repository:
             del records[uid]
             return record
 
+    def delete_contact_with_log(self, uid: str) -> list[Record]:
+        """Delete a contact and its interactions in one write; returns them all
+        (the contact first) so that :meth:`restore` can undo it."""
+        with self.transaction():
+            log = [i for i in self.list("interaction") if i.contact_uid == uid]
+            for interaction in log:
+                self.delete("interaction", interaction.uid)
+            contact = self.delete("contact", uid)
+            return [contact, *log]
+
+    def restore(self, records: list[Record]) -> list[Record]:
+        """Put back records (a delete undone) in one write, in the order given."""
+        with self.transaction():
+            return [self.put(record) for record in records]
+
     def put(self, record: Record) -> Record:
         """Save ``record`` as it is, under its own uid: insert it, or replace the
         stored version (undo of a delete or an edit). Validated like any change."""

@@ -345,3 +345,49 @@ async def test_revenue_pane_shows_true_numbers(demo_repo):
         row = table.get_row_at(1)
         assert row[0] == "2026-12"
         assert row[1].replace("\u202f", " ") == f"{december:,.0f} EUR".replace(",", " ")
+
+
+async def test_tab_cycles_through_the_panes_even_at_80x24(demo_repo):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen = []
+        for _ in range(5):
+            await pilot.press("tab")
+            seen.append(app.focused.id)
+        assert seen == ["targets-table", "opps-table", "missions-table", "revenue-table", "network-table"]
+        await pilot.press("shift+tab")
+        assert app.focused.id == "revenue-table"
+        assert [p.KEY for p in app.screen.query(Pane) if p.has_class("current")] == ["revenue"]
+
+
+async def test_delete_contact_with_its_interactions_then_undo(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        contact = next(c for c in demo_repo.list("contact") if c.name == "Camille Fournier")
+        logged = [i.uid for i in demo_repo.list("interaction") if i.contact_uid == contact.uid]
+        assert logged
+        # Camille is also referred to by an opportunity and a mission: refused
+        await pilot.press("slash")
+        await type_text(pilot, "Camille")
+        await pilot.press("enter", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert any(d["uid"] == contact.uid for d in disk(data_path)["contacts"].values())
+        # a contact with only interactions: deleted with them, and undo puts all back
+        other = next(c for c in demo_repo.list("contact") if c.uid == demo_repo.list("interaction")[3].contact_uid)
+        others_log = {i.uid for i in demo_repo.list("interaction") if i.contact_uid == other.uid}
+        await pilot.press("escape", "slash")
+        await type_text(pilot, other.name)
+        await pilot.press("enter", "d")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "interaction(s) will be deleted with it" in str(app.screen.query_one(".detail").render())
+        await pilot.press("y")
+        await settle(pilot)
+        data = disk(data_path)
+        assert not any(d["uid"] == other.uid for d in data["contacts"].values())
+        assert not others_log & {d["uid"] for d in data["interactions"].values()}
+        await pilot.press("u")
+        await settle(pilot)
+        data = disk(data_path)
+        assert any(d["uid"] == other.uid for d in data["contacts"].values())
+        assert others_log <= {d["uid"] for d in data["interactions"].values()}

@@ -37,7 +37,8 @@ KIND_NAMES = {
 @dataclass
 class UndoEntry:
     description: str
-    before: Record
+    #: the version(s) to put back: one record, or a contact and its interactions
+    before: Record | list[Record]
 
 
 class RelanceApp(App[None]):
@@ -126,7 +127,9 @@ class RelanceApp(App[None]):
 
     def delete_record(self, kind: str, uid: str) -> None:
         record = self.repository.get(kind, uid)
-        referrers = self.repository.referrers(kind, uid)
+        all_referrers = self.repository.referrers(kind, uid)
+        log = [r for r in all_referrers if kind == "contact" and r[0] == "interaction" and r[3] == "contact_uid"]
+        referrers = [r for r in all_referrers if r not in log]
         if referrers:
             shown = ", ".join(f"{label}" for _k, _u, label, _f in referrers[:5])
             self.notify(
@@ -139,14 +142,20 @@ class RelanceApp(App[None]):
             if not yes:
                 return
 
-            def finished(deleted: Record) -> None:
-                self.undo_stack.append(UndoEntry(_("delete of {label!r}").format(label=deleted.label()), deleted))
+            def finished(deleted: Record | list[Record]) -> None:
+                label = record.label()
+                self.undo_stack.append(UndoEntry(_("delete of {label!r}").format(label=label), deleted))
                 self.refresh_views()
-                self.notify(_("Deleted {label!r} (u undoes).").format(label=deleted.label()), timeout=4)
+                self.notify(_("Deleted {label!r} (u undoes).").format(label=label), timeout=4)
 
-            self.store_job(lambda: self.repository.delete(kind, uid), finished)
+            if log:
+                self.store_job(lambda: self.repository.delete_contact_with_log(uid), finished)
+            else:
+                self.store_job(lambda: self.repository.delete(kind, uid), finished)
 
-        self.push_screen(ConfirmScreen(_("Delete the {kind} {label!r}?").format(kind=KIND_NAMES[kind], label=record.label())), answered)
+        question = _("Delete the {kind} {label!r}?").format(kind=KIND_NAMES[kind], label=record.label())
+        detail = _("Its {count} logged interaction(s) will be deleted with it.").format(count=len(log)) if log else ""
+        self.push_screen(ConfirmScreen(question, detail), answered)
 
     def undo(self) -> None:
         if not self.undo_stack:
@@ -154,10 +163,15 @@ class RelanceApp(App[None]):
             return
         entry = self.undo_stack.pop()
 
-        def finished(record: Record) -> None:
+        def finished(result: Record | list[Record]) -> None:
+            record = result[0] if isinstance(result, list) else result
             self.after_save(record, _("Undid the {what}.").format(what=entry.description))
 
-        self.store_job(lambda: self.repository.put(entry.before), finished)
+        before = entry.before
+        if isinstance(before, list):
+            self.store_job(lambda: self.repository.restore(before), finished)
+        else:
+            self.store_job(lambda: self.repository.put(before), finished)
 
     def open_detail(self, kind: str, uid: str) -> None:
         self.push_screen(DetailScreen(self.repository, kind, uid))

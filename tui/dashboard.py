@@ -57,6 +57,8 @@ class DashboardScreen(Screen):
         Binding("2", "focus_pane('targets')", _("Targets"), show=False, id="pane.targets"),
         Binding("3", "focus_pane('missions')", _("Missions"), show=False, id="pane.missions"),
         Binding("4", "focus_pane('revenue')", _("Revenue gap"), show=False, id="pane.revenue"),
+        Binding("tab", "cycle(1)", _("Next pane"), show=False, id="pane.next"),
+        Binding("shift+tab", "cycle(-1)", _("Previous pane"), show=False, id="pane.previous"),
         Binding("n", "new", _("New"), id="record.new"),
         Binding("e", "edit", _("Edit"), id="record.edit"),
         Binding("d", "delete", _("Delete"), id="record.delete"),
@@ -139,6 +141,17 @@ class DashboardScreen(Screen):
         if self.maximized is not None:
             self.minimize()
         self.pane(key).focus_main()
+
+    #: the lists that tab and shift+tab walk through, in reading order
+    CYCLE = ("network-table", "targets-table", "opps-table", "missions-table", "revenue-table")
+
+    def action_cycle(self, step: int) -> None:
+        current = self.focused.id if self.focused is not None else None
+        index = self.CYCLE.index(current) if current in self.CYCLE else -step
+        target = self.CYCLE[(index + step) % len(self.CYCLE)]
+        if self.maximized is not None:
+            self.minimize()
+        self.query_one(f"#{target}").focus()
 
     def action_maximize(self) -> None:
         if self.maximized is not None:
