@@ -100,7 +100,11 @@ class Pane(Vertical):
         count = f"{shown}/{total}" if self.filter_text else str(total)
         return f"{self.NUMBER} {self.TITLE} ({count})"
 
+    def prepare(self) -> None:
+        """Compute, once per reload, what the rows need from other kinds."""
+
     def reload(self, keep: str | None = None) -> None:
+        self.prepare()
         records = self.records()
         self.table.set_rows(((r.uid, self.row(r)) for r in records), keep=keep)
         self.border_title = self.title_text(len(records))
@@ -200,10 +204,21 @@ class TargetsPane(Pane):
     def haystack(self, t: Target) -> str:  # type: ignore[override]
         return " ".join([t.name, t.sector, t.decision_maker, t.need, t.offer, t.notes]).casefold()
 
+    def prepare(self) -> None:
+        self._contacts: dict[str, list[Contact]] = {}
+        for contact in self.repository.list("contact"):
+            for uid in contact.target_uids:
+                self._contacts.setdefault(uid, []).append(contact)
+        self._open: dict[str, list[Opportunity]] = {}
+        for opp in self.repository.list("opportunity"):
+            if opp.target_uid and opp.stage in OPEN_STAGES:
+                self._open.setdefault(opp.target_uid, []).append(opp)
+        self._currency = self.repository.settings().currency
+
     def row(self, t: Target) -> tuple:  # type: ignore[override]
-        contacts = [c for c in self.repository.list("contact") if t.uid in c.target_uids]
+        contacts = self._contacts.get(t.uid, [])
         natural = sum(1 for c in contacts if c.circle == "natural")
-        opps = [o for o in self.repository.list("opportunity") if o.target_uid == t.uid and o.stage in OPEN_STAGES]
+        opps = self._open.get(t.uid, [])
         if opps:
             stages = Counter(o.stage for o in opps)
             pipeline = Text(", ".join(f"{n} {stage}" for stage, n in stages.items()))
@@ -213,10 +228,9 @@ class TargetsPane(Pane):
         touches = [c.last_contact for c in contacts if c.last_contact]
         touches += [o.first_contact for o in opps if o.first_contact]
         last = max(touches) if touches else None
-        currency = self.repository.settings().currency
         name = Text(t.name, style="" if opps else "bold")
         return (name, t.status, f"{natural}/{len(contacts) - natural}", pipeline,
-                fmt.money(weighted, currency) if opps else "", fmt.day(last))
+                fmt.money(weighted, self._currency) if opps else "", fmt.day(last))
 
     def reload(self, keep: str | None = None) -> None:
         super().reload(keep)
