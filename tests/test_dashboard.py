@@ -391,3 +391,79 @@ async def test_delete_contact_with_its_interactions_then_undo(demo_repo, data_pa
         data = disk(data_path)
         assert any(d["uid"] == other.uid for d in data["contacts"].values())
         assert others_log <= {d["uid"] for d in data["interactions"].values()}
+
+
+KIND_FLOWS = {
+    # kind: (pane key, keys to reach the list, first-field text, the table, field to edit)
+    "contact": ("1", [], "Zoé Durand", "contacts", "name"),
+    "target": ("2", [], "Cliniques privées", "targets", "name"),
+    "opportunity": ("2", ["tab"], "Audit de sécurité", "opportunities", "title"),
+    "mission": ("3", [], "Migration CRM", "missions", "title"),
+}
+
+
+@pytest.mark.parametrize("kind", list(KIND_FLOWS))
+async def test_create_edit_delete_undo_each_kind(demo_repo, data_path, kind):
+    key, reach, first, table, field = KIND_FLOWS[kind]
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(key, *reach, "n")
+        await type_text(pilot, first)
+        if kind == "mission":  # client, dates and rate are required
+            await pilot.press("tab")
+            await type_text(pilot, "Acme")
+            for _ in range(4):
+                await pilot.press("tab")
+            await type_text(pilot, "2027-01-04")
+            await pilot.press("tab")
+            await type_text(pilot, "+3m")
+            await pilot.press("tab")
+            await type_text(pilot, "650")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [doc] = [d for d in disk(data_path)[table].values() if d[field] == first]
+        uid = doc["uid"]
+        # edit: the new record is selected
+        await pilot.press("e")
+        await type_text(pilot, " bis")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert next(d for d in disk(data_path)[table].values() if d["uid"] == uid)[field] == f"{first} bis"
+        await pilot.press("u")
+        await settle(pilot)
+        assert next(d for d in disk(data_path)[table].values() if d["uid"] == uid)[field] == first
+        # delete, then undo
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert not any(d["uid"] == uid for d in disk(data_path)[table].values())
+        await pilot.press("u")
+        await settle(pilot)
+        assert next(d for d in disk(data_path)[table].values() if d["uid"] == uid)[field] == first
+
+
+async def test_edit_and_delete_an_interaction_from_the_contact_detail(demo_repo, data_path):
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        contact = next(c for c in demo_repo.list("contact") if c.name == "Camille Fournier")
+        [interaction] = [i for i in demo_repo.list("interaction") if i.contact_uid == contact.uid]
+        await pilot.press("slash")
+        await type_text(pilot, "Camille")
+        await pilot.press("enter", "enter", "tab")
+        assert app.focused.id == "detail-log"
+        await pilot.press("e")
+        assert isinstance(app.screen, RecordForm) and app.screen.kind == "interaction"
+        await pilot.press(*["backspace"] * len(interaction.summary))
+        await type_text(pilot, "Déjeuner de rentrée")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert disk(data_path)["interactions"][next(
+            k for k, d in disk(data_path)["interactions"].items() if d["uid"] == interaction.uid)]["summary"] == "Déjeuner de rentrée"
+        assert isinstance(app.screen, DetailScreen)
+        app.screen.query_one("#detail-log").focus()
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert not any(d["uid"] == interaction.uid for d in disk(data_path)["interactions"].values())
+        assert app.screen.query_one("#detail-log").row_count == 0
+        await pilot.press("u")
+        await settle(pilot)
+        assert any(d["uid"] == interaction.uid for d in disk(data_path)["interactions"].values())

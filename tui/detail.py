@@ -24,8 +24,10 @@ from .forms import field_label
 class DetailScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", _("Close"), id="detail.close"),
-        Binding("e", "edit", _("Edit"), id="detail.edit"),
+        Binding("e", "edit", _("Edit (the record, or the selected interaction)"), id="detail.edit"),
+        Binding("d", "delete", _("Delete the selected interaction"), id="detail.delete"),
         Binding("l", "log", _("Log interaction"), id="detail.log"),
+        Binding("u", "undo", _("Undo"), id="detail.undo"),
     ]
 
     def __init__(self, repository: Repository, kind: str, uid: str):
@@ -35,7 +37,7 @@ class DetailScreen(ModalScreen[None]):
         self.uid = uid
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "log":
+        if action in ("log", "delete"):
             return self.kind == "contact"
         return True
 
@@ -56,7 +58,8 @@ class DetailScreen(ModalScreen[None]):
                 elif self.kind == "target":
                     yield Static(_("Opportunities"), classes="sublabel")
                     yield RecordTable((_("Opportunity"), _("Stage"), _("Organisation")), id="detail-opps")
-            hint = _("e edit · l log an interaction · esc close") if self.kind == "contact" else _("e edit · esc close")
+            hint = (_("e edit · l log an interaction · tab to the log, then e / d on an interaction · esc close")
+                    if self.kind == "contact" else _("e edit · esc close"))
             yield Static(hint, classes="hint")
 
     def on_mount(self) -> None:
@@ -109,8 +112,28 @@ class DetailScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def _selected_interaction(self) -> str | None:
+        if self.kind != "contact":
+            return None
+        log = self.query_one("#detail-log", RecordTable)
+        return log.selected_uid if log.has_focus else None
+
     def action_edit(self) -> None:
-        self.app.edit_record(self.kind, self.uid)  # type: ignore[attr-defined]
+        interaction = self._selected_interaction()
+        if interaction:
+            self.app.edit_record("interaction", interaction)  # type: ignore[attr-defined]
+        else:
+            self.app.edit_record(self.kind, self.uid)  # type: ignore[attr-defined]
+
+    def action_delete(self) -> None:
+        interaction = self._selected_interaction()
+        if interaction:
+            self.app.delete_record("interaction", interaction)  # type: ignore[attr-defined]
+        else:
+            self.notify(_("Tab to the interaction log and select one to delete it."), severity="warning")
+
+    def action_undo(self) -> None:
+        self.app.undo()  # type: ignore[attr-defined]
 
     def action_log(self) -> None:
         self.app.log_interaction(self.uid)  # type: ignore[attr-defined]
