@@ -66,7 +66,7 @@ def start(session: str, *args: str, env: dict[str, str], size: str = "80x24") ->
 
 def test_demo_at_80x24_one_pane_at_a_time_and_quits_cleanly(session, tmp_path):
     start(session, "--demo", "--today", "2026-11-27", env={"TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
-    shown = wait_for(session, "1 Network (40)", "q Quit")
+    shown = wait_for(session, "1 Network (40)", "q Quit", "4 Revenue gap")
     assert "2 Targets" in shown and "3 Missions" in shown and "4 Revenue gap" in shown  # the tab line
     assert "Demo (a temporary copy):" in shown
     assert "! 47d late" in shown

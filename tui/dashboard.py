@@ -91,7 +91,10 @@ class DashboardScreen(Screen):
     NARROW = 110
 
     def on_mount(self) -> None:
-        self.pane("network").focus_main()
+        network = self.pane("network")
+        network.add_class("current")
+        self.update_tabs(network)
+        network.focus_main()
         self.set_class(self.size.width < self.NARROW, "narrow")
 
     def on_resize(self, event) -> None:
