@@ -149,7 +149,7 @@ class Pane(Vertical):
 
 class NetworkPane(Pane):
     KEY, NUMBER, TITLE, KIND = "network", 1, _("Network"), "contact"
-    COLUMNS = (_("Name"), _("Next follow-up"), _("Company"), _("Last contact"), _("Circle"))
+    COLUMNS = (_("Name"), _("Next follow-up"), _("Circle"), _("Company"), _("Last contact"))
 
     def sort(self, records: list[Record]) -> list[Record]:
         # follow-ups due first (oldest first), then by name
@@ -170,8 +170,8 @@ class NetworkPane(Pane):
             follow = Text("! " + (_("today") if late == 0 else _("{days}d late").format(days=late)),
                           style="bold red" if late else "bold")
             name.stylize("bold")
-        circle = _("natural") if c.circle == "natural" else _("professional")
-        return (name, follow, c.company, fmt.day(c.last_contact), circle)
+        circle = _("natural") if c.circle == "natural" else _("pro")
+        return (name, follow, circle, c.company, fmt.day(c.last_contact))
 
     def title_text(self, shown: int) -> str:
         contacts = self.repository.list("contact")
