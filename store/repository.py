@@ -85,18 +85,14 @@ class Repository:
                 try:
                     record = model.from_doc(doc, self.today)
                 except ValidationError as err:
-                    raise DataFileError(
-                        self.path,
+                    raise self._bad_file(
                         _("record {doc_id} of table {table} is invalid: {problem}.").format(
                             doc_id=doc_id, table=model.TABLE, problem=err
-                        ),
-                        self.storage.backups.newest(),
+                        )
                     ) from None
                 if not record.uid:
-                    raise DataFileError(
-                        self.path,
-                        _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE),
-                        self.storage.backups.newest(),
+                    raise self._bad_file(
+                        _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE)
                     )
                 records[record.uid] = record
                 ids[record.uid] = int(doc_id)
@@ -109,16 +105,15 @@ class Repository:
             try:
                 settings = Settings.from_doc(doc, self.today)
             except ValidationError as err:
-                raise DataFileError(
-                    self.path,
-                    _("the settings are invalid: {problem}.").format(problem=err),
-                    self.storage.backups.newest(),
-                ) from None
+                raise self._bad_file(_("the settings are invalid: {problem}.").format(problem=err)) from None
             settings_doc_id = int(doc_id)
             break
         self._models, self._doc_ids = models, doc_ids
         self._settings, self._settings_doc_id = settings, settings_doc_id
         self._generation = self.storage.generation
+
+    def _bad_file(self, problem: str) -> DataFileError:
+        return DataFileError(self.path, problem, self.storage.backups.newest())
 
     def _view(self) -> dict[str, dict[str, Record]]:
         if self._work is not None and self._writer == threading.get_ident():
@@ -313,9 +308,11 @@ class Repository:
 
     def _replace(self, record: Record) -> None:
         records, ids = self._writable(record.KIND)
-        doc = record.to_doc()
-        self.db.table(record.TABLE).update(lambda stored: (stored.clear(), stored.update(doc)), doc_ids=[ids[record.uid]])
+        self._replace_doc(record.TABLE, ids[record.uid], record.to_doc())
         records[record.uid] = record
+
+    def _replace_doc(self, table: str, doc_id: int, doc: dict[str, Any]) -> None:
+        self.db.table(table).update(lambda stored: (stored.clear(), stored.update(doc)), doc_ids=[doc_id])
 
     def delete(self, kind: str, uid: str) -> Record:
         """Delete one record; refused while other records point at it."""
@@ -389,13 +386,11 @@ class Repository:
             current = self.settings()
             settings = self.build("settings", changes, base=current)
             settings.uid = current.uid or new_uid()
-            table = self.db.table(Settings.TABLE)
-            if self._settings_doc_id is None or self._settings_doc_id not in {d.doc_id for d in table.all()}:
-                table.truncate()
-                self._settings_doc_id = table.insert(settings.to_doc())
+            # the transaction re-read the file under the lock: the doc id is current
+            if self._settings_doc_id is None:
+                self._settings_doc_id = self.db.table(Settings.TABLE).insert(settings.to_doc())
             else:
-                doc = settings.to_doc()
-                table.update(lambda stored: (stored.clear(), stored.update(doc)), doc_ids=[self._settings_doc_id])
+                self._replace_doc(Settings.TABLE, self._settings_doc_id, settings.to_doc())
             self._work_settings = settings
             return settings
 

@@ -10,7 +10,6 @@ import stat
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,7 @@ from store.errors import DataFileError, UnsafeFileError
 from store.repository import Repository
 from store.storage import KEEP_LAST, SCHEMA, DurableStorage
 
-from .conftest import ROOT, TODAY
+from .conftest import ROOT
 
 
 def _child(*args: str) -> subprocess.Popen:
