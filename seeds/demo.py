@@ -134,8 +134,8 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
             "uid": won_early, "title": "Audit SI express", "organisation": contacts[5]["company"],
             "contact_uid": contacts[5]["uid"], "target_uid": None, "stage": "won", "source": "réseau naturel",
             "daily_rate": "600.00", "estimated_days": "12", "expected_start": days(-200),
-            "probability": None, "first_contact": days(-230), "closed": days(-205), "lost_reason": "",
-            "next_action": "", "next_action_date": None, "notes": "",
+            "probability": None, "first_contact": None, "closed": days(-205), "lost_reason": "",
+            "next_action": "", "next_action_date": None, "notes": "Un ancien collègue a appelé : pas de prospection.",
         },
         {
             "uid": _uid(rng), "title": "Schéma directeur SI", "organisation": contacts[30]["company"],
@@ -193,7 +193,7 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
             }
         )
     settings = {
-        "currency": "EUR", "target_monthly": "11000.00", "daily_rate": "650.00", "country": "FR",
+        "currency": "EUR", "target_monthly": "10000.00", "daily_rate": "650.00", "country": "FR",
         "subdivision": None, "horizon_months": 6, "default_lead_time_days": 180, "fee_rate": "0.08",
         "net_share": "0.50", "theme": "relance-dark", "language": "",
     }

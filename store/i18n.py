@@ -34,3 +34,8 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate a word whose meaning depends on ``context`` (``May`` the month, abbreviated)."""
+    return _translation.pgettext(context, message)

@@ -148,6 +148,24 @@ class Settings(Record):
     theme: str = field(Text(max_length=60), default="relance-dark")
     language: str = field(Text(max_length=10), default="")
 
+    def check(self) -> dict[str, str]:
+        """The country and subdivision must be ones the ``holidays`` package knows:
+        a typo would otherwise give a calendar without public holidays."""
+        import holidays  # deferred: about 0.1 s, paid once (the forecast needs it anyway)
+
+        supported = holidays.list_supported_countries()
+        if self.country not in supported:
+            return {"country": _("{code} is not a country the public-holiday calendar knows; "
+                                 "use an ISO code such as FR, BE, CH, LU or CA.").format(code=self.country)}
+        if self.subdivision:
+            try:
+                holidays.country_holidays(self.country, subdiv=self.subdivision, years=[])
+            except NotImplementedError:
+                known = ", ".join(supported[self.country]) or _("none")
+                return {"subdivision": _("{code} is not a subdivision of {country}; known: {known}.").format(
+                    code=self.subdivision, country=self.country, known=known)}
+        return {}
+
 
 @dataclasses.dataclass(kw_only=True)
 class Contact(Record):

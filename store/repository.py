@@ -190,6 +190,14 @@ class Repository:
         self._sync()
         return self._settings
 
+    def forecast(self, months: int | None = None):
+        """The revenue-gap forecast of the data as it is now (``store.forecast``)."""
+        from .forecast import calendar_for, forecast
+
+        settings = self.settings()
+        return forecast(settings, self.list("mission"), self.list("opportunity"), self.today, months=months,  # type: ignore[arg-type]
+                        calendar=calendar_for(settings.country, settings.subdivision))
+
     def is_empty(self) -> bool:
         view = self._view()
         return not any(view.values()) and self._settings_doc_id is None

@@ -1,0 +1,192 @@
+"""What the forecast means, in words: shared by the dashboard and ``relance status``.
+
+Each sentence is whole, with placeholders, so that a catalogue can translate it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from . import fmt
+from .forecast import Forecast, MonthForecast, cents
+from .i18n import _, ngettext
+from .models import Contact
+
+#: more than this share of missions from the natural network earns a warning
+NATURAL_WARNING = Decimal("0.5")
+#: a deadline closer than this is a warning, not just information
+DEADLINE_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Headline:
+    #: "target", "cliff", "deadline", "lead_time", "natural", "natural_warning", "undated"
+    key: str
+    text: str
+    #: "info" | "warning" | "alert"
+    level: str
+
+
+def month_name(row_or_month: Any, short: bool = False) -> str:
+    month = getattr(row_or_month, "month", row_or_month)
+    return fmt.month(month.year, month.month, short=short)
+
+
+def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Headline]:
+    """The sentences under the gauge: target, cliff, deadline, lead time, natural network.
+
+    ``where`` is "cli" or "tui" (how to set a target differs); ``brief`` leaves out
+    the lead-time explanation (the dashboard's pane, where room is short).
+    """
+    out: list[Headline] = []
+    currency = fc.currency
+    if fc.target_monthly is None or fc.target_monthly == 0:
+        if where == "tui":
+            text = _("No monthly target is set, so there is no gap to measure: press s to set one.")
+        else:
+            text = _("No monthly target is set, so there is no gap to measure: "
+                     "set one with `relance settings --target-monthly 11000` (your own figure).")
+        out.append(Headline("target", text, "warning"))
+    elif fc.cliff is not None:
+        row = fc.cliff_figures
+        assert row is not None
+        out.append(Headline("cliff", _("Income falls short in {month}: {coverage} of the target secured, {gap} missing.").format(
+            month=month_name(row), coverage=fmt.percent(row.coverage), gap=fmt.money(row.gap, currency)), "alert"))
+        out.append(deadline_headline(fc))
+        if not brief:
+            out.append(lead_time_headline(fc))
+    elif fc.months:
+        out.append(Headline("cliff", _("Income reaches the target in every month through {month}.").format(
+            month=month_name(fc.months[-1])), "info"))
+    if fc.pipeline_undated:
+        out.append(Headline("undated", _("{value} of weighted pipeline has no expected start, so it is in no month above.").format(
+            value=fmt.money(fc.pipeline_undated, currency)), "info"))
+    share = fc.natural_share
+    if share is not None:
+        out.append(Headline("natural", ngettext(
+            "{natural} of your {total} mission came from your natural network ({share}).",
+            "{natural} of your {total} missions came from your natural network ({share}).",
+            fc.missions_total).format(natural=fc.missions_natural, total=fc.missions_total, share=fmt.percent(share)), "info"))
+        if share > NATURAL_WARNING:
+            out.append(Headline("natural_warning", _(
+                "More than half of your missions came from your natural network: prospect in your micro-targets."),
+                "warning"))
+    return out
+
+
+def deadline_headline(fc: Forecast) -> Headline:
+    assert fc.deadline is not None
+    when = fmt.long_date(fc.deadline)
+    late = fc.late_by_days or 0
+    left = fc.days_left or 0
+    if late:
+        text = ngettext("Start prospecting by {date} — {days} day late.",
+                        "Start prospecting by {date} — {days} days late.", late).format(date=when, days=late)
+        return Headline("deadline", text, "alert")
+    if left == 0:
+        return Headline("deadline", _("Start prospecting today, {date}.").format(date=when), "alert")
+    text = ngettext("Start prospecting by {date} — in {days} day.",
+                    "Start prospecting by {date} — in {days} days.", left).format(date=when, days=left)
+    return Headline("deadline", text, "warning" if left <= DEADLINE_WARNING_DAYS else "info")
+
+
+def lead_time_headline(fc: Forecast) -> Headline:
+    if fc.lead_time_source == "history":
+        text = _("Lead time {days} days: the median from first contact to signature of your {count} won opportunities.").format(
+            days=fc.lead_time_days, count=fc.lead_time_sample)
+    else:
+        text = _("Lead time {days} days: the default (the article's six months), until two won opportunities "
+                 "have a first contact and a closing date.").format(days=fc.lead_time_days)
+    return Headline("lead_time", text, "info")
+
+
+def closing_the_gap(fc: Forecast, row: MonthForecast) -> str | None:
+    """What would close one short month's gap: days at the usual rate, or the rate on the free days."""
+    gap = row.gap
+    if not gap:
+        return None
+    currency = fc.currency
+    days = row.days_needed(fc.usual_rate)
+    rate = row.rate_needed()
+    free = fmt.days(row.free_days)
+    if days is not None and rate is not None:
+        if days <= row.free_days:
+            return _("{days} more billable days at {rate}, or a rate of {needed} on the {free} days still free.").format(
+                days=fmt.days(days), rate=fmt.money(fc.usual_rate, currency), needed=fmt.money(rate, currency), free=free)
+        return _("{days} more billable days at {rate}, more than the {free} days still free; "
+                 "or a rate of {needed} on those days.").format(
+            days=fmt.days(days), rate=fmt.money(fc.usual_rate, currency), needed=fmt.money(rate, currency), free=free)
+    if rate is not None:
+        return _("A rate of {needed} on the {free} days still free (set your usual daily rate to see the days needed).").format(
+            needed=fmt.money(rate, currency), free=free)
+    if days is not None:
+        return _("{days} more billable days at {rate}, but no working day of the month is still free.").format(
+            days=fmt.days(days), rate=fmt.money(fc.usual_rate, currency))
+    return _("No working day of the month is still free.")
+
+
+def short_line(fc: Forecast, follow_ups: list[Contact]) -> str:
+    """One line for a shell prompt or a login message."""
+    parts = []
+    if fc.target_monthly is None or fc.target_monthly == 0:
+        parts.append(_("no monthly target set (relance settings --target-monthly N)"))
+    elif fc.cliff is not None:
+        row = fc.cliff_figures
+        parts.append(_("income short from {month} ({coverage})").format(
+            month=month_name(row, short=True), coverage=fmt.percent(row.coverage if row else None)))
+        late = fc.late_by_days or 0
+        when = fmt.long_date(fc.deadline) if fc.deadline else ""
+        if late:
+            parts.append(ngettext("prospect by {date}, {days} day late", "prospect by {date}, {days} days late",
+                                  late).format(date=when, days=late))
+        else:
+            left = fc.days_left or 0
+            parts.append(ngettext("prospect by {date}, in {days} day", "prospect by {date}, in {days} days",
+                                  left).format(date=when, days=left))
+    elif fc.months:
+        parts.append(_("income covered through {month}").format(month=month_name(fc.months[-1], short=True)))
+    count = len(follow_ups)
+    parts.append(ngettext("{count} follow-up due", "{count} follow-ups due", count).format(count=count))
+    return "relance · " + " · ".join(parts)
+
+
+def _ratio(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def status_json(fc: Forecast, follow_ups: list[Contact]) -> dict[str, Any]:
+    """The document of ``relance status --json`` (the issue's public format)."""
+    return {
+        "today": fc.today.isoformat(),
+        "currency": fc.currency,
+        "target_monthly": cents(fc.target_monthly),
+        "months": [
+            {
+                "month": row.month.label(),
+                "working_days": row.working_days,
+                "billable_days": float(row.billable_days.quantize(Decimal("0.01"))),
+                "secured": cents(row.secured),
+                "pipeline_weighted": cents(row.pipeline_weighted),
+                "target": cents(row.target),
+                "gap": cents(row.gap),
+                "coverage": _ratio(row.coverage),
+            }
+            for row in fc.months
+        ],
+        "cliff_month": fc.cliff.label() if fc.cliff else None,
+        "lead_time_days": fc.lead_time_days,
+        "lead_time_source": fc.lead_time_source,
+        "prospecting_deadline": _iso(fc.deadline),
+        "late_by_days": fc.late_by_days,
+        "natural_network_share": _ratio(fc.natural_share),
+        "follow_ups_due": [
+            {"uid": c.uid, "name": c.name, "next_follow_up": _iso(c.next_follow_up)} for c in follow_ups
+        ],
+    }
