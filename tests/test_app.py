@@ -52,7 +52,7 @@ async def test_number_keys_focus_panes_and_q_quits(data_path):
     app = make_app(repo)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.focused.id == "network-table"
-        for key, table in (("2", "targets-table"), ("4", "revenue-table"), ("3", "missions-table"), ("1", "network-table")):
+        for key, table in (("2", "targets-table"), ("4", "revenue-gauge"), ("3", "missions-table"), ("1", "network-table")):
             await pilot.press(key)
             assert app.focused.id == table
         await pilot.press("q")

@@ -318,7 +318,10 @@ async def test_onboarding_on_an_empty_file(data_path):
         await settle(pilot)
         settings = next(iter(disk(data_path)["settings"].values()))
         assert settings["target_monthly"] == "12000.00" and settings["daily_rate"] == "650.00"
-        assert "12\u202f000 EUR" in str(app.screen.query_one("#revenue-summary").render())
+        await pilot.press("4")
+        await pilot.pause()
+        gauge = app.screen.query_one("#revenue-gauge")
+        assert any("target 12\u202f000\u202fEUR/month" in line for line in gauge.plain_lines())
 
 
 async def test_theme_choice_persists(demo_repo, data_path):
@@ -332,19 +335,20 @@ async def test_theme_choice_persists(demo_repo, data_path):
         assert again.theme == "relance-light"
 
 
-async def test_revenue_pane_shows_true_numbers(demo_repo):
+async def test_revenue_gauge_shows_true_numbers(demo_repo):
     from store.forecast import Calendar, Month, billable_days
 
     app = make_app(demo_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4")
-        table = pane(app, "revenue").table
-        assert table.row_count == 6
+        lines = pane(app, "revenue").gauge.plain_lines()
+        assert [line[:8] for line in lines[:6]] == ["Nov 2026", "Dec 2026", "Jan 2027", "Feb 2027", "Mar 2027", "Apr 2027"]
         main = next(m for m in demo_repo.list("mission") if m.title == "Migration ERP")
         december = billable_days(main, Month(2026, 12), Calendar("FR")) * main.daily_rate
-        row = table.get_row_at(1)
-        assert row[0] == "2026-12"
-        assert row[1].replace("\u202f", " ") == f"{december:,.0f} EUR".replace(",", " ")
+        coverage = round(december / 10000 * 100)
+        assert lines[1].rstrip().endswith(f"{coverage}\u202f%")
+        january = billable_days(main, Month(2027, 1), Calendar("FR")) * main.daily_rate
+        assert lines[2].rstrip().endswith(f"\u2212{10000 - january:,.0f}\u202fEUR".replace(",", "\u202f"))
 
 
 async def test_tab_cycles_through_the_panes_even_at_80x24(demo_repo):
@@ -354,9 +358,9 @@ async def test_tab_cycles_through_the_panes_even_at_80x24(demo_repo):
         for _ in range(5):
             await pilot.press("tab")
             seen.append(app.focused.id)
-        assert seen == ["targets-table", "opps-table", "missions-table", "revenue-table", "network-table"]
+        assert seen == ["targets-table", "opps-table", "missions-table", "revenue-gauge", "network-table"]
         await pilot.press("shift+tab")
-        assert app.focused.id == "revenue-table"
+        assert app.focused.id == "revenue-gauge"
         assert [p.KEY for p in app.screen.query(Pane) if p.has_class("current")] == ["revenue"]
 
 

@@ -23,6 +23,7 @@ from themes import DEFAULT_THEME, register_themes
 
 from .dashboard import DashboardScreen, mission_from_opportunity, short_path
 from .detail import DetailScreen
+from .forecast import ForecastScreen
 from .forms import ConfirmScreen, RecordForm
 from .help import HelpScreen, describe
 
@@ -87,7 +88,7 @@ class RelanceApp(App[None]):
     def refresh_views(self, select: tuple[str, str] | None = None) -> None:
         self.dashboard.reload(select)
         for screen in self.screen_stack:
-            if isinstance(screen, DetailScreen):
+            if isinstance(screen, (DetailScreen, ForecastScreen)):
                 screen.refresh_content()
 
     def after_save(self, record: Record, message: str) -> None:
@@ -176,6 +177,10 @@ class RelanceApp(App[None]):
     def open_detail(self, kind: str, uid: str) -> None:
         self.push_screen(DetailScreen(self.repository, kind, uid))
 
+    def open_forecast(self, net: bool = False) -> None:
+        """The revenue gap month by month (``enter`` on the gauge)."""
+        self.push_screen(ForecastScreen(self.repository, net=net))
+
     def log_interaction(self, contact_uid: str) -> None:
         def saved(values: dict | None) -> None:
             if values is None:
@@ -251,6 +256,7 @@ class RelanceApp(App[None]):
             (_("Dashboard"), describe(DashboardScreen.BINDINGS)),
             (_("Forms"), describe(RecordForm.BINDINGS)),
             (_("Record detail"), describe(DetailScreen.BINDINGS)),
+            (_("Revenue gap, month by month"), describe(ForecastScreen.BINDINGS)),
             (_("Anywhere"), [("ctrl+p", _("command palette: every action, and the theme")), ("ctrl+q", _("quit"))]),
         ]
         self.push_screen(HelpScreen(sections))
@@ -276,6 +282,8 @@ class RelanceApp(App[None]):
         yield SystemCommand(_("Log an interaction"), _("With the selected contact (l)"), dash.action_log)
         yield SystemCommand(_("Next stage"), _("Move the selected opportunity on (>)"), lambda: dash.action_stage(1))
         yield SystemCommand(_("Previous stage"), _("Move the selected opportunity back (<)"), lambda: dash.action_stage(-1))
+        yield SystemCommand(_("Revenue gap, month by month"), _("The figures, what closes each gap, net income (enter on 4)"),
+                            self.open_forecast)
         yield SystemCommand(_("Settings"), _("Monthly target, daily rate, country, horizon (s)"), self.open_settings)
         yield SystemCommand(_("Help"), _("Every key (?)"), self.show_help)
         for name in sorted(n for n in self.available_themes if n.startswith("relance-")):

@@ -16,7 +16,7 @@ from store.i18n import _
 from store.models import STAGES, Opportunity
 
 from .panes import PANES, FilterInput, Pane
-from widgets import RecordTable
+from widgets import RecordTable, RevenueGauge
 
 
 def short_path(path: Path, width: int) -> str:
@@ -146,7 +146,7 @@ class DashboardScreen(Screen):
         self.pane(key).focus_main()
 
     #: the lists that tab and shift+tab walk through, in reading order
-    CYCLE = ("network-table", "targets-table", "opps-table", "missions-table", "revenue-table")
+    CYCLE = ("network-table", "targets-table", "opps-table", "missions-table", "revenue-gauge")
 
     def action_cycle(self, step: int) -> None:
         current = self.focused.id if self.focused is not None else None
@@ -178,6 +178,10 @@ class DashboardScreen(Screen):
         event.stop()
         self.action_open()
 
+    def on_revenue_gauge_selected(self, event: RevenueGauge.Selected) -> None:
+        event.stop()
+        self.action_open()
+
     # records ----------------------------------------------------------------------------
 
     def selection(self) -> tuple[str, str | None]:
@@ -185,15 +189,15 @@ class DashboardScreen(Screen):
 
     def action_open(self) -> None:
         kind, uid = self.selection()
-        if kind == "settings":
-            self.app.open_settings()  # type: ignore[attr-defined]
+        if kind == "forecast":
+            self.app.open_forecast()  # type: ignore[attr-defined]
         elif uid:
             self.app.open_detail(kind, uid)  # type: ignore[attr-defined]
 
     def action_new(self) -> None:
         kind, _uid = self.selection()
         preset = {}
-        if kind == "settings":
+        if kind == "forecast":
             kind = "mission"
         if kind == "opportunity" or (kind == "target" and isinstance(self.focused, RecordTable) and self.focused.id == "opps-table"):
             kind = "opportunity"
@@ -204,7 +208,7 @@ class DashboardScreen(Screen):
 
     def action_edit(self) -> None:
         kind, uid = self.selection()
-        if kind == "settings":
+        if kind == "forecast":
             self.app.open_settings()  # type: ignore[attr-defined]
         elif uid:
             self.app.edit_record(kind, uid)  # type: ignore[attr-defined]
@@ -213,7 +217,7 @@ class DashboardScreen(Screen):
 
     def action_delete(self) -> None:
         kind, uid = self.selection()
-        if kind == "settings" or not uid:
+        if kind == "forecast" or not uid:
             self.notify(_("Nothing to delete here."), severity="warning")
             return
         self.app.delete_record(kind, uid)  # type: ignore[attr-defined]

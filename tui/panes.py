@@ -13,15 +13,15 @@ from decimal import Decimal
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from store import fmt
-from store.forecast import months_ahead
+from store.headlines import headlines
 from store.i18n import _
 from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
-from widgets import RecordTable
+from widgets import RecordTable, RevenueGauge
 
 
 def mission_status(mission: Mission, today: date) -> str:
@@ -297,45 +297,32 @@ class MissionsPane(Pane):
 
 
 class RevenuePane(Pane):
-    """This month's secured revenue against the target, and the months ahead."""
+    """The revenue-gap gauge: the months ahead against the target, the cliff and the deadline."""
 
-    KEY, NUMBER, TITLE, KIND = "revenue", 4, _("Revenue gap"), "mission"
-    COLUMNS = (_("Month"), _("Secured"), _("Target"), _("Gap"), _("Coverage"))
+    KEY, NUMBER, TITLE, KIND = "revenue", 4, _("Revenue gap"), "forecast"
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="revenue-summary")
-        yield RecordTable(self.COLUMNS, id="revenue-table", classes="main-table")
+        with VerticalScroll(id="revenue-scroll", can_focus=False):
+            yield RevenueGauge(id="revenue-gauge")
 
-    def title_text(self, shown: int) -> str:
-        return f"{self.NUMBER} {self.TITLE}"
+    @property
+    def gauge(self) -> RevenueGauge:
+        return self.query_one(RevenueGauge)
+
+    def focus_main(self) -> None:
+        self.gauge.focus()
 
     def open_filter(self) -> None:
         self.app.notify(_("The revenue gap has nothing to filter."))
 
     def reload(self, keep: str | None = None) -> None:
-        settings = self.repository.settings()
-        figures = months_ahead(self.repository.list("mission"), settings, self.today)
-        currency = settings.currency
-        rows = []
-        for figure in figures:
-            gap = Text(fmt.money(figure.gap, currency), style="bold red" if figure.gap else "")
-            if figure.gap and figure.target:
-                gap = Text("! " + fmt.money(figure.gap, currency), style="bold red")
-            rows.append((figure.month.label(), (figure.month.label(), fmt.money(figure.secured, currency),
-                                                 fmt.money(figure.target, currency), gap, fmt.percent(figure.coverage))))
-        self.table.set_rows(rows, keep=keep)
-        self.border_title = self.title_text(0)
-        now = figures[0] if figures else None
-        summary = self.query_one("#revenue-summary", Static)
-        if settings.target_monthly is None:
-            summary.update(_("No monthly target yet: press s to set one."))
-        elif now is not None:
-            summary.update(_("This month: {secured} secured of {target} ({coverage}).").format(
-                secured=fmt.money(now.secured, currency), target=fmt.money(now.target, currency),
-                coverage=fmt.percent(now.coverage)))
+        forecast = self.repository.forecast()
+        self.gauge.show(forecast, headlines(forecast, where="tui", brief=True))
+        self.border_title = f"{self.NUMBER} {self.TITLE}"
+        self.border_subtitle = _("enter: month by month")
 
     def selection(self) -> tuple[str, str | None]:
-        return "settings", None
+        return "forecast", None
 
 
 PANES: tuple[type[Pane], ...] = (NetworkPane, TargetsPane, MissionsPane, RevenuePane)

@@ -1,5 +1,27 @@
-"""Reusable Textual widgets of relance (no persistence)."""
+"""Reusable widgets of relance (no persistence).
 
-from .record_table import RecordTable
+Names load lazily, like Textual's own ``widgets`` package: ``relance status``
+imports :mod:`widgets.bars` (Rich only) without paying for Textual (~0.3 s).
+"""
 
-__all__ = ["RecordTable"]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .gauge import RevenueGauge
+    from .record_table import RecordTable
+
+_WHERE = {"RecordTable": ".record_table", "RevenueGauge": ".gauge"}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

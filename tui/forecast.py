@@ -1,0 +1,109 @@
+"""The revenue gap, month by month: the figures behind the gauge, what closes each
+month's gap, and the turnover / net income toggle (``t``)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from store import fmt
+from store.forecast import Forecast
+from store.headlines import closing_the_gap, headlines, month_name
+from store.i18n import _
+from store.repository import Repository
+from widgets.bars import headline_text
+
+
+class ForecastScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", _("Close"), id="forecast.close"),
+        Binding("t", "toggle_net", _("Turnover / net income"), id="forecast.toggle"),
+        Binding("s", "settings", _("Settings"), id="forecast.settings"),
+    ]
+
+    def __init__(self, repository: Repository, net: bool = False):
+        super().__init__()
+        self.repository = repository
+        self.net = net
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="forecast", classes="dialog"):
+            yield Static("", id="forecast-title", classes="form-title")
+            with VerticalScroll(id="forecast-body"):
+                yield Static("", id="forecast-content")
+            yield Static(_("t turnover / net income · s settings · ↑↓ scroll · esc close"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.refresh_content()
+        self.query_one("#forecast-body").focus()
+
+    def refresh_content(self) -> None:
+        fc = self.repository.forecast()
+        settings = fc.settings
+        if self.net:
+            title = _("Revenue gap, month by month — estimated net income")
+        else:
+            title = _("Revenue gap, month by month — turnover excl. tax")
+        self.query_one("#forecast-title", Static).update(title)
+        parts: list = []
+        if self.net:
+            parts.append(Text(_("Net income = turnover × (1 − {fee} portage fee) × {share} net share. "
+                                "Amounts in {currency}.").format(
+                fee=fmt.percent(settings.fee_rate), share=fmt.percent(settings.net_share), currency=fc.currency),
+                style="dim"))
+        else:
+            parts.append(Text(_("Amounts in {currency}, turnover excl. tax. Days: billable of working.").format(
+                currency=fc.currency), style="dim"))
+        parts.append(self.table(fc))
+        closing = [(row, closing_the_gap(fc, row)) for row in fc.months if row.short]
+        if closing:
+            parts.append(Text(""))
+            parts.append(Text(_("What closes the gap (billed amounts)"), style="bold"))
+            for row, sentence in closing:
+                line = Text(f"{month_name(row, short=True)}  ", style="bold")
+                line.append(sentence or "")
+                parts.append(line)
+        parts.append(Text(""))
+        for headline in headlines(fc, where="tui"):
+            parts.append(headline_text(headline))
+        self.query_one("#forecast-content", Static).update(Group(*parts))
+
+    def table(self, fc: Forecast) -> Table:
+        convert = fc.net if self.net else (lambda amount: amount)
+        table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        table.add_column(_("Month"))
+        table.add_column(_("Days"), justify="right")
+        table.add_column(_("Secured"), justify="right")
+        table.add_column(_("Pipeline"), justify="right")
+        table.add_column(_("Target"), justify="right")
+        table.add_column(_("Gap"), justify="right")
+        table.add_column(_("Cover"), justify="right")
+        for row in fc.months:
+            gap = convert(row.gap)
+            short = "bold red" if row.short else ""
+            table.add_row(
+                month_name(row, short=True),
+                f"{fmt.days(row.billable_days)}/{row.working_days}",
+                fmt.money(convert(row.secured)),
+                fmt.money(convert(row.pipeline_weighted)),
+                fmt.money(convert(row.target)) if row.target is not None else "—",
+                Text(fmt.money(gap) if gap else ("—" if gap is None else "0"), style=short),
+                Text(fmt.percent(row.coverage), style=short),
+            )
+        return table
+
+    def action_toggle_net(self) -> None:
+        self.net = not self.net
+        self.refresh_content()
+
+    def action_settings(self) -> None:
+        self.app.open_settings()  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        self.dismiss(None)

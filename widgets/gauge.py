@@ -1,0 +1,97 @@
+"""The revenue-gap gauge: a bar per month, the legend, and what it means in words."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+
+from store.forecast import Forecast
+from store.headlines import Headline
+
+from .bars import BarStyles, gauge_lines, headline_text, legend, wrap
+
+
+class RevenueGauge(Widget, can_focus=True):
+    """Secured revenue (█), weighted pipeline on top of it (▒) and what is missing (░)
+    against the target (│), one line per month of the horizon; then the headlines
+    (cliff, prospecting deadline, natural-network share)."""
+
+    BINDINGS = [Binding("enter", "select", "Month by month", show=False)]
+
+    class Selected(Message):
+        """``enter`` on the gauge: the user wants the month-by-month detail."""
+
+        def __init__(self, gauge: "RevenueGauge"):
+            super().__init__()
+            self.gauge = gauge
+
+        @property
+        def control(self) -> "RevenueGauge":
+            return self.gauge
+
+    COMPONENT_CLASSES = {
+        "gauge--secured", "gauge--pipeline", "gauge--missing", "gauge--target",
+        "gauge--short", "gauge--muted", "gauge--alert", "gauge--warning",
+    }
+
+    DEFAULT_CSS = """
+    RevenueGauge {
+        height: auto;
+        padding: 0 1;
+    }
+    RevenueGauge > .gauge--secured { color: $success; }
+    RevenueGauge > .gauge--pipeline { color: $warning; }
+    RevenueGauge > .gauge--missing { color: $foreground-darken-3; }
+    RevenueGauge > .gauge--target { color: $foreground; text-style: bold; }
+    RevenueGauge > .gauge--short { color: $error; text-style: bold; }
+    RevenueGauge > .gauge--muted { color: $text-muted; }
+    RevenueGauge > .gauge--alert { color: $error; text-style: bold; }
+    RevenueGauge > .gauge--warning { color: $warning; }
+    """
+
+    def __init__(self, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.forecast: Forecast | None = None
+        self.headlines: list[Headline] = []
+        self.net = False
+
+    def show(self, forecast: Forecast, headlines: list[Headline], net: bool = False) -> None:
+        self.forecast = forecast
+        self.headlines = headlines
+        self.net = net
+        self.refresh(layout=True)
+
+    def action_select(self) -> None:
+        self.post_message(self.Selected(self))
+
+    def styles_for_bars(self) -> BarStyles:
+        style = self.get_component_rich_style
+        return BarStyles(
+            secured=style("gauge--secured"), pipeline=style("gauge--pipeline"), missing=style("gauge--missing"),
+            target=style("gauge--target"), short=style("gauge--short"), muted=style("gauge--muted"),
+            alert=style("gauge--alert"), warning=style("gauge--warning"), info="",
+        )
+
+    def lines(self, width: int) -> list[Text]:
+        if self.forecast is None or width <= 0:
+            return []
+        styles = self.styles_for_bars()
+        lines = gauge_lines(self.forecast, width, self.net, styles)
+        lines.extend(legend(self.forecast, self.net, styles, width))
+        if self.headlines:
+            lines.append(Text(""))
+        for headline in self.headlines:
+            lines.extend(wrap(headline_text(headline, styles), width))
+        return lines
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, len(self.lines(width)))
+
+    def render(self) -> Text:
+        return Text("\n").join(self.lines(self.content_size.width))
+
+    def plain_lines(self) -> list[str]:
+        """What the gauge shows, as plain text (tests, screen readers)."""
+        return [line.plain for line in self.lines(self.content_size.width)]
