@@ -21,7 +21,7 @@ def test_version():
 @pytest.mark.parametrize(
     "args",
     [[], ["add"], ["add", "contact"], ["add", "mission"], ["list"], ["export"], ["export", "json"],
-     ["import"], ["import", "json"]],
+     ["import"], ["import", "json"], ["status"], ["settings"]],
 )
 def test_help_on_every_command(args):
     result = run_relance(*args, "--help")
@@ -162,7 +162,8 @@ def test_corrupt_data_file_exit_1_names_file_problem_backup(data_path):
     assert data_path.read_bytes() == before
 
 
-@pytest.mark.parametrize("args", [["list", "contacts"], ["add", "contact", "--name", "X"], ["export", "json"], ["--version"]])
+@pytest.mark.parametrize("args", [["list", "contacts"], ["add", "contact", "--name", "X"], ["export", "json"], ["--version"],
+                                  ["status"], ["status", "--short"], ["status", "--json"], ["settings"]])
 def test_non_interactive_commands_do_not_import_textual(data_path, args):
     code = (
         "import sys\n"

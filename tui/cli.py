@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
 from store.fields import Ref, Refs
 from store.i18n import _
-from store.models import MODELS, Record
+from store.models import MODELS, Record, Settings
 
 #: ``relance list contacts`` and ``relance list contact`` both work
 KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()}}
@@ -130,7 +130,38 @@ def build_parser() -> Parser:
     import_json.add_argument("file", metavar="FILE", help=_("export file to read"))
     import_json.add_argument("--replace", action="store_true",
                              help=_("replace the data that is there (it is backed up first)"))
+    status = commands.add_parser(
+        "status", parents=[common], help=_("the revenue gap, the prospecting deadline and today's follow-ups"),
+        description=_("Print the months ahead against your target, when income falls short, by when to start "
+                      "prospecting, and the follow-ups due."))
+    form = status.add_mutually_exclusive_group()
+    form.add_argument("--short", action="store_true", help=_("one line, for a shell prompt or a login message"))
+    form.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
+    status.add_argument("--months", metavar="N", type=_months, default=None,
+                        help=_("months to show, the current one first (default: the horizon of the settings)"))
+
+    settings = commands.add_parser(
+        "settings", parents=[common], help=_("show or change the settings (monthly target, daily rate...)"),
+        description=_("Without options, print the settings. With options, change them: "
+                      "relance settings --target-monthly 11000 --daily-rate 650"))
+    for name, ftype in Settings.field_types().items():
+        if name == "uid":
+            continue
+        hint = Settings.field_help(name)
+        what = ftype.expected or ""
+        settings.add_argument(_flag(name), dest=name, metavar="VALUE", default=None,
+                              help=f"{what}; {hint}" if hint and what else (hint or what))
     return parser
+
+
+def _months(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 36:
+        raise argparse.ArgumentTypeError(_("expected a number of months from 1 to 36, got {value!r}").format(value=text))
+    return value
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -262,6 +293,46 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from store.forecast import follow_ups_due
+    from store.headlines import short_line, status_json
+
+    repo = _open(args)
+    forecast = repo.forecast(months=args.months)
+    due = follow_ups_due(repo.list("contact"), repo.today)  # type: ignore[arg-type]
+    if args.json:
+        json.dump(status_json(forecast, due), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.short:
+        print(short_line(forecast, due))
+    else:
+        from tui.status import print_status  # Rich only
+
+        print_status(forecast, due)
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, parser: Parser) -> int:
+    repo = _open(args)
+    changes = {name: getattr(args, name) for name in Settings.field_types() if getattr(args, name, None) is not None}
+    if changes:
+        try:
+            repo.set_settings(changes)
+        except ValidationError as err:
+            problems = "; ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
+            parser.exit(2, _("relance settings: error: {problems}\n").format(problems=problems))
+    settings = repo.settings()
+    types = settings.field_types()
+    width = max(len(_flag(name)) - 2 for name in types)
+    for name, ftype in types.items():
+        if name == "uid":
+            continue
+        print(f"{_flag(name)[2:]:<{width}}  {ftype.display(getattr(settings, name))}".rstrip())
+    if changes:
+        print(_("Saved to {path}.").format(path=repo.path), file=sys.stderr)
+    return 0
+
+
 def run_dashboard(args: argparse.Namespace) -> int:
     from store.paths import resolve_data_path
     from store.repository import Repository
@@ -301,6 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "import":
             return cmd_import(args, parser)
+        if args.command == "status":
+            return cmd_status(args)
+        if args.command == "settings":
+            return cmd_settings(args, parser)
     except RelanceError as err:
         print(_("relance: {message}").format(message=err), file=sys.stderr)
         return 1

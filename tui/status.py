@@ -1,0 +1,54 @@
+"""``relance status``: the revenue gap in the terminal, with Rich only (no Textual).
+
+The bars and the sentences are the dashboard's own (``widgets.bars``,
+``store.headlines``), so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from store import fmt
+from store.forecast import Forecast
+from store.headlines import headlines
+from store.i18n import _, ngettext
+from store.models import Contact
+from widgets.bars import gauge_lines, headline_text, legend, wrap
+
+#: bars wider than this are harder to read, not easier
+MAX_WIDTH = 100
+
+
+def print_status(fc: Forecast, follow_ups: list[Contact], console: Console | None = None) -> None:
+    console = console or Console(highlight=False)
+    width = min(console.width, MAX_WIDTH)
+    title = Text(_("relance — {date}").format(date=fmt.long_date(fc.today)), style="bold")
+    if fc.target_monthly:
+        title.append("   " + _("target {amount} a month").format(amount=fmt.money(fc.target_monthly, fc.currency)))
+    console.print(title)
+    console.print()
+    for line in gauge_lines(fc, width):
+        console.print(line, overflow="crop", no_wrap=True)
+    for line in legend(fc, width=width):
+        console.print(line, no_wrap=True)
+    console.print()
+    for headline in headlines(fc, where="cli"):
+        for line in wrap(headline_text(headline), width):
+            console.print(line, no_wrap=True)
+    console.print()
+    if not follow_ups:
+        console.print(_("No follow-up is due today."))
+        return
+    console.print(Text(ngettext("{count} follow-up due", "{count} follow-ups due", len(follow_ups)).format(
+        count=len(follow_ups)), style="bold"))
+    name_w = min(30, max(len(c.name) for c in follow_ups))
+    for contact in follow_ups:
+        late = (fc.today - contact.next_follow_up).days if contact.next_follow_up else 0
+        when = ngettext("{days} day late", "{days} days late", late).format(days=late) if late else _("today")
+        line = Text("  ")
+        line.append(contact.name[:name_w].ljust(name_w), style="bold" if late else "")
+        line.append("  ")
+        line.append(when.ljust(13), style="red" if late else "")
+        line.append("  " + (contact.company or ""))
+        console.print(line, overflow="ellipsis", no_wrap=True)
