@@ -67,8 +67,8 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
     share = fc.natural_share
     if share is not None:
         out.append(Headline("natural", ngettext(
-            "{natural} of your {total} mission came from your natural network ({share}).",
-            "{natural} of your {total} missions came from your natural network ({share}).",
+            "Natural network: {natural} of {total} mission ({share}).",
+            "Natural network: {natural} of {total} missions ({share}).",
             fc.missions_total).format(natural=fc.missions_natural, total=fc.missions_total, share=fmt.percent(share)), "info"))
         if share > NATURAL_WARNING:
             out.append(Headline("natural_warning", _(

@@ -39,8 +39,9 @@ def test_dashboard_on_demo_data(snap_compare, demo_app, size):
     line 1-4, the Network pane alone with the four overdue follow-ups first
     ("! 47d late" ... "! 3d late"), the footer with n e d / a ? q. At 120x40:
     the four panes in a 2x2 grid; Targets flags "! empty pipeline" on
-    Collectivités; Missions shows "! review due"; Revenue gap lists six months
-    with the gap from January 2027."""
+    Collectivités; Missions shows "! review due"; the Revenue gap gauge shows
+    six months with the gap from January 2027, "! Income falls short in January
+    2027" and "! Start prospecting by 5 July 2026 — 145 days late."."""
     assert snap_compare(demo_app, terminal_size=size, run_before=_steady)
 
 
@@ -66,10 +67,61 @@ def test_form_with_validation_errors(snap_compare, demo_app, size):
 def test_help_screen(snap_compare, demo_app, size):
     """The help screen: the dashboard keys (1-4, n, e, d, u, /, esc, a, l, >, <,
     s, ?, q) with what they do, then the form keys (ctrl+s, esc), the detail
-    keys (esc, e, l), ctrl+p, and the moves (j/k, g/G, page keys, tab, enter)."""
+    keys (esc, e, l), the month-by-month keys (esc, t, s), ctrl+p, and the moves
+    (j/k, g/G, page keys, tab, enter)."""
 
     async def open_help(pilot):
         await pilot.press("question_mark")
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=open_help)
+
+
+# -- the revenue gap ------------------------------------------------------------------------
+
+
+def _scenario_app(isolated_home, name):
+    from .helpers.scenarios import SCENARIOS
+
+    return make_app(SCENARIOS[name](isolated_home / "data" / "relance.json", TODAY))
+
+
+async def _show_gauge(pilot) -> None:
+    await pilot.press("4")
+    await _steady(pilot)
+
+
+def test_gauge_fully_covered(snap_compare, isolated_home):
+    """Pane 4 at 80x24, every month above the 10 000 EUR target: six full bars
+    crossing the target rule │, a ▒ pipeline tail in February, coverages from
+    140 % to 154 %, no gap column, "Income reaches the target in every month
+    through April 2027." and "Natural network: 1 of 2 missions (50 %)." without
+    a warning."""
+    assert snap_compare(_scenario_app(isolated_home, "covered"), terminal_size=(80, 24), run_before=_show_gauge)
+
+
+def test_gauge_with_a_cliff_in_month_3(snap_compare, isolated_home):
+    """Pane 4 at 80x24: November and December covered (130 %, 143 %), January
+    to April at 0 % with "−10 000 EUR" in bold red, the January proposal as a
+    ▒ bar; "! Income falls short in January 2027" and "! Start prospecting by
+    12 December 2026 — in 15 days." (lead time 20 days from two quick wins)."""
+    assert snap_compare(_scenario_app(isolated_home, "cliff_in_month_3"), terminal_size=(80, 24), run_before=_show_gauge)
+
+
+def test_gauge_with_the_deadline_passed(snap_compare, isolated_home):
+    """Pane 4 at 80x24: only November covered; "! Income falls short in
+    December 2026" and "! Start prospecting by 4 June 2026 — 176 days late."
+    in bold red; the natural-network warning."""
+    assert snap_compare(_scenario_app(isolated_home, "deadline_passed"), terminal_size=(80, 24), run_before=_show_gauge)
+
+
+def test_months_screen(snap_compare, isolated_home):
+    """enter on the gauge at 80x24: the month-by-month table (Days 16/20 ...,
+    Secured, Pipeline, Target, Gap, Cover) in turnover, "What closes the gap"
+    for January to April (days at 650 EUR or the rate on the free days)."""
+
+    async def open_months(pilot):
+        await pilot.press("4", "enter")
+        await _steady(pilot)
+
+    assert snap_compare(_scenario_app(isolated_home, "cliff_in_month_3"), terminal_size=(80, 24), run_before=open_months)

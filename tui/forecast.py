@@ -72,7 +72,19 @@ class ForecastScreen(ModalScreen[None]):
         parts.append(Text(""))
         for headline in headlines(fc, where="tui"):
             parts.append(headline_text(headline))
-        self.query_one("#forecast-content", Static).update(Group(*parts))
+        self.content = Group(*parts)
+        self.query_one("#forecast-content", Static).update(self.content)
+
+    def plain_text(self) -> str:
+        """What the screen shows, as plain text at its width (tests, copying)."""
+        import io
+
+        from rich.console import Console
+
+        width = self.query_one("#forecast-content").content_size.width or 80
+        console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+        console.print(self.content)
+        return console.export_text()
 
     def table(self, fc: Forecast) -> Table:
         convert = fc.net if self.net else (lambda amount: amount)
