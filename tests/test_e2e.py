@@ -101,3 +101,32 @@ def test_add_a_contact_with_keys_only_in_16_colours(session, tmp_path):
     assert "Network" not in screen(session)
     [doc] = json.loads(data.read_text(encoding="utf-8"))["contacts"].values()
     assert doc["name"] == "Zoé Durand" and doc["company"] == "Acme"
+
+
+def test_revenue_gap_in_a_real_terminal_then_status_in_the_shell(session, tmp_path):
+    start(session, "--demo", "--today", "2026-11-27", env={"TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
+    wait_for(session, "1 Network (40)", "q Quit")
+    keys(session, "4")
+    shown = wait_for(session, "Jan 2027", "Start prospecting by 5 July 2026 — 145 days late.").replace("\u202f", " ")
+    assert "█ secured  ▒ weighted pipeline  ░ missing  │ target 10 000 EUR/month" in shown
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    keys(session, "Enter")
+    wait_for(session, "Revenue gap, month by month", "What closes the gap")
+    keys(session, "t")
+    wait_for(session, "estimated net income", "4\u202f600")
+    keys(session, "Escape", "q")
+    # the same figures from the shell, in one line
+    demo = tmp_path / "demo.json"
+    subprocess.run([sys.executable, "-m", "seeds.demo", "--today", "2026-11-27", "-o", str(demo)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+    data = tmp_path / "data.json"
+    subprocess.run([str(RELANCE), "--data", str(data), "import", "json", str(demo)], check=True, capture_output=True)
+    other = f"{session}-status"
+    try:
+        subprocess.run(["tmux", "new-session", "-d", "-s", other, "-x", "80", "-y", "30",
+                        f"{RELANCE} --data {data} --today 2026-11-27 status; sleep 30"], check=True)
+        shown = wait_for(other, "follow-ups due", "Nathan Garcia").replace("\u202f", " ")
+        assert "Income falls short in January 2027" in shown
+        assert "Jan 2027 " in shown and "−7 400 EUR" in shown
+    finally:
+        tmux("kill-session", "-t", other)
