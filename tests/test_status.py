@@ -79,6 +79,7 @@ def test_status_on_a_new_file_works_and_writes_nothing(data_path):
     result = status(data_path, "--short")
     assert result.returncode == 0, result.stderr
     assert "0 follow-ups due" in result.stdout
+    assert not data_path.exists()
 
 
 def test_status_rejects_a_bad_months_value(data_path):
