@@ -423,6 +423,20 @@ class Items(FieldType):
                 yield from ftype.references(item.get(name))
 
 
+class Json(FieldType):
+    """A JSON object kept as it is (a review's draft, saved at each step)."""
+
+    expected = "an object"
+
+    def parse_value(self, raw: Any, today: date) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            raise ValueError(_("expected an object, got {value!r}.").format(value=raw))
+        return raw
+
+    def display(self, value: Any) -> str:
+        return "" if not value else "…"
+
+
 # -- helpers for model declarations -------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from .fields import (
     FieldType,
     Integer,
     Items,
+    Json,
     Money,
     Number,
     Phone,
@@ -187,6 +188,7 @@ class Contact(Record):
     cadence_days: int | None = field(Integer(False, 1, 3650), help="days between follow-ups")
     notes: str = text(max_length=20000)
     created: date | None = date_field()
+    review_uid: str | None = ref("review", help="the lessons-learned review that added this contact")
 
     def check(self) -> dict[str, str]:
         if self.referred_by and self.referred_by == self.uid:
@@ -208,6 +210,7 @@ class Target(Record):
     status: str = choice(TARGET_STATUSES, default="exploring")
     notes: str = text(max_length=20000)
     created: date | None = date_field()
+    review_uid: str | None = ref("review", help="the lessons-learned review that revealed this micro-target")
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -236,6 +239,7 @@ class Opportunity(Record):
     next_action: str = text(max_length=500)
     next_action_date: date | None = date_field()
     notes: str = text(max_length=20000)
+    review_uid: str | None = ref("review", help="the lessons-learned review that found this lead")
 
     def check(self) -> dict[str, str]:
         errors = {}
@@ -346,6 +350,11 @@ class Review(Record):
         )
     )
     next_steps: str = text(max_length=5000)
+    #: the answers of a review not completed yet, and the step it stopped at
+    draft: dict[str, Any] | None = field(Json())
+
+    def label(self) -> str:
+        return self.actually_bought or _("review in progress")
 
 
 #: every kind a user can add, by its name in the CLI and the repository

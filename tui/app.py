@@ -16,7 +16,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from store.errors import RelanceError
-from store.i18n import _
+from store.i18n import _, ngettext
 from store.models import Record
 from store.repository import Repository
 from themes import DEFAULT_THEME, register_themes
@@ -25,6 +25,8 @@ from .dashboard import DashboardScreen, mission_from_opportunity, short_path
 from .detail import DetailScreen
 from .forecast import ForecastScreen
 from .forms import ConfirmScreen, RecordForm
+from .panes import mission_status
+from .review import EndMissionScreen, ReviewScreen
 from .help import HelpScreen, describe
 
 __all__ = ["RelanceApp", "make_app", "short_path"]
@@ -48,10 +50,12 @@ class RelanceApp(App[None]):
     CSS_PATH = ["app.tcss", "forms.tcss"]
     TITLE = "relance"
 
-    def __init__(self, repository: Repository, demo: bool = False):
+    def __init__(self, repository: Repository, demo: bool = False, offer_reviews: bool = True):
         super().__init__()
         self.repository = repository
         self.demo = demo
+        #: at start-up, offer once to review the missions that ended without one
+        self.offer_reviews = offer_reviews
         self.undo_stack: list[UndoEntry] = []
         self._theme_ready = False
 
@@ -63,6 +67,8 @@ class RelanceApp(App[None]):
         self.push_screen(DashboardScreen(self.repository, demo=self.demo))
         if self.repository.is_empty() and not self.demo:
             self.call_after_refresh(self.onboard)
+        elif self.offer_reviews:
+            self.call_after_refresh(self.offer_due_reviews)
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -177,6 +183,65 @@ class RelanceApp(App[None]):
     def open_detail(self, kind: str, uid: str) -> None:
         self.push_screen(DetailScreen(self.repository, kind, uid))
 
+    # the lessons-learned review ---------------------------------------------------------------
+
+    def offer_due_reviews(self) -> None:
+        """Once at start-up: the missions that ended without their review."""
+        due = [m for m in self.repository.list("mission") if mission_status(m, self.repository.today) == "review due"]
+        if not due:
+            return
+        due.sort(key=lambda m: m.last_day)  # type: ignore[attr-defined]
+        first = due[0]
+        question = ngettext(
+            "{count} mission ended without its lessons-learned review: {names}.",
+            "{count} missions ended without their lessons-learned review: {names}.", len(due),
+        ).format(count=len(due), names=", ".join(m.label() for m in due[:3]) + ("…" if len(due) > 3 else ""))
+        detail = _("What the client bought, the micro-target it reveals, the leads and recommendations it "
+                   "brings. Review {mission} now? (Later: r on the mission in pane 3.)").format(mission=first.label())
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_review(first.uid)
+
+        self.push_screen(ConfirmScreen(question, detail), answered)
+
+    def open_review(self, mission_uid: str) -> None:
+        """The review of a mission: resumed from its draft, or shown when completed."""
+        from store.review import completed_review, start_or_resume
+
+        mission = self.repository.get("mission", mission_uid)
+        if completed_review(self.repository, mission) is not None:  # type: ignore[arg-type]
+            self.open_detail("mission", mission_uid)
+            return
+
+        def done(applied) -> None:
+            if applied is None:
+                self.refresh_views()
+                return
+            self.refresh_views(("mission", mission_uid))
+            self.notify(applied.message(), timeout=6)
+
+        self.push_screen(ReviewScreen(self.repository, start_or_resume(self.repository, mission_uid)), done)
+
+    def end_mission(self, mission_uid: str) -> None:
+        """``x``: the end date, then the review."""
+        from store.review import end_mission
+
+        mission = self.repository.get("mission", mission_uid)
+
+        def chosen(day) -> None:
+            if day is None:
+                return
+
+            def finished(ended) -> None:
+                self.refresh_views(("mission", mission_uid))
+                self.notify(_("{mission} ended on {date}.").format(mission=ended.label(), date=day.isoformat()), timeout=3)
+                self.open_review(mission_uid)
+
+            self.store_job(lambda: end_mission(self.repository, mission_uid, day), finished)
+
+        self.push_screen(EndMissionScreen(mission, self.repository.today), chosen)  # type: ignore[arg-type]
+
     def open_forecast(self, net: bool = False) -> None:
         """The revenue gap month by month (``enter`` on the gauge)."""
         self.push_screen(ForecastScreen(self.repository, net=net))
@@ -257,6 +322,7 @@ class RelanceApp(App[None]):
             (_("Forms"), describe(RecordForm.BINDINGS)),
             (_("Record detail"), describe(DetailScreen.BINDINGS)),
             (_("Revenue gap, month by month"), describe(ForecastScreen.BINDINGS)),
+            (_("Lessons-learned review"), describe(ReviewScreen.BINDINGS)),
             (_("Anywhere"), [("ctrl+p", _("command palette: every action, and the theme")), ("ctrl+q", _("quit"))]),
         ]
         self.push_screen(HelpScreen(sections))
@@ -280,6 +346,9 @@ class RelanceApp(App[None]):
         yield SystemCommand(_("Filter the pane"), _("Filter the focused pane as you type (/)"), dash.action_filter)
         yield SystemCommand(_("Maximise or restore the pane"), _("(a)"), dash.action_maximize)
         yield SystemCommand(_("Log an interaction"), _("With the selected contact (l)"), dash.action_log)
+        yield SystemCommand(_("End the mission"), _("End the selected mission, then review it (x)"), dash.action_end_mission)
+        yield SystemCommand(_("Review the mission"), _("The lessons-learned review of the selected mission, or of the first one due (r)"),
+                            dash.action_review)
         yield SystemCommand(_("Next stage"), _("Move the selected opportunity on (>)"), lambda: dash.action_stage(1))
         yield SystemCommand(_("Previous stage"), _("Move the selected opportunity back (<)"), lambda: dash.action_stage(-1))
         yield SystemCommand(_("Revenue gap, month by month"), _("The figures, what closes each gap, net income (enter on 4)"),
@@ -291,8 +360,12 @@ class RelanceApp(App[None]):
                                 lambda name=name: setattr(self, "theme", name))
 
 
-def make_app(repository: Repository | str | Path, demo: bool = False, today=None) -> RelanceApp:
-    """Build the App on a repository, or on a data file path."""
+def make_app(repository: Repository | str | Path, demo: bool = False, today=None, offer_reviews: bool = True) -> RelanceApp:
+    """Build the App on a repository, or on a data file path.
+
+    ``offer_reviews=False`` skips the start-up offer to review ended missions
+    (tests of other flows start on the dashboard itself).
+    """
     if not isinstance(repository, Repository):
         repository = Repository(repository, today=today)
-    return RelanceApp(repository, demo=demo)
+    return RelanceApp(repository, demo=demo, offer_reviews=offer_reviews)

@@ -69,6 +69,8 @@ class DashboardScreen(Screen):
         Binding("l", "log", _("Log interaction"), show=False, id="contact.log"),
         Binding("greater_than_sign", "stage(1)", _("Next stage"), show=False, id="opportunity.next_stage"),
         Binding("less_than_sign", "stage(-1)", _("Previous stage"), show=False, id="opportunity.previous_stage"),
+        Binding("x", "end_mission", _("End the mission, then review it"), show=False, id="mission.end"),
+        Binding("r", "review", _("Lessons-learned review of the mission"), show=False, id="mission.review"),
         Binding("s", "settings", _("Settings"), show=False, id="settings"),
         Binding("question_mark", "help", _("Help"), id="help"),
         Binding("q", "quit", _("Quit"), id="quit"),
@@ -246,6 +248,28 @@ class DashboardScreen(Screen):
         if not 0 <= index < len(STAGE_WALK):
             return
         self.app.move_stage(opportunity, STAGE_WALK[index])  # type: ignore[attr-defined]
+
+    def action_end_mission(self) -> None:
+        kind, uid = self.selection()
+        if kind != "mission" or not uid:
+            self.notify(_("Select a mission (3) to end it."), severity="warning")
+            return
+        self.app.end_mission(uid)  # type: ignore[attr-defined]
+
+    def action_review(self) -> None:
+        """The selected mission's review; elsewhere, the first one due."""
+        from .panes import mission_status
+
+        kind, uid = self.selection()
+        if kind != "mission" or not uid:
+            due = sorted((m for m in self.repository.list("mission")
+                          if mission_status(m, self.repository.today) == "review due"),
+                         key=lambda m: m.last_day)
+            if not due:
+                self.notify(_("No review is due. Select a mission (3) to review it."), severity="warning")
+                return
+            uid = due[0].uid
+        self.app.open_review(uid)  # type: ignore[attr-defined]
 
     def action_settings(self) -> None:
         self.app.open_settings()  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ class DetailScreen(ModalScreen[None]):
         Binding("d", "delete", _("Delete the selected interaction"), id="detail.delete"),
         Binding("l", "log", _("Log interaction"), id="detail.log"),
         Binding("u", "undo", _("Undo"), id="detail.undo"),
+        Binding("r", "review", _("Lessons-learned review (a mission)"), id="detail.review"),
     ]
 
     def __init__(self, repository: Repository, kind: str, uid: str):
@@ -39,6 +40,8 @@ class DetailScreen(ModalScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("log", "delete"):
             return self.kind == "contact"
+        if action == "review":
+            return self.kind == "mission"
         return True
 
     def record(self) -> Record | None:
@@ -58,8 +61,15 @@ class DetailScreen(ModalScreen[None]):
                 elif self.kind == "target":
                     yield Static(_("Opportunities"), classes="sublabel")
                     yield RecordTable((_("Opportunity"), _("Stage"), _("Organisation")), id="detail-opps")
-            hint = (_("e edit · l log an interaction · tab to the log, then e / d on an interaction · esc close")
-                    if self.kind == "contact" else _("e edit · esc close"))
+                elif self.kind == "mission":
+                    yield Static(_("Lessons learned"), classes="sublabel")
+                    yield Static("", id="detail-review")
+            if self.kind == "contact":
+                hint = _("e edit · l log an interaction · tab to the log, then e / d on an interaction · esc close")
+            elif self.kind == "mission":
+                hint = _("e edit · r review · esc close")
+            else:
+                hint = _("e edit · esc close")
             yield Static(hint, classes="hint")
 
     def on_mount(self) -> None:
@@ -93,6 +103,8 @@ class DetailScreen(ModalScreen[None]):
         self.query_one("#detail-title", Static).update(record.label())
         lines = Text()
         for name in record.editable_fields():
+            if name == "review_uid" and self.kind == "mission":
+                continue  # shown in full under "Lessons learned"
             text = self._value(record, name)
             if text in ("", "[]"):
                 continue
@@ -104,6 +116,19 @@ class DetailScreen(ModalScreen[None]):
                          key=lambda i: i.date, reverse=True)
             self.query_one("#detail-log", RecordTable).set_rows(
                 (i.uid, (fmt.day(i.date), i.kind, i.summary)) for i in log)
+        elif self.kind == "mission":
+            from store.review import completed_review, draft_review
+
+            from .review import review_text
+
+            review = completed_review(self.repository, record)  # type: ignore[arg-type]
+            if review is not None:
+                shown = review_text(self.repository, review)
+            elif draft_review(self.repository, self.uid) is not None:
+                shown = Text(_("A review is in progress: r resumes it."))
+            else:
+                shown = Text(_("Not reviewed yet: r opens the review (x ends the mission first)."))
+            self.query_one("#detail-review", Static).update(shown)
         elif self.kind == "target":
             opps = [o for o in self.repository.list("opportunity") if o.target_uid == self.uid]
             self.query_one("#detail-opps", RecordTable).set_rows(
@@ -131,6 +156,10 @@ class DetailScreen(ModalScreen[None]):
             self.app.delete_record("interaction", interaction)  # type: ignore[attr-defined]
         else:
             self.notify(_("Tab to the interaction log and select one to delete it."), severity="warning")
+
+    def action_review(self) -> None:
+        self.dismiss(None)
+        self.app.open_review(self.uid)  # type: ignore[attr-defined]
 
     def action_undo(self) -> None:
         self.app.undo()  # type: ignore[attr-defined]

@@ -49,7 +49,7 @@ LABELS = {
     "total_days": _("Total days sold"), "sold_as": _("Sold as"), "ended_on": _("Ended early on"),
     "target_monthly": _("Monthly target"), "horizon_months": _("Horizon (months)"),
     "default_lead_time_days": _("Lead time (days)"), "fee_rate": _("Fee rate"), "net_share": _("Net share"),
-    "email": _("E-mail"), "url": _("URL"),
+    "email": _("E-mail"), "url": _("URL"), "review_uid": _("From the review"),
 }
 
 TITLES = {

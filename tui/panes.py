@@ -286,12 +286,16 @@ class MissionsPane(Pane):
     def haystack(self, m: Mission) -> str:  # type: ignore[override]
         return " ".join([m.client, m.title, m.sold_as, m.notes]).casefold()
 
+    def prepare(self) -> None:
+        self.drafts = {r.mission_uid for r in self.repository.list("review") if r.completed is None}  # type: ignore[attr-defined]
+
     def row(self, m: Mission) -> tuple:  # type: ignore[override]
         status = mission_status(m, self.today)
         labels = {"planned": _("planned"), "active": _("active"), "ended": _("ended"), "review due": _("review due")}
         cell = Text(labels[status])
         if status == "review due":
-            cell = Text("! " + labels[status], style="bold")
+            label = _("review: draft") if m.uid in self.drafts else labels[status]
+            cell = Text("! " + label, style="bold")
         return (m.client, m.title, fmt.day(m.start), fmt.day(m.last_day), fmt.money(m.daily_rate),
                 fmt.number(m.days_per_week), cell)
 
