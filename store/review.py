@@ -163,7 +163,15 @@ def step_errors(repo: Repository, draft: Draft, step: int) -> dict[str, str]:
         try:
             parse_date(draft.follow_up, repo.today)
         except ValueError as err:
-            errors["follow_up"] = str(err)
+            errors["follow_up"] = _("Follow up on: {problem}").format(problem=err)
+        for item in draft.recommendations:
+            if item.get("contact_uid"):
+                try:
+                    repo.get("contact", item["contact_uid"])
+                except NotFoundError:
+                    errors["recommendations"] = _("A contact you picked was deleted since; remove it from the list.")
+            elif not item.get("name", "").strip():
+                errors["recommendations"] = _("A new contact needs a name.")
     return errors
 
 

@@ -19,7 +19,7 @@ def titles(app) -> list[str]:
 async def test_dashboard_shows_path_and_pane_counts(data_path):
     repo = Repository(data_path, today=TODAY)
     repo.import_data(build_demo(TODAY))
-    app = make_app(repo)
+    app = make_app(repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         where = str(app.screen.query_one("#where").render())
@@ -49,7 +49,7 @@ def test_short_path_keeps_the_file_name(monkeypatch):
 async def test_number_keys_focus_panes_and_q_quits(data_path):
     repo = Repository(data_path, today=TODAY)
     repo.import_data(build_demo(TODAY))
-    app = make_app(repo)
+    app = make_app(repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.focused.id == "network-table"
         for key, table in (("2", "targets-table"), ("4", "revenue-gauge"), ("3", "missions-table"), ("1", "network-table")):
@@ -68,3 +68,20 @@ async def test_opening_the_dashboard_writes_nothing(data_path):
         await pilot.press("escape")  # skip the onboarding form
         await pilot.pause()
     assert not data_path.exists()
+
+
+async def test_keys_queued_behind_q_do_not_open_screens_on_the_way_out(data_path):
+    """A terminal delivers a burst of keys in one read: ``q`` then ``e`` must quit cleanly,
+    not open the edit form while the app shuts down (it used to crash on mount)."""
+    from textual import events
+
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_demo(TODAY))
+    app = make_app(repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in ("q", "e", "n"):
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+    assert app._exception is None and app.return_code == 0

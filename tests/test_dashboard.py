@@ -48,7 +48,7 @@ def pane(app, key) -> Pane:
 
 
 async def test_create_contact_with_keys_only(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "n")
         form = app.screen
@@ -67,7 +67,7 @@ async def test_create_contact_with_keys_only(demo_repo, data_path):
 
 
 async def test_form_validates_as_you_type_and_saves_only_when_valid(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         before = disk(data_path)
         await pilot.press("n")
@@ -91,7 +91,7 @@ async def test_form_validates_as_you_type_and_saves_only_when_valid(demo_repo, d
 
 
 async def test_required_field_message_on_save(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3", "n")
         assert app.focused.id == "field-title"
@@ -105,7 +105,7 @@ async def test_required_field_message_on_save(demo_repo, data_path):
 
 
 async def test_escape_asks_before_discarding(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
         await type_text(pilot, "Draft")
@@ -123,7 +123,7 @@ async def test_escape_asks_before_discarding(demo_repo, data_path):
 
 
 async def test_edit_then_undo(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         uid = pane(app, "network").table.selected_uid
         old = demo_repo.get("contact", uid)
@@ -143,7 +143,7 @@ async def test_edit_then_undo(demo_repo, data_path):
 
 
 async def test_delete_with_confirmation_then_undo(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3", "G")  # the earlier mission, nothing refers to it
         uid = pane(app, "missions").table.selected_uid
@@ -161,7 +161,7 @@ async def test_delete_with_confirmation_then_undo(demo_repo, data_path):
 
 
 async def test_delete_refused_when_referenced(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "G")  # "Mutuelles", with contacts and an opportunity
         uid = pane(app, "targets").table.selected_uid
@@ -172,7 +172,7 @@ async def test_delete_refused_when_referenced(demo_repo, data_path):
 
 
 async def test_filter_as_you_type_and_escape_clears(demo_repo):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         network = pane(app, "network")
         assert network.table.row_count == 40
@@ -191,7 +191,7 @@ async def test_filter_as_you_type_and_escape_clears(demo_repo):
 
 
 async def test_log_interaction_from_contact_detail(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         contact = next(c for c in demo_repo.list("contact") if c.name == "Camille Fournier")
         await pilot.press("slash")
@@ -215,7 +215,7 @@ async def test_log_interaction_from_contact_detail(demo_repo, data_path):
 
 
 async def test_stage_moves_and_won_creates_the_mission(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         targets = pane(app, "targets")
@@ -255,7 +255,7 @@ async def test_stage_moves_and_won_creates_the_mission(demo_repo, data_path):
 
 
 async def test_new_target_and_opportunity_inside_it(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "n")
         await type_text(pilot, "Cliniques privées")
@@ -272,7 +272,7 @@ async def test_new_target_and_opportunity_inside_it(demo_repo, data_path):
 
 
 async def test_help_lists_every_binding(demo_repo):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -284,7 +284,7 @@ async def test_help_lists_every_binding(demo_repo):
 
 
 async def test_maximise_and_restore(demo_repo):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3", "a")
         assert app.screen.maximized is pane(app, "missions")
@@ -293,7 +293,7 @@ async def test_maximise_and_restore(demo_repo):
 
 
 async def test_narrow_terminal_shows_one_pane_at_a_time(demo_repo):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.has_class("narrow")
@@ -325,12 +325,12 @@ async def test_onboarding_on_an_empty_file(data_path):
 
 
 async def test_theme_choice_persists(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         app.theme = "relance-light"
         await settle(pilot)
     assert next(iter(disk(data_path)["settings"].values()))["theme"] == "relance-light"
-    again = make_app(Repository(data_path, today=TODAY))
+    again = make_app(Repository(data_path, today=TODAY), offer_reviews=False)
     async with again.run_test(size=(120, 40)):
         assert again.theme == "relance-light"
 
@@ -338,7 +338,7 @@ async def test_theme_choice_persists(demo_repo, data_path):
 async def test_revenue_gauge_shows_true_numbers(demo_repo):
     from store.forecast import Calendar, Month, billable_days
 
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4")
         lines = pane(app, "revenue").gauge.plain_lines()
@@ -352,7 +352,7 @@ async def test_revenue_gauge_shows_true_numbers(demo_repo):
 
 
 async def test_tab_cycles_through_the_panes_even_at_80x24(demo_repo):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(80, 24)) as pilot:
         seen = []
         for _ in range(5):
@@ -365,7 +365,7 @@ async def test_tab_cycles_through_the_panes_even_at_80x24(demo_repo):
 
 
 async def test_delete_contact_with_its_interactions_then_undo(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         contact = next(c for c in demo_repo.list("contact") if c.name == "Camille Fournier")
         logged = [i.uid for i in demo_repo.list("interaction") if i.contact_uid == contact.uid]
@@ -409,7 +409,7 @@ KIND_FLOWS = {
 @pytest.mark.parametrize("kind", list(KIND_FLOWS))
 async def test_create_edit_delete_undo_each_kind(demo_repo, data_path, kind):
     key, reach, first, table, field = KIND_FLOWS[kind]
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(key, *reach, "n")
         await type_text(pilot, first)
@@ -446,7 +446,7 @@ async def test_create_edit_delete_undo_each_kind(demo_repo, data_path, kind):
 
 
 async def test_edit_and_delete_an_interaction_from_the_contact_detail(demo_repo, data_path):
-    app = make_app(demo_repo)
+    app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         contact = next(c for c in demo_repo.list("contact") if c.name == "Camille Fournier")
         [interaction] = [i for i in demo_repo.list("interaction") if i.contact_uid == contact.uid]

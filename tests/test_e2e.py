@@ -66,7 +66,9 @@ def start(session: str, *args: str, env: dict[str, str], size: str = "80x24") ->
 
 def test_demo_at_80x24_one_pane_at_a_time_and_quits_cleanly(session, tmp_path):
     start(session, "--demo", "--today", "2026-11-27", env={"TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
-    shown = wait_for(session, "1 Network (40)", "q Quit", "4 Revenue gap")
+    wait_for(session, "ended without its lessons-learned review", "Audit SI express")
+    keys(session, "n")  # review later
+    shown = wait_for(session, "1 Network (40)", "q Quit", "4 Revenue gap", "! 47d late")
     assert "2 Targets" in shown and "3 Missions" in shown and "4 Revenue gap" in shown  # the tab line
     assert "Demo (a temporary copy):" in shown
     assert "! 47d late" in shown
@@ -105,6 +107,8 @@ def test_add_a_contact_with_keys_only_in_16_colours(session, tmp_path):
 
 def test_revenue_gap_in_a_real_terminal_then_status_in_the_shell(session, tmp_path):
     start(session, "--demo", "--today", "2026-11-27", env={"TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
+    wait_for(session, "ended without its lessons-learned review")
+    keys(session, "Escape")
     wait_for(session, "1 Network (40)", "q Quit")
     keys(session, "4")
     shown = wait_for(session, "Jan 2027", "Start prospecting by 5 July 2026 — 145 days late.").replace("\u202f", " ")
@@ -130,3 +134,36 @@ def test_revenue_gap_in_a_real_terminal_then_status_in_the_shell(session, tmp_pa
         assert "Jan 2027 " in shown and "−7 400 EUR" in shown
     finally:
         tmux("kill-session", "-t", other)
+
+
+def test_review_in_a_real_terminal_resumes_after_the_terminal_is_gone(session, tmp_path):
+    demo = tmp_path / "demo.json"
+    subprocess.run([sys.executable, "-m", "seeds.demo", "--today", "2026-11-27", "-o", str(demo)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+    data = tmp_path / "data.json"
+    subprocess.run([str(RELANCE), "--data", str(data), "import", "json", str(demo)], check=True, capture_output=True)
+    start(session, "--data", str(data), "--today", "2026-11-27", env={"TERM": "xterm-256color"})
+    wait_for(session, "ended without its lessons-learned review")
+    keys(session, "y")
+    wait_for(session, "Step 1 of 6", "You pitched: Audit de")
+    type_text(session, "Un plan de remédiation")
+    keys(session, "C-n")
+    wait_for(session, "Step 2 of 6", "+ New micro-target")
+    keys(session, "PageUp")  # back, with the key that works inside tmux too
+    wait_for(session, "Step 1 of 6", "Un plan de remédiation")
+    keys(session, "PageDown")
+    wait_for(session, "Step 2 of 6")
+    keys(session, "Tab")
+    type_text(session, "PME en croissance")
+    keys(session, "C-n")
+    wait_for(session, "Step 3 of 6", "No offer recorded yet.")
+    time.sleep(0.5)
+    tmux("kill-session", "-t", session)  # the terminal goes away
+    time.sleep(0.5)
+    [review] = json.loads(data.read_text(encoding="utf-8"))["reviews"].values()
+    assert review["completed"] is None and review["draft"]["step"] == 3
+    assert review["draft"]["new_target"]["name"] == "PME en croissance"
+    start(session, "--data", str(data), "--today", "2026-11-27", env={"TERM": "xterm-256color"})
+    wait_for(session, "ended without its lessons-learned review")
+    keys(session, "y")
+    wait_for(session, "Step 3 of 6", "The offer you will make to PME en croissance")

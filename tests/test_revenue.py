@@ -38,7 +38,7 @@ def scenario(data_path):
 
 async def test_gauge_follows_a_new_mission_a_stage_change_and_the_target(scenario, data_path):
     repo = scenario("cliff_in_month_3")
-    app = make_app(repo)
+    app = make_app(repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4")
         assert app.focused.id == "revenue-gauge"
@@ -89,7 +89,7 @@ async def test_gauge_follows_a_new_mission_a_stage_change_and_the_target(scenari
 
 
 async def test_enter_opens_the_months_with_what_closes_the_gap_and_t_shows_net_income(scenario):
-    app = make_app(scenario("deadline_passed"))
+    app = make_app(scenario("deadline_passed"), offer_reviews=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4", "enter")
         screen = app.screen
@@ -117,7 +117,7 @@ async def test_enter_opens_the_months_with_what_closes_the_gap_and_t_shows_net_i
 
 
 async def test_the_month_screen_follows_a_settings_change(scenario, data_path):
-    app = make_app(scenario("deadline_passed"))
+    app = make_app(scenario("deadline_passed"), offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4", "enter", "s")
         assert isinstance(app.screen, RecordForm)
@@ -135,7 +135,7 @@ async def test_without_a_target_the_gauge_says_how_to_set_one(data_path):
 
     repo = Repository(data_path, today=TODAY)
     repo.add("mission", {"client": "Acme", "start": "2026-11-02", "end": "2027-01-29", "daily_rate": "600"})
-    app = make_app(repo)
+    app = make_app(repo, offer_reviews=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4")
         text = text_of(app)

@@ -23,7 +23,7 @@ def demo_app(isolated_home):
     # the path under HOME shows as ~/data/relance.json: the same in every run
     repo = Repository(isolated_home / "data" / "relance.json", today=TODAY)
     repo.import_data(build_demo(TODAY))
-    return make_app(repo)
+    return make_app(repo, offer_reviews=False)
 
 
 async def _steady(pilot) -> None:
@@ -83,7 +83,7 @@ def test_help_screen(snap_compare, demo_app, size):
 def _scenario_app(isolated_home, name):
     from .helpers.scenarios import SCENARIOS
 
-    return make_app(SCENARIOS[name](isolated_home / "data" / "relance.json", TODAY))
+    return make_app(SCENARIOS[name](isolated_home / "data" / "relance.json", TODAY), offer_reviews=False)
 
 
 async def _show_gauge(pilot) -> None:
@@ -125,3 +125,48 @@ def test_months_screen(snap_compare, isolated_home):
         await _steady(pilot)
 
     assert snap_compare(_scenario_app(isolated_home, "cliff_in_month_3"), terminal_size=(80, 24), run_before=open_months)
+
+
+# -- the lessons-learned review ------------------------------------------------------------------
+
+REVIEW_STEPS = {
+    1: "step 1: the question, what was pitched (Audit de l'infrastructure) and the answer typed",
+    2: "step 2: “+ New micro-target” highlighted above the four demo micro-targets, its fields filled",
+    3: "step 3: the new micro-target's need, “No offer recorded yet.”, the offer typed",
+    4: "step 4: two adjacent environments listed (Filiale Nord — même problème, Cabinet Vega)",
+    5: "step 5: Camille Fournier ticked in the list, Jean Neuf (Vega, new) added, follow-up 2026-12-04",
+    6: "step 6: the summary, one bullet per record created or changed",
+}
+
+
+@pytest.mark.parametrize("step", sorted(REVIEW_STEPS))
+def test_review_step(snap_compare, isolated_home, step):
+    """The review of the demo's Audit SI express at 80x24, “Step N of 6” under the
+    title and the keys at the bottom; REVIEW_STEPS says what each step shows."""
+    from .test_review import fill_step
+
+    repo = Repository(isolated_home / "data" / "relance.json", today=TODAY)
+    repo.import_data(build_demo(TODAY))
+
+    async def walk(pilot):
+        await pilot.pause()
+        await pilot.press("y")  # the start-up offer
+        for done in range(1, step):
+            await fill_step(pilot, done)
+            await pilot.press("ctrl+n")
+        await fill_step(pilot, step)
+        await _steady(pilot)
+
+    assert snap_compare(make_app(repo), terminal_size=(80, 24), run_before=walk)
+
+
+def test_start_up_offer(snap_compare, demo_app):
+    """At start on the demo data: the offer to review Audit SI express (1 mission
+    ended without its review), y / n."""
+    demo_app.offer_reviews = True
+
+    async def wait(pilot):
+        await pilot.pause()
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=wait)

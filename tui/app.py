@@ -56,6 +56,8 @@ class RelanceApp(App[None]):
         self.demo = demo
         #: at start-up, offer once to review the missions that ended without one
         self.offer_reviews = offer_reviews
+        #: set by q: the keys still queued behind it are ignored
+        self.quitting = False
         self.undo_stack: list[UndoEntry] = []
         self._theme_ready = False
 
@@ -187,6 +189,8 @@ class RelanceApp(App[None]):
 
     def offer_due_reviews(self) -> None:
         """Once at start-up: the missions that ended without their review."""
+        if self.screen is not self.dashboard:
+            return  # a key pressed at once already opened something: do not stack a question on it
         due = [m for m in self.repository.list("mission") if mission_status(m, self.repository.today) == "review due"]
         if not due:
             return

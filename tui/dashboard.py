@@ -277,7 +277,12 @@ class DashboardScreen(Screen):
     def action_help(self) -> None:
         self.app.show_help()  # type: ignore[attr-defined]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # keys typed after q (a burst of keys in one read) must not open screens on the way out
+        return not getattr(self.app, "quitting", False)
+
     async def action_quit(self) -> None:
+        self.app.quitting = True  # type: ignore[attr-defined]
         await self.app.action_quit()
 
 

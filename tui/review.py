@@ -13,7 +13,6 @@ import threading
 from datetime import date
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -45,8 +44,9 @@ STEP_TITLES = {
 
 class ReviewScreen(ModalScreen[Applied | None]):
     BINDINGS = [
-        Binding("ctrl+n", "next", _("Next step (apply on the summary)"), id="review.next", priority=True),
-        Binding("ctrl+b", "previous", _("Previous step"), id="review.previous", priority=True),
+        Binding("ctrl+n,pagedown", "next", _("Next step (apply on the summary)"), id="review.next", priority=True),
+        # inside tmux, ctrl+b is tmux's own prefix: page up works everywhere
+        Binding("ctrl+b,pageup", "previous", _("Previous step"), id="review.previous", priority=True),
         Binding("escape", "close", _("Close, keeping the draft"), id="review.close"),
         Binding("delete", "remove", _("Remove the selected lead or contact"), id="review.remove", show=False),
     ]
@@ -115,8 +115,7 @@ class ReviewScreen(ModalScreen[Applied | None]):
                     yield Static(_("This is what confirming will save:"), classes="question")
                     yield Static("", id="summary")
             yield Static("", classes="field-error", id="review-error")
-            yield Static(_("ctrl+n next · ctrl+b back · tab next field · esc close (the draft is kept)"),
-                         classes="hint", id="review-hint")
+            yield Static("", classes="hint", id="review-hint")
 
     def _target_options(self) -> list[tuple[str, str]]:
         targets = sorted(self.repository.list("target"), key=lambda t: t.label().casefold())
@@ -164,8 +163,8 @@ class ReviewScreen(ModalScreen[Applied | None]):
             for sentence in summary(self.repository, self.draft):
                 lines.append("• " + sentence + "\n")
             self.query_one("#summary", Static).update(lines)
-        hint = (_("ctrl+n save all of it · ctrl+b back · esc close (the draft is kept)") if step == STEPS
-                else _("ctrl+n next · ctrl+b back · tab next field · esc close (the draft is kept)"))
+        hint = (_("ctrl+n save all of it · ctrl+b/pgup back · esc close (the draft is kept)") if step == STEPS
+                else _("ctrl+n/pgdn next · ctrl+b/pgup back · tab next field · esc close (the draft is kept)"))
         self.query_one("#review-hint", Static).update(hint)
         self.call_after_refresh(self._focus_step, step)
 
@@ -289,20 +288,23 @@ class ReviewScreen(ModalScreen[Applied | None]):
 
     def save_draft(self) -> None:
         self._version += 1
-        self._save(copy.deepcopy(self.draft), self._version)
+        draft, version, app = copy.deepcopy(self.draft), self._version, self.app
+        # the App's worker, not the screen's: after esc the screen leaves the DOM (and would
+        # cancel its own workers) while the save must still happen
+        app.run_worker(lambda: self._save(draft, version, app), thread=True, group="review-draft")
 
-    @work(thread=True, group="review-draft")
-    def _save(self, draft: Draft, version: int) -> None:
+    def _save(self, draft: Draft, version: int, app) -> None:
         with self._save_lock:
             if version < self._saved_version:
                 return  # a newer draft is already on disk
             try:
                 review = save_draft(self.repository, draft)
             except Exception as err:  # the draft is also still on screen: say it, keep going
-                self.app.call_from_thread(self.app.notify, str(err), title=_("Draft not saved"), severity="error")
+                app.call_from_thread(app.notify, str(err), title=_("Draft not saved"), severity="error")
                 return
             self._saved_version = version
             self.draft.review_uid = review.uid
+        app.call_from_thread(app.refresh_views)  # the Missions pane shows "review: draft"
 
     # step 2: the new micro-target fields show only for "New micro-target" ------------------------
 
@@ -390,6 +392,7 @@ class ReviewScreen(ModalScreen[Applied | None]):
                 try:
                     contact = self.repository.get("contact", item["contact_uid"])
                 except NotFoundError:
+                    rows.append((str(i), (item["contact_uid"][:8], _("(deleted: press delete to remove)"))))
                     continue
                 rows.append((str(i), (contact.label(), contact.company)))  # type: ignore[attr-defined]
             else:
