@@ -110,8 +110,13 @@ def start_or_resume(repo: Repository, mission_uid: str) -> Draft:
 
 
 def save_draft(repo: Repository, draft: Draft) -> Review:
-    """Write the answers so far (creates the draft review the first time)."""
+    """Write the answers so far (creates the draft review the first time). Once the
+    mission's review is completed, a late draft is not written."""
     with repo.transaction():
+        mission: Mission = repo.get("mission", draft.mission_uid)  # type: ignore[assignment]
+        done = completed_review(repo, mission)
+        if done is not None:
+            return done
         existing = draft_review(repo, draft.mission_uid)
         if existing is None:
             review = repo.add("review", {"mission_uid": draft.mission_uid, "created": repo.today,

@@ -117,6 +117,16 @@ def test_applying_creates_every_record_in_one_write(demo, data_path):
     assert applied.message() == "Review saved: micro-target PME en croissance, 2 leads, 2 recommendations to ask."
 
 
+def test_a_late_draft_does_not_come_back_after_the_review_is_completed(demo, data_path):
+    mission = audit(demo)
+    draft = Draft(mission_uid=mission.uid, actually_bought="Un audit", new_target=NewTarget(name="T"), offer="O")
+    save_draft(demo, draft)
+    apply_review(demo, draft)
+    save_draft(demo, draft)  # a save that was queued before the apply
+    reviews = list(disk(data_path)["reviews"].values())
+    assert len(reviews) == 1 and reviews[0]["completed"] == TODAY.isoformat()
+
+
 def test_an_existing_micro_target_gets_the_new_offer(demo, data_path):
     mission = audit(demo)
     target = next(t for t in demo.list("target") if t.name.startswith("DSI"))

@@ -253,7 +253,10 @@ class ReviewScreen(ModalScreen[Applied | None]):
 
         def job() -> Applied:
             try:
-                return apply_review(self.repository, draft)
+                with self._save_lock:
+                    # drafts still queued are older than this: they must not write after it
+                    self._saved_version = self._version + 1
+                    return apply_review(self.repository, draft)
             finally:
                 self._applying = False
 
