@@ -54,7 +54,30 @@ class Repository:
         self._work_ids: dict[str, dict[str, int]] | None = None
         self._work_settings: Settings | None = None
         self._writer: int | None = None
+        #: (from schema, to schema, backup of the old file) when opening migrated the file
+        self.migrated: tuple[int, int, Path | None] | None = None
+        self._migrate()
         self._sync(force=True)
+
+    def _migrate(self) -> None:
+        """Take an older file to the current schema: one write, under the lock, after a backup."""
+        from .migrations import MigrationError, migrate
+
+        schema = self.storage.schema()
+        if schema is None or schema >= SCHEMA:
+            return
+        with self.storage.transaction():
+            data = self.storage.read() or {}
+            schema = self.storage.schema() or 0
+            if schema >= SCHEMA:
+                return  # another process migrated it while we waited for the lock
+            try:
+                new = migrate(data, schema)
+            except MigrationError as err:
+                raise self._bad_file(_("it has schema {schema} and cannot be migrated: {problem}").format(
+                    schema=schema, problem=err)) from None
+            self.storage.write(new)
+        self.migrated = (schema, SCHEMA, self.storage.backups.newest())
 
     def close(self) -> None:
         self.db.close()

@@ -112,8 +112,9 @@ def check_file_safety(path: Path) -> None:
 
 
 def describe_json_error(err: json.JSONDecodeError) -> str:
+    msg = err.msg[: -len(" at")] if err.msg.endswith(" at") else err.msg  # "Invalid control character at"
     return _("it is not valid JSON: {msg} at line {line}, column {col}.").format(
-        msg=err.msg, line=err.lineno, col=err.colno
+        msg=msg, line=err.lineno, col=err.colno
     )
 
 
@@ -131,8 +132,7 @@ def check_layout(data: Any) -> str | None:
     for name, table in data.items():
         if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
             return _("its table {name!r} is not a table of records.").format(name=name)
-    if data and META_TABLE not in data:
-        return _("it has no schema version (_meta): it was not written by relance.")
+    # no _meta: schema 0, from before relance versioned its files (store/migrations.py)
     if META_TABLE in data:
         meta = next(iter(data[META_TABLE].values()), {})
         schema = meta.get("schema")
@@ -213,6 +213,27 @@ class Backups:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+        self.prune()
+        return target
+
+    def copy(self, source: Path) -> Path | None:
+        """Keep a copy of ``source`` as the newest backup. Unlike :meth:`keep`, made while
+        the file stays in use: a hard link would share later in-place changes to it."""
+        if not source.exists():
+            return None
+        make_private_dirs(self.folder)
+        os.chmod(self.folder, 0o700)
+        target = self._new_name()
+        data = source.read_bytes()
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_dir(self.folder)
         self.prune()
         return target
 
@@ -381,9 +402,12 @@ class DurableStorage(Storage):
             return self._data
 
     def schema(self) -> int | None:
+        """The file's schema version: None for an empty file, 0 without ``_meta``."""
         data = self.read()
-        if not data or META_TABLE not in data:
+        if not data:
             return None
+        if META_TABLE not in data:
+            return 0
         return next(iter(data[META_TABLE].values())).get("schema")
 
     # -- writing --------------------------------------------------------------------
@@ -429,6 +453,33 @@ class DurableStorage(Storage):
                     self._dirty = False
             finally:
                 os.close(lock_fd)  # closing releases the flock
+
+    def replace_with(self, data: dict[str, dict[str, Any]]) -> Path | None:
+        """Put ``data`` in place of the file whatever the file holds now (``relance restore``
+        on a damaged file): under the lock, after keeping the current file as a backup.
+        Returns that backup."""
+        with self._thread_lock:
+            make_private_dirs(self.folder)
+            lock_fd = self._open_lock()
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+                check_file_safety(self.path)
+                self._commit(data)
+                self.generation += 1
+                return self.backups.list()[0] if self.backups.list() else None
+            finally:
+                os.close(lock_fd)
+
+    def backup_now(self) -> Path | None:
+        """Keep the file as it is now as the newest backup (``relance backup``)."""
+        with self._thread_lock:
+            make_private_dirs(self.folder)
+            lock_fd = self._open_lock()
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+                return self.backups.copy(self.path)
+            finally:
+                os.close(lock_fd)
 
     def _commit(self, data: dict[str, dict[str, Any]]) -> None:
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})

@@ -67,6 +67,10 @@ class RelanceApp(App[None]):
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
         self._theme_ready = True
         self.push_screen(DashboardScreen(self.repository, demo=self.demo))
+        if self.repository.migrated:
+            old, new, backup = self.repository.migrated
+            self.notify(_("Your data file was migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
+                old=old, new=new, backup=backup), timeout=10)
         if self.repository.is_empty() and not self.demo:
             self.call_after_refresh(self.onboard)
         elif self.offer_reviews:

@@ -151,6 +151,22 @@ def build_parser() -> Parser:
         what = ftype.expected or ""
         settings.add_argument(_flag(name), dest=name, metavar="VALUE", default=None,
                               help=f"{what}; {hint}" if hint and what else (hint or what))
+    doctor = commands.add_parser(
+        "doctor", parents=[common], help=_("check the data file and its folder; --fix repairs what is safe"),
+        description=_("Check the data path, ownership and permissions, the lock file, the JSON, the schema, "
+                      "references and uids, leftover temp files and the backups. One line per finding; the "
+                      "exit status is 1 when something is wrong."))
+    doctor.add_argument("--fix", action="store_true",
+                        help=_("repair what is safe (permissions, temp files, dangling references, an old schema), "
+                               "after a backup"))
+
+    commands.add_parser("backup", parents=[common], help=_("keep a copy of the data file now"),
+                        description=_("Keep the data file as it is now in backups/ beside it."))
+    restore = commands.add_parser(
+        "restore", parents=[common], help=_("list the backups, or put one back"),
+        description=_("Without an argument, list the backups with their date, size and records. With one, "
+                      "restore it (the current file is kept as a backup first)."))
+    restore.add_argument("backup", metavar="BACKUP", nargs="?", help=_("a number from the list, a backup's name, or a file"))
     return parser
 
 
@@ -171,7 +187,16 @@ def _open(args: argparse.Namespace):
     from store.paths import resolve_data_path
     from store.repository import Repository
 
-    return Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+    repo = Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+    report_migration(repo)
+    return repo
+
+
+def report_migration(repo) -> None:
+    if repo.migrated:
+        old, new, backup = repo.migrated
+        print(_("relance: {path} was migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
+            path=repo.path, old=old, new=new, backup=backup), file=sys.stderr)
 
 
 def cmd_add(args: argparse.Namespace, parser: Parser) -> int:
@@ -333,6 +358,76 @@ def cmd_settings(args: argparse.Namespace, parser: Parser) -> int:
     return 0
 
 
+def _source(args: argparse.Namespace) -> str:
+    if getattr(args, "data", None):
+        return _("from --data")
+    if os.environ.get("RELANCE_DATA"):
+        return _("from $RELANCE_DATA")
+    return _("the default location")
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from store.doctor import diagnose, problems, repair
+    from store.paths import resolve_data_path
+
+    path = resolve_data_path(getattr(args, "data", None))
+    if args.fix:
+        for finding in repair(path):
+            print(finding.line())
+    findings = diagnose(path, _source(args))
+    for finding in findings:
+        print(finding.line())
+    wrong = problems(findings)
+    if wrong:
+        print(_("{count} problem(s) found.").format(count=len(wrong)) + ("" if args.fix else " " + _("relance doctor --fix repairs what is safe.")))
+        return 1
+    print(_("Nothing wrong."))
+    return 0
+
+
+def _storage(args: argparse.Namespace):
+    from store.paths import resolve_data_path
+    from store.storage import DurableStorage
+
+    return DurableStorage(resolve_data_path(getattr(args, "data", None)))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    storage = _storage(args)
+    kept = storage.backup_now()
+    if kept is None:
+        print(_("relance backup: there is no data file yet at {path}.").format(path=storage.path), file=sys.stderr)
+        return 1
+    print(kept)
+    return 0
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} kB" if n >= 1024 else f"{n} B"
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from store.restore import find_backup, list_backups, restore
+
+    storage = _storage(args)
+    if not args.backup:
+        items = list_backups(storage)
+        if not items:
+            print(_("No backup of {path} yet: one is kept at every save, or run relance backup.").format(path=storage.path))
+            return 0
+        print(_("Backups of {path}, newest first (relance restore N puts one back):").format(path=storage.path))
+        for item in items:
+            when = item.when.strftime("%Y-%m-%d %H:%M:%S") if item.when else "?"
+            print(f"{item.number:>3}  {when}  {_size(item.size):>9}  {item.summary()}")
+        return 0
+    chosen = find_backup(storage, args.backup)
+    kept = restore(storage, chosen)
+    print(_("Restored {backup} ({summary}) into {path}.").format(backup=chosen.path, summary=chosen.summary(), path=storage.path))
+    if kept is not None:
+        print(_("The file it replaced is kept in {kept}.").format(kept=kept))
+    return 0
+
+
 def run_dashboard(args: argparse.Namespace) -> int:
     from store.paths import resolve_data_path
     from store.repository import Repository
@@ -347,6 +442,7 @@ def run_dashboard(args: argparse.Namespace) -> int:
             repo.import_data(build_demo(repo.today))
         else:
             repo = Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+            report_migration(repo)
         from tui.app import make_app  # Textual is imported here only
 
         make_app(repo, demo=args.demo).run()
@@ -376,6 +472,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_status(args)
         if args.command == "settings":
             return cmd_settings(args, parser)
+        if args.command == "doctor":
+            return cmd_doctor(args)
+        if args.command == "backup":
+            return cmd_backup(args)
+        if args.command == "restore":
+            return cmd_restore(args)
     except RelanceError as err:
         print(_("relance: {message}").format(message=err), file=sys.stderr)
         return 1

@@ -1,0 +1,380 @@
+"""``relance doctor``: look the data file over, say what is wrong, repair what is safe.
+
+Works on the raw file (not through the repository, which refuses a damaged
+file), so that it can report on exactly what the repository would refuse.
+One :class:`Finding` per line of the report. :func:`repair` applies the safe
+repairs — permissions, leftover temp files, dangling references set to null,
+an old schema migrated — after a backup of the file, and says what it did.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import RelanceError, ValidationError
+from .fields import Items, Ref, Refs
+from .i18n import _, ngettext
+from .models import MODELS, Settings
+from .storage import (
+    BACKUP_DIR, META_TABLE, SCHEMA, Backups, DurableStorage, _user_name, check_layout, describe_json_error,
+)
+
+OK, WARNING, ERROR, FIXED = "ok", "warning", "error", "fixed"
+TABLE_KIND = {model.TABLE: kind for kind, model in MODELS.items()}
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    text: str
+
+    def line(self) -> str:
+        mark = {OK: "ok     ", WARNING: "warning", ERROR: "error  ", FIXED: "fixed  "}[self.level]
+        return f"{mark}  {self.text}"
+
+
+def _mode(st: os.stat_result) -> str:
+    return oct(stat.S_IMODE(st.st_mode))[2:]
+
+
+def _check_private(path: Path, what: str, wanted: int, findings: list[Finding]) -> None:
+    """Owner and mode of the folder, the file, the lock: others must not write; should not read."""
+    st = os.lstat(path)
+    me = os.geteuid()
+    if st.st_uid != me:
+        findings.append(Finding(ERROR, _("The {what} {path} belongs to {owner}, not to you.").format(
+            what=what, path=path, owner=_user_name(st.st_uid))))
+        return
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o022:
+        findings.append(Finding(ERROR, _("The {what} {path} can be written by others (mode {mode}); "
+                                         "--fix sets {wanted}.").format(what=what, path=path, mode=_mode(st), wanted=oct(wanted)[2:])))
+    elif mode & 0o044:
+        findings.append(Finding(WARNING, _("The {what} {path} can be read by others (mode {mode}); "
+                                           "--fix sets {wanted}.").format(what=what, path=path, mode=_mode(st), wanted=oct(wanted)[2:])))
+    else:
+        findings.append(Finding(OK, _("The {what} {path} is yours, mode {mode}.").format(what=what, path=path, mode=_mode(st))))
+
+
+def _load(path: Path) -> tuple[Any, str | None]:
+    """(data, problem): the parsed file, or why it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        return None, _("you are not allowed to read it.")
+    if not raw.strip():
+        return {}, None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return None, _("it is not UTF-8 text (byte {pos}).").format(pos=err.start)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        return None, describe_json_error(err)
+    problem = check_layout(data)
+    return (None, problem) if problem else (data, None)
+
+
+def _name(table: str, doc_id: str, doc: dict[str, Any]) -> str:
+    label = doc.get("name") or doc.get("title") or doc.get("client") or doc.get("summary") or ""
+    where = f"{table}/{doc_id}"
+    return f"{where} ({label})" if label else where
+
+
+def _references(table: str, doc: dict[str, Any]):
+    """(field, kind, uid, item index or None) of every reference in a raw document."""
+    model = Settings if table == Settings.TABLE else MODELS.get(TABLE_KIND.get(table, ""))
+    if model is None:
+        return
+    for name, ftype in model.field_types().items():
+        value = doc.get(name)
+        if isinstance(ftype, Ref) and isinstance(value, str) and value:
+            yield name, ftype.kind, value, None
+        elif isinstance(ftype, Refs) and isinstance(value, list):
+            for uid in value:
+                if isinstance(uid, str):
+                    yield name, ftype.kind, uid, None
+        elif isinstance(ftype, Items) and isinstance(value, list):
+            for index, item in enumerate(value):
+                if not isinstance(item, dict):
+                    continue
+                for sub, subtype in ftype.item_fields.items():
+                    if isinstance(subtype, Ref) and isinstance(item.get(sub), str) and item.get(sub):
+                        yield f"{name}.{sub}", subtype.kind, item[sub], index
+
+
+def dangling(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int | None]]:
+    """(table, doc id, field, kind, uid, item index) of references to records that do not exist."""
+    known: dict[str, set[str]] = {}
+    for table, docs in data.items():
+        if table in TABLE_KIND:
+            known[TABLE_KIND[table]] = {d.get("uid") for d in docs.values() if isinstance(d, dict)}
+    found = []
+    for table, docs in data.items():
+        if table == META_TABLE:
+            continue
+        for doc_id, doc in docs.items():
+            for name, kind, uid, index in _references(table, doc):
+                if uid not in known.get(kind, set()):
+                    found.append((table, doc_id, name, kind, uid, index))
+    return found
+
+
+def diagnose(path: Path, source: str = "") -> list[Finding]:
+    """Every check, in the order a person would look."""
+    findings: list[Finding] = []
+    requested = Path(path).expanduser()
+    real = Path(os.path.realpath(requested))
+    where = f" ({source})" if source else ""
+    if requested != real:
+        findings.append(Finding(OK, _("Data file: {path}, a link to {real}{where}.").format(path=requested, real=real, where=where)))
+    else:
+        findings.append(Finding(OK, _("Data file: {path}{where}.").format(path=real, where=where)))
+    folder = real.parent
+    if not folder.exists():
+        findings.append(Finding(WARNING, _("The folder {folder} does not exist yet: relance creates it on the first save.").format(folder=folder)))
+        return findings
+    _check_private(folder, _("folder"), 0o700, findings)
+    if not real.exists():
+        findings.append(Finding(WARNING, _("There is no data file yet: relance creates it on the first save.")))
+        data = None
+    else:
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            findings.append(Finding(ERROR, _("{path} is not a regular file.").format(path=real)))
+            return findings
+        _check_private(real, _("data file"), 0o600, findings)
+        data, problem = _load(real)
+        if problem:
+            findings.append(Finding(ERROR, _("The data file cannot be read: {problem}").format(problem=problem)))
+    _check_lock(real, findings)
+    if data is not None:
+        _check_data(data, findings)
+    _check_leftovers(real, findings)
+    _check_backups(real, findings)
+    return findings
+
+
+def _check_lock(real: Path, findings: list[Finding]) -> None:
+    lock = real.with_name(real.name + ".lock")
+    if not os.path.lexists(lock):
+        findings.append(Finding(OK, _("No lock file yet (it is made on the first save).")))
+        return
+    if os.path.islink(lock):
+        findings.append(Finding(ERROR, _("The lock file {path} is a symbolic link; remove it: rm {path}").format(path=lock)))
+        return
+    _check_private(lock, _("lock file"), 0o600, findings)
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        if err.errno in (errno.EAGAIN, errno.EACCES):
+            findings.append(Finding(OK, _("Another relance is saving right now (the lock is held).")))
+    finally:
+        os.close(fd)
+
+
+def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
+    if not data:
+        findings.append(Finding(WARNING, _("The data file is empty.")))
+        return
+    schema = next(iter(data[META_TABLE].values())).get("schema") if META_TABLE in data else 0
+    if schema < SCHEMA:
+        findings.append(Finding(WARNING, _("The file has schema {schema}; relance migrates it to {current} when it "
+                                           "opens it (after a backup); --fix does it now.").format(schema=schema, current=SCHEMA)))
+    else:
+        findings.append(Finding(OK, _("Schema {schema}, the current one.").format(schema=schema)))
+    counts = []
+    invalid = 0
+    seen: dict[str, str] = {}
+    duplicates = 0
+    for table, docs in data.items():
+        if table == META_TABLE:
+            continue
+        model = Settings if table == Settings.TABLE else MODELS[TABLE_KIND[table]]
+        for doc_id, doc in docs.items():
+            where = _name(table, doc_id, doc)
+            uid = doc.get("uid")
+            if table == Settings.TABLE:
+                pass  # the one settings record is never pointed at: its uid does not matter
+            elif not uid and schema >= 1:
+                findings.append(Finding(ERROR, _("{where} has no uid.").format(where=where)))
+            elif uid and uid in seen:
+                duplicates += 1
+                findings.append(Finding(ERROR, _("{where} has the uid {uid} of {other} too; one of them must go "
+                                                 "(relance shows only one).").format(where=where, uid=uid, other=seen[uid])))
+            elif uid:
+                seen[uid] = where
+            try:
+                model.from_doc(doc, datetime.now().date())
+            except ValidationError as err:
+                invalid += 1
+                findings.append(Finding(ERROR, _("{where} is invalid: {problem}").format(where=where, problem=err)))
+        if table != Settings.TABLE:
+            counts.append(f"{len(docs)} {table}")
+    if counts:
+        findings.append(Finding(OK, _("Records: {counts}.").format(counts=", ".join(counts))))
+    if schema >= 1:
+        broken = dangling(data)
+        for table, doc_id, name, kind, uid, _index in broken:
+            doc = data[table][doc_id]
+            findings.append(Finding(ERROR, _("{where}: {field} points at a {kind} that does not exist ({uid}); "
+                                             "--fix removes the link.").format(where=_name(table, doc_id, doc), field=name,
+                                                                              kind=kind, uid=uid[:8])))
+        if not broken:
+            findings.append(Finding(OK, _("Every reference points at an existing record.")))
+    if not duplicates and schema >= 1:
+        findings.append(Finding(OK, _("Every uid is unique.")))
+
+
+def _check_leftovers(real: Path, findings: list[Finding]) -> None:
+    prefix = f".{real.name}.tmp-"
+    left = sorted(n for n in os.listdir(real.parent) if n.startswith(prefix))
+    if left:
+        findings.append(Finding(WARNING, ngettext(
+            "{count} temp file left by an interrupted save ({names}); --fix removes it.",
+            "{count} temp files left by interrupted saves ({names}); --fix removes them.", len(left)).format(
+            count=len(left), names=", ".join(left[:3]))))
+    else:
+        findings.append(Finding(OK, _("No temp file left over.")))
+
+
+def _check_backups(real: Path, findings: list[Finding]) -> None:
+    backups = Backups(real)
+    items = backups.list()
+    folder = real.parent / BACKUP_DIR
+    if not items:
+        findings.append(Finding(OK, _("No backup yet (one is kept at every save).")))
+        return
+    _check_private(folder, _("backup folder"), 0o700, findings)
+    readable = None
+    unreadable = 0
+    for item in items:
+        _data, problem = _load(item)
+        if problem is None:
+            readable = item
+            break
+        unreadable += 1
+    if readable is None:
+        findings.append(Finding(WARNING, ngettext("{count} backup, and it cannot be read.",
+                                                  "{count} backups, and none can be read.", len(items)).format(count=len(items))))
+    elif unreadable:
+        findings.append(Finding(OK, _("{count} backups; the newest readable one is {path} ({unreadable} newer one(s) "
+                                      "cannot be read: copies of a damaged file).").format(
+            count=len(items), path=readable, unreadable=unreadable)))
+    else:
+        findings.append(Finding(OK, ngettext("{count} backup; the newest, {path}, is readable.",
+                                             "{count} backups; the newest, {path}, is readable.", len(items)).format(
+            count=len(items), path=readable)))
+    loose = [p for p in items if stat.S_IMODE(os.stat(p).st_mode) & 0o077]
+    if loose:
+        findings.append(Finding(WARNING, ngettext("{count} backup can be read by others; --fix sets 600.",
+                                                  "{count} backups can be read by others; --fix sets 600.", len(loose)).format(count=len(loose))))
+
+
+def problems(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.level in (WARNING, ERROR)]
+
+
+def repair(path: Path) -> list[Finding]:
+    """The safe repairs, each reported. The file is backed up before it is changed."""
+    done: list[Finding] = []
+    real = Path(os.path.realpath(Path(path).expanduser()))
+    folder = real.parent
+    me = os.geteuid()
+    if not folder.exists():
+        return done
+
+    def tighten(target: Path, mode: int, what: str) -> None:
+        st = os.lstat(target)
+        if st.st_uid == me and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) & ~mode & 0o777:
+            os.chmod(target, mode)
+            done.append(Finding(FIXED, _("The {what} {path} is now mode {mode}.").format(what=what, path=target, mode=oct(mode)[2:])))
+
+    tighten(folder, 0o700, _("folder"))
+    if real.exists():
+        tighten(real, 0o600, _("data file"))
+    lock = real.with_name(real.name + ".lock")
+    if os.path.lexists(lock) and not os.path.islink(lock):
+        tighten(lock, 0o600, _("lock file"))
+    if (folder / BACKUP_DIR).exists():
+        tighten(folder / BACKUP_DIR, 0o700, _("backup folder"))
+        for item in Backups(real).list():
+            tighten(item, 0o600, _("backup"))
+    if not real.exists():
+        return done
+    prefix = f".{real.name}.tmp-"
+    left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix)]
+    try:
+        storage = DurableStorage(real)  # removes temp files left over, under the lock
+    except RelanceError as err:
+        done.append(Finding(ERROR, _("Nothing more can be repaired: {problem}").format(problem=err)))
+        return done
+    try:
+        with storage.transaction():
+            for item in storage.leftovers():
+                with contextlib.suppress(FileNotFoundError):
+                    item.unlink()
+            removed = sum(1 for item in left_before if not item.exists())
+            links = 0
+            data = storage.read()
+            if data and META_TABLE in data:
+                broken = dangling(data)
+                for table, doc_id, name, kind, uid, index in broken:
+                    doc = data[table][doc_id]
+                    field, _dot, sub = name.partition(".")
+                    value = doc.get(field)
+                    if index is not None:  # inside a review's list
+                        item = value[index]
+                        if sub == "contact_uid":
+                            item["_remove"] = True
+                        else:
+                            item[sub] = None
+                    elif isinstance(value, list):
+                        doc[field] = [v for v in value if v != uid]
+                    else:
+                        doc[field] = None
+                    done.append(Finding(FIXED, _("{where}: the link {field} to the missing {kind} {uid} was removed.").format(
+                        where=_name(table, doc_id, doc), field=name, kind=kind, uid=uid[:8])))
+                for table, doc_id, name, *_rest in broken:
+                    field = name.partition(".")[0]
+                    value = data[table][doc_id].get(field)
+                    if isinstance(value, list):
+                        data[table][doc_id][field] = [i for i in value if not (isinstance(i, dict) and i.get("_remove"))]
+                if broken:
+                    storage.write(data)
+                    links = len(broken)
+        if removed:
+            done.append(Finding(FIXED, ngettext("{count} leftover temp file removed.", "{count} leftover temp files removed.",
+                                                removed).format(count=removed)))
+        if links:
+            done.append(Finding(FIXED, _("The previous version is kept in {backup}.").format(backup=storage.backups.newest())))
+    finally:
+        storage.close()
+    data, problem = _load(real)
+    if not problem and data and META_TABLE not in data:
+        from .repository import Repository
+
+        try:
+            repo = Repository(real)
+        except RelanceError as err:
+            done.append(Finding(ERROR, _("The migration failed: {problem}").format(problem=err)))
+        else:
+            if repo.migrated:
+                old, new, backup = repo.migrated
+                done.append(Finding(FIXED, _("Migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
+                    old=old, new=new, backup=backup)))
+            repo.close()
+    return done

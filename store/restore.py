@@ -1,0 +1,88 @@
+"""``relance backup`` and ``relance restore``: the versions kept in ``backups/``.
+
+Every save keeps the previous file (storage.Backups: the last 10, and one a day
+for 30 days). Restoring checks the chosen version first, keeps the current
+file as a backup (even a damaged one), then puts the version in place in one
+atomic write; a version of an older schema is migrated on the way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .doctor import _load
+from .errors import RelanceError
+from .i18n import _
+from .storage import META_TABLE, SCHEMA, DurableStorage
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    number: int
+    path: Path
+    when: datetime | None
+    size: int
+    #: table -> records, or None when the version cannot be read
+    counts: dict[str, int] | None
+    problem: str | None
+
+    def summary(self) -> str:
+        if self.problem:
+            return _("unreadable: {problem}").format(problem=self.problem)
+        from .models import MODELS
+
+        counts = self.counts or {}
+        shown = [f"{counts[m.TABLE]} {m.TABLE}" for m in MODELS.values() if counts.get(m.TABLE)]
+        return ", ".join(shown) or _("empty")
+
+
+def _when(storage: DurableStorage, path: Path) -> datetime | None:
+    stamp = path.stem[len(storage.backups.prefix):]
+    try:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%S%f")
+    except ValueError:
+        return None
+
+
+def list_backups(storage: DurableStorage) -> list[BackupInfo]:
+    """The kept versions, newest first, numbered from 1."""
+    out = []
+    for number, path in enumerate(storage.backups.list(), start=1):
+        data, problem = _load(path)
+        counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
+        out.append(BackupInfo(number, path, _when(storage, path), os.stat(path).st_size, counts, problem))
+    return out
+
+
+def find_backup(storage: DurableStorage, choice: str) -> BackupInfo:
+    """A backup by its number in the list, its file name, or its path."""
+    items = list_backups(storage)
+    for item in items:
+        if choice == str(item.number) or choice == item.path.name or Path(choice).expanduser().resolve() == item.path.resolve():
+            return item
+    if Path(choice).expanduser().is_file():  # a copy kept elsewhere
+        path = Path(choice).expanduser()
+        data, problem = _load(path)
+        counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
+        return BackupInfo(0, path, None, path.stat().st_size, counts, problem)
+    raise RelanceError(_("There is no backup {choice!r}: give its number from `relance restore`, or a file.").format(choice=choice))
+
+
+def restore(storage: DurableStorage, backup: BackupInfo) -> Path | None:
+    """Put ``backup`` in place of the data file; returns where the replaced file was kept."""
+    from .migrations import MigrationError, migrate
+
+    data, problem = _load(backup.path)
+    if problem or data is None:
+        raise RelanceError(_("The backup {path} cannot be restored: {problem}").format(path=backup.path, problem=problem))
+    schema = next(iter(data[META_TABLE].values())).get("schema") if META_TABLE in data else (0 if data else SCHEMA)
+    if schema < SCHEMA:
+        try:
+            data = migrate(data, schema)
+        except MigrationError as err:
+            raise RelanceError(_("The backup {path} cannot be migrated: {problem}").format(path=backup.path, problem=err)) from None
+    kept = storage.replace_with(data)
+    return kept
