@@ -9,7 +9,6 @@ an old schema migrated — after a backup of the file, and says what it did.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import json
@@ -322,13 +321,13 @@ def repair(path: Path) -> list[Finding]:
     except RelanceError as err:
         done.append(Finding(ERROR, _("Nothing more can be repaired: {problem}").format(problem=err)))
         return done
+    removed = sum(1 for item in left_before if not item.exists())  # the storage removed them on open
+    if removed:
+        done.append(Finding(FIXED, ngettext("{count} leftover temp file removed.", "{count} leftover temp files removed.",
+                                            removed).format(count=removed)))
+    links = 0
     try:
         with storage.transaction():
-            for item in storage.leftovers():
-                with contextlib.suppress(FileNotFoundError):
-                    item.unlink()
-            removed = sum(1 for item in left_before if not item.exists())
-            links = 0
             data = storage.read()
             if data and META_TABLE in data:
                 broken = dangling(data)
@@ -356,9 +355,9 @@ def repair(path: Path) -> list[Finding]:
                 if broken:
                     storage.write(data)
                     links = len(broken)
-        if removed:
-            done.append(Finding(FIXED, ngettext("{count} leftover temp file removed.", "{count} leftover temp files removed.",
-                                                removed).format(count=removed)))
+    except RelanceError as err:  # a damaged file: the report says what is wrong with it
+        done.append(Finding(ERROR, _("The file itself cannot be repaired here: {problem}").format(problem=err)))
+    else:
         if links:
             done.append(Finding(FIXED, _("The previous version is kept in {backup}.").format(backup=storage.backups.newest())))
     finally:

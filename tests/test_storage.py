@@ -238,7 +238,6 @@ def test_corrupt_file_names_file_line_column_and_backup(repo, data_path):
         ('{"people": {"1": {"name": "x"}}}', "unknown tables: people"),
         ('{"format": "relance", "schema": 1, "contacts": []}', "relance export"),
         ('{"_meta": {"1": {"schema": 99}}, "contacts": {}}', "newer relance (schema 99)"),
-        ('{"contacts": {"1": {"uid": "x", "name": "a"}}}', "no schema version"),
         ('{"_meta": {"1": {"schema": 1}}, "contacts": {"1": {"uid": "0f0f0f0f-aaaa", "email": "nope"}}}', "email"),
     ],
 )
