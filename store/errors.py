@@ -62,3 +62,12 @@ class DataFileError(RelanceError):
 
 class UnsafeFileError(RelanceError):
     """Ownership or permissions make the data file unsafe to use."""
+
+
+class ConflictError(RelanceError):
+    """The record changed (or was deleted) in another session since the form was opened."""
+
+    def __init__(self, message: str, current=None):
+        #: the version now on disk, or None when it was deleted
+        self.current = current
+        super().__init__(message)

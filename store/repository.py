@@ -18,7 +18,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from .errors import AmbiguousError, DataFileError, NotFoundError, ReferencedError, ValidationError
+from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError, ReferencedError, ValidationError
 from .i18n import _
 from .models import MODELS, Record, Settings, new_uid
 from .storage import SCHEMA, DurableStorage
@@ -213,6 +213,18 @@ class Repository:
         self._sync()
         return self._settings
 
+    # -- other sessions ------------------------------------------------------------------
+
+    def changed_on_disk(self) -> bool:
+        """True when another process wrote the file since it was last read (a stat, no parse)."""
+        return self.storage.changed_on_disk()
+
+    def reload(self) -> bool:
+        """Read the file again if another process changed it; True when the data changed."""
+        before = self._generation
+        self._sync(force=True)
+        return self._generation != before
+
     def forecast(self, months: int | None = None):
         """The revenue-gap forecast of the data as it is now (``store.forecast``)."""
         from .forecast import calendar_for, forecast
@@ -328,14 +340,31 @@ class Repository:
         records[record.uid] = record
         ids[record.uid] = doc_id
 
-    def update(self, kind: str, uid: str, changes: Mapping[str, Any]) -> Record:
-        """Validate and save changes to one record; returns the new version."""
+    def update(self, kind: str, uid: str, changes: Mapping[str, Any], expected: Record | None = None) -> Record:
+        """Validate and save changes to one record; returns the new version.
+
+        With ``expected`` (the version a form was opened on), refuse with
+        :class:`ConflictError` when the record changed or was deleted since,
+        in this process or another: nothing is overwritten silently.
+        """
         with self.transaction():
+            if expected is not None:
+                self._check_unchanged(kind, uid, expected)
             current = self.get(kind, uid)
             record = self.build(kind, changes, base=current)
             record.uid = current.uid
             self._replace(record)
             return record
+
+    def _check_unchanged(self, kind: str, uid: str, expected: Record) -> None:
+        try:
+            current = self.get(kind, uid)
+        except NotFoundError:
+            raise ConflictError(_("{label!r} was deleted in another session while you were editing it.").format(
+                label=expected.label()), None) from None
+        if current.to_doc() != expected.to_doc():
+            raise ConflictError(_("{label!r} was changed in another session while you were editing it.").format(
+                label=expected.label()), current)
 
     def _replace(self, record: Record) -> None:
         records, ids = self._writable(record.KIND)
@@ -412,9 +441,11 @@ class Repository:
                 self.update("contact", contact.uid, changes)
             return interaction
 
-    def set_settings(self, changes: Mapping[str, Any]) -> Settings:
+    def set_settings(self, changes: Mapping[str, Any], expected: Settings | None = None) -> Settings:
         with self.transaction():
             current = self.settings()
+            if expected is not None and current.to_doc() != expected.to_doc():
+                raise ConflictError(_("The settings were changed in another session while you were editing them."), current)
             settings = self.build("settings", changes, base=current)
             settings.uid = current.uid or new_uid()
             # the transaction re-read the file under the lock: the doc id is current

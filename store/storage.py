@@ -334,6 +334,10 @@ class DurableStorage(Storage):
             return None
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
+    def changed_on_disk(self) -> bool:
+        """The file is not the one last read or written (cheap: one ``stat``)."""
+        return self._stat_key() != self._key
+
     def _fail(self, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, self.backups.newest())
 

@@ -15,7 +15,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from store.errors import RelanceError
+from store.errors import ConflictError, RelanceError
 from store.i18n import _, ngettext
 from store.models import Record
 from store.repository import Repository
@@ -24,7 +24,7 @@ from themes import DEFAULT_THEME, register_themes
 from .dashboard import DashboardScreen, mission_from_opportunity, short_path
 from .detail import DetailScreen
 from .forecast import ForecastScreen
-from .forms import ConfirmScreen, RecordForm
+from .forms import ConfirmScreen, ConflictScreen, RecordForm
 from .panes import mission_status
 from .review import EndMissionScreen, ReviewScreen
 from .help import HelpScreen, describe
@@ -58,6 +58,9 @@ class RelanceApp(App[None]):
         self.offer_reviews = offer_reviews
         #: set by q: the keys still queued behind it are ignored
         self.quitting = False
+        self._syncing = False
+        #: the file version that could not be read: not retried (nor reported) until it changes
+        self._bad_key = None
         self.undo_stack: list[UndoEntry] = []
         self._theme_ready = False
 
@@ -71,10 +74,44 @@ class RelanceApp(App[None]):
             old, new, backup = self.repository.migrated
             self.notify(_("Your data file was migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
                 old=old, new=new, backup=backup), timeout=10)
+        self.set_interval(self.SYNC_SECONDS, self.poll_file)
         if self.repository.is_empty() and not self.demo:
             self.call_after_refresh(self.onboard)
         elif self.offer_reviews:
             self.call_after_refresh(self.offer_due_reviews)
+
+    # other sessions on the same file ------------------------------------------------------------
+
+    #: how often the data file is looked at (one stat; parsed only when it changed)
+    SYNC_SECONDS = 1.0
+
+    def poll_file(self) -> None:
+        if self._syncing or not self.repository.changed_on_disk():
+            return
+        key = self.repository.storage._stat_key()
+        if key == self._bad_key:
+            return
+        self._syncing = True
+        self.sync_from_disk(key)
+
+    @work(thread=True, group="sync")
+    def sync_from_disk(self, key) -> None:
+        """Another session wrote the file: read it (off the event loop), then redraw in place."""
+        try:
+            changed = self.repository.reload()
+        except RelanceError as err:
+            self._bad_key = key
+            self.call_from_thread(self.notify, str(err), title=_("Cannot read the data file"), severity="error", timeout=10)
+            changed = False
+        finally:
+            self._syncing = False
+        if changed:
+            self.call_from_thread(self.synced)
+
+    def synced(self) -> None:
+        """Redraw every view from the new data; cursors stay on their records, open forms are left alone."""
+        self.refresh_views()
+        self.notify(_("Updated with changes saved in another session."), timeout=2)
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -86,11 +123,15 @@ class RelanceApp(App[None]):
     # saving, off the event loop ----------------------------------------------------------------
 
     @work(thread=True, group="store")
-    def store_job(self, job: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        """Run a repository change in a thread; report errors; then ``done(result)`` on the UI."""
+    def store_job(self, job: Callable[[], Any], done: Callable[[Any], None] | None = None,
+                  failed: Callable[[RelanceError], bool] | None = None) -> None:
+        """Run a repository change in a thread; then ``done(result)`` on the UI. An error goes
+        to ``failed`` first (True: handled), else it is shown."""
         try:
             result = job()
         except RelanceError as err:
+            if failed is not None and self.call_from_thread(failed, err):
+                return
             self.call_from_thread(self.notify, str(err), title=_("Not saved"), severity="error", timeout=10)
             self.call_from_thread(self.refresh_views)
             return
@@ -123,20 +164,58 @@ class RelanceApp(App[None]):
 
         self.push_screen(RecordForm(self.repository, kind, preset=preset), saved)
 
-    def edit_record(self, kind: str, uid: str) -> None:
-        before = self.repository.get(kind, uid)
+    def edit_record(self, kind: str, uid: str, before: Record | None = None, preset: dict[str, Any] | None = None) -> None:
+        """The edit form of a record. Saving checks that nobody changed or deleted it
+        meanwhile (another dashboard, ``relance add``...) and asks if so."""
+        if before is None:
+            before = self.repository.get(kind, uid)
+        opened_on = before
 
         def saved(values: dict | None) -> None:
             if values is None:
                 return
 
             def finished(record: Record) -> None:
-                self.undo_stack.append(UndoEntry(_("edit of {label!r}").format(label=before.label()), before))
+                self.undo_stack.append(UndoEntry(_("edit of {label!r}").format(label=opened_on.label()), opened_on))
                 self.after_save(record, _("Saved {label!r} (u undoes).").format(label=record.label()))
 
-            self.store_job(lambda: self.repository.update(kind, uid, values), finished)
+            def failed(err: RelanceError) -> bool:
+                if isinstance(err, ConflictError):
+                    self.resolve_conflict(kind, uid, values, opened_on, err)
+                    return True
+                return False
 
-        self.push_screen(RecordForm(self.repository, kind, base=before), saved)
+            self.store_job(lambda: self.repository.update(kind, uid, values, expected=opened_on), finished, failed)
+
+        self.push_screen(RecordForm(self.repository, kind, base=before, preset=preset), saved)
+
+    def resolve_conflict(self, kind: str, uid: str, values: dict[str, Any], before: Record, err: ConflictError) -> None:
+        """Someone else saved the record first: overwrite, take theirs, or keep editing."""
+        current = err.current
+
+        def chosen(choice: str | None) -> None:
+            if choice == "overwrite":
+                self.store_job(lambda: self.repository.update(kind, uid, values),
+                               lambda record: self.after_save(record, _("Saved your version of {label!r}.").format(label=record.label())))
+            elif choice == "theirs":
+                self.refresh_views()
+                self.edit_record(kind, uid)
+            elif choice == "recreate":
+                def job() -> Record:
+                    record = self.repository.build(kind, values, base=before)
+                    record.uid = uid
+                    return self.repository.put(record)
+
+                self.store_job(job, lambda record: self.after_save(record, _("Created {label!r} again with your changes.").format(
+                    label=record.label())))
+            elif choice == "discard":
+                self.refresh_views()
+                self.notify(_("Your changes were discarded."), timeout=3)
+            else:  # keep editing: your values, checked next time against the version there now
+                self.refresh_views()
+                self.edit_record(kind, uid, before=current if current is not None else before, preset=values)
+
+        self.push_screen(ConflictScreen(str(err), before, current), chosen)
 
     def delete_record(self, kind: str, uid: str) -> None:
         record = self.repository.get(kind, uid)
@@ -295,7 +374,9 @@ class RelanceApp(App[None]):
         self.push_screen(ConfirmScreen(_("Won! Create the mission for {label!r} now?").format(label=opportunity.label()),
                                        _("The form is filled in from the opportunity.")), answered)
 
-    def open_settings(self, form: str = "settings", note: str = "") -> None:
+    def open_settings(self, form: str = "settings", note: str = "", preset: dict[str, Any] | None = None) -> None:
+        base = self.repository.settings()
+
         def saved(values: dict | None) -> None:
             if values is None:
                 return
@@ -304,9 +385,25 @@ class RelanceApp(App[None]):
                 self.refresh_views()
                 self.notify(_("Settings saved."), timeout=3)
 
-            self.store_job(lambda: self.repository.set_settings(values), finished)
+            def failed(err: RelanceError) -> bool:
+                if not isinstance(err, ConflictError):
+                    return False
 
-        self.push_screen(RecordForm(self.repository, "settings", base=self.repository.settings(), form=form, note=note), saved)
+                def chosen(choice: str | None) -> None:
+                    self.refresh_views()
+                    if choice == "overwrite":
+                        self.store_job(lambda: self.repository.set_settings(values), finished)
+                    elif choice == "theirs":
+                        self.open_settings(form, note)
+                    else:
+                        self.open_settings(form, note, preset=values)
+
+                self.push_screen(ConflictScreen(str(err), base, err.current), chosen)
+                return True
+
+            self.store_job(lambda: self.repository.set_settings(values, expected=base), finished, failed)
+
+        self.push_screen(RecordForm(self.repository, "settings", base=base, form=form, note=note, preset=preset), saved)
 
     def onboard(self) -> None:
         self.open_settings(

@@ -91,6 +91,54 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
+class ConflictScreen(ModalScreen[str | None]):
+    """Another session saved the record first: what now? Nothing is dropped silently."""
+
+    BINDINGS = [
+        Binding("o", "choose('overwrite')", _("Overwrite with yours"), id="conflict.overwrite"),
+        Binding("t", "choose('theirs')", _("Take the other version"), id="conflict.theirs"),
+        Binding("c", "choose('recreate')", _("Create it again with yours"), id="conflict.recreate"),
+        Binding("d", "choose('discard')", _("Discard yours"), id="conflict.discard"),
+        Binding("k,escape", "choose('keep')", _("Keep editing"), id="conflict.keep"),
+    ]
+
+    def __init__(self, message: str, before: Record, current: Record | None):
+        super().__init__()
+        self.message = message
+        self.before = before
+        self.current = current
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters:
+            deleted = self.current is None
+            if parameters[0] in ("overwrite", "theirs"):
+                return not deleted
+            if parameters[0] in ("recreate", "discard"):
+                return deleted
+        return True
+
+    def changed_fields(self) -> list[str]:
+        if self.current is None:
+            return []
+        names = [n for n in self.before.field_types() if n != "uid"]
+        return [field_label(n) for n in names if getattr(self.before, n) != getattr(self.current, n)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="conflict", classes="dialog"):
+            yield Static(self.message, classes="question")
+            if self.current is None:
+                yield Static(_("Your changes are still here."), classes="detail")
+                yield Static(_("c create it again with your changes · d discard yours · k / esc keep editing"), classes="hint")
+            else:
+                changed = ", ".join(self.changed_fields()) or _("(nothing you can see)")
+                yield Static(_("Changed there: {fields}.").format(fields=changed), classes="detail")
+                yield Static(_("o overwrite with yours · t take theirs · k / esc keep editing yours"),
+                             classes="hint")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
 class FieldRow(Vertical):
     """A label, the field's widget and the message under it."""
 

@@ -1,0 +1,164 @@
+"""Two sessions on one file: live sync and edit conflicts (Pilot, a second Repository
+standing for the other session, and a real `relance add` process)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from seeds.demo import build_demo
+from store.repository import Repository
+from tui.app import make_app
+from tui.dashboard import DashboardScreen
+from tui.forms import ConflictScreen, RecordForm
+
+from .conftest import TODAY, run_relance
+from .test_dashboard import settle, type_text
+
+
+def disk(path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def demo_path(data_path):
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_demo(TODAY))
+    repo.close()
+    return data_path
+
+
+async def wait_until(pilot, condition, seconds: float = 3.0) -> float:
+    """Let the app run until ``condition()``; returns the time it took."""
+    import time
+
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > seconds:
+            raise AssertionError("not within %.1f s" % seconds)
+        await pilot.pause(0.05)
+    return time.monotonic() - start
+
+
+async def test_a_change_from_relance_add_appears_without_a_key_press(demo_path):
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        network = app.dashboard.pane("network")
+        await pilot.press("j", "j", "j")
+        selected = network.table.selected_uid
+        await pilot.press("2", "n")  # a form open in this session
+        await type_text(pilot, "Half typ")
+        result = run_relance("--data", str(demo_path), "add", "contact", "--name", "Aaron Abel", "--next-follow-up", "2026-11-20")
+        assert result.returncode == 0, result.stderr
+        took = await wait_until(pilot, lambda: network.table.row_count == 41)
+        assert took < 2.0
+        assert network.border_title.startswith("1 Network (41)")
+        assert network.table.selected_uid == selected  # the cursor stayed on its record
+        form = app.screen
+        assert isinstance(form, RecordForm) and form.query_one("#field-name").value == "Half typ"
+
+
+async def test_two_dashboards_see_each_others_saves(demo_path):
+    first = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    second = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
+        await one.press("n")
+        await type_text(one, "Zoé Durand")
+        await one.press("ctrl+s")
+        await settle(one)
+        await wait_until(two, lambda: second.dashboard.pane("network").table.row_count == 41)
+        assert any(c.name == "Zoé Durand" for c in second.repository.list("contact"))
+
+
+async def open_edit_of(pilot, app, name: str):
+    network = app.dashboard.pane("network")
+    uid = next(c.uid for c in app.repository.list("contact") if c.name == name)
+    while network.table.selected_uid != uid:
+        await pilot.press("j")
+    await pilot.press("e")
+    assert isinstance(app.screen, RecordForm)
+    return uid
+
+
+async def change_company(pilot, app, text: str) -> None:
+    await pilot.press("tab")
+    assert app.focused.id == "field-company"
+    await pilot.press(*["backspace"] * 40)
+    await type_text(pilot, text)
+
+
+@pytest.mark.parametrize("choice", ["k", "t", "o"])
+async def test_editing_a_record_changed_in_another_session_asks(demo_path, choice):
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    other = Repository(demo_path, today=TODAY)  # the other session
+    async with app.run_test(size=(120, 40)) as pilot:
+        uid = await open_edit_of(pilot, app, "Claire Rousseau")
+        await change_company(pilot, app, "Mine SA")
+        other.update("contact", uid, {"company": "Theirs SARL", "role": "DAF"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConflictScreen)
+        assert "was changed in another session" in str(dialog.query_one(".question").render())
+        assert "Company, Role" in str(dialog.query_one(".detail").render())
+        stored = lambda: next(c for c in disk(demo_path)["contacts"].values() if c["uid"] == uid)  # noqa: E731
+        assert stored()["company"] == "Theirs SARL"  # nothing overwritten yet
+        await pilot.press(choice)
+        await settle(pilot)
+        if choice == "o":
+            assert isinstance(app.screen, DashboardScreen)
+            assert stored()["company"] == "Mine SA"
+            assert stored()["role"] == "Responsable conformité"  # the whole form is yours, role included
+        elif choice == "t":
+            form = app.screen
+            assert isinstance(form, RecordForm)
+            assert form.query_one("#field-company").value == "Theirs SARL" and form.query_one("#field-role").value == "DAF"
+            await pilot.press("escape")
+            assert stored()["company"] == "Theirs SARL"
+        else:
+            form = app.screen
+            assert isinstance(form, RecordForm) and form.query_one("#field-company").value == "Mine SA"
+            await pilot.press("ctrl+s")  # checked against their version now: saves
+            await settle(pilot)
+            assert isinstance(app.screen, DashboardScreen)
+            assert stored()["company"] == "Mine SA"
+
+
+async def test_saving_a_record_deleted_in_another_session_asks_and_can_create_it_again(demo_path):
+    other = Repository(demo_path, today=TODAY)
+    other.add("contact", {"name": "Aaron Abel", "company": "Theirs"})
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        uid = await open_edit_of(pilot, app, "Aaron Abel")
+        await change_company(pilot, app, "Mine SA")
+        other.delete("contact", uid)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConflictScreen)
+        assert "was deleted in another session" in str(dialog.query_one(".question").render())
+        await pilot.press("o")  # not offered for a deleted record
+        assert app.screen is dialog
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        [doc] = [c for c in disk(demo_path)["contacts"].values() if c["uid"] == uid]
+        assert doc["company"] == "Mine SA" and doc["name"] == "Aaron Abel"
+
+
+async def test_settings_changed_in_another_session_are_not_overwritten_silently(demo_path):
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    other = Repository(demo_path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.press(*["backspace"] * 12)
+        await type_text(pilot, "12000")
+        other.set_settings({"daily_rate": "800"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert "Daily rate" in str(app.screen.query_one(".detail").render())
+        await pilot.press("t")
+        assert isinstance(app.screen, RecordForm)
+        assert app.screen.query_one("#field-daily_rate").value == "800.00"
