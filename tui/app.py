@@ -6,6 +6,12 @@ UI never waits for fsync), the undo stack, the command palette and the theme.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,10 +81,93 @@ class RelanceApp(App[None]):
             self.notify(_("Your data file was migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
                 old=old, new=new, backup=backup), timeout=10)
         self.set_interval(self.SYNC_SECONDS, self.poll_file)
+        self.catch_signals()
         if self.repository.is_empty() and not self.demo:
             self.call_after_refresh(self.onboard)
         elif self.offer_reviews:
             self.call_after_refresh(self.offer_due_reviews)
+
+    # a dropped connection (SIGHUP) or a kill (SIGTERM) ----------------------------------------------
+
+    def catch_signals(self) -> None:
+        """Save what is pending and leave cleanly on SIGHUP and SIGTERM (the default would
+        kill relance at once: the form being typed lost, and over a live terminal, mouse
+        reporting left on in the shell)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda sig=sig: self.call_later(self.leave_on_signal, sig))
+
+    def on_unmount(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            with contextlib.suppress(Exception):
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGHUP, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
+
+    #: run before the process ends on a hang-up (the demo's temporary folder)
+    exit_hooks: list[Callable[[], None]]
+
+    async def leave_on_signal(self, sig: int) -> None:
+        if self.quitting:
+            return
+        self.quitting = True
+        with contextlib.suppress(Exception):
+            self.save_pending()
+            await asyncio.wait_for(self.workers.wait_for_complete(), timeout=5)
+        if sig == signal.SIGHUP:
+            # The terminal is gone: Textual's shutdown would block writing to it. The data
+            # is on disk; restore what can be restored and end the process here.
+            self._restore_terminal()
+            for hook in getattr(self, "exit_hooks", []):
+                with contextlib.suppress(Exception):
+                    hook()
+            os._exit(128 + sig)
+        self.exit(return_code=128 + sig)
+
+    def _restore_terminal(self) -> None:
+        """Best effort, for a SIGHUP sent to a live terminal: mouse reporting, the alternate
+        screen and the cursor back to normal, the terminal modes as they were."""
+        import termios
+
+        with contextlib.suppress(Exception):
+            fd = sys.__stderr__.fileno()
+            os.set_blocking(fd, False)
+            os.write(fd, b"\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[?1004l\x1b[?1049l\x1b[?25h")
+        with contextlib.suppress(Exception):
+            attrs = getattr(self._driver, "attrs_before", None)
+            if attrs is not None:
+                termios.tcsetattr(sys.__stdin__.fileno(), termios.TCSANOW, attrs)
+
+    def save_pending(self) -> None:
+        """What the user typed and did not save yet: the review's draft, an open form's
+        valid changes (saved as ctrl+s would; an invalid form cannot be). Done here and now,
+        without drawing anything: after a hang-up, drawing would block on the dead terminal."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReviewScreen):
+                from store.review import save_draft
+
+                screen.collect()
+                save_draft(self.repository, screen.draft)
+                return
+            if isinstance(screen, RecordForm):
+                save_now = getattr(screen, "save_now", None)
+                if save_now is None or screen.values() == screen.initial:
+                    return
+                values = screen.values()
+                try:
+                    self.repository.build(screen.kind, dict(values), base=screen.base)
+                except RelanceError:
+                    return  # not valid: nothing that can be saved
+                with contextlib.suppress(RelanceError):  # e.g. changed elsewhere meanwhile: no one to ask
+                    save_now(values)
+                return
+
+    def push_form(self, form: RecordForm, saved: Callable[[dict | None], None], save_now: Callable[[dict], Any]) -> None:
+        """Open a form; ``save_now`` is the same save done without the UI, for a hang-up."""
+        form.save_now = save_now
+        self.push_screen(form, saved)
 
     # other sessions on the same file ------------------------------------------------------------
 
@@ -162,7 +251,7 @@ class RelanceApp(App[None]):
 
             self.store_job(lambda: self.repository.add(kind, values), finished)
 
-        self.push_screen(RecordForm(self.repository, kind, preset=preset), saved)
+        self.push_form(RecordForm(self.repository, kind, preset=preset), saved, lambda values: self.repository.add(kind, values))
 
     def edit_record(self, kind: str, uid: str, before: Record | None = None, preset: dict[str, Any] | None = None) -> None:
         """The edit form of a record. Saving checks that nobody changed or deleted it
@@ -187,7 +276,8 @@ class RelanceApp(App[None]):
 
             self.store_job(lambda: self.repository.update(kind, uid, values, expected=opened_on), finished, failed)
 
-        self.push_screen(RecordForm(self.repository, kind, base=before, preset=preset), saved)
+        self.push_form(RecordForm(self.repository, kind, base=before, preset=preset), saved,
+                       lambda values: self.repository.update(kind, uid, values, expected=opened_on))
 
     def resolve_conflict(self, kind: str, uid: str, values: dict[str, Any], before: Record, err: ConflictError) -> None:
         """Someone else saved the record first: overwrite, take theirs, or keep editing."""
@@ -346,7 +436,8 @@ class RelanceApp(App[None]):
             self.store_job(lambda: self.repository.log_interaction(values), finished)
 
         preset = {"contact_uid": contact_uid, "date": "today", "kind": "call"}
-        self.push_screen(RecordForm(self.repository, "interaction", preset=preset), saved)
+        self.push_form(RecordForm(self.repository, "interaction", preset=preset), saved,
+                       lambda values: self.repository.log_interaction(values))
 
     def move_stage(self, opportunity, stage: str) -> None:
         changes: dict[str, Any] = {"stage": stage}
@@ -403,7 +494,8 @@ class RelanceApp(App[None]):
 
             self.store_job(lambda: self.repository.set_settings(values, expected=base), finished, failed)
 
-        self.push_screen(RecordForm(self.repository, "settings", base=base, form=form, note=note, preset=preset), saved)
+        self.push_form(RecordForm(self.repository, "settings", base=base, form=form, note=note, preset=preset), saved,
+                       lambda values: self.repository.set_settings(values, expected=base))
 
     def onboard(self) -> None:
         self.open_settings(

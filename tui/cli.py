@@ -445,8 +445,11 @@ def run_dashboard(args: argparse.Namespace) -> int:
             report_migration(repo)
         from tui.app import make_app  # Textual is imported here only
 
-        make_app(repo, demo=args.demo).run()
-        return 0
+        app = make_app(repo, demo=args.demo)
+        if demo_dir:
+            app.exit_hooks = [lambda: shutil.rmtree(demo_dir, ignore_errors=True)]
+        app.run()
+        return app.return_code or 0
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)

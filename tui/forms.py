@@ -182,6 +182,9 @@ class RecordForm(ModalScreen[dict | None]):
         self.model = Settings if kind == "settings" else MODELS[kind]
         self.types = self.model.field_types()
         self.names = FORM_FIELDS[self.form]
+        #: the save the App would run on ctrl+s, without the UI (set by ``App.push_form``;
+        #: used when the connection drops with the form open)
+        self.save_now = None
         #: preset values of fields the form does not show (a mission's opportunity_uid)
         self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
         self.initial: dict[str, Any] = {}
