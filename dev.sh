@@ -5,7 +5,8 @@
 #   ./dev.sh test [ARGS...]   set up with the test tools, then run the test suite (ARGS go to pytest)
 #
 # Needs Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3-venv).
-# The end-to-end tests need tmux: installed here when run as root, else skipped.
+# The end-to-end tests need tmux, and the SSH one sshd and ssh: installed here when
+# run as root (CI), else those tests are skipped.
 set -eu
 cd "$(dirname "$0")"
 
@@ -51,12 +52,16 @@ if [ "$mode" = run ]; then
     exec .venv/bin/relance "$@"
 fi
 
-if ! command -v tmux >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-        echo "Installing tmux for the end-to-end tests..." >&2
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+missing=""
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+[ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
+command -v ssh >/dev/null 2>&1 || missing="$missing openssh-client"
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing$missing for the end-to-end tests..." >&2
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     else
-        echo "tmux is not installed: the end-to-end tests will be skipped (sudo apt-get install tmux)." >&2
+        echo "Not installed:$missing; the end-to-end tests that need them will be skipped (sudo apt-get install$missing)." >&2
     fi
 fi
 exec .venv/bin/python -m pytest -n auto "$@"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +13,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from store.repository import Repository
 
 pytestmark = [
     pytest.mark.e2e,
@@ -167,3 +171,141 @@ def test_review_in_a_real_terminal_resumes_after_the_terminal_is_gone(session, t
     wait_for(session, "ended without its lessons-learned review")
     keys(session, "y")
     wait_for(session, "Step 3 of 6", "The offer you will make to PME en croissance")
+
+
+# -- signals and a real SSH connection -----------------------------------------------------------
+
+
+def demo_file(tmp_path: Path) -> Path:
+    demo = tmp_path / "demo.json"
+    subprocess.run([sys.executable, "-m", "seeds.demo", "--today", "2026-11-27", "-o", str(demo)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+    data = tmp_path / "data.json"
+    subprocess.run([str(RELANCE), "--data", str(data), "import", "json", str(demo)], check=True, capture_output=True)
+    return data
+
+
+def relance_pid(session: str) -> int:
+    pane = tmux("display", "-p", "-t", session, "#{pane_pid}").strip()
+    children = subprocess.run(["pgrep", "-P", pane], capture_output=True, text=True).stdout.split()
+    assert children, "relance is not running"
+    return int(children[0])
+
+
+def gone(pid: int, seconds: float = 8) -> bool:
+    """The process ended (or is a zombie waiting for its parent) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            return True
+        if "\nState:\tZ" in status:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def contacts_named(data: Path, name: str) -> list[dict]:
+    return [c for c in json.loads(data.read_text(encoding="utf-8"))["contacts"].values() if c["name"] == name]
+
+
+def test_sigterm_saves_the_open_form_and_restores_the_terminal(session, tmp_path):
+    data = demo_file(tmp_path)
+    line = f"{RELANCE} --data {data} --today 2026-11-27; echo EXIT=$?; sleep 30"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", line], check=True)
+    wait_for(session, "ended without its lessons-learned review")
+    keys(session, "Escape", "n")
+    wait_for(session, "New contact")
+    type_text(session, "Zoé Sigterm")
+    assert tmux("display", "-p", "-t", session, "#{mouse_any_flag} #{alternate_on}").split() == ["1", "1"]
+    os.kill(relance_pid(session), signal.SIGTERM)
+    wait_for(session, "EXIT=143")
+    # mouse reporting off and the normal screen back: nothing left for the shell
+    assert tmux("display", "-p", "-t", session, "#{mouse_any_flag} #{mouse_sgr_flag} #{alternate_on}").split() == ["0", "0", "0"]
+    assert len(contacts_named(data, "Zoé Sigterm")) == 1
+
+
+def test_sighup_during_an_edit_saves_it_and_exits(session, tmp_path):
+    data = demo_file(tmp_path)
+    start(session, "--data", str(data), "--today", "2026-11-27", env={"TERM": "xterm-256color"}, size="100x30")
+    wait_for(session, "ended without its lessons-learned review")
+    keys(session, "Escape", "n")
+    wait_for(session, "New contact")
+    type_text(session, "Zoé Sighup")
+    pid = relance_pid(session)
+    tmux("kill-session", "-t", session)  # the terminal goes away: SIGHUP
+    assert gone(pid), "relance did not exit after SIGHUP"
+    assert len(contacts_named(data, "Zoé Sighup")) == 1
+
+
+SSHD = Path("/usr/sbin/sshd")
+
+
+@pytest.fixture
+def sshd(tmp_path):
+    """An sshd on a loopback port with throwaway keys, for this user only."""
+    if not SSHD.exists() or shutil.which("ssh") is None or shutil.which("ssh-keygen") is None:
+        pytest.skip("sshd or ssh is not installed (apt-get install openssh-server openssh-client)")
+    import pwd
+    import socket
+
+    folder = tmp_path / "ssh"
+    folder.mkdir(mode=0o700)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "host_key")], check=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "user_key")], check=True)
+    (folder / "authorized_keys").write_text((folder / "user_key.pub").read_text())
+    os.chmod(folder / "authorized_keys", 0o600)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    user = pwd.getpwuid(os.getuid()).pw_name
+    config = folder / "sshd_config"
+    config.write_text("\n".join([
+        f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {folder / 'host_key'}",
+        f"AuthorizedKeysFile {folder / 'authorized_keys'}", f"PidFile {folder / 'sshd.pid'}",
+        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
+        "PermitRootLogin prohibit-password", f"AllowUsers {user}", "PrintMotd no", "LogLevel ERROR",
+    ]) + "\n")
+    Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation folder sshd insists on
+    server = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.skip("sshd did not start: " + server.stderr.read().decode(errors="replace")[:300])
+    yield {"port": port, "key": folder / "user_key", "user": user}
+    server.kill()
+    server.wait()
+
+
+def test_over_ssh_a_dropped_connection_keeps_the_change_and_ends_relance(session, tmp_path, sshd):
+    data = demo_file(tmp_path)
+    remote = f"TERM=xterm-256color {RELANCE} --data {data} --today 2026-11-27"
+    ssh = (f"ssh -tt -i {sshd['key']} -p {sshd['port']} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+           f"-o LogLevel=ERROR {sshd['user']}@127.0.0.1 '{remote}'")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", ssh + "; sleep 30"], check=True)
+    wait_for(session, "ended without its lessons-learned review", timeout=30)
+    keys(session, "Escape")
+    wait_for(session, "1 Network (40)")
+    keys(session, "n")
+    wait_for(session, "New contact")
+    type_text(session, "Zoé Over SSH")
+    keys(session, "C-s")
+    wait_for(session, "1 Network (41)")  # saved on the server, through the connection
+    keys(session, "n")
+    wait_for(session, "New contact")
+    type_text(session, "Half typed")  # still in the form when the line drops
+    server_side = subprocess.run(["pgrep", "-f", f"relance --data {data}"], capture_output=True, text=True).stdout.split()
+    server_pids = [int(p) for p in server_side if Path(f"/proc/{p}/exe").exists() and "python" in os.readlink(f"/proc/{p}/exe")]
+    assert server_pids, "relance is not running on the server side"
+    client = relance_pid(session)  # the ssh client in the pane
+    os.kill(client, signal.SIGKILL)  # the connection drops: no goodbye from the client
+    assert all(gone(pid, 10) for pid in server_pids), "relance kept running after the connection dropped"
+    assert len(contacts_named(data, "Zoé Over SSH")) == 1
+    assert len(contacts_named(data, "Half typed")) == 1  # the open form was saved on the hang-up
+    assert Repository(data).count("contact") == 42  # the file is sound
