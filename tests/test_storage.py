@@ -269,3 +269,31 @@ def test_backups_keep_the_previous_versions_rotated(repo, data_path):
     newest = json.loads(backups[0].read_text())
     assert len(newest["contacts"]) == KEEP_LAST + 4
     assert all(stat.S_IMODE(b.stat().st_mode) == 0o600 for b in backups)
+
+
+def test_backups_keep_one_a_day_for_30_days(repo, data_path):
+    from datetime import datetime, timedelta
+
+    repo.add("contact", {"name": "first"})
+    backups = repo.storage.backups
+    backups.folder.mkdir(exist_ok=True)
+    now = datetime.now()
+    made = []
+    for days_ago in range(0, 40):
+        for hour in (9, 17):  # two versions a day
+            stamp = (now - timedelta(days=days_ago)).replace(hour=hour, minute=0, second=0, microsecond=0)
+            path = backups.folder / f"{backups.prefix}{stamp.strftime('%Y%m%dT%H%M%S%f')}.json"
+            path.write_text("{}")
+            made.append(path)
+    backups.prune()
+    kept = set(backups.list())
+    days = {p.name[len(backups.prefix):len(backups.prefix) + 8] for p in kept}
+    # one a day for the last 30 days (the newest of each day), plus the 10 newest versions
+    assert len(days) == 30
+    assert all((now - datetime.strptime(day, "%Y%m%d")).days < 30 for day in days)
+    for day in days:
+        of_day = sorted(p for p in made if p.name[len(backups.prefix):].startswith(day))
+        assert of_day[-1] in kept  # the day's newest
+    newest_ten = set(sorted(made, reverse=True)[:10])  # same folder: by name, that is by time
+    daily = {max(p for p in made if p.name[len(backups.prefix):].startswith(day)) for day in days}
+    assert kept == newest_ten | daily
