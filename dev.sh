@@ -44,7 +44,8 @@ stamp=".venv/.setup-stamp-$mode"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "Setting up .venv (relance$extra)..." >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".$extra"
+    # (PYTHONWARNINGS: setuptools warns about every editable install of a flat layout)
+    PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".$extra"
     touch "$stamp"
 fi
 
