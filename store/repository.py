@@ -372,7 +372,12 @@ class Repository:
         records[record.uid] = record
 
     def _replace_doc(self, table: str, doc_id: int, doc: dict[str, Any]) -> None:
-        self.db.table(table).update(lambda stored: (stored.clear(), stored.update(doc)), doc_ids=[doc_id])
+        """Put a new document object in place of the stored one (never mutate it in place:
+        the storage reuses the JSON line of every document object it has already written)."""
+        data = self.storage.read()
+        assert data is not None and self.storage._depth, "inside a transaction"
+        data[table][str(doc_id)] = dict(doc)
+        self.storage.write(data)
 
     def delete(self, kind: str, uid: str) -> Record:
         """Delete one record; refused while other records point at it."""

@@ -25,6 +25,7 @@ import contextlib
 import errno
 import fcntl
 import json
+import operator
 import os
 import pwd
 import secrets
@@ -149,22 +150,79 @@ def check_layout(data: Any) -> str | None:
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def dump_data(data: dict[str, dict[str, Any]]) -> bytes:
+class LineCache:
+    """The JSON line of each document object as last written.
+
+    A save changes one record among thousands; encoding all of them again made
+    a saved edit at 10,000 contacts cost ~130 ms. Documents are never changed
+    in place (the repository puts a new dict in place of an old one, TinyDB's
+    insert makes new ones), so a document object that was written before has
+    the same line: one identity check instead of an encoding.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        self._blocks: dict[str, tuple[list[str], list[dict[str, Any]], bytes]] = {}
+
+    def line(self, table: str, doc_id: str, doc: dict[str, Any]) -> str:
+        key = (table, doc_id)
+        cached = self._lines.get(key)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        text = f'  "{doc_id}": {_encode(doc)}'
+        self._lines[key] = (doc, text)
+        return text
+
+    def block(self, name: str, table: dict[str, Any]) -> bytes:
+        """A table's block of lines, as bytes; the same bytes while no document of it changed."""
+        keys = list(table)
+        docs = list(table.values())
+        cached = self._blocks.get(name)
+        if cached is not None and cached[0] == keys and len(cached[1]) == len(docs) \
+                and all(map(operator.is_, cached[1], docs)):
+            return cached[2]
+        line = self.line
+        rows = ",\n".join([line(name, str(doc_id), doc) for doc_id, doc in zip(keys, docs)])
+        block = (f"{json.dumps(name)}: {{\n" + rows + ("\n}" if rows else "}")).encode("utf-8")
+        self._blocks[name] = (keys, docs, block)
+        return block
+
+    def prime(self, text: str, data: dict[str, dict[str, Any]]) -> None:
+        """Take the lines of a file this storage wrote (one record a line) as the lines of
+        the documents just parsed from it, so that the first save does not encode
+        them all again. A line that does not look like one is simply not cached."""
+        table: dict[str, Any] | None = None
+        name = ""
+        for raw in text.split("\n"):
+            if raw.endswith(": {") and raw.startswith('"'):  # a table opens
+                name = raw[1:-4]
+                table = data.get(name)
+                continue
+            if table is None or not raw.startswith('  "'):
+                if raw.startswith("}"):
+                    table = None
+                continue
+            line = raw[:-1] if raw.endswith(",") else raw
+            end = line.find('": ', 3)
+            if end < 0:
+                continue
+            doc_id = line[3:end]
+            doc = table.get(doc_id)
+            if doc is not None:
+                self._lines[(name, doc_id)] = (doc, line)
+
+    def forget(self, keep: dict[str, dict[str, Any]]) -> None:
+        """Drop the lines of records that are gone (deleted records, another file)."""
+        self._lines = {k: v for k, v in self._lines.items() if k[0] in keep and k[1] in keep[k[0]]}
+
+
+def dump_data(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> bytes:
     """One table a block, one record a line: readable, diffable, and parse
     errors in a hand-edited file point at a useful line."""
-    parts = ["{"]
+    cache = cache or LineCache()
     names = sorted(data, key=lambda n: (n != META_TABLE, n))
-    for t_index, name in enumerate(names):
-        table = data[name]
-        parts.append(f"{json.dumps(name)}: {{")
-        rows = [
-            f'  "{doc_id}": {_encode(doc)}'
-            for doc_id, doc in table.items()
-        ]
-        parts.append(",\n".join(rows))
-        parts.append("}" + ("," if t_index < len(names) - 1 else ""))
-    parts.append("}\n")
-    return "\n".join(parts).encode("utf-8")
+    blocks = [cache.block(name, data[name]) for name in names]
+    return b"{\n" + b",\n".join(blocks) + b"\n}\n"
 
 
 class Backups:
@@ -281,6 +339,7 @@ class DurableStorage(Storage):
         self.parse_count = 0
         #: bumped whenever the in-memory data is replaced from disk
         self.generation = 0
+        self._lines = LineCache()
 
         make_private_dirs(self.folder)
         check_file_safety(self.path)
@@ -391,6 +450,8 @@ class DurableStorage(Storage):
         problem = check_layout(data)
         if problem:
             raise self._fail(problem)
+        self._lines = LineCache()
+        self._lines.prime(text, data)
         return data
 
     def _set(self, data: dict | None, key: tuple | None, pin: int | None) -> None:
@@ -487,7 +548,9 @@ class DurableStorage(Storage):
 
     def _commit(self, data: dict[str, dict[str, Any]]) -> None:
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
-        payload = dump_data(data)
+        payload = dump_data(data, self._lines)
+        if len(self._lines._lines) > 2 * sum(len(t) for t in data.values()) + 100:
+            self._lines.forget(data)
         tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
