@@ -176,7 +176,7 @@ class DashboardScreen(Screen):
         elif self.maximized is not None:
             self.minimize()
 
-    def on_data_table_row_selected(self, event: RecordTable.RowSelected) -> None:
+    def on_record_table_row_selected(self, event: RecordTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 

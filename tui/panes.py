@@ -106,7 +106,9 @@ class Pane(Vertical):
     def reload(self, keep: str | None = None) -> None:
         self.prepare()
         records = self.records()
-        self.table.set_rows(((r.uid, self.row(r)) for r in records), keep=keep)
+        by_uid = {r.uid: r for r in records}
+        # rows are made when drawn: only the ones on screen, not 10,000
+        self.table.set_lazy(list(by_uid), lambda uid: self.row(by_uid[uid]), keep=keep)
         self.border_title = self.title_text(len(records))
         self.border_subtitle = self.subtitle()
 
@@ -266,8 +268,8 @@ class TargetsPane(Pane):
             rows.append((o.uid, (o.title, o.organisation, o.stage, fmt.money(value, currency) if value else "", action)))
         self.opps_table.set_rows(rows, keep=keep)
 
-    def on_data_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
-        if event.data_table.id == "targets-table":
+    def on_record_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
+        if event.table.id == "targets-table":
             self.reload_opportunities()
 
     def selection(self) -> tuple[str, str | None]:

@@ -1,70 +1,243 @@
-"""A DataTable of records with vim-style keys, keyed by uid."""
+"""A table of records that draws only the rows on screen.
+
+Textual's DataTable builds every row up front: about a second for 10,000 rows,
+paid again after each save and each filter keystroke. RecordTable keeps the
+list of uids and a function that makes a row's cells, renders the rows in view
+(one line each, through the Line API) and caches them. ``j``/``k``/``g``/``G``
+move like in vim, besides the arrows, page keys, home and end; ``enter``
+selects.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cells = Sequence["str | Text"]
+
+#: a column never gets wider than this (longer cells end with …)
+MAX_COLUMN = 40
+#: rows measured to size the columns: the first ones and a sample of the rest
+MEASURED = 120
 
 
-class RecordTable(DataTable):
-    """Rows are records (row key = uid); ``j``/``k``/``g``/``G`` move like in vim."""
+class RecordTable(ScrollView, can_focus=True):
+    """Rows are records, keyed by uid; a header line on top; a row cursor."""
 
     DEFAULT_CSS = """
     RecordTable {
         height: 1fr;
         background: $surface;
     }
-    RecordTable > .datatable--header {
+    RecordTable > .record-table--header {
+        text-style: bold;
+        color: $text-muted;
+    }
+    RecordTable > .record-table--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    RecordTable:focus > .record-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
         text-style: bold;
     }
     """
 
+    COMPONENT_CLASSES = {"record-table--header", "record-table--cursor"}
+
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "First", show=False),
-        Binding("G", "scroll_bottom", "Last", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
     ]
 
-    def __init__(self, columns: Sequence[str], id: str | None = None, classes: str | None = None):
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
-        self._column_labels = list(columns)
+    class RowHighlighted(Message):
+        """The cursor moved to another row."""
 
-    def on_mount(self) -> None:
-        self.add_columns(*self._column_labels)
+        def __init__(self, table: "RecordTable", uid: str | None):
+            super().__init__()
+            self.table = table
+            self.uid = uid
+
+        @property
+        def control(self) -> "RecordTable":
+            return self.table
+
+    class RowSelected(RowHighlighted):
+        """``enter`` (or a click) on a row."""
+
+    def __init__(self, columns: Sequence[str], id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.columns = list(columns)
+        self._uids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._render_row: Callable[[str], Cells] = lambda uid: ()
+        self._cells: dict[str, Cells] = {}
+        self._widths: list[int] = [len(c) for c in self.columns]
+        self.cursor_row = 0
+
+    # data ------------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._uids)
 
     @property
     def selected_uid(self) -> str | None:
-        if not self.row_count:
+        if not self._uids:
             return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return key.value
+        return self._uids[min(self.cursor_row, len(self._uids) - 1)]
 
-    def set_rows(self, rows: Iterable[tuple[str, Sequence[str | Text]]], keep: str | None = None) -> None:
-        """Replace the rows, keeping the cursor on ``keep`` (a uid) or on the same uid as before."""
+    def set_rows(self, rows: Iterable[tuple[str, Cells]], keep: str | None = None) -> None:
+        """Replace the rows with ready-made cells (small tables)."""
+        cells = dict(rows)
+        self.set_lazy(list(cells), cells.__getitem__, keep=keep)
+
+    def set_lazy(self, uids: list[str], render: Callable[[str], Cells], keep: str | None = None) -> None:
+        """Replace the rows: ``uids`` in order, ``render(uid)`` makes a row's cells when it
+        is drawn. The cursor stays on ``keep`` (a uid) or on the same uid as before."""
         wanted = keep or self.selected_uid
         old_row = self.cursor_row
-        self.clear()
-        index = None
-        for position, (uid, cells) in enumerate(rows):
-            self.add_row(*cells, key=uid)
-            if uid == wanted:
-                index = position
-        if self.row_count:
-            if index is None:
-                index = min(old_row, self.row_count - 1)
-            self.move_cursor(row=index, animate=False)
+        self._uids = uids
+        self._index = {uid: i for i, uid in enumerate(uids)}
+        self._render_row = render
+        self._cells = {}
+        self._measure()
+        if uids:
+            index = self._index.get(wanted) if wanted else None
+            self.cursor_row = index if index is not None else min(old_row, len(uids) - 1)
+        else:
+            self.cursor_row = 0
+        self.virtual_size = Size(sum(self._widths) + 2 * len(self._widths), len(uids) + 1)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.RowHighlighted(self, self.selected_uid))
 
-    def action_scroll_top(self) -> None:
-        if self.row_count:
-            self.move_cursor(row=0, animate=False)
+    def cells(self, uid: str) -> Cells:
+        cached = self._cells.get(uid)
+        if cached is None:
+            cached = self._render_row(uid)
+            self._cells[uid] = cached
+        return cached
 
-    def action_scroll_bottom(self) -> None:
-        if self.row_count:
-            self.move_cursor(row=self.row_count - 1, animate=False)
+    def get_row(self, uid: str) -> list:
+        return list(self.cells(uid))
+
+    def get_row_at(self, index: int) -> list:
+        return list(self.cells(self._uids[index]))
+
+    def _measure(self) -> None:
+        widths = [len(c) for c in self.columns]
+        count = len(self._uids)
+        sample = list(range(min(count, MEASURED)))
+        if count > MEASURED:
+            step = max(1, count // MEASURED)
+            sample += list(range(MEASURED, count, step))
+        for index in sample:
+            for column, cell in enumerate(self.cells(self._uids[index])):
+                if column < len(widths):
+                    length = cell.cell_len if isinstance(cell, Text) else len(str(cell))
+                    widths[column] = max(widths[column], min(MAX_COLUMN, length))
+        self._widths = widths
+
+    # moving ----------------------------------------------------------------------------------
+
+    def move_cursor(self, row: int, animate: bool = False) -> None:
+        if not self._uids:
+            return
+        row = max(0, min(row, len(self._uids) - 1))
+        if row != self.cursor_row:
+            self.cursor_row = row
+            self.post_message(self.RowHighlighted(self, self.selected_uid))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = round(self.scroll_offset.y)
+        visible = self._visible_rows()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step * self._visible_rows())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._uids) - 1)
+
+    def action_select(self) -> None:
+        if self._uids:
+            self.post_message(self.RowSelected(self, self.selected_uid))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            row = round(self.scroll_offset.y) + event.y - 1
+            if 0 <= row < len(self._uids):
+                if row == self.cursor_row and event.chain >= 2:
+                    self.action_select()
+                self.move_cursor(row)
+
+    # drawing ---------------------------------------------------------------------------------
+
+    def _line(self, cells: Sequence, style: Style) -> Strip:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for column, width in enumerate(self._widths):
+            cell = cells[column] if column < len(cells) else ""
+            piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            piece.truncate(width, overflow="ellipsis", pad=True)
+            text.append(" ")
+            text.append_text(piece)
+            text.append(" ")
+        segments = list(text.render(self.app.console))
+        segments = [s for s in segments if s.text != "\n"]
+        strip = Strip(segments).apply_style(style) if style else Strip(segments)
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = round(self.scroll_offset.x)
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("record-table--header")
+            strip = self._line(self.columns, base + header)
+        else:
+            row = round(self.scroll_offset.y) + y - 1
+            if row >= len(self._uids):
+                return Strip.blank(width, base)
+            style = base
+            if row == self.cursor_row:
+                style = base + self.get_component_rich_style("record-table--cursor")
+            strip = self._line(self.cells(self._uids[row]), style)
+        total = sum(self._widths) + 2 * len(self._widths)
+        strip = strip.extend_cell_length(max(width + scroll_x, total), base if y == 0 or row != self.cursor_row else style)
+        return strip.crop(scroll_x, scroll_x + width)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._scroll_cursor_into_view()

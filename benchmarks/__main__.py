@@ -1,0 +1,247 @@
+"""Speed and memory of relance, each figure beside a baseline measured in the same run.
+
+    .venv/bin/python -m benchmarks            # 1,000 and 10,000 contacts
+    .venv/bin/python -m benchmarks --quick    # fewer repetitions
+
+Datasets come from the seeds generator (seeds/synthetic.py: per 100 contacts, one
+micro-target, five opportunities, half a mission, 200 interactions). The
+dashboard runs in a real pseudo-terminal for start-up, idle CPU and memory, and
+under Pilot for the edit and filter timings. Budgets (issue 7) are checked and
+printed; the exit status is 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RELANCE = Path(sys.executable).with_name("relance")
+TODAY = date(2026, 11, 27)
+
+
+def build(folder: Path, contacts: int) -> Path:
+    from seeds.synthetic import build_synthetic
+    from store.repository import Repository
+
+    path = folder / f"relance-{contacts}.json"
+    repo = Repository(path, today=TODAY)
+    repo.import_data(build_synthetic(contacts, TODAY))
+    repo.close()
+    return path
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+# -- processes in a real terminal -------------------------------------------------------------
+
+
+class Terminal:
+    """A child process on a pseudo-terminal of 120x40, its output drained."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]):
+        import fcntl
+        import struct
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                                     start_new_session=True)
+        os.close(slave)
+        os.set_blocking(self.master, False)
+
+    def drain(self) -> None:
+        try:
+            while os.read(self.master, 65536):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+
+    def wait_for(self, path: Path, seconds: float = 60) -> float:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.drain()
+            if path.exists() and path.stat().st_size:
+                return float(path.read_text())
+            time.sleep(0.005)
+        raise RuntimeError("the program never became ready")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        deadline = time.monotonic() + 10
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self.drain()
+            time.sleep(0.02)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        os.close(self.master)
+
+
+def env_for(ready: Path, exit_when_ready: bool) -> dict[str, str]:
+    env = dict(os.environ, TERM="xterm-256color", RELANCE_READY_FILE=str(ready), COLUMNS="120", LINES="40")
+    env.pop("RELANCE_EXIT_WHEN_READY", None)
+    if exit_when_ready:
+        env["RELANCE_EXIT_WHEN_READY"] = "1"
+    return env
+
+
+def time_to_ready(argv: list[str], folder: Path) -> float:
+    ready = folder / f"ready-{time.monotonic_ns()}"
+    started = time.monotonic()
+    term = Terminal(argv, env_for(ready, exit_when_ready=True))
+    try:
+        return term.wait_for(ready) - started
+    finally:
+        term.close()
+
+
+def startup(data: Path, folder: Path, runs: int) -> tuple[float, float]:
+    relance = [str(RELANCE), "--data", str(data), "--today", TODAY.isoformat()]
+    minimal = [sys.executable, "-m", "benchmarks.minimal_app"]
+    time_to_ready(relance, folder)  # warm the file cache once
+    ours, base = [], []
+    for _ in range(runs):
+        base.append(time_to_ready(minimal, folder))
+        ours.append(time_to_ready(relance, folder))
+    return median(ours), median(base)
+
+
+def idle_and_memory(data: Path, folder: Path, seconds: float) -> tuple[float, float]:
+    """CPU share of one core used by an idle dashboard, and its peak RSS (MB)."""
+    ready = folder / "ready-idle"
+    term = Terminal([str(RELANCE), "--data", str(data), "--today", TODAY.isoformat()], env_for(ready, exit_when_ready=False))
+    try:
+        term.wait_for(ready)
+        time.sleep(2)  # let start-up work finish
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def cpu() -> float:
+            fields = Path(f"/proc/{term.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / ticks
+
+        before, t0 = cpu(), time.monotonic()
+        end = t0 + seconds
+        while time.monotonic() < end:
+            term.drain()
+            time.sleep(0.1)
+        used = cpu() - before
+        share = used / (time.monotonic() - t0)
+        status = Path(f"/proc/{term.proc.pid}/status").read_text()
+        hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+        return share, hwm
+    finally:
+        term.close()
+
+
+def wall(argv: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return median(times)
+
+
+# -- in-process, under Pilot ------------------------------------------------------------------------
+
+
+async def ui_timings(data: Path, edits: int, keys: str) -> tuple[list[float], list[float]]:
+    from store.repository import Repository
+    from tui.app import make_app
+
+    app = make_app(Repository(data, today=TODAY), offer_reviews=False)
+    edit_ms: list[float] = []
+    filter_ms: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for i in range(edits):
+            await pilot.press("j")
+            await pilot.press("e")
+            await pilot.press("tab")  # the company field
+            await pilot.press(*"ab"[i % 2])
+            started = time.perf_counter()
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            edit_ms.append((time.perf_counter() - started) * 1000)
+        await pilot.press("slash")
+        for key in keys:
+            started = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            filter_ms.append((time.perf_counter() - started) * 1000)
+    return edit_ms, filter_ms
+
+
+# -- report -----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a rough look)")
+    parser.add_argument("--sizes", default="1000,10000", help="contacts per dataset (default: 1000,10000)")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 7
+    rows: list[tuple[str, str, str, bool | None]] = []
+    failed = False
+
+    def report(name: str, value: str, baseline: str, ok: bool | None) -> None:
+        nonlocal failed
+        rows.append((name, value, baseline, ok))
+        mark = "" if ok is None else ("ok" if ok else "OVER BUDGET")
+        failed |= ok is False
+        print(f"{name:<46} {value:>18}  {baseline:<34} {mark}", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="relance-bench-") as tmp:
+        folder = Path(tmp)
+        sizes = [int(s) for s in args.sizes.split(",")]
+        print(f"building datasets: {', '.join(f'{n:,}' for n in sizes)} contacts ...", flush=True)
+        data = {n: build(folder, n) for n in sizes}
+        big = data[max(sizes)]
+        rich = wall([sys.executable, "-c", "import rich.console"], runs)
+        for n, path in data.items():
+            ours, base = startup(path, folder, runs)
+            ratio = ours / base
+            budget = 1.5 if n == max(sizes) else None
+            report(f"start-up to painted dashboard, {n:,} contacts", f"{ours * 1000:.0f} ms ({ratio:.2f}x)",
+                   f"minimal Textual app {base * 1000:.0f} ms", ratio <= budget if budget else None)
+        for n, path in data.items():
+            status = wall([str(RELANCE), "--data", str(path), "--today", TODAY.isoformat(), "status"], runs)
+            listing = wall([str(RELANCE), "--data", str(path), "list", "contacts"], runs)
+            big_one = n == max(sizes)
+            report(f"relance status, {n:,} contacts", f"{status * 1000:.0f} ms ({status / rich:.2f}x)",
+                   f"import rich.console {rich * 1000:.0f} ms", status / rich <= 3 if big_one else None)
+            report(f"relance list contacts, {n:,} contacts", f"{listing * 1000:.0f} ms ({listing / rich:.2f}x)",
+                   f"import rich.console {rich * 1000:.0f} ms", None)
+        edits, filters = asyncio.run(ui_timings(big, 10 if args.quick else 25, "garcia mar"))
+        report(f"saved edit through the UI, {max(sizes):,}: p50", f"{median(edits):.0f} ms", "", None)
+        report(f"saved edit through the UI, {max(sizes):,}: p95", f"{p95(edits):.0f} ms", "budget 60 ms", p95(edits) < 60)
+        report(f"filter keystroke to table, {max(sizes):,}: p50", f"{median(filters):.0f} ms", "", None)
+        report(f"filter keystroke to table, {max(sizes):,}: p95", f"{p95(filters):.0f} ms", "budget 50 ms", p95(filters) < 50)
+        share, hwm = idle_and_memory(big, folder, 5 if args.quick else 10)
+        report(f"idle dashboard CPU over {5 if args.quick else 10} s, {max(sizes):,}", f"{share * 100:.2f} %",
+               "budget 1 % of a core", share < 0.01)
+        report(f"peak RSS, dashboard on {max(sizes):,} contacts", f"{hwm:.0f} MB", "budget 150 MB", hwm < 150)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
