@@ -186,6 +186,11 @@ class DateField(FieldType):
             return raw
         if not isinstance(raw, str):
             raise ValueError(_("expected a date as YYYY-MM-DD, got {value!r}.").format(value=raw))
+        if len(raw) == 10 and raw[4] == "-":  # the stored form: no need for the relative words
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                pass
         return parse_date(raw, today)
 
     def dump(self, value: date | None) -> str | None:

@@ -12,12 +12,15 @@ screen and ``relance status`` all read the :class:`Forecast` it returns.
 from __future__ import annotations
 
 import functools
+import json
+import os
 import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from .dates import add_months
 from .models import Contact, Mission, Opportunity, Settings
@@ -32,33 +35,38 @@ class Calendar:
     def __init__(self, country: str = "FR", subdivision: str | None = None):
         self.country = country
         self.subdivision = subdivision or None
-        self._holidays = None
+        self._days: dict[date, str] = {}
         self._years: set[int] = set()
         self._months: dict[tuple[int, int], list[date]] = {}
 
     def _ensure(self, year: int) -> None:
         if year in self._years:
             return
-        import holidays  # deferred: about 0.15 s to import and build France
-
-        if self._holidays is None:
-            try:
-                self._holidays = holidays.country_holidays(self.country, subdiv=self.subdivision, years=[year])
-            except NotImplementedError:  # a country or subdivision the package does not know
-                self._holidays = holidays.HolidayBase()
-        else:
-            self._holidays._populate(year)  # type: ignore[attr-defined]
+        cached = _read_cache(self.country, self.subdivision, year)
+        if cached is None:
+            cached = self._compute(year)
+            _write_cache(self.country, self.subdivision, year, cached)
+        self._days.update(cached)
         self._years.add(year)
+
+    def _compute(self, year: int) -> dict[date, str]:
+        import holidays  # deferred: about 0.15 s to import and build France; cached on disk after
+
+        try:
+            found = holidays.country_holidays(self.country, subdiv=self.subdivision, years=[year])
+        except NotImplementedError:  # a country or subdivision the package does not know
+            return {}
+        return {day: str(name) for day, name in found.items() if day.year == year}
 
     def is_working_day(self, day: date) -> bool:
         if day.weekday() >= 5:
             return False
         self._ensure(day.year)
-        return day not in self._holidays  # type: ignore[operator]
+        return day not in self._days
 
     def holiday_name(self, day: date) -> str | None:
         self._ensure(day.year)
-        return self._holidays.get(day)  # type: ignore[union-attr]
+        return self._days.get(day)
 
     def month_days(self, year: int, month: int) -> list[date]:
         """The working days of one month, in order (computed once)."""
@@ -91,6 +99,50 @@ class Calendar:
                 if day >= start:
                     yield day
             cursor = add_months(cursor, 1)
+
+
+def _cache_file(country: str, subdivision: str | None, year: int) -> Path | None:
+    """Where one year of public holidays is kept: importing ``holidays`` costs more than
+    all the rest of ``relance status``. The file name carries the package's version."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    infos = sorted(Path(spec.origin).parent.parent.glob("holidays-*.dist-info"))
+    if not infos:
+        return None
+    version = infos[-1].name[len("holidays-"):-len(".dist-info")]
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    name = f"{country}-{subdivision or ''}-{year}-{version}.json"
+    return root / "relance" / "holidays" / name
+
+
+def _read_cache(country: str, subdivision: str | None, year: int) -> dict[date, str] | None:
+    path = _cache_file(country, subdivision, year)
+    if path is None:
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {date.fromisoformat(day): str(name) for day, name in raw.items()}
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _write_cache(country: str, subdivision: str | None, year: int, days: dict[date, str]) -> None:
+    path = _cache_file(country, subdivision, year)
+    if path is None:
+        return
+    try:
+        from .storage import make_private_dirs
+
+        make_private_dirs(path.parent)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({d.isoformat(): n for d, n in sorted(days.items())}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: computed again next time
 
 
 @functools.lru_cache(maxsize=8)

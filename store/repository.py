@@ -97,30 +97,9 @@ class Repository:
             self._lock.release()
 
     def _rebuild(self) -> None:
+        """Start over from the file as parsed: the settings now, each kind of record when
+        it is first asked for (``relance status`` never builds the 20,000 interactions)."""
         data = self.storage.read() or {}
-        models: dict[str, dict[str, Record]] = {}
-        doc_ids: dict[str, dict[str, int]] = {}
-        for kind, model in MODELS.items():
-            table = data.get(model.TABLE, {})
-            records: dict[str, Record] = {}
-            ids: dict[str, int] = {}
-            for doc_id, doc in table.items():
-                try:
-                    record = model.from_doc(doc, self.today)
-                except ValidationError as err:
-                    raise self._bad_file(
-                        _("record {doc_id} of table {table} is invalid: {problem}.").format(
-                            doc_id=doc_id, table=model.TABLE, problem=err
-                        )
-                    ) from None
-                if not record.uid:
-                    raise self._bad_file(
-                        _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE)
-                    )
-                records[record.uid] = record
-                ids[record.uid] = int(doc_id)
-            models[kind] = records
-            doc_ids[kind] = ids
         settings_table = data.get(Settings.TABLE, {})
         settings = Settings()
         settings_doc_id = None
@@ -131,18 +110,62 @@ class Repository:
                 raise self._bad_file(_("the settings are invalid: {problem}.").format(problem=err)) from None
             settings_doc_id = int(doc_id)
             break
-        self._models, self._doc_ids = models, doc_ids
+        self._models, self._doc_ids = {}, {}
         self._settings, self._settings_doc_id = settings, settings_doc_id
         self._generation = self.storage.generation
+
+    def _build(self, kind: str) -> tuple[dict[str, Record], dict[str, int]]:
+        """One kind's records from the parsed file; an invalid one makes the file unusable."""
+        model = MODELS[kind]
+        table = (self.storage.read() or {}).get(model.TABLE, {})
+        records: dict[str, Record] = {}
+        ids: dict[str, int] = {}
+        for doc_id, doc in table.items():
+            try:
+                record = model.from_doc(doc, self.today)
+            except ValidationError as err:
+                raise self._bad_file(
+                    _("record {doc_id} of table {table} is invalid: {problem}.").format(
+                        doc_id=doc_id, table=model.TABLE, problem=err
+                    )
+                ) from None
+            if not record.uid:
+                raise self._bad_file(
+                    _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE)
+                )
+            records[record.uid] = record
+            ids[record.uid] = int(doc_id)
+        return records, ids
+
+    def load_all(self) -> None:
+        """Build every kind now (checks every record of the file)."""
+        self._view()
 
     def _bad_file(self, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, self.storage.backups.newest())
 
-    def _view(self) -> dict[str, dict[str, Record]]:
+    def _tables(self) -> tuple[dict[str, dict[str, Record]], dict[str, dict[str, int]]]:
         if self._work is not None and self._writer == threading.get_ident():
-            return self._work
+            return self._work, self._work_ids  # type: ignore[return-value]
         self._sync()
-        return self._models
+        return self._models, self._doc_ids
+
+    def _records(self, kind: str, tables=None) -> dict[str, Record]:
+        """uid -> record of one kind, built on first use."""
+        models, ids = tables or self._tables()
+        records = models.get(kind)
+        if records is None:
+            records, kind_ids = self._build(kind)
+            ids[kind] = kind_ids
+            models[kind] = records
+        return records
+
+    def _view(self) -> dict[str, dict[str, Record]]:
+        """Every kind (built if need be)."""
+        tables = self._tables()
+        for kind in KINDS:
+            self._records(kind, tables)
+        return tables[0]
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Repository"]:
@@ -182,6 +205,7 @@ class Repository:
     def _writable(self, kind: str) -> tuple[dict[str, Record], dict[str, int]]:
         """Copy-on-write tables of the running transaction."""
         assert self._work is not None and self._work_ids is not None
+        self._records(kind)
         if kind not in self._copied:
             self._work[kind] = dict(self._work[kind])
             self._work_ids[kind] = dict(self._work_ids[kind])
@@ -190,18 +214,24 @@ class Repository:
 
     # -- reading ------------------------------------------------------------------------
 
+    def records(self, kind: str) -> Mapping[str, Record]:
+        """uid -> record, read-only. The same object until that kind changes: views can
+        keep what they computed from it (sorted lists, search text) while it is unchanged."""
+        model_for(kind)
+        return self._records(kind)
+
     def list(self, kind: str) -> list[Record]:
         model_for(kind)
-        return list(self._view()[kind].values())
+        return list(self._records(kind).values())
 
     def count(self, kind: str) -> int:
         model_for(kind)
-        return len(self._view()[kind])
+        return len(self._records(kind))
 
     def get(self, kind: str, uid: str) -> Record:
         model = model_for(kind)
         try:
-            return self._view()[kind][uid]
+            return self._records(kind)[uid]
         except KeyError:
             raise NotFoundError(
                 _("There is no {kind} with uid {uid}.").format(kind=model.KIND, uid=uid)
@@ -234,13 +264,14 @@ class Repository:
                         calendar=calendar_for(settings.country, settings.subdivision))
 
     def is_empty(self) -> bool:
-        view = self._view()
-        return not any(view.values()) and self._settings_doc_id is None
+        self._tables()
+        data = self.storage.read() or {}
+        return not any(data.get(model.TABLE) for model in MODELS.values()) and self._settings_doc_id is None
 
     def find(self, kind: str, text: str) -> Record:
         """A record by uid, uid prefix (8+ characters), or unambiguous name."""
         model = model_for(kind)
-        records = self._view()[kind]
+        records = self._records(kind)
         wanted = text.strip()
         if wanted in records:
             return records[wanted]
@@ -314,9 +345,8 @@ class Repository:
 
     def _check_references(self, record: Record) -> dict[str, str]:
         errors: dict[str, str] = {}
-        view = self._view()
         for field, kind, uid in record.references():
-            if uid not in view[kind] and not (kind == record.KIND and uid == record.uid):
+            if uid not in self._records(kind) and not (kind == record.KIND and uid == record.uid):
                 errors.setdefault(
                     field, _("there is no {kind} with uid {uid}.").format(kind=kind, uid=uid)
                 )
@@ -423,7 +453,7 @@ class Repository:
             checked = self.build(record.KIND, data)
             checked.uid = record.uid
             checked.extra = dict(getattr(record, "extra", {}) or {})
-            if record.uid in self._view()[record.KIND]:
+            if record.uid in self._records(record.KIND):
                 self._replace(checked)
             else:
                 self._insert(checked)

@@ -340,6 +340,7 @@ class DurableStorage(Storage):
         #: bumped whenever the in-memory data is replaced from disk
         self.generation = 0
         self._lines = LineCache()
+        self._primed = False
 
         make_private_dirs(self.folder)
         check_file_safety(self.path)
@@ -392,6 +393,18 @@ class DurableStorage(Storage):
         except FileNotFoundError:
             return None
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _prime_lines(self) -> None:
+        """Before the first change to a parsed file: its lines become the cached lines of
+        its documents, so that this write does not encode all of them again."""
+        if self._primed or self._data is None or self._pin is None:
+            return
+        self._primed = True
+        try:
+            raw = os.pread(self._pin, os.fstat(self._pin).st_size, 0)
+            self._lines.prime(raw.decode("utf-8-sig"), self._data)
+        except (OSError, UnicodeDecodeError):
+            pass
 
     def changed_on_disk(self) -> bool:
         """The file is not the one last read or written (cheap: one ``stat``)."""
@@ -451,7 +464,7 @@ class DurableStorage(Storage):
         if problem:
             raise self._fail(problem)
         self._lines = LineCache()
-        self._lines.prime(text, data)
+        self._primed = False  # done by the first write: a reader never pays for it
         return data
 
     def _set(self, data: dict | None, key: tuple | None, pin: int | None) -> None:
@@ -504,6 +517,7 @@ class DurableStorage(Storage):
                 fcntl.flock(lock_fd, fcntl.LOCK_EX)
                 check_file_safety(self.path)
                 self.refresh()
+                self._prime_lines()
                 self._dirty = False
                 self._depth = 1
                 try:

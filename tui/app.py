@@ -85,6 +85,7 @@ class RelanceApp(App[None]):
                 old=old, new=new, backup=backup), timeout=10)
         self.set_interval(self.SYNC_SECONDS, self.poll_file)
         self.catch_signals()
+        self.call_after_refresh(self.check_whole_file)
         if self.repository.is_empty() and not self.demo:
             self.call_after_refresh(self.onboard)
         elif self.offer_reviews:
@@ -171,6 +172,15 @@ class RelanceApp(App[None]):
         """Open a form; ``save_now`` is the same save done without the UI, for a hang-up."""
         form.save_now = save_now
         self.push_screen(form, saved)
+
+    @work(thread=True, group="load")
+    def check_whole_file(self) -> None:
+        """After the first paint: read the kinds the first screen did not need (the
+        interactions...), so that a damaged record anywhere is reported now."""
+        try:
+            self.repository.load_all()
+        except RelanceError as err:
+            self.call_from_thread(self.notify, str(err), title=_("Damaged data file"), severity="error", timeout=30)
 
     # other sessions on the same file ------------------------------------------------------------
 

@@ -79,12 +79,29 @@ class Pane(Vertical):
 
     # what the pane shows -------------------------------------------------------------------
 
+    def sorted_records(self) -> list[Record]:
+        """All records, sorted; computed again only when the records changed."""
+        source = self.repository.records(self.KIND)
+        if getattr(self, "_source", None) is not source:
+            self._source = source
+            self._sorted = self.sort(list(source.values()))
+            self._haystacks: dict[str, str] = {}
+        return self._sorted
+
     def records(self) -> list[Record]:
-        records = self.repository.list(self.KIND)
+        records = self.sorted_records()
         if self.filter_text:
             needle = self.filter_text.casefold()
-            records = [r for r in records if needle in self.haystack(r)]
-        return self.sort(records)
+            cache = self._haystacks
+            found = []
+            for r in records:
+                text = cache.get(r.uid)
+                if text is None:
+                    text = cache[r.uid] = self.haystack(r)
+                if needle in text:
+                    found.append(r)
+            records = found
+        return records
 
     def sort(self, records: list[Record]) -> list[Record]:
         return sorted(records, key=lambda r: r.label().casefold())
@@ -103,7 +120,20 @@ class Pane(Vertical):
     def prepare(self) -> None:
         """Compute, once per reload, what the rows need from other kinds."""
 
+    #: the kinds a pane's rows are made from (besides its own); reload skips the work
+    #: when none of them changed, the filter is the same and no row is to be selected
+    DEPENDS: tuple[str, ...] = ()
+
+    def inputs(self) -> tuple:
+        sources = tuple(self.repository.records(kind) for kind in (self.KIND, *self.DEPENDS))
+        return (*sources, self.repository.settings(), self.filter_text)
+
     def reload(self, keep: str | None = None) -> None:
+        inputs = self.inputs()
+        last = getattr(self, "_inputs", None)
+        if keep is None and last is not None and len(last) == len(inputs) and all(map(lambda a, b: a is b, last, inputs)):
+            return  # nothing it shows has changed (a save of another kind)
+        self._inputs = inputs
         self.prepare()
         records = self.records()
         by_uid = {r.uid: r for r in records}
@@ -155,9 +185,13 @@ class NetworkPane(Pane):
 
     def sort(self, records: list[Record]) -> list[Record]:
         # follow-ups due first (oldest first), then by name
+        today, never = self.today, date.max
+
         def key(c: Contact):
-            due = c.next_follow_up is not None and c.next_follow_up <= self.today
-            return (not due, c.next_follow_up or date.max if due else date.max, c.name.casefold())
+            follow = c.next_follow_up
+            if follow is not None and follow <= today:
+                return (False, follow, c.name.casefold())
+            return (True, never, c.name.casefold())
 
         return sorted(records, key=key)  # type: ignore[arg-type]
 
@@ -176,11 +210,15 @@ class NetworkPane(Pane):
         return (name, follow, circle, c.company, fmt.day(c.last_contact))
 
     def title_text(self, shown: int) -> str:
-        contacts = self.repository.list("contact")
-        natural = sum(1 for c in contacts if c.circle == "natural")
-        due = sum(1 for c in contacts if c.next_follow_up and c.next_follow_up <= self.today)
+        source = self.repository.records("contact")
+        if getattr(self, "_counted", (None,))[0] is not source:
+            contacts = source.values()
+            natural = sum(1 for c in contacts if c.circle == "natural")  # type: ignore[attr-defined]
+            due = sum(1 for c in contacts if c.next_follow_up and c.next_follow_up <= self.today)  # type: ignore[attr-defined]
+            self._counted = (source, natural, due, len(source))
+        _source, natural, due, total = self._counted
         base = super().title_text(shown)
-        extra = _("{natural} natural · {professional} pro").format(natural=natural, professional=len(contacts) - natural)
+        extra = _("{natural} natural · {professional} pro").format(natural=natural, professional=total - natural)
         if due:
             extra += " · " + _("{count} due").format(count=due)
         return f"{base} {extra}"
@@ -190,6 +228,7 @@ class TargetsPane(Pane):
     """Micro-targets, and below them the opportunities of the selected one."""
 
     KEY, NUMBER, TITLE, KIND = "targets", 2, _("Targets"), "target"
+    DEPENDS = ("contact", "opportunity")
     COLUMNS = (_("Micro-target"), _("Status"), _("Contacts n/p"), _("Open pipeline"), _("Weighted"), _("Last touch"))
     OPP_COLUMNS = (_("Opportunity"), _("Organisation"), _("Stage"), _("Value"), _("Next action"))
 
@@ -236,7 +275,9 @@ class TargetsPane(Pane):
 
     def reload(self, keep: str | None = None) -> None:
         super().reload(keep)
-        self.reload_opportunities()
+        if getattr(self, "_opps_inputs", None) is not self._inputs:
+            self._opps_inputs = self._inputs
+            self.reload_opportunities()
 
     def selected_target(self) -> Target | None:
         uid = self.table.selected_uid
@@ -280,6 +321,7 @@ class TargetsPane(Pane):
 
 class MissionsPane(Pane):
     KEY, NUMBER, TITLE, KIND = "missions", 3, _("Missions"), "mission"
+    DEPENDS = ("review",)
     COLUMNS = (_("Client"), _("Title"), _("Start"), _("End"), _("Rate"), _("d/wk"), _("Status"))
 
     def sort(self, records: list[Record]) -> list[Record]:
@@ -322,6 +364,10 @@ class RevenuePane(Pane):
         self.app.notify(_("The revenue gap has nothing to filter."))
 
     def reload(self, keep: str | None = None) -> None:
+        inputs = (self.repository.records("mission"), self.repository.records("opportunity"), self.repository.settings())
+        if getattr(self, "_inputs", None) is not None and all(map(lambda a, b: a is b, self._inputs, inputs)):
+            return  # a contact was saved: the forecast has not changed
+        self._inputs = inputs
         forecast = self.repository.forecast()
         self.gauge.show(forecast, headlines(forecast, where="tui", brief=True))
         self.border_title = f"{self.NUMBER} {self.TITLE}"

@@ -18,6 +18,8 @@ from widgets.bars import gauge_lines, headline_text, legend, wrap
 
 #: bars wider than this are harder to read, not easier
 MAX_WIDTH = 100
+#: the oldest follow-ups due are listed; the count says how many more
+FOLLOW_UPS_SHOWN = 15
 
 
 def print_status(fc: Forecast, follow_ups: list[Contact], console: Console | None = None) -> None:
@@ -42,8 +44,9 @@ def print_status(fc: Forecast, follow_ups: list[Contact], console: Console | Non
         return
     console.print(Text(ngettext("{count} follow-up due", "{count} follow-ups due", len(follow_ups)).format(
         count=len(follow_ups)), style="bold"))
-    name_w = min(30, max(len(c.name) for c in follow_ups))
-    for contact in follow_ups:
+    shown = follow_ups[:FOLLOW_UPS_SHOWN]
+    name_w = min(30, max(len(c.name) for c in shown))
+    for contact in shown:
         late = (fc.today - contact.next_follow_up).days if contact.next_follow_up else 0
         when = ngettext("{days} day late", "{days} days late", late).format(days=late) if late else _("today")
         line = Text("  ")
@@ -52,3 +55,6 @@ def print_status(fc: Forecast, follow_ups: list[Contact], console: Console | Non
         line.append(when.ljust(13), style="red" if late else "")
         line.append("  " + (contact.company or ""))
         console.print(line, overflow="ellipsis", no_wrap=True)
+    if len(follow_ups) > len(shown):
+        console.print(_("… and {count} more: relance list contacts, or the Network pane (1).").format(
+            count=len(follow_ups) - len(shown)), style="dim")

@@ -75,8 +75,17 @@ class RevenueGauge(Widget, can_focus=True):
         )
 
     def lines(self, width: int) -> list[Text]:
+        """The gauge's lines at ``width``; kept until the forecast, the width or the theme change."""
         if self.forecast is None or width <= 0:
             return []
+        key = (id(self.forecast), width, self.net, self.app.theme)
+        if getattr(self, "_lines_key", None) == key:
+            return self._lines
+        self._lines_key = key
+        self._lines = self._make_lines(width)
+        return self._lines
+
+    def _make_lines(self, width: int) -> list[Text]:
         styles = self.styles_for_bars()
         lines = gauge_lines(self.forecast, width, self.net, styles)
         lines.extend(legend(self.forecast, self.net, styles, width))
