@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
@@ -155,6 +156,16 @@ class Pane(Vertical):
         box = self.query_one(FilterInput)
         box.add_class("open")
         box.focus()
+        self.warm_search(self.sorted_records(), self._haystacks)
+
+    @work(thread=True, exclusive=True, group="search")
+    def warm_search(self, records: list[Record], cache: dict[str, str]) -> None:
+        """Make the search text of every record while the first letter is being typed
+        (about 0.3 s at 10,000 contacts, which the first keystroke would otherwise pay)."""
+        haystack = self.haystack
+        for record in records:
+            if record.uid not in cache:
+                cache[record.uid] = haystack(record)
 
     def close_filter(self, clear: bool) -> None:
         box = self.query_one(FilterInput)
