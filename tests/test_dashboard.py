@@ -471,3 +471,21 @@ async def test_edit_and_delete_an_interaction_from_the_contact_detail(demo_repo,
         await pilot.press("u")
         await settle(pilot)
         assert any(d["uid"] == interaction.uid for d in disk(data_path)["interactions"].values())
+
+
+async def test_a_long_list_makes_only_the_rows_on_screen(data_path):
+    from seeds.synthetic import build_synthetic
+
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_synthetic(3000, TODAY))
+    app = make_app(repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = pane(app, "network").table
+        assert table.row_count == 3000
+        made = len(table._cells)
+        assert made < 300  # the visible rows and a sample to size the columns, not 3,000
+        await pilot.press("G")
+        assert table.cursor_row == 2999 and table.selected_uid == table._uids[-1]
+        await pilot.press("g", "pagedown")
+        assert table.cursor_row > 10

@@ -17,7 +17,7 @@ from store.errors import DataFileError, UnsafeFileError
 from store.repository import Repository
 from store.storage import KEEP_LAST, SCHEMA, DurableStorage
 
-from .conftest import ROOT
+from .conftest import ROOT, TODAY
 
 
 def _child(*args: str) -> subprocess.Popen:
@@ -297,3 +297,21 @@ def test_backups_keep_one_a_day_for_30_days(repo, data_path):
     newest_ten = set(sorted(made, reverse=True)[:10])  # same folder: by name, that is by time
     daily = {max(p for p in made if p.name[len(backups.prefix):].startswith(day)) for day in days}
     assert kept == newest_ten | daily
+
+
+def test_cached_lines_write_exactly_what_a_full_encoding_would(repo, data_path):
+    """A save re-encodes only the records that changed: the file must still be the
+    same bytes as encoding everything afresh, after adds, edits, deletes and a reopen."""
+    from store.storage import dump_data
+
+    uids = [repo.add("contact", {"name": f"c{i}", "company": "A"}).uid for i in range(30)]
+    for uid in uids[::3]:
+        repo.update("contact", uid, {"company": "B", "tags": "x, y"})
+    repo.delete("contact", uids[1])
+    again = Repository(data_path, today=TODAY)  # primed from the file on its first write
+    again.update("contact", uids[4], {"notes": "changed after a reopen"})
+    again.add("target", {"name": "T"})
+    raw = json.loads(data_path.read_text(encoding="utf-8"))
+    assert data_path.read_bytes() == dump_data(raw)
+    assert raw["contacts"][next(k for k, d in raw["contacts"].items() if d["uid"] == uids[4])]["notes"] == "changed after a reopen"
+    assert sorted(d["company"] for d in raw["contacts"].values()).count("B") == 10
