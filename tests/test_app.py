@@ -35,7 +35,7 @@ async def test_dashboard_shows_path_and_pane_counts(data_path):
         empty = [str(r[0]) for r in rows if "empty pipeline" in str(r[3])]
         assert empty == ["Collectivités : dématérialisation"]
         missions = app.screen.query_one("#pane-missions", Pane).table
-        assert sorted(str(missions.get_row_at(i)[6]) for i in range(2)) == ["! review due", "active"]
+        assert sorted(str(missions.get_row_at(i)[1]) for i in range(2)) == ["! review due", "active"]
 
 
 def test_short_path_keeps_the_file_name(monkeypatch):

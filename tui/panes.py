@@ -333,7 +333,8 @@ class TargetsPane(Pane):
 class MissionsPane(Pane):
     KEY, NUMBER, TITLE, KIND = "missions", 3, _("Missions"), "mission"
     DEPENDS = ("review",)
-    COLUMNS = (_("Client"), _("Title"), _("Start"), _("End"), _("Rate"), _("d/wk"), _("Status"))
+    # the status second: "! review due" must show in the narrow 2x2 grid too
+    COLUMNS = (_("Client"), _("Status"), _("Title"), _("Start"), _("End"), _("Rate"), _("d/wk"))
 
     def sort(self, records: list[Record]) -> list[Record]:
         return sorted(records, key=lambda m: m.start or date.min, reverse=True)  # type: ignore[attr-defined]
@@ -351,8 +352,8 @@ class MissionsPane(Pane):
         if status == "review due":
             label = _("review: draft") if m.uid in self.drafts else labels[status]
             cell = Text("! " + label, style="bold")
-        return (m.client, m.title, fmt.day(m.start), fmt.day(m.last_day), fmt.money(m.daily_rate),
-                fmt.number(m.days_per_week), cell)
+        return (m.client, cell, m.title, fmt.day(m.start), fmt.day(m.last_day), fmt.money(m.daily_rate),
+                fmt.number(m.days_per_week))
 
 
 class RevenuePane(Pane):
