@@ -7,6 +7,7 @@ changes go through the App, which saves in a worker and then reloads them.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -80,14 +81,35 @@ class Pane(Vertical):
 
     # what the pane shows -------------------------------------------------------------------
 
+    #: up to this many records changed, the sorted list is patched rather than sorted again
+    PATCH_LIMIT = 64
+
     def sorted_records(self) -> list[Record]:
-        """All records, sorted; computed again only when the records changed."""
+        """All records, sorted; kept while the records are unchanged, and patched for the
+        few that changed (a save): re-sorting 10,000 contacts per save cost ~30 ms."""
         source = self.repository.records(self.KIND)
-        if getattr(self, "_source", None) is not source:
-            self._source = source
-            self._sorted = self.sort(list(source.values()))
-            self._haystacks: dict[str, str] = {}
+        previous = getattr(self, "_source", None)
+        if previous is source:
+            return self._sorted
+        self._source = source
+        if previous is not None and self.sort_key is not None:
+            changed = [uid for uid, record in source.items() if previous.get(uid) is not record]
+            if len(changed) <= self.PATCH_LIMIT and len(previous) - (len(source) - len(changed)) <= self.PATCH_LIMIT:
+                drop = set(changed) | (previous.keys() - source.keys())
+                patched = [r for r in self._sorted if r.uid not in drop] if drop else list(self._sorted)
+                for uid in changed:
+                    bisect.insort(patched, source[uid], key=self.sort_key)
+                self._sorted = patched
+                for uid in drop:
+                    self._haystacks.pop(uid, None)
+                return self._sorted
+        self._sorted = self.sort(list(source.values()))
+        self._haystacks = {}
         return self._sorted
+
+    def sort_key(self, record: Record):
+        """The order of the list (None: the pane sorts in its own way, see ``sort``)."""
+        return record.label().casefold()
 
     def records(self) -> list[Record]:
         records = self.sorted_records()
@@ -105,7 +127,7 @@ class Pane(Vertical):
         return records
 
     def sort(self, records: list[Record]) -> list[Record]:
-        return sorted(records, key=lambda r: r.label().casefold())
+        return sorted(records, key=self.sort_key)
 
     def haystack(self, record: Record) -> str:
         return record.label().casefold()
@@ -194,17 +216,12 @@ class NetworkPane(Pane):
     KEY, NUMBER, TITLE, KIND = "network", 1, _("Network"), "contact"
     COLUMNS = (_("Name"), _("Next follow-up"), _("Circle"), _("Company"), _("Last contact"))
 
-    def sort(self, records: list[Record]) -> list[Record]:
+    def sort_key(self, c: Contact):  # type: ignore[override]
         # follow-ups due first (oldest first), then by name
-        today, never = self.today, date.max
-
-        def key(c: Contact):
-            follow = c.next_follow_up
-            if follow is not None and follow <= today:
-                return (False, follow, c.name.casefold())
-            return (True, never, c.name.casefold())
-
-        return sorted(records, key=key)  # type: ignore[arg-type]
+        follow = c.next_follow_up
+        if follow is not None and follow <= self.today:
+            return (False, follow, c.name.casefold())
+        return (True, date.max, c.name.casefold())
 
     def haystack(self, c: Contact) -> str:  # type: ignore[override]
         return " ".join([c.name, c.company, c.role, c.email, " ".join(c.tags), c.notes]).casefold()
@@ -335,6 +352,8 @@ class MissionsPane(Pane):
     DEPENDS = ("review",)
     # the status second: "! review due" must show in the narrow 2x2 grid too
     COLUMNS = (_("Client"), _("Status"), _("Title"), _("Start"), _("End"), _("Rate"), _("d/wk"))
+
+    sort_key = None  # type: ignore[assignment]  # newest first: sorted whole (a handful of missions)
 
     def sort(self, records: list[Record]) -> list[Record]:
         return sorted(records, key=lambda m: m.start or date.min, reverse=True)  # type: ignore[attr-defined]
