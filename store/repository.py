@@ -249,6 +249,11 @@ class Repository:
         """True when another process wrote the file since it was last read (a stat, no parse)."""
         return self.storage.changed_on_disk()
 
+    @property
+    def generation(self) -> int:
+        """Changes each time the data is read again from the file (another process wrote it)."""
+        return self._generation
+
     def reload(self) -> bool:
         """Read the file again if another process changed it; True when the data changed."""
         before = self._generation

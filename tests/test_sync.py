@@ -162,3 +162,19 @@ async def test_settings_changed_in_another_session_are_not_overwritten_silently(
         await pilot.press("t")
         assert isinstance(app.screen, RecordForm)
         assert app.screen.query_one("#field-daily_rate").value == "800.00"
+
+
+async def test_the_sorted_list_patched_after_changes_equals_a_full_sort(demo_path):
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    other = Repository(demo_path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        network = app.dashboard.pane("network")
+        contacts = other.list("contact")
+        other.update("contact", contacts[10].uid, {"next_follow_up": "2026-10-01"})  # now the most overdue
+        other.delete("contact", next(c.uid for c in contacts[20:] if not other.referrers("contact", c.uid)))
+        other.add("contact", {"name": "Aaron Abel", "next_follow_up": "2026-11-26"})
+        await wait_until(pilot, lambda: network.table.row_count == 40 and network.table.get_row_at(0)[0].plain == contacts[10].name)
+        patched = [r.uid for r in network.sorted_records()]
+        full = [r.uid for r in network.sort(list(app.repository.records("contact").values()))]
+        assert patched == full
+        assert [network.table.get_row_at(i)[0].plain for i in range(3)][0] == contacts[10].name

@@ -65,6 +65,8 @@ class RelanceApp(App[None]):
         #: set by q: the keys still queued behind it are ignored
         self.quitting = False
         self._syncing = False
+        #: the data version the views were last drawn from
+        self._drawn_generation = repository.generation
         #: the file version that could not be read: not retried (nor reported) until it changes
         self._bad_key = None
         self.undo_stack: list[UndoEntry] = []
@@ -188,7 +190,11 @@ class RelanceApp(App[None]):
     SYNC_SECONDS = 1.0
 
     def poll_file(self) -> None:
-        if self._syncing or not self.repository.changed_on_disk():
+        if self._syncing:
+            return
+        if not self.repository.changed_on_disk():
+            if self.repository.generation != self._drawn_generation:
+                self.synced()  # another read (any view) already picked the change up
             return
         key = self.repository.storage._stat_key()
         if key == self._bad_key:
@@ -200,14 +206,14 @@ class RelanceApp(App[None]):
     def sync_from_disk(self, key) -> None:
         """Another session wrote the file: read it (off the event loop), then redraw in place."""
         try:
-            changed = self.repository.reload()
+            self.repository.reload()
         except RelanceError as err:
             self._bad_key = key
             self.call_from_thread(self.notify, str(err), title=_("Cannot read the data file"), severity="error", timeout=10)
-            changed = False
+            return
         finally:
             self._syncing = False
-        if changed:
+        if self.repository.generation != self._drawn_generation:
             self.call_from_thread(self.synced)
 
     def synced(self) -> None:
@@ -241,6 +247,7 @@ class RelanceApp(App[None]):
             self.call_from_thread(done, result)
 
     def refresh_views(self, select: tuple[str, str] | None = None) -> None:
+        self._drawn_generation = self.repository.generation
         self.dashboard.reload(select)
         for screen in self.screen_stack:
             if isinstance(screen, (DetailScreen, ForecastScreen)):
