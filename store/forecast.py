@@ -23,7 +23,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .dates import add_months
-from .models import Contact, Mission, Opportunity, Settings
+from .models import Mission, Opportunity, Settings
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -439,12 +439,6 @@ def forecast(
         missions_total=len(missions),
         missions_natural=sum(1 for m in missions if m.source == "natural"),
     )
-
-
-def follow_ups_due(contacts: Iterable[Contact], today: date) -> list[Contact]:
-    """Contacts whose next follow-up is today or past, the oldest first."""
-    due = [c for c in contacts if c.next_follow_up and c.next_follow_up <= today]
-    return sorted(due, key=lambda c: (c.next_follow_up, c.name.casefold()))
 
 
 def cents(amount: Decimal | None) -> str | None:

@@ -260,6 +260,32 @@ class Repository:
         self._sync(force=True)
         return self._generation != before
 
+    def follow_ups_due(self) -> list[Any]:
+        """The contacts due today or before, the oldest first: records with ``uid``,
+        ``name``, ``company`` and ``next_follow_up``.
+
+        Read from the stored documents when the contacts were not built yet (``relance
+        status`` on 10,000 contacts would spend most of its time building them)."""
+        from types import SimpleNamespace
+
+        models, _ids = self._tables()
+        if "contact" in models:
+            due = [c for c in models["contact"].values()
+                   if c.next_follow_up and c.next_follow_up <= self.today]  # type: ignore[attr-defined]
+        else:
+            today = self.today.isoformat()
+            due = []
+            for doc in (self.storage.read() or {}).get("contacts", {}).values():
+                follow = doc.get("next_follow_up")
+                if isinstance(follow, str) and follow <= today:
+                    try:
+                        day = date.fromisoformat(follow)
+                    except ValueError:
+                        continue
+                    due.append(SimpleNamespace(uid=doc.get("uid", ""), name=str(doc.get("name", "")),
+                                               company=str(doc.get("company") or ""), next_follow_up=day))
+        return sorted(due, key=lambda c: (c.next_follow_up, c.name.casefold()))
+
     def forecast(self, months: int | None = None):
         """The revenue-gap forecast of the data as it is now (``store.forecast``)."""
         from .forecast import calendar_for, forecast

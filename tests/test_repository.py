@@ -180,3 +180,18 @@ def test_demo_dates_follow_today(tmp_path):
     repo.import_data(build_demo(later))
     current = max(repo.list("mission"), key=lambda m: m.start)
     assert 35 <= (current.end - later).days <= 49
+
+
+def test_follow_ups_due_read_from_documents_match_the_records(data_path):
+    from seeds.demo import build_demo
+
+    from .conftest import TODAY
+
+    Repository(data_path, today=TODAY).import_data(build_demo(TODAY))
+    fresh = Repository(data_path, today=TODAY)  # contacts not built yet: read from the documents
+    from_documents = [(c.uid, c.name, c.company, c.next_follow_up) for c in fresh.follow_ups_due()]
+    assert "contact" not in fresh._models
+    fresh.list("contact")
+    from_records = [(c.uid, c.name, c.company, c.next_follow_up) for c in fresh.follow_ups_due()]
+    assert from_documents == from_records and len(from_records) == 4
+    assert [d for *_rest, d in from_records] == sorted(d for *_rest, d in from_records)

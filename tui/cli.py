@@ -36,6 +36,15 @@ def version() -> str:
         return "0+unknown"
 
 
+class VersionAction(argparse.Action):
+    """--version, reading the installed version only when asked (importlib.metadata
+    costs ~20 ms that every other command would pay)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"relance {version()}")
+        parser.exit(0)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit status 2)."""
 
@@ -84,7 +93,7 @@ def build_parser() -> Parser:
                       "Without a command, opens the dashboard."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"relance {version()}")
+    parser.add_argument("--version", action=VersionAction, nargs=0, help=_("print the version and exit"))
     parser.add_argument("--demo", action="store_true", help=_("open the dashboard on a temporary copy of the demo data"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -319,12 +328,11 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from store.forecast import follow_ups_due
     from store.headlines import short_line, status_json
 
     repo = _open(args)
     forecast = repo.forecast(months=args.months)
-    due = follow_ups_due(repo.list("contact"), repo.today)  # type: ignore[arg-type]
+    due = repo.follow_ups_due()
     if args.json:
         json.dump(status_json(forecast, due), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
