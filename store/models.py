@@ -99,7 +99,7 @@ class Record:
         for name, ftype in types.items():
             if name in doc:
                 try:
-                    values[name] = ftype.parse(doc[name], today) if name != "uid" else doc[name]
+                    values[name] = ftype.load(doc[name], today) if name != "uid" else doc[name]
                 except ValueError as err:
                     errors[name] = str(err)
         record = cls(**values)
