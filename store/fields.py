@@ -371,6 +371,11 @@ class Tags(FieldType):
     def empty(self) -> list[str]:
         return []
 
+    def load(self, raw: Any, today: date) -> Any:
+        if type(raw) is list and not raw:
+            return []
+        return self.parse(raw, today)
+
     def parse_value(self, raw: Any, today: date) -> list[str]:
         tags: list[str] = []
         for item in _split_list(raw):
@@ -399,6 +404,11 @@ class Refs(FieldType):
 
     def empty(self) -> list[str]:
         return []
+
+    def load(self, raw: Any, today: date) -> Any:
+        if type(raw) is list and not raw:
+            return []
+        return self.parse(raw, today)
 
     def parse_value(self, raw: Any, today: date) -> list[str]:
         uids: list[str] = []

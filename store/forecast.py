@@ -91,15 +91,6 @@ class Calendar:
             cursor = add_months(cursor, 1)
         return count
 
-    def working_days_from(self, start: date) -> Iterable[date]:
-        """Every working day from ``start`` on (``start`` included when it is one)."""
-        cursor = start.replace(day=1)
-        while True:
-            for day in self.month_days(cursor.year, cursor.month):
-                if day >= start:
-                    yield day
-            cursor = add_months(cursor, 1)
-
 
 def _cache_file(country: str, subdivision: str | None, year: int) -> Path | None:
     """Where one year of public holidays is kept: importing ``holidays`` costs more than
@@ -247,15 +238,18 @@ def pipeline_by_month(
         if opportunity.expected_start is None:
             undated += value_per_day * opportunity.estimated_days
             continue
+        # consecutive working days from the start, a month at a time (a fraction of a day last)
         remaining = opportunity.estimated_days
-        for day in calendar.working_days_from(opportunity.expected_start):
-            if remaining <= 0 or day > end:
-                break
-            share = min(Decimal(1), remaining)
-            remaining -= share
-            month = Month.of(day)
-            if month in by_month:
-                by_month[month] += value_per_day * share
+        start = opportunity.expected_start
+        month = Month.of(start)
+        while remaining > 0 and month.first <= end:
+            days = calendar.month_days(month.year, month.month)
+            taken = min(remaining, Decimal(len(days) - bisect_left(days, start)))
+            if taken and month in by_month:
+                by_month[month] += value_per_day * taken
+            remaining -= taken
+            month = Month.of(add_months(month.first, 1))
+            start = month.first
     return by_month, undated
 
 
