@@ -76,6 +76,8 @@ class FieldType:
     def load(self, raw: Any, today: date) -> Any:
         """``parse`` for a stored value: the same result and the same checks, with a quick
         path for values already in their stored form (10,000 contacts load in a blink)."""
+        if raw is None and not self.required:
+            return self.empty()
         return self.parse(raw, today)
 
     def dump(self, value: Any) -> Any:
@@ -102,10 +104,12 @@ class Text(FieldType):
         return ""
 
     def load(self, raw: Any, today: date) -> Any:
-        if type(raw) is str and raw and len(raw) <= self.max_length and not raw[0].isspace() \
-                and not raw[-1].isspace() and self._plain:
-            return raw
-        return self.parse(raw, today)
+        if type(raw) is str:
+            if not raw and not self.required:
+                return self.empty()
+            if raw and len(raw) <= self.max_length and not raw[0].isspace() and not raw[-1].isspace() and self._plain:
+                return raw
+        return super().load(raw, today)
 
     @property
     def _plain(self) -> bool:
@@ -206,7 +210,7 @@ class DateField(FieldType):
                 return date.fromisoformat(raw)
             except ValueError:
                 pass
-        return self.parse(raw, today)
+        return super().load(raw, today)
 
     def parse_value(self, raw: Any, today: date) -> date:
         if isinstance(raw, date):
@@ -332,7 +336,7 @@ class Uid(Text):
     def load(self, raw: Any, today: date) -> Any:
         if type(raw) is str and _UID.fullmatch(raw):
             return raw
-        return self.parse(raw, today)
+        return super().load(raw, today)
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today)
