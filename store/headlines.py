@@ -45,11 +45,12 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
     currency = fc.currency
     if fc.target_monthly is None or fc.target_monthly == 0:
         if where == "tui":
-            text = _("No monthly target is set, so there is no gap to measure: press s to set one.")
+            out.append(Headline("target", _("No monthly target is set, so there is no gap to measure: press s to set one."),
+                                "warning"))
         else:
-            text = _("No monthly target is set, so there is no gap to measure: "
-                     "set one with `relance settings --target-monthly 11000` (your own figure).")
-        out.append(Headline("target", text, "warning"))
+            out.append(Headline("target", _("No monthly target is set, so there is no gap to measure. "
+                                            "Set one (your own figure) with:"), "warning"))
+            out.append(Headline("target_command", "    relance settings --target-monthly 11000", "info"))
     elif fc.cliff is not None:
         row = fc.cliff_figures
         assert row is not None

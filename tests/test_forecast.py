@@ -219,7 +219,8 @@ def test_without_a_target_there_is_no_gap_and_no_division_error():
     assert doc["target_monthly"] is None
     assert {(row["target"], row["gap"], row["coverage"]) for row in doc["months"]} == {(None, None, None)}
     assert doc["months"][0]["secured"] == "12000.00"
-    assert "relance settings --target-monthly" in headlines(fc, where="cli")[0].text
+    cli = headlines(fc, where="cli")
+    assert "No monthly target is set" in cli[0].text and cli[1].text.strip() == "relance settings --target-monthly 11000"
     assert "press s" in headlines(fc, where="tui")[0].text
     assert "no monthly target set" in short_line(fc, [])
     zero = forecast(settings(target_monthly=Decimal(0)), [m], [], TODAY)
