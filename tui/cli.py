@@ -471,24 +471,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_dashboard(args)
         if args.demo:
             parser.error(_("--demo opens the dashboard; it cannot be used with a command"))
-        if args.command == "add":
-            return cmd_add(args, parser)
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "export":
-            return cmd_export(args)
-        if args.command == "import":
-            return cmd_import(args, parser)
-        if args.command == "status":
-            return cmd_status(args)
-        if args.command == "settings":
-            return cmd_settings(args, parser)
-        if args.command == "doctor":
-            return cmd_doctor(args)
-        if args.command == "backup":
-            return cmd_backup(args)
-        if args.command == "restore":
-            return cmd_restore(args)
+        commands = {
+            "add": lambda: cmd_add(args, parser), "list": lambda: cmd_list(args), "export": lambda: cmd_export(args),
+            "import": lambda: cmd_import(args, parser), "status": lambda: cmd_status(args),
+            "settings": lambda: cmd_settings(args, parser), "doctor": lambda: cmd_doctor(args),
+            "backup": lambda: cmd_backup(args), "restore": lambda: cmd_restore(args),
+        }
+        if args.command in commands:
+            return commands[args.command]()
     except RelanceError as err:
         print(_("relance: {message}").format(message=err), file=sys.stderr)
         return 1

@@ -340,31 +340,15 @@ class ReviewScreen(ModalScreen[Applied | None]):
         if wid == "adjacent-organisation":
             self.query_one("#adjacent-note", Input).focus()
         elif wid == "adjacent-note":
-            organisation = self.query_one("#adjacent-organisation", Input)
-            if not organisation.value.strip():
-                self.show_error(_("Type the organisation first."))
-                organisation.focus()
-                return
-            self.draft.adjacent.append({"organisation": organisation.value.strip(), "note": event.value.strip()})
-            organisation.value = ""
-            event.input.value = ""
-            self.show_error("")
-            self._fill_adjacent()
-            organisation.focus()
+            self._add_pair("#adjacent-organisation", event.input, _("Type the organisation first."),
+                           lambda first, second: self.draft.adjacent.append({"organisation": first, "note": second}),
+                           self._fill_adjacent)
         elif wid == "reco-name":
             self.query_one("#reco-company", Input).focus()
         elif wid == "reco-company":
-            name = self.query_one("#reco-name", Input)
-            if not name.value.strip():
-                self.show_error(_("Type the new contact's name first."))
-                name.focus()
-                return
-            self.draft.recommendations.append({"name": name.value.strip(), "company": event.value.strip()})
-            name.value = ""
-            event.input.value = ""
-            self.show_error("")
-            self._fill_recommendations()
-            name.focus()
+            self._add_pair("#reco-name", event.input, _("Type the new contact's name first."),
+                           lambda first, second: self.draft.recommendations.append({"name": first, "company": second}),
+                           self._fill_recommendations)
         elif wid == "reco-search":
             self.query_one("#reco-contacts").focus()
         else:
@@ -380,6 +364,21 @@ class ReviewScreen(ModalScreen[Applied | None]):
                 self.show_error(_("Follow up on: {problem}").format(problem=err))
             else:
                 self.show_error("")
+
+    def _add_pair(self, first_id: str, second: Input, missing: str, add, refill) -> None:
+        """Two inputs make one list entry (organisation + note, name + company): enter on
+        the second adds it, clears both and goes back to the first for the next one."""
+        first = self.query_one(first_id, Input)
+        if not first.value.strip():
+            self.show_error(missing)
+            first.focus()
+            return
+        add(first.value.strip(), second.value.strip())
+        first.value = ""
+        second.value = ""
+        self.show_error("")
+        refill()
+        first.focus()
 
     def _fill_adjacent(self) -> None:
         self.query_one("#adjacent-list", RecordTable).set_rows(
