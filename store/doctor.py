@@ -45,7 +45,18 @@ def _mode(st: os.stat_result) -> str:
     return oct(stat.S_IMODE(st.st_mode))[2:]
 
 
-def _check_private(path: Path, what: str, wanted: int, findings: list[Finding]) -> None:
+def _own_folder(real: Path) -> bool:
+    """The data file's folder holds only relance's files (the default ``…/relance`` folder):
+    ``--fix`` may change its mode. A shared folder (``/tmp``, a home) is never touched."""
+    allowed = {real.name, real.name + ".lock", BACKUP_DIR}
+    try:
+        names = os.listdir(real.parent)
+    except OSError:
+        return False
+    return all(n in allowed or n.startswith(f".{real.name}.tmp-") for n in names)
+
+
+def _check_private(path: Path, what: str, wanted: int, findings: list[Finding], fixable: bool = True) -> None:
     """Owner and mode of the folder, the file, the lock: others must not write; should not read."""
     st = os.lstat(path)
     me = os.geteuid()
@@ -54,12 +65,17 @@ def _check_private(path: Path, what: str, wanted: int, findings: list[Finding]) 
             what=what, path=path, owner=_user_name(st.st_uid))))
         return
     mode = stat.S_IMODE(st.st_mode)
+    if fixable:
+        fix = _("--fix sets {wanted}.").format(wanted=oct(wanted)[2:])
+    else:
+        fix = _("it holds other files too, so --fix leaves it alone: keep your data file in a folder of its own "
+                "(the default, ~/.local/share/relance).")
     if mode & 0o022:
-        findings.append(Finding(ERROR, _("The {what} {path} can be written by others (mode {mode}); "
-                                         "--fix sets {wanted}.").format(what=what, path=path, mode=_mode(st), wanted=oct(wanted)[2:])))
+        findings.append(Finding(ERROR, _("The {what} {path} can be written by others (mode {mode}); {fix}").format(
+            what=what, path=path, mode=_mode(st), fix=fix)))
     elif mode & 0o044:
-        findings.append(Finding(WARNING, _("The {what} {path} can be read by others (mode {mode}); "
-                                           "--fix sets {wanted}.").format(what=what, path=path, mode=_mode(st), wanted=oct(wanted)[2:])))
+        findings.append(Finding(WARNING, _("The {what} {path} can be read by others (mode {mode}); {fix}").format(
+            what=what, path=path, mode=_mode(st), fix=fix)))
     else:
         findings.append(Finding(OK, _("The {what} {path} is yours, mode {mode}.").format(what=what, path=path, mode=_mode(st))))
 
@@ -141,11 +157,11 @@ def diagnose(path: Path, source: str = "") -> list[Finding]:
         findings.append(Finding(OK, _("Data file: {path}{where}.").format(path=real, where=where)))
     folder = real.parent
     if not folder.exists():
-        findings.append(Finding(WARNING, _("The folder {folder} does not exist yet: relance creates it on the first save.").format(folder=folder)))
+        findings.append(Finding(OK, _("The folder {folder} does not exist yet: relance creates it on the first save.").format(folder=folder)))
         return findings
-    _check_private(folder, _("folder"), 0o700, findings)
+    _check_private(folder, _("folder"), 0o700, findings, fixable=_own_folder(real))
     if not real.exists():
-        findings.append(Finding(WARNING, _("There is no data file yet: relance creates it on the first save.")))
+        findings.append(Finding(OK, _("There is no data file yet: relance creates it on the first save.")))
         data = None
     else:
         if not stat.S_ISREG(os.stat(real).st_mode):
@@ -302,7 +318,11 @@ def repair(path: Path) -> list[Finding]:
             os.chmod(target, mode)
             done.append(Finding(FIXED, _("The {what} {path} is now mode {mode}.").format(what=what, path=target, mode=oct(mode)[2:])))
 
-    tighten(folder, 0o700, _("folder"))
+    if real.exists() and not stat.S_ISREG(os.stat(real).st_mode):
+        done.append(Finding(ERROR, _("{path} is not a regular file: nothing was changed.").format(path=real)))
+        return done
+    if _own_folder(real):
+        tighten(folder, 0o700, _("folder"))
     if real.exists():
         tighten(real, 0o600, _("data file"))
     lock = real.with_name(real.name + ".lock")

@@ -224,3 +224,29 @@ def test_restore_refuses_what_it_cannot_find_or_read(small):
     result = run_relance("--data", str(small), "restore", str(bad))
     assert result.returncode == 1 and "cannot be restored" in result.stderr
     assert small.read_bytes() == before
+
+
+def test_doctor_fix_never_touches_a_shared_folder_or_a_folder_given_as_the_file(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o777)
+    (shared / "someone-else.txt").write_text("not relance's")
+    data = shared / "relance.json"
+    Repository(data, today=TODAY).add("contact", {"name": "Zoé"})
+    result = doctor(data, "--fix")
+    assert "it holds other files too, so --fix leaves it alone" in result.stdout
+    assert oct(os.stat(shared).st_mode & 0o777) == "0o777"
+    assert oct(os.stat(data).st_mode & 0o777) == "0o600"
+    folder_as_file = tmp_path / "a-folder"
+    folder_as_file.mkdir(mode=0o755)
+    result = doctor(folder_as_file, "--fix")
+    assert result.returncode == 1 and "is not a regular file" in result.stdout
+    assert oct(os.stat(folder_as_file).st_mode & 0o777) == "0o755"
+
+
+def test_backup_and_restore_of_a_missing_file_create_nothing(tmp_path):
+    data = tmp_path / "nowhere" / "relance.json"
+    for args in (("backup",), ("restore",)):
+        result = run_relance("--data", str(data), *args)
+        assert result.returncode == 1 and "there is no data file at" in result.stderr
+    assert not (tmp_path / "nowhere").exists()

@@ -393,20 +393,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0
 
 
-def _storage(args: argparse.Namespace):
+def _storage(args: argparse.Namespace, command: str):
+    """The storage of an existing data file (nothing is created for a file that is not there)."""
     from store.paths import resolve_data_path
     from store.storage import DurableStorage
 
-    return DurableStorage(resolve_data_path(getattr(args, "data", None)))
+    path = resolve_data_path(getattr(args, "data", None))
+    if not path.exists():
+        raise RelanceError(_("{command}: there is no data file at {path} yet.").format(command=command, path=path))
+    return DurableStorage(path)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    storage = _storage(args)
-    kept = storage.backup_now()
-    if kept is None:
-        print(_("relance backup: there is no data file yet at {path}.").format(path=storage.path), file=sys.stderr)
-        return 1
-    print(kept)
+    storage = _storage(args, "backup")
+    print(storage.backup_now())
     return 0
 
 
@@ -417,7 +417,7 @@ def _size(n: int) -> str:
 def cmd_restore(args: argparse.Namespace) -> int:
     from store.restore import find_backup, list_backups, restore
 
-    storage = _storage(args)
+    storage = _storage(args, "restore")
     if not args.backup:
         items = list_backups(storage)
         if not items:
