@@ -489,3 +489,34 @@ async def test_a_long_list_makes_only_the_rows_on_screen(data_path):
         assert table.cursor_row == 2999 and table.selected_uid == table._uids[-1]
         await pilot.press("g", "pagedown")
         assert table.cursor_row > 10
+
+
+async def test_with_many_contacts_a_reference_is_typed_by_name(data_path):
+    """Above 200 records a reference field is a text box with completion (a list of
+    10,000 names took most of a second to open); the name is resolved on save."""
+    from seeds.synthetic import build_synthetic
+    from tui.forms import RefInput
+
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_synthetic(300, TODAY))
+    referrer = repo.list("contact")[17]
+    app = make_app(repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await type_text(pilot, "Zoé Durand")
+        form = app.screen
+        box = form.query_one("#field-referred_by")
+        assert isinstance(box, RefInput)
+        box.focus()
+        await type_text(pilot, "Nobody Atall")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, RecordForm)
+        assert "Nobody Atall" in str(form.query_one("#error-referred_by").render())
+        box.value = ""
+        await type_text(pilot, referrer.name)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        [doc] = [d for d in disk(data_path)["contacts"].values() if d["name"] == "Zoé Durand"]
+        assert doc["referred_by"] == referrer.uid
