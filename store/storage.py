@@ -68,6 +68,24 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create ``path`` (it must not exist, no symlink followed) as 0600 holding ``data``,
+    on disk when this returns; a half-written file is removed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        raise
+    os.close(fd)
+
+
 def make_private_dirs(folder: Path) -> None:
     """Create ``folder`` and missing parents as 0700, whatever the umask."""
     missing = []
@@ -254,44 +272,26 @@ class Backups:
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
         return self.folder / f"{self.prefix}{stamp}.json"
 
-    def keep(self, source: Path) -> Path | None:
-        """Keep the current ``source`` file as the newest backup."""
+    def keep(self, source: Path, link: bool = True) -> Path | None:
+        """Keep the current ``source`` file as the newest backup.
+
+        A hard link costs no copy and suits a file about to be replaced (every save);
+        ``link=False`` copies, for a file that stays in use (``relance backup``): a
+        link would share later in-place changes to it."""
         if not source.exists():
             return None
         make_private_dirs(self.folder)
         os.chmod(self.folder, 0o700)
         target = self._new_name()
         try:
+            if not link:
+                raise OSError("copy asked for")
             os.link(source, target)
         except FileExistsError:
             return target
-        except OSError:
-            # a file system without hard links: copy instead
-            data = source.read_bytes()
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        self.prune()
-        return target
-
-    def copy(self, source: Path) -> Path | None:
-        """Keep a copy of ``source`` as the newest backup. Unlike :meth:`keep`, made while
-        the file stays in use: a hard link would share later in-place changes to it."""
-        if not source.exists():
-            return None
-        make_private_dirs(self.folder)
-        os.chmod(self.folder, 0o700)
-        target = self._new_name()
-        data = source.read_bytes()
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        _fsync_dir(self.folder)
+        except OSError:  # a copy asked for, or a file system without hard links
+            write_new_file(target, source.read_bytes())
+            _fsync_dir(self.folder)
         self.prune()
         return target
 
@@ -511,11 +511,7 @@ class DurableStorage(Storage):
                 finally:
                     self._depth -= 1
                 return
-            make_private_dirs(self.folder)
-            lock_fd = self._open_lock()
-            try:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
-                check_file_safety(self.path)
+            with self._locked():
                 self.refresh()
                 self._prime_lines()
                 self._dirty = False
@@ -530,6 +526,17 @@ class DurableStorage(Storage):
                 finally:
                     self._depth = 0
                     self._dirty = False
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This thread and the sidecar ``flock``: no other writer, in or out of the process."""
+        with self._thread_lock:
+            make_private_dirs(self.folder)
+            lock_fd = self._open_lock()
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+                check_file_safety(self.path)
+                yield
             finally:
                 os.close(lock_fd)  # closing releases the flock
 
@@ -537,28 +544,15 @@ class DurableStorage(Storage):
         """Put ``data`` in place of the file whatever the file holds now (``relance restore``
         on a damaged file): under the lock, after keeping the current file as a backup.
         Returns that backup."""
-        with self._thread_lock:
-            make_private_dirs(self.folder)
-            lock_fd = self._open_lock()
-            try:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
-                check_file_safety(self.path)
-                self._commit(data)
-                self.generation += 1
-                return self.backups.list()[0] if self.backups.list() else None
-            finally:
-                os.close(lock_fd)
+        with self._locked():
+            self._commit(data)
+            self.generation += 1
+            return self.backups.newest()
 
     def backup_now(self) -> Path | None:
         """Keep the file as it is now as the newest backup (``relance backup``)."""
-        with self._thread_lock:
-            make_private_dirs(self.folder)
-            lock_fd = self._open_lock()
-            try:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
-                return self.backups.copy(self.path)
-            finally:
-                os.close(lock_fd)
+        with self._locked():
+            return self.backups.keep(self.path, link=False)
 
     def _commit(self, data: dict[str, dict[str, Any]]) -> None:
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
@@ -566,20 +560,7 @@ class DurableStorage(Storage):
         if len(self._lines._lines) > 2 * sum(len(t) for t in data.values()) + 100:
             self._lines.forget(data)
         tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        os.close(fd)
+        write_new_file(tmp, payload)
         try:
             self.backups.keep(self.path)
             os.replace(tmp, self.path)
