@@ -245,8 +245,9 @@ class Repository:
 
     # -- other sessions ------------------------------------------------------------------
 
-    def changed_on_disk(self) -> bool:
-        """True when another process wrote the file since it was last read (a stat, no parse)."""
+    def changed_on_disk(self):
+        """The file's identity (device, inode, size, mtime) when another process wrote it
+        since it was last read, else None: one stat, no parse."""
         return self.storage.changed_on_disk()
 
     @property

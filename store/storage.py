@@ -406,9 +406,13 @@ class DurableStorage(Storage):
         except (OSError, UnicodeDecodeError):
             pass
 
-    def changed_on_disk(self) -> bool:
-        """The file is not the one last read or written (cheap: one ``stat``)."""
-        return self._stat_key() != self._key
+    def changed_on_disk(self) -> tuple[int, int, int, int] | None:
+        """The file's stat key when it is not the one last read or written, else None (one
+        ``stat``). A file that disappeared counts as a change too: its key is ``()``."""
+        key = self._stat_key()
+        if key == self._key:
+            return None
+        return key if key is not None else ()  # type: ignore[return-value]
 
     def _fail(self, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, self.backups.newest())

@@ -31,7 +31,7 @@ from .dashboard import DashboardScreen, mission_from_opportunity, short_path
 from .detail import DetailScreen
 from .forecast import ForecastScreen
 from .forms import ConfirmScreen, ConflictScreen, RecordForm
-from .panes import mission_status
+from .panes import missions_due_review
 from .review import EndMissionScreen, ReviewScreen
 from .help import HelpScreen, describe
 
@@ -192,11 +192,11 @@ class RelanceApp(App[None]):
     def poll_file(self) -> None:
         if self._syncing:
             return
-        if not self.repository.changed_on_disk():
+        key = self.repository.changed_on_disk()
+        if key is None:
             if self.repository.generation != self._drawn_generation:
                 self.synced()  # another read (any view) already picked the change up
             return
-        key = self.repository.storage._stat_key()
         if key == self._bad_key:
             return
         self._syncing = True
@@ -392,10 +392,9 @@ class RelanceApp(App[None]):
         """Once at start-up: the missions that ended without their review."""
         if self.screen is not self.dashboard:
             return  # a key pressed at once already opened something: do not stack a question on it
-        due = [m for m in self.repository.list("mission") if mission_status(m, self.repository.today) == "review due"]
+        due = missions_due_review(self.repository)
         if not due:
             return
-        due.sort(key=lambda m: m.last_day)  # type: ignore[attr-defined]
         first = due[0]
         question = ngettext(
             "{count} mission ended without its lessons-learned review: {names}.",

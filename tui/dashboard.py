@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from store.i18n import _
 from store.models import STAGES, Opportunity
 
-from .panes import PANES, FilterInput, Pane
+from .panes import PANES, FilterInput, Pane, missions_due_review
 from widgets import RecordTable, RevenueGauge
 
 
@@ -258,13 +258,9 @@ class DashboardScreen(Screen):
 
     def action_review(self) -> None:
         """The selected mission's review; elsewhere, the first one due."""
-        from .panes import mission_status
-
         kind, uid = self.selection()
         if kind != "mission" or not uid:
-            due = sorted((m for m in self.repository.list("mission")
-                          if mission_status(m, self.repository.today) == "review due"),
-                         key=lambda m: m.last_day)
+            due = missions_due_review(self.repository)
             if not due:
                 self.notify(_("No review is due. Select a mission (3) to review it."), severity="warning")
                 return

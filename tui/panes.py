@@ -8,6 +8,7 @@ changes go through the App, which saves in a worker and then reloads them.
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -34,6 +35,13 @@ def mission_status(mission: Mission, today: date) -> str:
     if last and last < today:
         return "ended" if mission.review_uid else "review due"
     return "active"
+
+
+def missions_due_review(repository: Repository) -> list[Mission]:
+    """Missions whose end has passed without a completed review, the longest-ended first."""
+    today = repository.today
+    due = [m for m in repository.list("mission") if mission_status(m, today) == "review due"]  # type: ignore[arg-type]
+    return sorted(due, key=lambda m: m.last_day)  # type: ignore[arg-type, return-value]
 
 
 def opportunity_value(opportunity: Opportunity) -> Decimal:
@@ -151,12 +159,18 @@ class Pane(Vertical):
         sources = tuple(self.repository.records(kind) for kind in (self.KIND, *self.DEPENDS))
         return (*sources, self.repository.settings(), self.filter_text)
 
-    def reload(self, keep: str | None = None) -> None:
-        inputs = self.inputs()
+    def unchanged(self, inputs: tuple) -> bool:
+        """The same objects as at the last reload (records are replaced, never changed in
+        place): nothing the pane shows can differ. Otherwise ``inputs`` are kept for next time."""
         last = getattr(self, "_inputs", None)
-        if keep is None and last is not None and len(last) == len(inputs) and all(map(lambda a, b: a is b, last, inputs)):
-            return  # nothing it shows has changed (a save of another kind)
+        if last is not None and len(last) == len(inputs) and all(map(operator.is_, last, inputs)):
+            return True
         self._inputs = inputs
+        return False
+
+    def reload(self, keep: str | None = None) -> None:
+        if self.unchanged(self.inputs()) and keep is None:
+            return  # nothing it shows has changed (a save of another kind)
         self.prepare()
         records = self.records()
         by_uid = {r.uid: r for r in records}
@@ -395,10 +409,9 @@ class RevenuePane(Pane):
         self.app.notify(_("The revenue gap has nothing to filter."))
 
     def reload(self, keep: str | None = None) -> None:
-        inputs = (self.repository.records("mission"), self.repository.records("opportunity"), self.repository.settings())
-        if getattr(self, "_inputs", None) is not None and all(map(lambda a, b: a is b, self._inputs, inputs)):
+        if self.unchanged((self.repository.records("mission"), self.repository.records("opportunity"),
+                           self.repository.settings())):
             return  # a contact was saved: the forecast has not changed
-        self._inputs = inputs
         forecast = self.repository.forecast()
         self.gauge.show(forecast, headlines(forecast, where="tui", brief=True))
         self.border_title = f"{self.NUMBER} {self.TITLE}"
