@@ -520,3 +520,13 @@ async def test_with_many_contacts_a_reference_is_typed_by_name(data_path):
         assert isinstance(app.screen, DashboardScreen)
         [doc] = [d for d in disk(data_path)["contacts"].values() if d["name"] == "Zoé Durand"]
         assert doc["referred_by"] == referrer.uid
+
+
+async def test_at_80_columns_the_network_pane_shows_every_column(demo_repo):
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = pane(app, "network").table
+        header = table.render_line(0).text
+        assert header.split() == ["Name", "Next", "follow-up", "Circle", "Company", "Last", "contact"]
+        assert "2026-07-29" in table.render_line(1).text  # Nathan Garcia's last contact, not cut off

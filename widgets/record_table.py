@@ -28,6 +28,10 @@ Cells = Sequence["str | Text"]
 MAX_COLUMN = 40
 #: rows measured to size the columns: the first ones and a sample of the rest
 MEASURED = 120
+#: to fit the width, the widest columns give up cells down to this
+MIN_COLUMN = 12
+#: ... and the first one, the record's name, down to this
+FIRST_COLUMN = 20
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -87,6 +91,8 @@ class RecordTable(ScrollView, can_focus=True):
         self._render_row: Callable[[str], Cells] = lambda uid: ()
         self._cells: dict[str, Cells] = {}
         self._widths: list[int] = [len(c) for c in self.columns]
+        #: the widths drawn: ``_widths`` narrowed so that every column shows in the pane
+        self._shown: list[int] = list(self._widths)
         self.cursor_row = 0
 
     # data ------------------------------------------------------------------------------------
@@ -121,7 +127,8 @@ class RecordTable(ScrollView, can_focus=True):
             self.cursor_row = index if index is not None else min(old_row, len(uids) - 1)
         else:
             self.cursor_row = 0
-        self.virtual_size = Size(sum(self._widths) + 2 * len(self._widths), len(uids) + 1)
+        self._fit()
+        self.virtual_size = Size(sum(self._shown) + 2 * len(self._shown), len(uids) + 1)
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.RowHighlighted(self, self.selected_uid))
@@ -202,9 +209,25 @@ class RecordTable(ScrollView, can_focus=True):
 
     # drawing ---------------------------------------------------------------------------------
 
+    def _fit(self) -> None:
+        """Narrow the widest columns (their cells end with …) when that makes every column
+        fit the pane, as at 80 columns where the last one was hidden past the right edge.
+        When even that cannot fit them all, the natural widths stay and the table scrolls
+        sideways: whole first columns read better than all of them cut short."""
+        shown = list(self._widths)
+        room = self.scrollable_content_region.width - 2 * len(shown)
+        floors = [FIRST_COLUMN] + [MIN_COLUMN] * (len(shown) - 1)  # the name column keeps more
+        while room > 0 and sum(shown) > room:
+            widest = max(range(len(shown)), key=lambda i: shown[i] - floors[i])
+            if shown[widest] <= floors[widest]:
+                shown = list(self._widths)
+                break
+            shown[widest] -= 1
+        self._shown = shown
+
     def _line(self, cells: Sequence, style: Style) -> Strip:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for column, width in enumerate(self._widths):
+        for column, width in enumerate(self._shown):
             cell = cells[column] if column < len(cells) else ""
             piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             piece.truncate(width, overflow="ellipsis", pad=True)
@@ -231,7 +254,7 @@ class RecordTable(ScrollView, can_focus=True):
             if row == self.cursor_row:
                 style = base + self.get_component_rich_style("record-table--cursor")
             strip = self._line(self.cells(self._uids[row]), style)
-        total = sum(self._widths) + 2 * len(self._widths)
+        total = sum(self._shown) + 2 * len(self._shown)
         strip = strip.extend_cell_length(max(width + scroll_x, total), base if y == 0 or row != self.cursor_row else style)
         return strip.crop(scroll_x, scroll_x + width)
 
@@ -240,4 +263,6 @@ class RecordTable(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
+        self._fit()
+        self.virtual_size = Size(sum(self._shown) + 2 * len(self._shown), len(self._uids) + 1)
         self._scroll_cursor_into_view()
