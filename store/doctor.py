@@ -80,7 +80,7 @@ def _check_private(path: Path, what: str, wanted: int, findings: list[Finding], 
         findings.append(Finding(OK, _("The {what} {path} is yours, mode {mode}.").format(what=what, path=path, mode=_mode(st))))
 
 
-def _load(path: Path) -> tuple[Any, str | None]:
+def read_data_file(path: Path) -> tuple[Any, str | None]:
     """(data, problem): the parsed file, or why it cannot be read."""
     try:
         raw = path.read_bytes()
@@ -168,7 +168,7 @@ def diagnose(path: Path, source: str = "") -> list[Finding]:
             findings.append(Finding(ERROR, _("{path} is not a regular file.").format(path=real)))
             return findings
         _check_private(real, _("data file"), 0o600, findings)
-        data, problem = _load(real)
+        data, problem = read_data_file(real)
         if problem:
             findings.append(Finding(ERROR, _("The data file cannot be read: {problem}").format(problem=problem)))
     _check_lock(real, findings)
@@ -277,7 +277,7 @@ def _check_backups(real: Path, findings: list[Finding]) -> None:
     readable = None
     unreadable = 0
     for item in items:
-        _data, problem = _load(item)
+        _data, problem = read_data_file(item)
         if problem is None:
             readable = item
             break
@@ -382,7 +382,7 @@ def repair(path: Path) -> list[Finding]:
             done.append(Finding(FIXED, _("The previous version is kept in {backup}.").format(backup=storage.backups.newest())))
     finally:
         storage.close()
-    data, problem = _load(real)
+    data, problem = read_data_file(real)
     if not problem and data and META_TABLE not in data:
         from .repository import Repository
 

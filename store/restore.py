@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .doctor import _load
+from .doctor import read_data_file
 from .errors import RelanceError
 from .i18n import _
 from .storage import META_TABLE, SCHEMA, DurableStorage
@@ -47,14 +47,15 @@ def _when(storage: DurableStorage, path: Path) -> datetime | None:
         return None
 
 
+def _info(number: int, path: Path, when: datetime | None) -> BackupInfo:
+    data, problem = read_data_file(path)
+    counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
+    return BackupInfo(number, path, when, os.stat(path).st_size, counts, problem)
+
+
 def list_backups(storage: DurableStorage) -> list[BackupInfo]:
     """The kept versions, newest first, numbered from 1."""
-    out = []
-    for number, path in enumerate(storage.backups.list(), start=1):
-        data, problem = _load(path)
-        counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
-        out.append(BackupInfo(number, path, _when(storage, path), os.stat(path).st_size, counts, problem))
-    return out
+    return [_info(number, path, _when(storage, path)) for number, path in enumerate(storage.backups.list(), start=1)]
 
 
 def find_backup(storage: DurableStorage, choice: str) -> BackupInfo:
@@ -64,10 +65,7 @@ def find_backup(storage: DurableStorage, choice: str) -> BackupInfo:
         if choice == str(item.number) or choice == item.path.name or Path(choice).expanduser().resolve() == item.path.resolve():
             return item
     if Path(choice).expanduser().is_file():  # a copy kept elsewhere
-        path = Path(choice).expanduser()
-        data, problem = _load(path)
-        counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
-        return BackupInfo(0, path, None, path.stat().st_size, counts, problem)
+        return _info(0, Path(choice).expanduser(), None)
     raise RelanceError(_("There is no backup {choice!r}: give its number from `relance restore`, or a file.").format(choice=choice))
 
 
@@ -75,7 +73,7 @@ def restore(storage: DurableStorage, backup: BackupInfo) -> Path | None:
     """Put ``backup`` in place of the data file; returns where the replaced file was kept."""
     from .migrations import MigrationError, migrate
 
-    data, problem = _load(backup.path)
+    data, problem = read_data_file(backup.path)
     if problem or data is None:
         raise RelanceError(_("The backup {path} cannot be restored: {problem}").format(path=backup.path, problem=problem))
     schema = next(iter(data[META_TABLE].values())).get("schema") if META_TABLE in data else (0 if data else SCHEMA)
