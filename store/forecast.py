@@ -12,16 +12,14 @@ screen and ``relance status`` all read the :class:`Forecast` it returns.
 from __future__ import annotations
 
 import functools
-import json
-import os
 import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from pathlib import Path
 
+from . import holiday_cache
 from .dates import add_months
 from .models import Mission, Opportunity, Settings
 
@@ -42,20 +40,21 @@ class Calendar:
     def _ensure(self, year: int) -> None:
         if year in self._years:
             return
-        cached = _read_cache(self.country, self.subdivision, year)
+        cached = holiday_cache.read(self.country, self.subdivision, year)
         if cached is None:
             cached = self._compute(year)
-            _write_cache(self.country, self.subdivision, year, cached)
-        self._days.update(cached)
+            if cached is not None:  # an unknown code is not cached: the cache vouches for codes
+                holiday_cache.write(self.country, self.subdivision, year, cached)
+        self._days.update(cached or {})
         self._years.add(year)
 
-    def _compute(self, year: int) -> dict[date, str]:
+    def _compute(self, year: int) -> dict[date, str] | None:
         import holidays  # deferred: about 0.15 s to import and build France; cached on disk after
 
         try:
             found = holidays.country_holidays(self.country, subdiv=self.subdivision, years=[year])
         except NotImplementedError:  # a country or subdivision the package does not know
-            return {}
+            return None
         return {day: str(name) for day, name in found.items() if day.year == year}
 
     def is_working_day(self, day: date) -> bool:
@@ -90,50 +89,6 @@ class Calendar:
             count += bisect_right(days, end) - bisect_left(days, start)
             cursor = add_months(cursor, 1)
         return count
-
-
-def _cache_file(country: str, subdivision: str | None, year: int) -> Path | None:
-    """Where one year of public holidays is kept: importing ``holidays`` costs more than
-    all the rest of ``relance status``. The file name carries the package's version."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("holidays")
-    if spec is None or not spec.origin:
-        return None
-    infos = sorted(Path(spec.origin).parent.parent.glob("holidays-*.dist-info"))
-    if not infos:
-        return None
-    version = infos[-1].name[len("holidays-"):-len(".dist-info")]
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    name = f"{country}-{subdivision or ''}-{year}-{version}.json"
-    return root / "relance" / "holidays" / name
-
-
-def _read_cache(country: str, subdivision: str | None, year: int) -> dict[date, str] | None:
-    path = _cache_file(country, subdivision, year)
-    if path is None:
-        return None
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {date.fromisoformat(day): str(name) for day, name in raw.items()}
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def _write_cache(country: str, subdivision: str | None, year: int, days: dict[date, str]) -> None:
-    path = _cache_file(country, subdivision, year)
-    if path is None:
-        return
-    try:
-        from .storage import make_private_dirs
-
-        make_private_dirs(path.parent)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({d.isoformat(): n for d, n in sorted(days.items())}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home: computed again next time
 
 
 @functools.lru_cache(maxsize=8)

@@ -152,7 +152,11 @@ class Settings(Record):
     def check(self) -> dict[str, str]:
         """The country and subdivision must be ones the ``holidays`` package knows:
         a typo would otherwise give a calendar without public holidays."""
-        import holidays  # deferred: about 0.1 s, paid once (the forecast needs it anyway)
+        from . import holiday_cache
+
+        if holiday_cache.known(self.country, self.subdivision):
+            return {}  # a calendar was built for them: valid (and no 0.1 s import of holidays)
+        import holidays  # deferred: about 0.1 s
 
         supported = holidays.list_supported_countries()
         if self.country not in supported:

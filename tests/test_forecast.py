@@ -299,3 +299,12 @@ def test_status_json_has_the_public_format():
     assert (doc["lead_time_days"], doc["lead_time_source"], doc["late_by_days"]) == (180, "default", 145)
     assert doc["natural_network_share"] == 1.0
     assert doc["follow_ups_due"] == [{"uid": "c1", "name": "Zoé", "next_follow_up": "2026-11-20"}]
+
+
+def test_the_holiday_cache_vouches_only_for_codes_the_package_knows():
+    """The settings' check trusts a cached calendar (no import of holidays); a calendar
+    asked for an unknown subdivision must not leave one behind."""
+    assert Calendar("FR", "99").working_days(date(2026, 12, 1), date(2026, 12, 31)) == 23  # no holidays known
+    assert "subdivision" in Settings(country="FR", subdivision="99").check()
+    FR.working_days(date(2026, 12, 1), date(2026, 12, 31))
+    assert Settings(country="FR").check() == {}

@@ -4,7 +4,7 @@ checked in the data file on disk."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

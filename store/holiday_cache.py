@@ -1,0 +1,80 @@
+"""Public holidays kept on disk, one file per country, subdivision and year.
+
+Importing the ``holidays`` package and building a country costs more than all
+the rest of ``relance status`` (about 0.15 s); the dates do not change, so they
+are computed once. The file name carries the package's version: an upgrade that
+changes a rule is picked up.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+
+@functools.lru_cache(maxsize=1)
+def _version() -> str | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    infos = sorted(Path(spec.origin).parent.parent.glob("holidays-*.dist-info"))
+    return infos[-1].name[len("holidays-"):-len(".dist-info")] if infos else None
+
+
+def _folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "relance" / "holidays"
+
+
+def _path(country: str, subdivision: str | None, year: int) -> Path | None:
+    version = _version()
+    if version is None:
+        return None
+    return _folder() / f"{country}-{subdivision or ''}-{year}-{version}.json"
+
+
+def read(country: str, subdivision: str | None, year: int) -> dict[date, str] | None:
+    path = _path(country, subdivision, year)
+    if path is None:
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {date.fromisoformat(day): str(name) for day, name in raw.items()}
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def write(country: str, subdivision: str | None, year: int, days: dict[date, str]) -> None:
+    path = _path(country, subdivision, year)
+    if path is None:
+        return
+    try:
+        from .storage import make_private_dirs
+
+        make_private_dirs(path.parent)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({d.isoformat(): n for d, n in sorted(days.items())}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: computed again next time
+
+
+def known(country: str, subdivision: str | None) -> bool:
+    """A calendar of this country and subdivision was built before: they are valid codes
+    (the settings' check need not import the package to know it)."""
+    version = _version()
+    if version is None:
+        return False
+    folder = _folder()
+    prefix = f"{country}-{subdivision or ''}-"
+    try:
+        return any(n.startswith(prefix) and n.endswith(f"-{version}.json") and n[len(prefix):].split("-")[0].isdigit()
+                   for n in os.listdir(folder))
+    except OSError:
+        return False
