@@ -68,15 +68,17 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_new_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (it must not exist, no symlink followed) as 0600 holding ``data``,
-    on disk when this returns; a half-written file is removed."""
+def write_new_file(path: Path, data: bytes | list[bytes]) -> None:
+    """Create ``path`` (it must not exist, no symlink followed) as 0600 holding ``data``
+    (bytes, or pieces written one after the other), on disk when this returns; a
+    half-written file is removed."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
         os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        for piece in [data] if isinstance(data, bytes) else data:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view):]
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -178,9 +180,12 @@ class LineCache:
     the same line: one identity check instead of an encoding.
     """
 
+    #: documents per chunk of a table: a save encodes again the chunk holding the change
+    CHUNK = 256
+
     def __init__(self) -> None:
         self._lines: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-        self._blocks: dict[str, tuple[list[str], list[dict[str, Any]], bytes]] = {}
+        self._chunks: dict[str, list[tuple[list[str], list[dict[str, Any]], bytes]]] = {}
 
     def line(self, table: str, doc_id: str, doc: dict[str, Any]) -> str:
         key = (table, doc_id)
@@ -191,19 +196,34 @@ class LineCache:
         self._lines[key] = (doc, text)
         return text
 
-    def block(self, name: str, table: dict[str, Any]) -> bytes:
-        """A table's block of lines, as bytes; the same bytes while no document of it changed."""
+    def block(self, name: str, table: dict[str, Any]) -> list[bytes]:
+        """A table's block of lines, as a list of byte strings to write one after the other.
+
+        The lines are held in chunks of :attr:`CHUNK` documents; a chunk whose documents
+        are the same objects as last time is reused as it is, so that changing one record
+        of 10,000 joins and encodes 256 lines, not 10,000."""
         keys = list(table)
         docs = list(table.values())
-        cached = self._blocks.get(name)
-        if cached is not None and cached[0] == keys and len(cached[1]) == len(docs) \
-                and all(map(operator.is_, cached[1], docs)):
-            return cached[2]
+        before = self._chunks.get(name, [])
+        chunks = []
         line = self.line
-        rows = ",\n".join([line(name, str(doc_id), doc) for doc_id, doc in zip(keys, docs)])
-        block = (f"{json.dumps(name)}: {{\n" + rows + ("\n}" if rows else "}")).encode("utf-8")
-        self._blocks[name] = (keys, docs, block)
-        return block
+        size = self.CHUNK
+        for number, start in enumerate(range(0, len(keys), size)):
+            chunk_keys, chunk_docs = keys[start:start + size], docs[start:start + size]
+            old = before[number] if number < len(before) else None
+            if old is not None and old[0] == chunk_keys and all(map(operator.is_, old[1], chunk_docs)):
+                chunks.append(old)
+                continue
+            text = ",\n".join([line(name, str(doc_id), doc) for doc_id, doc in zip(chunk_keys, chunk_docs)])
+            chunks.append((chunk_keys, chunk_docs, text.encode("utf-8")))
+        self._chunks[name] = chunks
+        parts = [f"{json.dumps(name)}: {{\n".encode("utf-8") if chunks else f"{json.dumps(name)}: {{".encode("utf-8")]
+        for number, chunk in enumerate(chunks):
+            if number:
+                parts.append(b",\n")
+            parts.append(chunk[2])
+        parts.append(b"\n}" if chunks else b"}")
+        return parts
 
     def prime(self, text: str, data: dict[str, dict[str, Any]]) -> None:
         """Take the lines of a file this storage wrote (one record a line) as the lines of
@@ -234,13 +254,24 @@ class LineCache:
         self._lines = {k: v for k, v in self._lines.items() if k[0] in keep and k[1] in keep[k[0]]}
 
 
+def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> list[bytes]:
+    """The file's bytes as a list of pieces (see :func:`dump_data`), written without
+    first joining megabytes into one string."""
+    cache = cache or LineCache()
+    names = sorted(data, key=lambda n: (n != META_TABLE, n))
+    parts = [b"{\n"]
+    for number, name in enumerate(names):
+        if number:
+            parts.append(b",\n")
+        parts.extend(cache.block(name, data[name]))
+    parts.append(b"\n}\n")
+    return parts
+
+
 def dump_data(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> bytes:
     """One table a block, one record a line: readable, diffable, and parse
     errors in a hand-edited file point at a useful line."""
-    cache = cache or LineCache()
-    names = sorted(data, key=lambda n: (n != META_TABLE, n))
-    blocks = [cache.block(name, data[name]) for name in names]
-    return b"{\n" + b",\n".join(blocks) + b"\n}\n"
+    return b"".join(dump_parts(data, cache))
 
 
 class Backups:
@@ -406,6 +437,29 @@ class DurableStorage(Storage):
         except (OSError, UnicodeDecodeError):
             pass
 
+    def prepare_writes(self) -> None:
+        """Do ahead of time what the first save would do: take the file's lines and make
+        its chunks (~0.1 s at 10,000 contacts). Meant for a worker after start-up; the
+        lock is held only to look and to install, so readers are not kept waiting."""
+        with self._thread_lock:
+            data, pin, key = self._data, self._pin, self._key
+            if self._primed or data is None or pin is None:
+                return
+            try:
+                raw = os.pread(pin, os.fstat(pin).st_size, 0)
+            except OSError:
+                return
+        cache = LineCache()
+        try:
+            cache.prime(raw.decode("utf-8-sig"), data)
+            for name, table in list(data.items()):
+                cache.block(name, table)
+        except (UnicodeDecodeError, RuntimeError):  # RuntimeError: a save changed a table meanwhile
+            return
+        with self._thread_lock:
+            if self._data is data and self._key == key and not self._primed and not self._depth:
+                self._lines, self._primed = cache, True
+
     def changed_on_disk(self) -> tuple[int, int, int, int] | None:
         """The file's stat key when it is not the one last read or written, else None (one
         ``stat``). A file that disappeared counts as a change too: its key is ``()``."""
@@ -560,7 +614,7 @@ class DurableStorage(Storage):
 
     def _commit(self, data: dict[str, dict[str, Any]]) -> None:
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
-        payload = dump_data(data, self._lines)
+        payload = dump_parts(data, self._lines)
         if len(self._lines._lines) > 2 * sum(len(t) for t in data.values()) + 100:
             self._lines.forget(data)
         tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{secrets.token_hex(4)}"
