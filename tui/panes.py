@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -92,26 +93,55 @@ class Pane(Vertical):
     #: up to this many records changed, the sorted list is patched rather than sorted again
     PATCH_LIMIT = 64
 
+    def delta(self, purpose: str, kind: str) -> tuple[Mapping[str, Record] | None, Mapping[str, Record], frozenset[str] | None]:
+        """What changed in ``kind`` since ``purpose`` last looked: (records then, records now,
+        uids changed), the uids None when not known (first look, file read again)."""
+        now = self.repository.records(kind)
+        seen = getattr(self, "_seen", None)
+        if seen is None:
+            seen = self._seen = {}
+        before = seen.get((purpose, kind))
+        seen[(purpose, kind)] = now
+        if before is None:
+            return None, now, None
+        return before, now, self.repository.changed_since(kind, before)
+
     def sorted_records(self) -> list[Record]:
         """All records, sorted; kept while the records are unchanged, and patched for the
-        few that changed (a save): re-sorting 10,000 contacts per save cost ~30 ms."""
-        source = self.repository.records(self.KIND)
-        previous = getattr(self, "_source", None)
-        if previous is source:
+        few that changed (a save): re-sorting 10,000 contacts per save cost ~30 ms.
+        ``_changed`` says which records the last call patched (None: all sorted again)."""
+        previous, source, changed = self.delta("sort", self.KIND)
+        if previous is source and previous is not None:
+            self._changed = frozenset()
             return self._sorted
-        self._source = source
+        self._changed = None
         if previous is not None and self.sort_key is not None:
-            changed = [uid for uid, record in source.items() if previous.get(uid) is not record]
-            if len(changed) <= self.PATCH_LIMIT and len(previous) - (len(source) - len(changed)) <= self.PATCH_LIMIT:
-                drop = set(changed) | (previous.keys() - source.keys())
-                patched = [r for r in self._sorted if r.uid not in drop] if drop else list(self._sorted)
-                for uid in changed:
-                    bisect.insort(patched, source[uid], key=self.sort_key)
-                self._sorted = patched
-                for uid in drop:
+            if changed is None:
+                changed = frozenset(uid for uid, record in source.items() if previous.get(uid) is not record)
+                changed |= previous.keys() - source.keys()
+            if len(changed) <= self.PATCH_LIMIT:
+                patched, uids = list(self._sorted), list(self._sorted_uids)
+                key = self.sort_key
+                for uid in changed:  # out at the old place (found by its old key), in at the new
+                    old = previous.get(uid)
+                    if old is not None:
+                        at = bisect.bisect_left(patched, key(old), key=key)
+                        while at < len(patched) and patched[at] is not old:
+                            at += 1
+                        if at == len(patched):  # not where its key says: look everywhere
+                            at = next(i for i, r in enumerate(patched) if r is old)
+                        del patched[at], uids[at]
+                    new = source.get(uid)
+                    if new is not None:
+                        at = bisect.bisect_right(patched, key(new), key=key)
+                        patched.insert(at, new)
+                        uids.insert(at, uid)
                     self._haystacks.pop(uid, None)
+                self._sorted, self._sorted_uids = patched, uids
+                self._changed = changed
                 return self._sorted
         self._sorted = self.sort(list(source.values()))
+        self._sorted_uids = [r.uid for r in self._sorted]
         self._haystacks = {}
         return self._sorted
 
@@ -169,15 +199,24 @@ class Pane(Vertical):
         return False
 
     def reload(self, keep: str | None = None) -> None:
+        last = getattr(self, "_inputs", None)
         if self.unchanged(self.inputs()) and keep is None:
             return  # nothing it shows has changed (a save of another kind)
         self.prepare()
         records = self.records()
-        by_uid = {r.uid: r for r in records}
+        source = self.repository.records(self.KIND)
+        same_settings = last is not None and last[-2] is self._inputs[-2]
+        stale = self.stale_rows(last) if same_settings else None
         # rows are made when drawn: only the ones on screen, not 10,000
-        self.table.set_lazy(list(by_uid), lambda uid: self.row(by_uid[uid]), keep=keep)
+        uids = self._sorted_uids if records is self._sorted else [r.uid for r in records]
+        self.table.set_lazy(uids, lambda uid: self.row(source[uid]), keep=keep, stale=stale)
         self.border_title = self.title_text(len(records))
         self.border_subtitle = self.subtitle()
+
+    def stale_rows(self, last: tuple) -> frozenset[str] | None:
+        """The rows to make again after a reload (None: all). A row that shows its record
+        only (no other kind) changes only with it: the others stay made."""
+        return self._changed if not self.DEPENDS else None
 
     def subtitle(self) -> str:
         return f"/ {self.filter_text}" if self.filter_text else ""
@@ -252,13 +291,24 @@ class NetworkPane(Pane):
         return (name, follow, circle, c.company, fmt.day(c.last_contact))
 
     def title_text(self, shown: int) -> str:
-        source = self.repository.records("contact")
-        if getattr(self, "_counted", (None,))[0] is not source:
-            contacts = source.values()
-            natural = sum(1 for c in contacts if c.circle == "natural")  # type: ignore[attr-defined]
-            due = sum(1 for c in contacts if c.next_follow_up and c.next_follow_up <= self.today)  # type: ignore[attr-defined]
-            self._counted = (source, natural, due, len(source))
-        _source, natural, due, total = self._counted
+        before, source, changed = self.delta("count", "contact")
+        today = self.today
+
+        def counts(contacts) -> tuple[int, int]:
+            contacts = list(contacts)
+            natural = sum(1 for c in contacts if c.circle == "natural")
+            due = sum(1 for c in contacts if c.next_follow_up and c.next_follow_up <= today)
+            return natural, due
+
+        if changed is None or before is None:
+            natural, due = counts(source.values())
+        else:
+            natural, due = self._counted
+            gone = counts(before[uid] for uid in changed if uid in before)
+            new = counts(source[uid] for uid in changed if uid in source)
+            natural, due = natural - gone[0] + new[0], due - gone[1] + new[1]
+        self._counted = (natural, due)
+        total = len(source)
         base = super().title_text(shown)
         extra = _("{natural} natural · {professional} pro").format(natural=natural, professional=total - natural)
         if due:
@@ -288,15 +338,40 @@ class TargetsPane(Pane):
         return " ".join([t.name, t.sector, t.decision_maker, t.need, t.offer, t.notes]).casefold()
 
     def prepare(self) -> None:
-        self._contacts: dict[str, list[Contact]] = {}
-        for contact in self.repository.list("contact"):
-            for uid in contact.target_uids:
-                self._contacts.setdefault(uid, []).append(contact)
+        before, contacts, changed = self.delta("targets", "contact")
+        self._touched: set[str] | None = None  # targets whose contacts changed (None: all)
+        if changed is None or before is None:
+            self._contacts: dict[str, list[Contact]] = {}
+            for contact in contacts.values():
+                for uid in contact.target_uids:
+                    self._contacts.setdefault(uid, []).append(contact)
+        else:  # a save changed a few contacts: move them, not all 10,000
+            self._touched = set()
+            for uid in changed:
+                old, new = before.get(uid), contacts.get(uid)
+                self._touched.update(getattr(old, "target_uids", ()), getattr(new, "target_uids", ()))
+                for target in getattr(old, "target_uids", ()):
+                    self._contacts[target] = [c for c in self._contacts.get(target, []) if c is not old]
+                for target in getattr(new, "target_uids", ()):
+                    self._contacts.setdefault(target, []).append(new)
         self._open: dict[str, list[Opportunity]] = {}
         for opp in self.repository.list("opportunity"):
             if opp.target_uid and opp.stage in OPEN_STAGES:
                 self._open.setdefault(opp.target_uid, []).append(opp)
         self._currency = self.repository.settings().currency
+
+    def stale_rows(self, last: tuple) -> frozenset[str] | None:
+        # a row shows its target, its contacts and its open opportunities
+        targets, contacts, opportunities = (last[i] is self._inputs[i] for i in range(3))
+        if not opportunities:
+            return None
+        stale: set[str] = set()
+        for same, changed in ((targets, self._changed), (contacts, self._touched)):
+            if not same:
+                if changed is None:
+                    return None
+                stale |= changed
+        return frozenset(stale)
 
     def row(self, t: Target) -> tuple:  # type: ignore[override]
         contacts = self._contacts.get(t.uid, [])

@@ -10,6 +10,7 @@ selects.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 
 from rich.style import Style
@@ -86,7 +87,6 @@ class RecordTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
         self._uids: list[str] = []
-        self._index: dict[str, int] = {}
         self._render_row: Callable[[str], Cells] = lambda uid: ()
         self._cells: dict[str, Cells] = {}
         self._widths: list[int] = [len(c) for c in self.columns]
@@ -111,18 +111,30 @@ class RecordTable(ScrollView, can_focus=True):
         cells = dict(rows)
         self.set_lazy(list(cells), cells.__getitem__, keep=keep)
 
-    def set_lazy(self, uids: list[str], render: Callable[[str], Cells], keep: str | None = None) -> None:
+    def set_lazy(self, uids: list[str], render: Callable[[str], Cells], keep: str | None = None,
+                 stale: Iterable[str] | None = None) -> None:
         """Replace the rows: ``uids`` in order, ``render(uid)`` makes a row's cells when it
-        is drawn. The cursor stays on ``keep`` (a uid) or on the same uid as before."""
+        is drawn. The cursor stays on ``keep`` (a uid) or on the same uid as before.
+
+        With ``stale`` (the uids whose rows changed), the cells already made for the other
+        rows are kept: a save of one record of 10,000 makes one row again, not the ones
+        drawn and measured."""
         wanted = keep or self.selected_uid
         old_row = self.cursor_row
         self._uids = uids
-        self._index = {uid: i for i, uid in enumerate(uids)}
         self._render_row = render
-        self._cells = {}
-        self._measure()
+        if stale is None:
+            self._cells = {}
+            self._measure()
+        else:  # the columns only grow to fit the rows made again
+            for uid in stale:
+                self._cells.pop(uid, None)
+            self._measure(list(stale)[:MEASURED], grow=True)
         if uids:
-            index = self._index.get(wanted) if wanted else None
+            index = None
+            if wanted:
+                with contextlib.suppress(ValueError):
+                    index = uids.index(wanted)
             self.cursor_row = index if index is not None else min(old_row, len(uids) - 1)
         else:
             self.cursor_row = 0
@@ -145,15 +157,23 @@ class RecordTable(ScrollView, can_focus=True):
     def get_row_at(self, index: int) -> list:
         return list(self.cells(self._uids[index]))
 
-    def _measure(self) -> None:
-        widths = [len(c) for c in self.columns]
-        count = len(self._uids)
-        sample = list(range(min(count, MEASURED)))
-        if count > MEASURED:
-            step = max(1, count // MEASURED)
-            sample += list(range(MEASURED, count, step))
-        for index in sample:
-            for column, cell in enumerate(self.cells(self._uids[index])):
+    def _measure(self, uids: Iterable[str] | None = None, grow: bool = False) -> None:
+        """Size the columns on the first rows and a sample of the rest (or on ``uids``;
+        ``grow``: only ever widen the current widths)."""
+        widths = list(self._widths) if grow else [len(c) for c in self.columns]
+        if uids is None:
+            count = len(self._uids)
+            sample = list(range(min(count, MEASURED)))
+            if count > MEASURED:
+                step = max(1, count // MEASURED)
+                sample += list(range(MEASURED, count, step))
+            uids = [self._uids[index] for index in sample]
+        for uid in uids:
+            try:
+                cells = self.cells(uid)
+            except LookupError:
+                continue  # a stale uid whose record was deleted
+            for column, cell in enumerate(cells):
                 if column < len(widths):
                     length = cell.cell_len if isinstance(cell, Text) else len(str(cell))
                     widths[column] = max(widths[column], min(MAX_COLUMN, length))
