@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.i18n import _
 from store.models import STAGES, Opportunity
 
 from .panes import PANES, FilterInput, Pane, missions_due_review
-from widgets import RecordTable, RevenueGauge
+from widgets import KeyBar, RecordTable, RevenueGauge
 
 
 def short_path(path: Path, width: int) -> str:
@@ -87,7 +87,7 @@ class DashboardScreen(Screen):
         with Container(id="panes"):
             for pane in PANES:
                 yield pane(self.repository, id=f"pane-{pane.KEY}")
-        yield Footer()
+        yield KeyBar()
 
     #: below this width one pane is shown at a time (1-4 switch); above, the 2x2 grid
     NARROW = 110

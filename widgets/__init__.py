@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .gauge import RevenueGauge
+    from .keybar import KeyBar
     from .record_table import RecordTable
 
-_WHERE = {"RecordTable": ".record_table", "RevenueGauge": ".gauge"}
+_WHERE = {"RecordTable": ".record_table", "RevenueGauge": ".gauge", "KeyBar": ".keybar"}
 
 __all__ = sorted(_WHERE)
 
