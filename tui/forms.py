@@ -228,6 +228,13 @@ class RecordForm(ModalScreen[dict | None]):
         #: the save the App would run on ctrl+s, without the UI (set by ``App.push_form``;
         #: used when the connection drops with the form open)
         self.save_now = None
+        #: what ctrl+s runs with the valid values (set by ``App.push_form``: the save, in a
+        #: worker, while the form stays open); None: the form closes with the values
+        self.submit = None
+        #: a save is running: ctrl+s and esc wait for it
+        self.saving = False
+        #: the values of the last ctrl+s
+        self.submitted: dict[str, Any] = {}
         #: preset values of fields the form does not show (a mission's opportunity_uid)
         self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
         self.initial: dict[str, Any] = {}
@@ -366,11 +373,21 @@ class RecordForm(ModalScreen[dict | None]):
         return values
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         values = self.check()
-        if values is not None:
+        if values is None:
+            return
+        if self.submit is None:
             self.dismiss(values)
+            return
+        self.saving = True
+        self.submitted = values
+        self.submit(values)
 
     def action_cancel(self) -> None:
+        if self.saving:
+            return
         if self.values() == self.initial:
             self.dismiss(None)
             return

@@ -1,0 +1,145 @@
+"""What a save changes is redone, not the rest: the repository says which records a save
+changed, the storage re-encodes the chunks holding them, the panes patch their lists,
+counts and rows. Each shortcut must give exactly what doing it all again gives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from seeds.demo import build_demo
+from store.repository import Repository
+from store.storage import LineCache, dump_data
+from tui.app import make_app
+from tui.forms import RecordForm
+
+from .conftest import TODAY
+from .test_dashboard import settle, type_text
+
+
+@pytest.fixture
+def demo_path(data_path):
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_demo(TODAY))
+    repo.close()
+    return data_path
+
+
+def test_changed_since_names_the_records_saved_since(repo):
+    a = repo.add("contact", {"name": "Ada"})
+    b = repo.add("contact", {"name": "Bob"})
+    before = repo.records("contact")
+    repo.update("contact", a.uid, {"company": "Acme"})
+    assert repo.changed_since("contact", before) == {a.uid}
+    c = repo.add("contact", {"name": "Cleo"})
+    repo.delete("contact", b.uid)
+    assert repo.changed_since("contact", before) == {a.uid, b.uid, c.uid}
+    assert repo.changed_since("contact", repo.records("contact")) == set()
+    assert repo.changed_since("target", repo.records("target")) == set()
+
+
+def test_changed_since_is_unknown_after_an_import_or_another_sessions_write(repo, data_path):
+    repo.add("contact", {"name": "Ada"})
+    before = repo.records("contact")
+    Repository(data_path, today=TODAY).add("contact", {"name": "Bob"})  # another session
+    assert repo.changed_since("contact", before) is None  # read again from the file: compare it all
+    before = repo.records("contact")
+    repo.import_data(build_demo(TODAY), replace=True)
+    assert repo.changed_since("contact", before) is None
+
+
+@pytest.mark.parametrize("chunk", [256, 4])
+def test_chunked_writes_are_the_bytes_of_a_full_encoding(data_path, monkeypatch, chunk):
+    """Changes in the middle, at the end and deletions across chunk edges, after a reopen
+    whose lines were taken ahead of the first save (``prepare_writes``)."""
+    monkeypatch.setattr(LineCache, "CHUNK", chunk)
+    repo = Repository(data_path, today=TODAY)
+    uids = [repo.add("contact", {"name": f"c{i}"}).uid for i in range(23)]
+    again = Repository(data_path, today=TODAY)
+    again.load_all()
+    again.prepare_writes()
+    for step, uid in enumerate(uids[2::5]):
+        again.update("contact", uid, {"notes": f"edit {step}"})
+        raw = json.loads(data_path.read_text(encoding="utf-8"))
+        assert data_path.read_bytes() == dump_data(raw)
+    again.delete("contact", uids[3])
+    again.delete("contact", uids[8])
+    again.add("contact", {"name": "late"})
+    raw = json.loads(data_path.read_text(encoding="utf-8"))
+    assert data_path.read_bytes() == dump_data(raw)
+    names = sorted(d["name"] for d in raw["contacts"].values())
+    assert "c3" not in names and "c8" not in names and "late" in names and len(names) == 22
+    assert [d["notes"] for d in raw["contacts"].values() if d["uid"] == uids[7]] == ["edit 1"]
+
+
+def table_text(table) -> list[list[str]]:
+    return [[getattr(cell, "plain", str(cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_views_patched_after_saves_equal_views_built_afresh(demo_path):
+    """Saves in this session patch the Network list, its counts and the Targets rows;
+    a second dashboard opened on the file afterwards must show the very same."""
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        repo = app.repository
+        network = app.dashboard.pane("network")
+        targets = app.dashboard.pane("targets")
+        contacts = repo.list("contact")
+        target = repo.list("target")[0]
+        steps = [
+            lambda: repo.update("contact", contacts[3].uid, {"name": "Aaaron First"}),  # moves to the top
+            lambda: repo.update("contact", contacts[5].uid, {"next_follow_up": "2026-11-01"}),  # now due
+            lambda: repo.update("contact", contacts[7].uid, {"circle": "professional" if contacts[7].circle == "natural" else "natural"}),
+            lambda: repo.update("contact", contacts[9].uid, {"target_uids": [target.uid], "last_contact": "2026-11-20"}),
+            lambda: repo.add("contact", {"name": "Zoé New", "target_uids": [target.uid], "circle": "natural"}),
+            lambda: repo.delete("contact", next(c.uid for c in contacts[12:] if not repo.referrers("contact", c.uid))),
+        ]
+        for step in steps:
+            step()
+            app.refresh_views()
+            await pilot.pause()
+        patched = (network.border_title, table_text(network.table), table_text(targets.table))
+        assert network._changed is not None  # the last reload patched (did not sort everything again)
+    fresh = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with fresh.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        net, tgt = fresh.dashboard.pane("network"), fresh.dashboard.pane("targets")
+        assert patched == (net.border_title, table_text(net.table), table_text(tgt.table))
+        assert table_text(net.table)[0][0] == "Aaaron First" or table_text(net.table)[0][1].startswith("!")
+
+
+async def test_the_form_stays_open_until_saved_and_keeps_the_typing_when_the_save_fails(demo_path):
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await pilot.press("tab")
+        await type_text(pilot, " and more")
+        demo_path.write_text("{ damaged", encoding="utf-8")  # another program broke the file meanwhile
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.screen is form and not form.saving  # still open, ready for another ctrl+s
+        assert form.query_one("#field-company").value.endswith(" and more")
+        assert demo_path.read_text(encoding="utf-8") == "{ damaged"  # never overwritten
+        assert any("Not saved" in (n.title or "") for n in app._notifications)
+
+
+async def test_the_key_bar_shows_the_keys_and_a_click_presses_one(demo_path):
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        from widgets import KeyBar
+
+        bar = app.dashboard.query_one(KeyBar)
+        line = bar.render().plain
+        for shown in ("n New", "e Edit", "/ Filter", "q Quit", "palette"):
+            assert shown in line
+        await pilot.click(KeyBar, offset=(line.index("e Edit") + 2, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm) and app.screen.base is not None
