@@ -89,6 +89,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._uids: list[str] = []
         self._render_row: Callable[[str], Cells] = lambda uid: ()
         self._cells: dict[str, Cells] = {}
+        self._strips: dict[tuple, Strip] = {}
         self._widths: list[int] = [len(c) for c in self.columns]
         #: the widths drawn: ``_widths`` narrowed so that every column shows in the pane
         self._shown: list[int] = list(self._widths)
@@ -125,10 +126,13 @@ class RecordTable(ScrollView, can_focus=True):
         self._render_row = render
         if stale is None:
             self._cells = {}
+            self._strips = {}
             self._measure()
         else:  # the columns only grow to fit the rows made again
             for uid in stale:
                 self._cells.pop(uid, None)
+            if stale:
+                self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in stale}
             self._measure(list(stale)[:MEASURED], grow=True)
         if uids:
             index = None
@@ -258,23 +262,43 @@ class RecordTable(ScrollView, can_focus=True):
         strip = Strip(segments).apply_style(style) if style else Strip(segments)
         return strip
 
+    #: lines kept drawn (a redraw of the screen, as when a form closes, reuses them)
+    STRIPS_KEPT = 2000
+
+    def render_lines(self, crop):
+        # the styles are worked out from the CSS once per drawing, not once per line
+        self._styles = (self.rich_style, self.get_component_rich_style("record-table--header"),
+                        self.get_component_rich_style("record-table--cursor"))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._styles = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = round(self.scroll_offset.x)
-        base = self.rich_style
+        base, header, cursor = getattr(self, "_styles", None) or (
+            self.rich_style, self.get_component_rich_style("record-table--header"),
+            self.get_component_rich_style("record-table--cursor"))
         if y == 0:
-            header = self.get_component_rich_style("record-table--header")
-            strip = self._line(self.columns, base + header)
+            uid, style = None, base + header
         else:
             row = round(self.scroll_offset.y) + y - 1
             if row >= len(self._uids):
                 return Strip.blank(width, base)
-            style = base
+            uid, style = self._uids[row], base
             if row == self.cursor_row:
-                style = base + self.get_component_rich_style("record-table--cursor")
-            strip = self._line(self.cells(self._uids[row]), style)
+                style = base + cursor
         total = sum(self._shown) + 2 * len(self._shown)
-        strip = strip.extend_cell_length(max(width + scroll_x, total), base if y == 0 or row != self.cursor_row else style)
+        length = max(width + scroll_x, total)
+        key = (uid, style, tuple(self._shown), length)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._line(self.columns if uid is None else self.cells(uid), style)
+            strip = strip.extend_cell_length(length, style if uid is not None and style is not base else base)
+            if len(self._strips) >= self.STRIPS_KEPT:
+                self._strips.clear()
+            self._strips[key] = strip
         return strip.crop(scroll_x, scroll_x + width)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
