@@ -92,6 +92,12 @@ class FieldType:
         """(kind, uid) of every record this value points at."""
         return iter(())
 
+    def stored_as_is(self, v: str) -> str | None:
+        """A Python condition on the stored value ``v`` that is true when ``load`` would
+        return ``v`` itself (no conversion, nothing to check further), or None. Used by
+        :func:`make_loader`; anything the condition does not recognise goes to ``load``."""
+        return None
+
 
 class Text(FieldType):
     expected = "text"
@@ -116,6 +122,13 @@ class Text(FieldType):
         """No check beyond the length: the stored text is the value."""
         return type(self) is Text
 
+    def stored_as_is(self, v: str) -> str | None:
+        empty = f"{v} == ''" if not self.required and self.empty() == "" else "False"
+        if not self._plain:
+            return f"(type({v}) is str and {empty})"
+        return (f"(type({v}) is str and ({empty} or (0 < len({v}) <= {self.max_length} "
+                f"and not {v}[0].isspace() and not {v}[-1].isspace())))")
+
     def parse_value(self, raw: Any, today: date) -> str:
         if not isinstance(raw, str):
             raise ValueError(_("expected text, got {value!r}.").format(value=raw))
@@ -134,6 +147,10 @@ class Email(Text):
 
     def __init__(self, required: bool = False):
         super().__init__(required, max_length=254)
+
+    def stored_as_is(self, v: str) -> str | None:
+        return (f"(type({v}) is str and (({v} == '' and {not self.required}) or (0 < len({v}) <= {self.max_length} "
+                f"and not {v}[0].isspace() and not {v}[-1].isspace() and _EMAIL_MATCH({v}) is not None)))")
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today)
@@ -189,6 +206,9 @@ class Choice(FieldType):
 
     def load(self, raw: Any, today: date) -> Any:
         return raw if raw in self.choices else self.parse(raw, today)
+
+    def stored_as_is(self, v: str) -> str | None:
+        return f"(type({v}) is str and {v} in {self.choices!r})"
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = str(raw).strip().lower()
@@ -311,6 +331,9 @@ class Integer(FieldType):
         self.maximum = maximum
         self.expected = f"{minimum}-{maximum}"
 
+    def stored_as_is(self, v: str) -> str | None:
+        return f"(type({v}) is int and {self.minimum} <= {v} <= {self.maximum})"
+
     def parse_value(self, raw: Any, today: date) -> int:
         if isinstance(raw, bool):
             raise ValueError(_("expected a whole number, got {value!r}.").format(value=raw))
@@ -337,6 +360,9 @@ class Uid(Text):
         if type(raw) is str and _UID.fullmatch(raw):
             return raw
         return super().load(raw, today)
+
+    def stored_as_is(self, v: str) -> str | None:
+        return f"(type({v}) is str and _UID_MATCH({v}) is not None)"
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today)
@@ -380,6 +406,10 @@ class Tags(FieldType):
             return []
         return self.parse(raw, today)
 
+    def stored_as_is(self, v: str) -> str | None:  # a list of distinct, trimmed, non-empty words
+        return (f"(type({v}) is list and all(type(x) is str and x and not x[0].isspace() and not x[-1].isspace() "
+                f"for x in {v}) and len(set({v})) == len({v}))")
+
     def parse_value(self, raw: Any, today: date) -> list[str]:
         tags: list[str] = []
         for item in _split_list(raw):
@@ -413,6 +443,10 @@ class Refs(FieldType):
         if type(raw) is list and not raw:
             return []
         return self.parse(raw, today)
+
+    def stored_as_is(self, v: str) -> str | None:  # a list of distinct uids as stored
+        return (f"(type({v}) is list and all(type(x) is str and _UID_MATCH(x) is not None for x in {v}) "
+                f"and len(set({v})) == len({v}))")
 
     def parse_value(self, raw: Any, today: date) -> list[str]:
         uids: list[str] = []
@@ -523,3 +557,64 @@ def money(required: bool = False, positive: bool = True, help: str = "") -> Any:
 
 def ref(kind: str, required: bool = False, help: str = "") -> Any:
     return field(Ref(kind, required), help=help)
+
+
+def make_loader(model: type, types: dict[str, FieldType]):
+    """A function ``(doc, today) -> (record, errors)`` made for one model, as dataclasses
+    make their ``__init__``: each field's common stored forms are recognised inline
+    (``stored_as_is``; ISO dates converted at once; ``null`` and ``[]`` for empty values),
+    the rest go through the field type's ``load`` with its checks and messages. Missing
+    fields take the model's defaults; unknown keys are kept in ``extra``."""
+    fields = {f.name: f for f in dataclasses.fields(model)}
+    namespace: dict[str, Any] = {
+        "_new": object.__new__, "_model": model, "_fromisoformat": date.fromisoformat,
+        "_UID_MATCH": _UID.fullmatch, "_EMAIL_MATCH": _EMAIL.match, "_known": frozenset(types), "_MISSING": object(),
+    }
+    lines = ["def load(doc, today):", "    errors = None", "    d = {}", "    get = doc.get"]
+    for number, (name, ftype) in enumerate(types.items()):
+        namespace[f"_t{number}"] = ftype
+        spec = fields[name]
+        lines.append(f"    v = get({name!r}, _MISSING)")
+        if spec.default is not dataclasses.MISSING:
+            namespace[f"_d{number}"] = spec.default
+            lines.append(f"    if v is _MISSING: d[{name!r}] = _d{number}")
+        else:
+            namespace[f"_f{number}"] = spec.default_factory
+            lines.append(f"    if v is _MISSING: d[{name!r}] = _f{number}()")
+        if name == "uid":  # taken as stored (checked by the repository: present and unique)
+            lines.append(f"    else: d[{name!r}] = v")
+            continue
+        if not ftype.required:
+            empty = ftype.empty()
+            if empty is None or empty == "":
+                lines.append(f"    elif v is None: d[{name!r}] = {empty!r}")
+            else:
+                lines.append(f"    elif v is None: d[{name!r}] = _t{number}.empty()")
+        if isinstance(ftype, (Tags, Refs)):
+            lines.append(f"    elif type(v) is list and not v: d[{name!r}] = []")
+        if isinstance(ftype, DateField):
+            lines += [f"    elif type(v) is str and len(v) == 10 and v[4] == '-' and v[:4].isdigit():",
+                      f"        try: d[{name!r}] = _fromisoformat(v)",
+                      f"        except ValueError: errors = _slow(_t{number}, {name!r}, v, today, d, errors)"]
+        condition = ftype.stored_as_is("v")
+        if condition:  # (a list is copied: a record never shares a list with the stored document)
+            lines.append(f"    elif {condition}: d[{name!r}] = {'v[:]' if isinstance(ftype, (Tags, Refs)) else 'v'}")
+        lines.append(f"    else: errors = _slow(_t{number}, {name!r}, v, today, d, errors)")
+    lines += [
+        "    record = _new(_model)",
+        "    record.__dict__.update(d)",
+        "    record.extra = {k: x for k, x in doc.items() if k not in _known} if not doc.keys() <= _known else {}",
+        "    return record, errors",
+    ]
+
+    def slow(ftype: FieldType, name: str, raw: Any, today: date, values: dict, errors: dict | None):
+        try:
+            values[name] = ftype.load(raw, today)
+        except ValueError as err:
+            errors = errors if errors is not None else {}
+            errors[name] = str(err)
+        return errors
+
+    namespace["_slow"] = slow
+    exec(compile("\n".join(lines), f"<loader of {model.__name__}>", "exec"), namespace)
+    return namespace["load"]

@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError, ReferencedError, ValidationError
 from .i18n import _
 from .models import MODELS, Record, Settings, new_uid
-from .storage import SCHEMA, DurableStorage
+from .storage import SCHEMA, DurableStorage, no_gc
 
 KINDS = tuple(MODELS)
 
@@ -101,8 +101,7 @@ class Repository:
     def _rebuild(self) -> None:
         """Start over from the file as parsed: the settings now, each kind of record when
         it is first asked for (``relance status`` never builds the 20,000 interactions)."""
-        data = self.storage.read() or {}
-        settings_table = data.get(Settings.TABLE, {})
+        settings_table = self.storage.read_table(Settings.TABLE)
         settings = Settings()
         settings_doc_id = None
         for doc_id, doc in settings_table.items():
@@ -120,29 +119,37 @@ class Repository:
     def _build(self, kind: str) -> tuple[dict[str, Record], dict[str, int]]:
         """One kind's records from the parsed file; an invalid one makes the file unusable."""
         model = MODELS[kind]
-        table = (self.storage.read() or {}).get(model.TABLE, {})
+        table = self.storage.read_table(model.TABLE)
         records: dict[str, Record] = {}
         ids: dict[str, int] = {}
-        for doc_id, doc in table.items():
-            try:
-                record = model.from_doc(doc, self.today)
-            except ValidationError as err:
-                raise self._bad_file(
-                    _("record {doc_id} of table {table} is invalid: {problem}.").format(
-                        doc_id=doc_id, table=model.TABLE, problem=err
+        with no_gc():
+            for doc_id, doc in table.items():
+                try:
+                    record = model.from_doc(doc, self.today)
+                except ValidationError as err:
+                    raise self._bad_file(
+                        _("record {doc_id} of table {table} is invalid: {problem}.").format(
+                            doc_id=doc_id, table=model.TABLE, problem=err
+                        )
+                    ) from None
+                if not record.uid:
+                    raise self._bad_file(
+                        _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE)
                     )
-                ) from None
-            if not record.uid:
-                raise self._bad_file(
-                    _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE)
-                )
-            records[record.uid] = record
-            ids[record.uid] = int(doc_id)
+                records[record.uid] = record
+                ids[record.uid] = int(doc_id)
         return records, ids
 
     def load_all(self) -> None:
         """Build every kind now (checks every record of the file)."""
         self._view()
+
+    def load(self, *kinds: str) -> None:
+        """Build these kinds now: a damaged table or record among them is reported here
+        (the dashboard loads what its first screen shows before the screen opens)."""
+        tables = self._tables()
+        for kind in kinds:
+            self._records(kind, tables)
 
     def prepare_writes(self) -> None:
         """Make the first save as quick as the next ones (see ``DurableStorage.prepare_writes``),
@@ -317,7 +324,7 @@ class Repository:
         else:
             today = self.today.isoformat()
             due = []
-            for doc in (self.storage.read() or {}).get("contacts", {}).values():
+            for doc in self.storage.read_table("contacts").values():
                 follow = doc.get("next_follow_up")
                 if isinstance(follow, str) and follow <= today:
                     try:
@@ -338,8 +345,7 @@ class Repository:
 
     def is_empty(self) -> bool:
         self._tables()
-        data = self.storage.read() or {}
-        return not any(data.get(model.TABLE) for model in MODELS.values()) and self._settings_doc_id is None
+        return not self.storage.has_records() and self._settings_doc_id is None
 
     def find(self, kind: str, text: str) -> Record:
         """A record by uid, uid prefix (8+ characters), or unambiguous name."""

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from seeds.demo import build_demo
 from store.errors import DataFileError, UnsafeFileError
 from store.repository import Repository
 from store.storage import KEEP_LAST, SCHEMA, DurableStorage
@@ -222,13 +223,46 @@ def test_corrupt_file_names_file_line_column_and_backup(repo, data_path):
     broken = data_path.read_text().replace('"name":"Léa"', '"name":"Léa",,', 1)
     data_path.write_text(broken)
     with pytest.raises(DataFileError) as err:
-        Repository(data_path)
+        Repository(data_path).load_all()  # (tables are parsed when first read)
     message = str(err.value)
     line = next(i for i, text in enumerate(broken.splitlines(), start=1) if ",," in text)
     assert str(data_path) in message
     assert f"line {line}, column" in message
     assert str(newest) in message
     assert data_path.read_text() == broken
+    # a save, whatever it touches, never goes ahead on a damaged file
+    repo = Repository(data_path)
+    with pytest.raises(DataFileError):
+        repo.add("target", {"name": "Never written"})
+    assert data_path.read_text() == broken
+
+
+def test_tables_read_one_by_one_equal_a_full_parse(data_path):
+    """The per-table reading of relance's own layout gives exactly json.loads of the
+    file; any other layout (a hand-edited or reformatted file) is parsed whole."""
+    from store.storage import DurableStorage, split_tables
+
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_demo(TODAY))
+    written = data_path.read_text(encoding="utf-8")
+    whole = json.loads(written)
+    assert split_tables(written) is not None
+    variants = {
+        "as written": written,
+        "no final newline": written.rstrip("\n"),
+        "indented by json": json.dumps(whole, indent=2, ensure_ascii=False),
+        "indent 0": json.dumps(whole, indent=0),
+        "one line": json.dumps(whole),
+        "with a BOM": "\ufeff" + written,
+    }
+    for label, text in variants.items():
+        data_path.write_text(text, encoding="utf-8")
+        storage = DurableStorage(data_path)
+        assert storage.read_table("contacts") == whole["contacts"], label
+        assert storage.read_table("nothing") == {}, label
+        assert storage.read() == whole, label
+        storage.close()
+    assert split_tables(variants["indent 0"]) is None and split_tables(variants["one line"]) is None
 
 
 @pytest.mark.parametrize(

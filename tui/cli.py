@@ -451,6 +451,9 @@ def run_dashboard(args: argparse.Namespace) -> int:
         else:
             repo = Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
             report_migration(repo)
+            # what the first screen shows: a damaged table there is reported before the
+            # screen opens; the interactions are read after it is drawn (and checked then)
+            repo.load("contact", "target", "opportunity", "mission", "review")
         from tui.app import make_app  # Textual is imported here only
 
         app = make_app(repo, demo=args.demo)

@@ -51,7 +51,6 @@ STAGE_WALK = STAGES[:6]
 
 
 class DashboardScreen(Screen):
-    CSS_PATH = "dashboard.tcss"
     BINDINGS = [
         Binding("1", "focus_pane('network')", _("Network"), show=False, id="pane.network"),
         Binding("2", "focus_pane('targets')", _("Targets"), show=False, id="pane.targets"),
