@@ -129,8 +129,8 @@ def closing_the_gap(fc: Forecast, row: MonthForecast) -> str | None:
     return _("No working day of the month is still free.")
 
 
-def short_line(fc: Forecast, follow_ups: list[Contact]) -> str:
-    """One line for a shell prompt or a login message."""
+def short_line(fc: Forecast, follow_ups_due: int) -> str:
+    """One line for a shell prompt or a login message (``follow_ups_due``: how many)."""
     parts = []
     if fc.target_monthly is None or fc.target_monthly == 0:
         parts.append(_("no monthly target set (relance settings --target-monthly N)"))
@@ -149,7 +149,7 @@ def short_line(fc: Forecast, follow_ups: list[Contact]) -> str:
                                   left).format(date=when, days=left))
     elif fc.months:
         parts.append(_("income covered through {month}").format(month=month_name(fc.months[-1], short=True)))
-    count = len(follow_ups)
+    count = follow_ups_due
     parts.append(ngettext("{count} follow-up due", "{count} follow-ups due", count).format(count=count))
     return "relance · " + " · ".join(parts)
 

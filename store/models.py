@@ -9,7 +9,6 @@ that need other records (references) live in the repository.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -58,6 +57,8 @@ RECOMMENDATION_STATUSES = ("to-ask", "asked", "given", "declined")
 
 
 def new_uid() -> str:
+    import uuid  # (imported here: it costs the commands that create nothing ~3 ms)
+
     return str(uuid.uuid4())
 
 

@@ -309,31 +309,35 @@ class Repository:
         self._sync(force=True)
         return self._generation != before
 
-    def follow_ups_due(self) -> list[Any]:
-        """The contacts due today or before, the oldest first: records with ``uid``,
-        ``name``, ``company`` and ``next_follow_up``.
+    def follow_ups_due(self, first: int | None = None) -> tuple[int, list[Any]]:
+        """How many contacts are due today or before, and the ``first`` oldest (all with
+        None): records with ``uid``, ``name``, ``company`` and ``next_follow_up``, the
+        oldest first (then by name).
 
         Read from the stored documents when the contacts were not built yet (``relance
-        status`` on 10,000 contacts would spend most of its time building them)."""
+        status`` on 10,000 contacts would spend most of its time building them; it
+        parses only the lines of the ones it shows)."""
         from types import SimpleNamespace
 
         models, _ids = self._tables()
         if "contact" in models:
             due = [c for c in models["contact"].values()
                    if c.next_follow_up and c.next_follow_up <= self.today]  # type: ignore[attr-defined]
+            count = len(due)
         else:
             today = self.today.isoformat()
+            count, docs = self.storage.docs_due("contacts", "next_follow_up", today, first, after="cadence_days")
             due = []
-            for doc in self.storage.read_table("contacts").values():
-                follow = doc.get("next_follow_up")
-                if isinstance(follow, str) and follow <= today:
-                    try:
-                        day = date.fromisoformat(follow)
-                    except ValueError:
-                        continue
-                    due.append(SimpleNamespace(uid=doc.get("uid", ""), name=str(doc.get("name", "")),
-                                               company=str(doc.get("company") or ""), next_follow_up=day))
-        return sorted(due, key=lambda c: (c.next_follow_up, c.name.casefold()))
+            for doc in docs:
+                try:
+                    day = date.fromisoformat(doc["next_follow_up"])
+                except ValueError:
+                    count -= 1  # not a date: not due (the records would refuse it anyway)
+                    continue
+                due.append(SimpleNamespace(uid=doc.get("uid", ""), name=str(doc.get("name", "")),
+                                           company=str(doc.get("company") or ""), next_follow_up=day))
+        due.sort(key=lambda c: (c.next_follow_up, c.name.casefold()))
+        return count, due if first is None else due[:first]
 
     def forecast(self, months: int | None = None):
         """The revenue-gap forecast of the data as it is now (``store.forecast``)."""

@@ -21,6 +21,7 @@ transaction fails the state is dropped and the next read parses the file again.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import fcntl
@@ -30,11 +31,10 @@ import operator
 import os
 import pwd
 import re
-import secrets
 import stat
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -191,41 +191,53 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-_TABLE_HEAD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)": ')
+_TABLE_HEAD = re.compile(rb'"([A-Za-z_][A-Za-z0-9_]*)": ')
+_EMPTY_TABLE = re.compile(rb"\{\s*\}")
 
 
-def split_tables(text: str) -> dict[str, tuple[int, int]] | None:
-    """Where each table's JSON value is in ``text``, for a file in the layout relance
-    writes (:func:`dump_data`: one table a block, its name at the start of a line); None
-    for any other layout. Only a line-start quote opens a table: records are indented,
-    and JSON strings cannot hold a raw line break."""
-    body = text.rstrip()
-    if not text.startswith("{\n") or not body.endswith("\n}"):
+def split_tables(raw: bytes) -> dict[str, tuple[int, int]] | None:
+    """Where each table's JSON value is in ``raw`` (the file's bytes, without a BOM), for
+    a file in the layout relance writes (:func:`dump_data`: one table a block, its name
+    at the start of a line); None for any other layout. Only a line-start quote opens a
+    table: records are indented, and JSON strings cannot hold a raw line break. Works on
+    the bytes: nothing is decoded or copied but the tables asked for."""
+    end = len(raw)
+    while end and raw[end - 1] in b" \t\r\n":
+        end -= 1
+    if not raw.startswith(b"{\n") or raw[end - 2:end] != b"\n}":
         return None
-    end_of_body = len(body) - 2  # the "\n" before the final "}"
+    end_of_body = end - 2  # the "\n" before the final "}"
     heads = []
-    at = text.find('\n"', 0, end_of_body)
+    at = raw.find(b'\n"', 0, end_of_body)
     while at >= 0:
         heads.append(at + 1)
-        at = text.find('\n"', at + 1, end_of_body)
+        at = raw.find(b'\n"', at + 1, end_of_body)
     if not heads or heads[0] != 2:
         return None
     spans: dict[str, tuple[int, int]] = {}
     for number, head in enumerate(heads):
-        match = _TABLE_HEAD.match(text, head)
-        if match is None or match.group(1) in spans:
+        match = _TABLE_HEAD.match(raw, head)
+        if match is None or match.group(1).decode("ascii") in spans:
             return None
         start = match.end()
         if number + 1 < len(heads):
-            end = heads[number + 1] - 2
-            if text[end:end + 2] != ",\n":
+            stop = heads[number + 1] - 2
+            if raw[stop:stop + 2] != b",\n":
                 return None
         else:
-            end = end_of_body
-        if text[start] != "{" or text[end - 1] != "}":
+            stop = end_of_body
+        if raw[start:start + 1] != b"{" or raw[stop - 1:stop] != b"}":
             return None
-        spans[match.group(1)] = (start, end)
+        spans[match.group(1).decode("ascii")] = (start, stop)
     return spans
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 class LazyTables:
@@ -233,25 +245,93 @@ class LazyTables:
     dashboard's first screen and ``relance status`` do not wait for the 20,000
     interactions of a large file."""
 
-    def __init__(self, text: str, spans: dict[str, tuple[int, int]]):
-        self.text = text
+    def __init__(self, raw: bytes, spans: dict[str, tuple[int, int]]):
+        self.raw = raw
         self.spans = spans
         self.tables: dict[str, dict[str, Any]] = {}
 
     def table(self, name: str) -> dict[str, Any] | None:
         """The parsed table (None when the file has none of that name); ValueError with
-        the problem when it is not a table of records, JSONDecodeError when not JSON."""
+        the problem when it is not a table of records, or not UTF-8 JSON."""
         table = self.tables.get(name)
         if table is None:
             span = self.spans.get(name)
             if span is None:
                 return None
             with no_gc():
-                table = json.loads(self.text[span[0]:span[1]])
+                table = json.loads(self.raw[span[0]:span[1]])
             if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
                 raise ValueError(_("its table {name!r} is not a table of records.").format(name=name))
             self.tables[name] = table
         return table
+
+    def is_empty(self, name: str) -> bool:
+        span = self.spans.get(name)
+        return span is None or _EMPTY_TABLE.match(self.raw, span[0]) is not None
+
+    def docs_due(self, name: str, field: str, at_most: str, first: int | None = None,
+                 after: str = "") -> tuple[int, list[dict[str, Any]]]:
+        """How many documents of a table have a ``field`` text ``<= at_most`` (dates as
+        stored), and those documents: all of them, or (``first``) at least the ones with
+        the ``first`` smallest values. ``relance status`` asks which of 10,000 contacts
+        have a follow-up due and shows the 15 oldest.
+
+        A table not parsed yet is read line by line (one record a line): a line in the
+        form relance writes, where the field is followed by ``after`` (the next field),
+        gives its value without a parse; the others that may match are parsed, in one go
+        with the lines needed for the documents returned."""
+        table = self.tables.get(name)
+        span = self.spans.get(name)
+        if table is None and span is not None:
+            found = self._due_lines(span, field, at_most, after)
+            if found is not None:
+                known = sorted(value for value, _line in found if value is not None)
+                cutoff = known[first - 1] if first is not None and 0 < first <= len(known) else None
+                if first == 0:
+                    cutoff = ""
+                wanted = [line for value, line in found if value is None or cutoff is None or value <= cutoff]
+                try:
+                    docs = json.loads(b"[" + b",".join(wanted) + b"]")
+                except ValueError:
+                    docs = None
+                if docs is not None and all(isinstance(doc, dict) for doc in docs):
+                    matched = [doc for doc in docs if isinstance(doc.get(field), str) and doc[field] <= at_most]
+                    # every line with a known value matches; of the others, those kept here
+                    known_parsed = sum(1 for value, _line in found if value is not None and (cutoff is None or value <= cutoff))
+                    return len(known) + len(matched) - known_parsed, matched
+        table = self.table(name) or {}
+        docs = [doc for doc in table.values() if isinstance(doc.get(field), str) and doc[field] <= at_most]
+        return len(docs), docs
+
+    def _due_lines(self, span: tuple[int, int], field: str, at_most: str,
+                   after: str) -> list[tuple[str | None, bytes]] | None:
+        """(the value when the line gives it plainly, the record's JSON) of each line that
+        may have ``field <= at_most``; None when the table is not one record a line."""
+        key, quoted, null = f'"{field}"'.encode(), f'"{field}":"'.encode(), f'"{field}":null'.encode()
+        follows = f',"{after}":'.encode() if after else None
+        found: list[tuple[str | None, bytes]] = []
+        for line in self.raw[span[0]:span[1]].split(b"\n")[1:-1]:
+            escapes = b"\\" in line  # a key written with escapes, a value with a quote...
+            if key not in line and not escapes:
+                continue
+            plain = not escapes and line.count(key) == 1
+            if plain and null in line:
+                continue
+            value = None
+            at = line.find(quoted)
+            if plain and at >= 0:
+                start = at + len(quoted)
+                end = line.find(b'"', start)
+                text = line[start:end].decode("utf-8", "replace")
+                if text > at_most:
+                    continue
+                if follows is not None and line.startswith(follows, end + 1) and _is_date(text):
+                    value = text  # relance's own order of fields: this is the record's own
+            head = line.find(b'": ')
+            if head < 0:
+                return None
+            found.append((value, line[head + 3:].rstrip().rstrip(b",")))
+        return found
 
     def whole(self) -> dict[str, dict[str, Any]]:
         """Every table, in the file's order."""
@@ -614,28 +694,30 @@ class DurableStorage(Storage):
             return True
 
     def _parse(self, raw: bytes) -> dict[str, dict[str, Any]] | LazyTables | None:
-        if not raw.strip():
+        if not raw or raw.isspace():
             return None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise self._fail(_("it is not UTF-8 text (byte {pos}).").format(pos=err.start)) from None
+        if raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
         self._lines = LineCache()
         self._primed = False  # done by the first write: a reader never pays for it
-        spans = split_tables(text)
+        spans = split_tables(raw)
         if spans is not None and set(spans) <= KNOWN_TABLES:
-            lazy = LazyTables(text, spans)
+            lazy = LazyTables(raw, spans)
             try:
                 meta = lazy.table(META_TABLE) if META_TABLE in spans else None
-            except (ValueError, json.JSONDecodeError):
-                return self._full_parse(text)  # says what is wrong, and where in the file
+            except ValueError:  # (JSON and UTF-8 errors are ValueErrors too)
+                return self._full_parse(raw)  # says what is wrong, and where in the file
             problem = check_layout({META_TABLE: meta}) if meta is not None else None
             if problem:
                 raise self._fail(problem)
             return lazy
-        return self._full_parse(text)
+        return self._full_parse(raw)
 
-    def _full_parse(self, text: str) -> dict[str, dict[str, Any]]:
+    def _full_parse(self, raw: bytes) -> dict[str, dict[str, Any]]:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise self._fail(_("it is not UTF-8 text (byte {pos}).").format(pos=err.start)) from None
         try:
             with no_gc():
                 data = json.loads(text)
@@ -653,8 +735,8 @@ class DurableStorage(Storage):
             return
         try:
             data = lazy.whole()
-        except (ValueError, json.JSONDecodeError):
-            data = self._full_parse(lazy.text)  # raises with the line and column
+        except ValueError:
+            data = self._full_parse(lazy.raw)  # raises with the line and column
         problem = check_layout(data)
         if problem:
             raise self._fail(problem)
@@ -669,11 +751,27 @@ class DurableStorage(Storage):
             if self._lazy is not None:
                 try:
                     table = self._lazy.table(name)
-                except (ValueError, json.JSONDecodeError):
+                except ValueError:
                     self._whole()  # raises the problem, with its place in the file
                     return (self._data or {}).get(name) or {}
                 return table if table is not None else {}
             return (self._data or {}).get(name) or {}
+
+    def docs_due(self, table: str, field: str, at_most: str, first: int | None = None,
+                 after: str = "") -> tuple[int, list[dict[str, Any]]]:
+        """See ``LazyTables.docs_due``: without parsing the whole table when it is not
+        parsed yet."""
+        with self._thread_lock:
+            if self._depth == 0:
+                self.refresh()
+            if self._lazy is not None:
+                try:
+                    return self._lazy.docs_due(table, field, at_most, first, after)
+                except ValueError:
+                    self._whole()  # raises the problem, with its place in the file
+            docs = (self._data or {}).get(table) or {}
+            found = [doc for doc in docs.values() if isinstance(doc.get(field), str) and doc[field] <= at_most]
+            return len(found), found
 
     def has_records(self) -> bool:
         """True when some table other than ``_meta`` holds a document (no parse needed)."""
@@ -681,8 +779,7 @@ class DurableStorage(Storage):
             if self._depth == 0:
                 self.refresh()
             if self._lazy is not None:
-                return any(self._lazy.text[start + 1:end - 1].strip() for name, (start, end) in self._lazy.spans.items()
-                           if name != META_TABLE)
+                return any(not self._lazy.is_empty(name) for name in self._lazy.spans if name != META_TABLE)
             return any(table for name, table in (self._data or {}).items() if name != META_TABLE)
 
     def _set(self, data: dict | LazyTables | None, key: tuple | None, pin: int | None) -> None:
@@ -786,7 +883,7 @@ class DurableStorage(Storage):
         payload = dump_parts(data, self._lines)
         if len(self._lines._lines) > 2 * sum(len(t) for t in data.values()) + 100:
             self._lines.forget(data)
-        tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{secrets.token_hex(4)}"
+        tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{os.urandom(4).hex()}"
         write_new_file(tmp, payload)
         try:
             self.backups.keep(self.path, prune=False)

@@ -222,7 +222,7 @@ def test_without_a_target_there_is_no_gap_and_no_division_error():
     cli = headlines(fc, where="cli")
     assert "No monthly target is set" in cli[0].text and cli[1].text.strip() == "relance settings --target-monthly 11000"
     assert "press s" in headlines(fc, where="tui")[0].text
-    assert "no monthly target set" in short_line(fc, [])
+    assert "no monthly target set" in short_line(fc, 0)
     zero = forecast(settings(target_monthly=Decimal(0)), [m], [], TODAY)
     assert zero.cliff is None and zero.months[0].coverage is None
 

@@ -189,9 +189,29 @@ def test_follow_ups_due_read_from_documents_match_the_records(data_path):
 
     Repository(data_path, today=TODAY).import_data(build_demo(TODAY))
     fresh = Repository(data_path, today=TODAY)  # contacts not built yet: read from the documents
-    from_documents = [(c.uid, c.name, c.company, c.next_follow_up) for c in fresh.follow_ups_due()]
+    count, due = fresh.follow_ups_due()
+    from_documents = [(c.uid, c.name, c.company, c.next_follow_up) for c in due]
     assert "contact" not in fresh._models
     fresh.list("contact")
-    from_records = [(c.uid, c.name, c.company, c.next_follow_up) for c in fresh.follow_ups_due()]
-    assert from_documents == from_records and len(from_records) == 4
+    count_records, due = fresh.follow_ups_due()
+    from_records = [(c.uid, c.name, c.company, c.next_follow_up) for c in due]
+    assert from_documents == from_records and len(from_records) == 4 == count == count_records
     assert [d for *_rest, d in from_records] == sorted(d for *_rest, d in from_records)
+
+
+@pytest.mark.parametrize("first", [None, 0, 1, 15, 5000])
+def test_the_oldest_follow_ups_found_from_the_lines_equal_those_of_the_records(data_path, first):
+    """At 1,000 contacts (many due, many on the same day): the count and the oldest ones
+    read from the file's lines, parsing only those shown, are the records' own."""
+    from seeds.synthetic import build_synthetic
+
+    from .conftest import TODAY
+
+    Repository(data_path, today=TODAY).import_data(build_synthetic(1000, TODAY))
+    fresh = Repository(data_path, today=TODAY)
+    count, due = fresh.follow_ups_due(first)
+    assert "contact" not in fresh._models
+    fresh.list("contact")
+    expected_count, expected = fresh.follow_ups_due(first)
+    assert count == expected_count > 100
+    assert [(c.uid, c.name, c.next_follow_up) for c in due] == [(c.uid, c.name, c.next_follow_up) for c in expected]

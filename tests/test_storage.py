@@ -246,7 +246,7 @@ def test_tables_read_one_by_one_equal_a_full_parse(data_path):
     repo.import_data(build_demo(TODAY))
     written = data_path.read_text(encoding="utf-8")
     whole = json.loads(written)
-    assert split_tables(written) is not None
+    assert split_tables(written.encode()) is not None
     variants = {
         "as written": written,
         "no final newline": written.rstrip("\n"),
@@ -262,7 +262,7 @@ def test_tables_read_one_by_one_equal_a_full_parse(data_path):
         assert storage.read_table("nothing") == {}, label
         assert storage.read() == whole, label
         storage.close()
-    assert split_tables(variants["indent 0"]) is None and split_tables(variants["one line"]) is None
+    assert split_tables(variants["indent 0"].encode()) is None and split_tables(variants["one line"].encode()) is None
 
 
 @pytest.mark.parametrize(
@@ -350,3 +350,40 @@ def test_cached_lines_write_exactly_what_a_full_encoding_would(repo, data_path):
     assert data_path.read_bytes() == dump_data(raw)
     assert raw["contacts"][next(k for k, d in raw["contacts"].items() if d["uid"] == uids[4])]["notes"] == "changed after a reopen"
     assert sorted(d["company"] for d in raw["contacts"].values()).count("B") == 10
+
+
+def test_docs_due_read_line_by_line_equal_a_full_parse(data_path):
+    """The follow-ups due are found without parsing the whole contacts table; lines it
+    cannot trust (the key twice, an escaped key, another spacing) are parsed whole."""
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_demo(TODAY))
+    repo.close()
+    import re
+
+    lines = data_path.read_text(encoding="utf-8").split("\n")
+    first = lines.index('"contacts": {') + 1
+    value = re.compile(r'"next_follow_up":(null|"[^"]*")')
+    odd = [
+        # a nested copy of the key, placed before the real one (extra fields come first)
+        value.sub('"next_follow_up":"2026-01-02"', lines[first]).replace('{"uid"', '{"x":{"next_follow_up":"2099-01-01"},"uid"', 1),
+        # another spacing, and an escaped key
+        value.sub('"next_follow_up" :  "2026-02-03"', lines[first + 1]),
+        value.sub(lambda m: '"next_follow_\\u0075p":"2026-03-04"', lines[first + 2]),
+    ]
+    assert all(o != lines[first + i] for i, o in enumerate(odd))
+    for offset, line in enumerate(odd):
+        lines[first + offset] = line
+    data_path.write_text("\n".join(lines), encoding="utf-8")
+    whole = json.loads(data_path.read_text(encoding="utf-8"))["contacts"]
+    storage = DurableStorage(data_path)
+    for day in ("2026-01-01", "2026-02-03", TODAY.isoformat(), "2099-12-31"):
+        expected = [d for d in whole.values() if isinstance(d.get("next_follow_up"), str) and d["next_follow_up"] <= day]
+        for after in ("", "cadence_days"):  # values taken from the lines, or every line parsed
+            count, found = storage.docs_due("contacts", "next_follow_up", day, after=after)
+            assert sorted(d["uid"] for d in found) == sorted(d["uid"] for d in expected) and count == len(expected), day
+            count, oldest = storage.docs_due("contacts", "next_follow_up", day, first=2, after=after)
+            assert count == len(expected)
+            two = sorted(d["next_follow_up"] for d in expected)[:2]
+            assert sorted(d["next_follow_up"] for d in oldest)[:2] == two, day
+    assert storage.read_table("contacts") == whole  # and nothing was parsed wrongly meanwhile
+    storage.close()

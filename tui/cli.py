@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -330,18 +328,22 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from store.headlines import short_line, status_json
 
+    from tui.status import FOLLOW_UPS_SHOWN
+
     repo = _open(args)
     forecast = repo.forecast(months=args.months)
-    due = repo.follow_ups_due()
     if args.json:
+        _count, due = repo.follow_ups_due()
         json.dump(status_json(forecast, due), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif args.short:
-        print(short_line(forecast, due))
+        count, _due = repo.follow_ups_due(first=0)
+        print(short_line(forecast, count))
     else:
         from tui.status import print_status  # Rich only
 
-        print_status(forecast, due)
+        count, due = repo.follow_ups_due(first=FOLLOW_UPS_SHOWN)
+        print_status(forecast, count, due)
     return 0
 
 
@@ -437,6 +439,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
     from store.paths import resolve_data_path
     from store.repository import Repository
 

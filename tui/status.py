@@ -22,7 +22,8 @@ MAX_WIDTH = 100
 FOLLOW_UPS_SHOWN = 15
 
 
-def print_status(fc: Forecast, follow_ups: list[Contact], console: Console | None = None) -> None:
+def print_status(fc: Forecast, due: int, follow_ups: list[Contact], console: Console | None = None) -> None:
+    """The gauge, the sentences, and ``due`` follow-ups of which ``follow_ups`` are the oldest."""
     console = console or Console(highlight=False)
     width = min(console.width, MAX_WIDTH)
     title = Text(_("relance — {date}").format(date=fmt.long_date(fc.today)), style="bold")
@@ -39,11 +40,11 @@ def print_status(fc: Forecast, follow_ups: list[Contact], console: Console | Non
         for line in wrap(headline_text(headline), width):
             console.print(line, no_wrap=True)
     console.print()
-    if not follow_ups:
+    if not due:
         console.print(_("No follow-up is due today."))
         return
-    console.print(Text(ngettext("{count} follow-up due", "{count} follow-ups due", len(follow_ups)).format(
-        count=len(follow_ups)), style="bold"))
+    console.print(Text(ngettext("{count} follow-up due", "{count} follow-ups due", due).format(
+        count=due), style="bold"))
     shown = follow_ups[:FOLLOW_UPS_SHOWN]
     name_w = min(30, max(len(c.name) for c in shown))
     for contact in shown:
@@ -55,6 +56,6 @@ def print_status(fc: Forecast, follow_ups: list[Contact], console: Console | Non
         line.append(when.ljust(13), style="red" if late else "")
         line.append("  " + (contact.company or ""))
         console.print(line, overflow="ellipsis", no_wrap=True)
-    if len(follow_ups) > len(shown):
+    if due > len(shown):
         console.print(_("… and {count} more: relance list contacts, or the Network pane (1).").format(
-            count=len(follow_ups) - len(shown)), style="dim")
+            count=due - len(shown)), style="dim")
