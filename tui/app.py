@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -29,12 +29,13 @@ from store.repository import Repository
 from themes import DEFAULT_THEME, register_themes
 
 from .dashboard import DashboardScreen, mission_from_opportunity, short_path
-from .detail import DetailScreen
-from .forecast import ForecastScreen
-from .forms import ConfirmScreen, ConflictScreen, RecordForm
 from .panes import missions_due_review
-from .review import EndMissionScreen, ReviewScreen
-from .help import HelpScreen, describe
+
+if TYPE_CHECKING:
+    from .forms import RecordForm
+
+# The other screens (forms, detail, review, month by month, help) are imported when first
+# opened: the first paint does not wait for them (~15 ms of imports, Textual's included).
 
 __all__ = ["RelanceApp", "make_app", "short_path"]
 
@@ -161,6 +162,9 @@ class RelanceApp(App[None]):
         """What the user typed and did not save yet: the review's draft, an open form's
         valid changes (saved as ctrl+s would; an invalid form cannot be). Done here and now,
         without drawing anything: after a hang-up, drawing would block on the dead terminal."""
+        from .forms import RecordForm
+        from .review import ReviewScreen
+
         for screen in reversed(self.screen_stack):
             if isinstance(screen, ReviewScreen):
                 from store.review import save_draft
@@ -278,6 +282,9 @@ class RelanceApp(App[None]):
             self.call_from_thread(done, result)
 
     def refresh_views(self, select: tuple[str, str] | None = None) -> None:
+        from .detail import DetailScreen
+        from .forecast import ForecastScreen
+
         self._drawn_generation = self.repository.generation
         self.dashboard.reload(select)
         for screen in self.screen_stack:
@@ -295,6 +302,8 @@ class RelanceApp(App[None]):
     # records ------------------------------------------------------------------------------------
 
     def new_record(self, kind: str, preset: dict[str, Any] | None = None, done: Callable[[Record], None] | None = None) -> None:
+        from .forms import RecordForm
+
         def finished(record: Record) -> None:
             self.after_save(record, _("Saved the {kind} {label!r}.").format(kind=KIND_NAMES[kind], label=record.label()))
             if done:
@@ -305,6 +314,8 @@ class RelanceApp(App[None]):
     def edit_record(self, kind: str, uid: str, before: Record | None = None, preset: dict[str, Any] | None = None) -> None:
         """The edit form of a record. Saving checks that nobody changed or deleted it
         meanwhile (another dashboard, ``relance add``...) and asks if so."""
+        from .forms import RecordForm
+
         if before is None:
             before = self.repository.get(kind, uid)
         opened_on = before
@@ -322,6 +333,8 @@ class RelanceApp(App[None]):
 
     def resolve_conflict(self, kind: str, uid: str, values: dict[str, Any], before: Record, err: ConflictError) -> None:
         """Someone else saved the record first: overwrite, take theirs, or keep editing."""
+        from .forms import ConflictScreen
+
         current = err.current
 
         def chosen(choice: str | None) -> None:
@@ -349,6 +362,8 @@ class RelanceApp(App[None]):
         self.push_screen(ConflictScreen(str(err), before, current), chosen)
 
     def delete_record(self, kind: str, uid: str) -> None:
+        from .forms import ConfirmScreen
+
         record = self.repository.get(kind, uid)
         all_referrers = self.repository.referrers(kind, uid)
         log = [r for r in all_referrers if kind == "contact" and r[0] == "interaction" and r[3] == "contact_uid"]
@@ -397,6 +412,8 @@ class RelanceApp(App[None]):
             self.store_job(lambda: self.repository.put(before), finished)
 
     def open_detail(self, kind: str, uid: str) -> None:
+        from .detail import DetailScreen
+
         self.push_screen(DetailScreen(self.repository, kind, uid))
 
     def _report_ready(self, path: str) -> None:
@@ -411,6 +428,8 @@ class RelanceApp(App[None]):
 
     def offer_due_reviews(self) -> None:
         """Once at start-up: the missions that ended without their review."""
+        from .forms import ConfirmScreen
+
         if self.screen is not self.dashboard:
             return  # a key pressed at once already opened something: do not stack a question on it
         due = missions_due_review(self.repository)
@@ -434,6 +453,8 @@ class RelanceApp(App[None]):
         """The review of a mission: resumed from its draft, or shown when completed."""
         from store.review import completed_review, start_or_resume
 
+        from .review import ReviewScreen
+
         mission = self.repository.get("mission", mission_uid)
         if completed_review(self.repository, mission) is not None:  # type: ignore[arg-type]
             self.open_detail("mission", mission_uid)
@@ -450,6 +471,8 @@ class RelanceApp(App[None]):
 
     def end_mission(self, mission_uid: str) -> None:
         """``x``: the end date, then the review."""
+        from .review import EndMissionScreen
+
         from store.review import end_mission
 
         mission = self.repository.get("mission", mission_uid)
@@ -469,9 +492,13 @@ class RelanceApp(App[None]):
 
     def open_forecast(self, net: bool = False) -> None:
         """The revenue gap month by month (``enter`` on the gauge)."""
+        from .forecast import ForecastScreen
+
         self.push_screen(ForecastScreen(self.repository, net=net))
 
     def log_interaction(self, contact_uid: str) -> None:
+        from .forms import RecordForm
+
         contact = self.repository.get("contact", contact_uid)
 
         def finished(record: Record) -> None:
@@ -499,6 +526,8 @@ class RelanceApp(App[None]):
         self.store_job(lambda: self.repository.update("opportunity", opportunity.uid, changes), finished)
 
     def offer_mission(self, opportunity) -> None:
+        from .forms import ConfirmScreen
+
         def answered(yes: bool | None) -> None:
             if yes:
                 preset = mission_from_opportunity(opportunity, self.repository.today)
@@ -509,6 +538,8 @@ class RelanceApp(App[None]):
                                        _("The form is filled in from the opportunity.")), answered)
 
     def open_settings(self, form: str = "settings", note: str = "", preset: dict[str, Any] | None = None) -> None:
+        from .forms import ConflictScreen, RecordForm
+
         base = self.repository.settings()
         screen = RecordForm(self.repository, "settings", base=base, form=form, note=note, preset=preset)
 
@@ -550,6 +581,12 @@ class RelanceApp(App[None]):
     # help and palette ---------------------------------------------------------------------------------
 
     def show_help(self) -> None:
+        from .detail import DetailScreen
+        from .forecast import ForecastScreen
+        from .forms import RecordForm
+        from .help import HelpScreen, describe
+        from .review import ReviewScreen
+
         sections = [
             (_("Dashboard"), describe(DashboardScreen.BINDINGS)),
             (_("Forms"), describe(RecordForm.BINDINGS)),

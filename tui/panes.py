@@ -74,9 +74,11 @@ class Pane(Vertical):
     def today(self) -> date:
         return self.repository.today
 
+    #: what the filter line says while empty
+    FILTER_HINT = _("filter: name, company, tags, notes (esc clears)")
+
     def compose(self) -> ComposeResult:
         yield RecordTable(self.COLUMNS, id=f"{self.KEY}-table", classes="main-table")
-        yield FilterInput(placeholder=_("filter: name, company, tags, notes (esc clears)"), classes="filter", compact=True)
 
     def on_mount(self) -> None:
         self.reload()
@@ -227,8 +229,18 @@ class Pane(Vertical):
 
     # filtering ------------------------------------------------------------------------------
 
+    def filter_box(self) -> FilterInput:
+        """The filter line, made the first time ``/`` is pressed (four input fields less
+        to build before the first paint)."""
+        found = self.query(FilterInput)
+        if found:
+            return found.first()
+        box = FilterInput(placeholder=self.FILTER_HINT, classes="filter", compact=True)
+        self.mount(box)
+        return box
+
     def open_filter(self) -> None:
-        box = self.query_one(FilterInput)
+        box = self.filter_box()
         box.add_class("open")
         box.focus()
         self.warm_search(self.sorted_records(), self._haystacks)
@@ -243,7 +255,7 @@ class Pane(Vertical):
                 cache[record.uid] = haystack(record)
 
     def close_filter(self, clear: bool) -> None:
-        box = self.query_one(FilterInput)
+        box = self.filter_box()
         if clear:
             box.value = ""
             self.filter_text = ""
@@ -320,6 +332,7 @@ class TargetsPane(Pane):
     """Micro-targets, and below them the opportunities of the selected one."""
 
     KEY, NUMBER, TITLE, KIND = "targets", 2, _("Targets"), "target"
+    FILTER_HINT = _("filter: name, sector, need, notes (esc clears)")
     DEPENDS = ("contact", "opportunity")
     COLUMNS = (_("Micro-target"), _("Status"), _("Contacts n/p"), _("Open pipeline"), _("Weighted"), _("Last touch"))
     OPP_COLUMNS = (_("Opportunity"), _("Organisation"), _("Stage"), _("Value"), _("Next action"))
@@ -328,7 +341,6 @@ class TargetsPane(Pane):
         yield RecordTable(self.COLUMNS, id="targets-table", classes="main-table")
         yield Static("", id="opps-label", classes="sublabel")
         yield RecordTable(self.OPP_COLUMNS, id="opps-table", classes="opps-table")
-        yield FilterInput(placeholder=_("filter: name, sector, need, notes (esc clears)"), classes="filter", compact=True)
 
     @property
     def opps_table(self) -> RecordTable:
