@@ -49,6 +49,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     touch "$stamp"
 fi
 
+# Keep the compiled bytecode of relance's own modules current (pip compiles installed
+# packages, not an editable checkout; Python skips it where PYTHONDONTWRITEBYTECODE is set).
+.venv/bin/python -m compileall -q store tui widgets themes seeds >/dev/null 2>&1 || true
+
 if [ "$mode" = run ]; then
     exec .venv/bin/relance "$@"
 fi

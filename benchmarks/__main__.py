@@ -263,6 +263,12 @@ def main() -> int:
         failed |= ok is False
         print(f"{name:<46} {value:>18}  {baseline:<34} {mark}", flush=True)
 
+    # both sides load compiled bytecode: pip compiled Textual when it installed it; an
+    # editable checkout of relance is compiled here (PYTHONDONTWRITEBYTECODE may be set)
+    import compileall
+
+    for package in ("store", "tui", "widgets", "themes", "seeds", "benchmarks"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="relance-bench-") as tmp:
         folder = Path(tmp)
         sizes = [int(s) for s in args.sizes.split(",")]
