@@ -193,6 +193,7 @@ def no_gc() -> Iterator[None]:
 
 _TABLE_HEAD = re.compile(rb'"([A-Za-z_][A-Za-z0-9_]*)": ')
 _EMPTY_TABLE = re.compile(rb"\{\s*\}")
+_LINE_QUOTE = re.compile(rb'\n"')  # (the regular expression scans faster than bytes.find here)
 
 
 def split_tables(raw: bytes) -> dict[str, tuple[int, int]] | None:
@@ -207,11 +208,7 @@ def split_tables(raw: bytes) -> dict[str, tuple[int, int]] | None:
     if not raw.startswith(b"{\n") or raw[end - 2:end] != b"\n}":
         return None
     end_of_body = end - 2  # the "\n" before the final "}"
-    heads = []
-    at = raw.find(b'\n"', 0, end_of_body)
-    while at >= 0:
-        heads.append(at + 1)
-        at = raw.find(b'\n"', at + 1, end_of_body)
+    heads = [match.start() + 1 for match in _LINE_QUOTE.finditer(raw, 0, end_of_body)]
     if not heads or heads[0] != 2:
         return None
     spans: dict[str, tuple[int, int]] = {}
@@ -708,10 +705,12 @@ class DurableStorage(Storage):
                 raise self._fail(_("you are not allowed to read it.")) from None
             try:
                 st = os.fstat(fd)
-                chunks = []
-                while chunk := os.read(fd, 1 << 20):
-                    chunks.append(chunk)
-                raw = b"".join(chunks)
+                raw = os.read(fd, st.st_size + 1)  # at once: no copy into a join
+                if len(raw) != st.st_size:  # it grew, or came short: read on to the end
+                    chunks = [raw]
+                    while chunk := os.read(fd, 1 << 20):
+                        chunks.append(chunk)
+                    raw = b"".join(chunks)
             except BaseException:
                 os.close(fd)
                 raise
