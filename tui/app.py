@@ -75,11 +75,18 @@ class RelanceApp(App[None]):
         self._bad_key = None
         self.undo_stack: list[UndoEntry] = []
         self._theme_ready = False
-        # the theme is set before the first CSS parse: set in on_mount, it made Textual
-        # parse every stylesheet a second time (~30 ms of each start)
+        # The theme is set before the first CSS parse. Setting it the usual way queues a
+        # parse of every stylesheet again (~15 ms of each start); a dark theme, like the
+        # default one Textual set up in __init__, needs only its name and its colours.
         register_themes(self)
         wanted = repository.settings().theme or DEFAULT_THEME
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        wanted = wanted if wanted in self.available_themes else DEFAULT_THEME
+        if self.available_themes[wanted].dark and self.current_theme.dark:
+            self.set_reactive(App.theme, wanted)
+            self.set_class(True, f"-theme-{wanted}", update=False)
+            self.stylesheet.set_variables(self.get_css_variables())  # (nothing is parsed yet)
+        else:
+            self.theme = wanted
 
     def get_theme(self, theme_name: str):
         # Textual copies every registered theme into a new dict at each call, and calls it
