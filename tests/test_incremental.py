@@ -143,3 +143,19 @@ async def test_the_key_bar_shows_the_keys_and_a_click_presses_one(demo_path):
         await pilot.click(KeyBar, offset=(line.index("e Edit") + 2, 0))
         await settle(pilot)
         assert isinstance(app.screen, RecordForm) and app.screen.base is not None
+
+
+async def test_the_garbage_collector_is_back_on_once_the_data_is_loaded(demo_path):
+    """The command line turns it off for the start-up (tui/cli.py); the app must turn it
+    back on, or a long session would keep every reference cycle it ever made."""
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert "interaction" in app.repository._models  # loaded, then frozen
+    finally:
+        gc.enable()

@@ -225,6 +225,8 @@ class RelanceApp(App[None]):
             self.repository.prepare_writes()
         except RelanceError as err:
             self.call_from_thread(self.notify, str(err), title=_("Damaged data file"), severity="error", timeout=30)
+        finally:
+            gc.enable()  # (the command line turned it off for the start-up)
 
     # other sessions on the same file ------------------------------------------------------------
 

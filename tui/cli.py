@@ -439,8 +439,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
+    import gc
     import shutil
     import tempfile
+
+    # No garbage-collector passes until the first screen is drawn: loading makes hundreds
+    # of thousands of objects and no garbage, and each full pass walked them all again.
+    # The app turns it back on once the data is loaded (``check_whole_file``).
+    gc.disable()
 
     from store.paths import resolve_data_path
     from store.repository import Repository
