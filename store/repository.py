@@ -231,7 +231,7 @@ class Repository:
             self._writer = None
 
     #: saves remembered per kind by :meth:`changed_since`
-    HISTORY = 16
+    HISTORY = 4  # (a pane looks one or two saves back)
 
     def changed_since(self, kind: str, before: Mapping[str, Record]) -> frozenset[str] | None:
         """The uids of ``kind`` added, changed or deleted since ``before`` (a mapping

@@ -159,3 +159,27 @@ async def test_the_garbage_collector_is_back_on_once_the_data_is_loaded(demo_pat
             assert "interaction" in app.repository._models  # loaded, then frozen
     finally:
         gc.enable()
+
+
+async def test_closed_forms_are_freed_after_saves(demo_path):
+    """Textual's style-cache lru_cache kept every closed form's widgets alive (the frame
+    after each save got slower and slower); the dashboard frees them once drawn again."""
+    import gc
+
+    from textual._styles_cache import StylesCache
+
+    def alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if type(o) is StylesCache)
+
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        counts = []
+        for i in range(4):
+            await pilot.press("e", "tab", "ab"[i % 2], "ctrl+s")
+            await settle(pilot)
+            await pilot.pause(0.3)  # the dashboard frees them 0.2 s after it is shown again
+            counts.append(alive())
+        assert not isinstance(app.screen, RecordForm)
+        assert counts[-1] <= counts[0] + 5, counts  # not ~65 more per form

@@ -101,6 +101,11 @@ class DashboardScreen(Screen):
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < self.NARROW, "narrow")
 
+    def on_screen_resume(self) -> None:
+        # a screen above was closed: free what it left once this one is drawn again
+        if hasattr(self.app, "release_closed_screens"):
+            self.set_timer(0.2, self.app.release_closed_screens)
+
     def on_descendant_focus(self, event) -> None:
         node = event.widget
         while node is not None and not isinstance(node, Pane):
