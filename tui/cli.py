@@ -137,6 +137,18 @@ def build_parser() -> Parser:
     import_json.add_argument("file", metavar="FILE", help=_("export file to read"))
     import_json.add_argument("--replace", action="store_true",
                              help=_("replace the data that is there (it is backed up first)"))
+    import_linkedin = import_formats.add_parser(
+        "linkedin", parents=[common], help=_("LinkedIn's Connections export (Connections.csv)"),
+        description=_("Add the contacts of LinkedIn's Connections export. A contact already there (same "
+                      "e-mail, same profile URL, or same name and company) is not added again: its empty "
+                      "fields are filled and the tags added. Everything is written at once."))
+    import_linkedin.add_argument("file", metavar="FILE", help=_("the Connections.csv file"))
+    import_linkedin.add_argument("--circle", choices=("natural", "professional"), default="natural",
+                                 help=_("circle of the contacts added (default: natural)"))
+    import_linkedin.add_argument("--tag", action="append", default=[], metavar="TAG",
+                                 help=_("tag every imported contact (may be repeated)"))
+    import_linkedin.add_argument("--dry-run", action="store_true",
+                                 help=_("print what would be added, updated and skipped; write nothing"))
     status = commands.add_parser(
         "status", parents=[common], help=_("the revenue gap, the prospecting deadline and today's follow-ups"),
         description=_("Print the months ahead against your target, when income falls short, by when to start "
@@ -295,6 +307,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
+    if args.format == "linkedin":
+        return cmd_import_contacts(args, parser)
     source = Path(args.file)
     try:
         text = source.read_text(encoding="utf-8-sig")
@@ -322,6 +336,43 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
     print(_("Imported {summary} into {path}.").format(summary=summary, path=repo.path))
     if had_data:
         print(_("The previous data was kept in {backup}.").format(backup=repo.storage.backups.list()[0]))
+    return 0
+
+
+def cmd_import_contacts(args: argparse.Namespace, parser: Parser) -> int:
+    """``relance import linkedin``: plan, show, then apply in one write (or not: --dry-run)."""
+    from store.contact_import import apply_import, plan_import, read_linkedin
+
+    source = Path(args.file)
+    where = f"relance import {args.format}"
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        parser.exit(2, _("{where}: error: {path}: no such file\n").format(where=where, path=source))
+    except (OSError, UnicodeDecodeError) as err:
+        parser.exit(2, _("{where}: error: {path}: cannot read it: {reason}\n").format(where=where, path=source, reason=err))
+    try:
+        rows = read_linkedin(text)
+    except ValidationError as err:
+        parser.exit(2, _("{where}: error: {path}: {problem}\n").format(
+            where=where, path=source, problem="; ".join(err.errors.values())))
+    repo = _open(args)
+    plan = plan_import(repo, rows, circle=args.circle, tags=args.tag)
+    for line, problem in plan.problems:
+        print(_("{path}, line {line}: {problem}").format(path=source.name, line=line, problem=problem), file=sys.stderr)
+    if args.dry_run:
+        for line, data in plan.add:
+            print(_("line {line}: add {name}").format(line=line, name=data["name"]) +
+                  (f" ({data['company']})" if data.get("company") else ""))
+        for line, _uid, label, changes in plan.update:
+            print(_("line {line}: update {label}: {fields}").format(line=line, label=label, fields=", ".join(changes)))
+        for line, why in plan.skipped:
+            print(_("line {line}: skip, {why}").format(line=line, why=why))
+        print(_("Dry run, nothing written: {summary}.").format(summary=plan.summary()))
+        return 0
+    added, updated = apply_import(repo, plan) if plan.add or plan.update else (0, 0)
+    print(_("Imported from {path}: {added} added, {updated} updated, {skipped} already there, {problems} with problems.").format(
+        path=source.name, added=added, updated=updated, skipped=len(plan.skipped), problems=len(plan.problems)))
     return 0
 
 

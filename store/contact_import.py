@@ -1,0 +1,223 @@
+"""Contacts brought in from other tools: read, matched against the data, applied at once.
+
+An import is planned before anything is written: each row of the file becomes an
+addition, an update of a contact already there (only empty fields are filled, tags
+added), a skip (nothing new), or a problem with its line number and the reason. The
+plan is shown (``--dry-run``, the dashboard's preview) or applied in one write, so
+running the same import twice adds nothing and a bad row never stops the good ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .errors import ValidationError
+from .i18n import _
+
+#: the columns of LinkedIn's "Connections" export, as its languages name them
+LINKEDIN_HEADERS: dict[str, tuple[str, ...]] = {
+    "first": ("first name", "prénom", "vorname", "nombre", "nome", "voornaam"),
+    "last": ("last name", "nom", "nom de famille", "nachname", "apellidos", "cognome", "achternaam"),
+    "url": ("url", "profile url", "url du profil"),
+    "email": ("email address", "e-mail address", "adresse e-mail", "adresse email", "e-mail-adresse",
+              "dirección de correo electrónico", "indirizzo email", "e-mailadres"),
+    "company": ("company", "entreprise", "société", "unternehmen", "empresa", "azienda", "bedrijf"),
+    "position": ("position", "poste", "titre", "cargo", "posizione", "functie"),
+    "connected": ("connected on", "date de connexion", "connecté le", "verbunden am", "fecha de conexión",
+                  "data di collegamento", "connectie gemaakt op"),
+}
+
+#: month names and abbreviations LinkedIn writes its dates with ("12 Mar 2024", "12 mars 2024")
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate((
+    ("jan", "january", "janv", "janvier", "januar", "ene", "enero", "gen", "gennaio", "jan."),
+    ("feb", "february", "févr", "fevr", "février", "februar", "feb.", "febrero", "febbraio"),
+    ("mar", "march", "mars", "mär", "märz", "marzo", "maart"),
+    ("apr", "april", "avr", "avril", "abr", "abril", "aprile"),
+    ("may", "mai", "mayo", "mag", "maggio", "mei"),
+    ("jun", "june", "juin", "juni", "junio", "giu", "giugno"),
+    ("jul", "july", "juil", "juillet", "juli", "julio", "lug", "luglio"),
+    ("aug", "august", "août", "aout", "ago", "agosto", "augustus"),
+    ("sep", "sept", "september", "septembre", "septiembre", "set", "settembre"),
+    ("oct", "october", "octobre", "okt", "oktober", "octubre", "ott", "ottobre"),
+    ("nov", "november", "novembre", "noviembre"),
+    ("dec", "december", "déc", "dec.", "décembre", "dezember", "dez", "dic", "diciembre", "dicembre"),
+), start=1):
+    for _name in _names:
+        MONTHS[_name.rstrip(".")] = _number
+
+
+def parse_linkedin_date(text: str) -> date:
+    """``12 Mar 2024`` (or ``12 mars 2024``, ``2024-03-12``) as a date; ValueError otherwise."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[ .]+([^\W\d_]+)\.?[ .]+(\d{4})", text)
+    if match:
+        month = MONTHS.get(match.group(2).casefold())
+        if month is not None:
+            return date(int(match.group(3)), month, int(match.group(1)))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("{value!r} is not a date like 12 Mar 2024.").format(value=text)) from None
+
+
+@dataclass
+class Row:
+    """One contact read from a file: its line, the fields, or what is wrong with it."""
+
+    line: int
+    data: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""
+
+
+def _cell(row: Sequence[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def read_linkedin(text: str) -> list[Row]:
+    """The rows of LinkedIn's "Connections" export. Its header row is found by what it
+    says, not where it is (the export begins with "Notes:" lines, and other languages
+    translate the headers); a row without a name (a member who left LinkedIn keeps only
+    the date) is a problem, not a contact."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    columns: dict[str, int] | None = None
+    rows: list[Row] = []
+    for cells in reader:
+        line = reader.line_num
+        if columns is None:
+            columns = _linkedin_columns(cells)
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        first, last = _cell(cells, columns.get("first")), _cell(cells, columns.get("last"))
+        name = " ".join(part for part in (first, last) if part)
+        row = Row(line)
+        if not name:
+            row.problem = _("no name (only a date: the member may have left LinkedIn).")
+            rows.append(row)
+            continue
+        row.data = {"name": name, "company": _cell(cells, columns.get("company")),
+                    "role": _cell(cells, columns.get("position")), "email": _cell(cells, columns.get("email")),
+                    "url": _cell(cells, columns.get("url"))}
+        connected = _cell(cells, columns.get("connected"))
+        if connected:
+            try:
+                row.data["created"] = parse_linkedin_date(connected)
+            except ValueError as err:
+                row.problem = _("connection date: {problem}").format(problem=err)
+        rows.append(row)
+    if columns is None:
+        raise ValidationError("import", {"file": _(
+            "no header row of LinkedIn's Connections export (First Name, Last Name, URL, Email Address, "
+            "Company, Position, Connected On) was found.")})
+    return rows
+
+
+def _linkedin_columns(cells: Sequence[str]) -> dict[str, int] | None:
+    """Which column holds what, when ``cells`` is the header row; else None."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        label = cell.strip().strip("\ufeff").casefold()
+        for key, names in LINKEDIN_HEADERS.items():
+            if label in names and key not in found:
+                found[key] = index
+                break
+    if "first" in found and "last" in found and ("url" in found or "email" in found or "connected" in found):
+        return found
+    return None
+
+
+# -- matching and applying ----------------------------------------------------------------
+
+
+def _url_key(url: str) -> str:
+    key = url.strip().casefold()
+    key = re.sub(r"^https?://", "", key)
+    key = re.sub(r"^www\.", "", key)
+    return key.rstrip("/")
+
+
+@dataclass
+class Plan:
+    """What an import would do. ``add``: new contacts' fields; ``update``: (uid, current
+    label, the changes); ``skipped``: (line, why); ``problems``: (line, why)."""
+
+    add: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    update: list[tuple[int, str, str, dict[str, Any]]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return _("{add} to add, {update} to update, {skipped} already there, {problems} with problems").format(
+            add=len(self.add), update=len(self.update), skipped=len(self.skipped), problems=len(self.problems))
+
+
+def plan_import(repository, rows: Iterable[Row], circle: str = "natural", tags: Sequence[str] = ()) -> Plan:
+    """Match each row against the contacts there and the rows before it: the same e-mail,
+    or the same profile URL, or the same name and company is the same person."""
+    plan = Plan()
+    by_email: dict[str, Any] = {}
+    by_url: dict[str, Any] = {}
+    by_name: dict[tuple[str, str], Any] = {}
+
+    def remember(key_owner: Any, data: dict[str, Any]) -> None:
+        if data.get("email"):
+            by_email.setdefault(data["email"].casefold(), key_owner)
+        if data.get("url"):
+            by_url.setdefault(_url_key(data["url"]), key_owner)
+        by_name.setdefault((data["name"].casefold(), (data.get("company") or "").casefold()), key_owner)
+
+    for contact in repository.list("contact"):
+        remember(contact, {"name": contact.name, "company": contact.company, "email": contact.email, "url": contact.url})
+    for row in rows:
+        if row.problem:
+            plan.problems.append((row.line, row.problem))
+            continue
+        data = {k: v for k, v in row.data.items() if v not in ("", None)}
+        data["circle"] = circle
+        data["tags"] = list(dict.fromkeys(tags))
+        try:
+            repository.build("contact", data)
+        except ValidationError as err:
+            plan.problems.append((row.line, "; ".join(f"{name}: {message}" for name, message in err.errors.items())))
+            continue
+        match = (by_email.get(data.get("email", "").casefold()) if data.get("email") else None) \
+            or (by_url.get(_url_key(data["url"])) if data.get("url") else None) \
+            or by_name.get((data["name"].casefold(), (data.get("company") or "").casefold()))
+        if match is None:
+            plan.add.append((row.line, data))
+            remember(("row", row.line), data)
+            continue
+        if isinstance(match, tuple):  # an earlier row of the same file
+            plan.skipped.append((row.line, _("the same person as line {line}.").format(line=match[1])))
+            continue
+        changes: dict[str, Any] = {}
+        for name in ("company", "role", "email", "url", "created"):
+            if data.get(name) and not getattr(match, name):
+                changes[name] = data[name]
+        new_tags = [tag for tag in data["tags"] if tag not in match.tags]
+        if new_tags:
+            changes["tags"] = [*match.tags, *new_tags]
+        if changes:
+            plan.update.append((row.line, match.uid, match.label(), changes))
+        else:
+            plan.skipped.append((row.line, _("already there as {label!r}.").format(label=match.label())))
+    return plan
+
+
+def apply_import(repository, plan: Plan) -> tuple[int, int]:
+    """Apply a plan in one write; (added, updated)."""
+    with repository.transaction():
+        for _line, data in plan.add:
+            repository.add("contact", data)
+        for _line, uid, _label, changes in plan.update:
+            repository.update("contact", uid, changes)
+    return len(plan.add), len(plan.update)

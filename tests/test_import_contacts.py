@@ -1,0 +1,111 @@
+"""``relance import linkedin``: LinkedIn's Connections export read as LinkedIn writes it
+(preamble, BOM, quoted commas, date-only rows, translated headers), matched against the
+contacts there, applied in one write, and safe to run twice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from store.contact_import import parse_linkedin_date, plan_import, read_linkedin
+from store.repository import Repository
+
+from .conftest import ROOT, TODAY, run_relance
+
+FIXTURES = ROOT / "tests" / "fixtures"
+LINKEDIN = FIXTURES / "linkedin_connections.csv"
+LINKEDIN_FR = FIXTURES / "linkedin_connections_fr.csv"
+
+
+def contacts_on_disk(path) -> list[dict]:
+    return list(json.loads(path.read_text(encoding="utf-8"))["contacts"].values())
+
+
+def test_the_export_is_read_as_linkedin_writes_it():
+    rows = read_linkedin(LINKEDIN.read_text(encoding="utf-8"))
+    by_line = {row.line: row for row in rows}
+    assert sorted(by_line) == [5, 6, 7, 8, 9, 10, 11]  # the header is line 4, after the notes
+    assert by_line[5].data == {"name": "Camille Durand", "company": "Acme", "role": "Directrice financière",
+                               "email": "camille.durand@example.com",
+                               "url": "https://www.linkedin.com/in/camille-durand", "created": date(2024, 3, 12)}
+    assert by_line[6].data["company"] == "Bernard, Fils & Associés" and by_line[6].data["email"] == ""
+    assert by_line[7].data["name"] == "Élodie Lefèvre-Nguyễn"
+    assert "no name" in by_line[8].problem  # a member who left: only the date is left
+    assert "31 Foo 2022" in by_line[9].problem
+
+
+def test_a_translated_export_is_found_by_its_headers():
+    rows = read_linkedin(LINKEDIN_FR.read_text(encoding="utf-8"))
+    assert [(r.line, r.data["name"], r.data["company"], r.data["created"]) for r in rows] == [
+        (5, "Sophie Roux", "Garance Assurances", date(2024, 3, 7)),
+        (6, "Karim Benali", "Zénith, Logistique", date(2022, 12, 21)),
+    ]
+
+
+def test_dates_in_the_forms_linkedin_writes():
+    assert parse_linkedin_date("12 Mar 2024") == date(2024, 3, 12)
+    assert parse_linkedin_date("1 août 2019") == date(2019, 8, 1)
+    assert parse_linkedin_date("2024-03-12") == date(2024, 3, 12)
+
+
+def test_import_twice_adds_nothing_and_writes_once(data_path):
+    first = run_relance("--data", str(data_path), "import", "linkedin", str(LINKEDIN), "--tag", "linkedin")
+    assert first.returncode == 0, first.stderr
+    assert "3 added, 0 updated, 1 already there, 3 with problems" in first.stdout
+    for line, reason in ((8, "no name"), (9, "31 Foo 2022"), (11, "not-an-email")):
+        assert f"line {line}: " in first.stderr and reason in first.stderr
+    saved = contacts_on_disk(data_path)
+    assert sorted(c["name"] for c in saved) == ["Camille Durand", "Thomas Bernard", "Élodie Lefèvre-Nguyễn"]
+    assert all(c["tags"] == ["linkedin"] and c["circle"] == "natural" for c in saved)
+    assert next(c for c in saved if c["name"] == "Camille Durand")["created"] == "2024-03-12"
+    backups = len(Repository(data_path).storage.backups.list())
+    again = run_relance("--data", str(data_path), "import", "linkedin", str(LINKEDIN), "--tag", "linkedin")
+    assert "0 added, 0 updated, 4 already there" in again.stdout
+    assert contacts_on_disk(data_path) == saved
+    assert len(Repository(data_path).storage.backups.list()) == backups  # nothing to write: not written
+
+
+def test_a_contact_already_there_is_completed_not_doubled(data_path):
+    repo = Repository(data_path, today=TODAY)
+    known = repo.add("contact", {"name": "Thomas Bernard", "company": "Bernard, Fils & Associés",
+                                 "notes": "met at the fair", "tags": "salon"})
+    backups = len(repo.storage.backups.list())
+    result = run_relance("--data", str(data_path), "import", "linkedin", str(LINKEDIN), "--tag", "linkedin",
+                         "--circle", "professional")
+    assert "2 added, 1 updated" in result.stdout
+    thomas = next(c for c in contacts_on_disk(data_path) if c["uid"] == known.uid)
+    assert thomas["url"] == "https://www.linkedin.com/in/thomas-bernard-42" and thomas["role"] == "CTO"
+    assert thomas["notes"] == "met at the fair" and thomas["tags"] == ["salon", "linkedin"]
+    assert thomas["circle"] == "natural"  # (what was there stays)
+    assert len(contacts_on_disk(data_path)) == 3
+    assert len(Repository(data_path).storage.backups.list()) == backups + 1  # one write for all of it
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(data_path):
+    Repository(data_path, today=TODAY).add("contact", {"name": "Sophie Roux", "company": "Garance Assurances"})
+    before = data_path.read_bytes()
+    result = run_relance("--data", str(data_path), "import", "linkedin", str(LINKEDIN_FR), "--dry-run")
+    assert result.returncode == 0
+    assert "line 5: update Sophie Roux: role, email, url\n" in result.stdout  # (its creation date stays)
+    assert "line 6: add Karim Benali (Zénith, Logistique)" in result.stdout
+    assert "Dry run, nothing written: 1 to add, 1 to update" in result.stdout
+    assert data_path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_linkedin_export_is_refused(data_path, tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("name,phone\nAda,123\n", encoding="utf-8")
+    result = run_relance("--data", str(data_path), "import", "linkedin", str(other))
+    assert result.returncode == 2 and "no header row of LinkedIn's Connections export" in result.stderr
+    assert not data_path.exists()
+    missing = run_relance("--data", str(data_path), "import", "linkedin", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_rows_of_one_file_naming_the_same_person_are_one_contact(repo):
+    text = ("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            "Ada,Lovelace,https://linkedin.com/in/ada,,Engines,,01 Jan 2020\n"
+            "Ada,Lovelace,http://www.linkedin.com/in/ada/,,Engines,,01 Jan 2020\n")
+    plan = plan_import(repo, read_linkedin(text))
+    assert [line for line, _data in plan.add] == [2]
+    assert plan.skipped == [(3, "the same person as line 2.")]
