@@ -135,6 +135,84 @@ def _linkedin_columns(cells: Sequence[str]) -> dict[str, int] | None:
     return None
 
 
+#: the headers a contacts CSV (a mail client's, a spreadsheet's, relance's own) commonly has
+CSV_HEADERS: dict[str, tuple[str, ...]] = {
+    "uid": ("uid",),
+    "name": ("name", "full name", "display name", "contact", "nom complet", "nom et prénom", "vollständiger name"),
+    "first": ("first name", "given name", "firstname", "prénom", "vorname", "nombre"),
+    "last": ("last name", "family name", "surname", "lastname", "nom", "nom de famille", "nachname", "apellidos"),
+    "company": ("company", "organization", "organisation", "organization name", "employer", "entreprise",
+                "société", "unternehmen", "empresa"),
+    "role": ("role", "title", "job title", "position", "fonction", "poste", "titre"),
+    "email": ("email", "e-mail", "email address", "e-mail address", "e-mail 1 - value", "primary email",
+              "courriel", "adresse e-mail", "adresse email"),
+    "phone": ("phone", "telephone", "phone number", "mobile", "mobile phone", "phone 1 - value", "téléphone",
+              "portable", "telefon"),
+    "url": ("url", "website", "web page", "linkedin", "profile url", "site web"),
+    "circle": ("circle", "cercle"),
+    "tags": ("tags", "labels", "categories", "groups", "étiquettes"),
+    "notes": ("notes", "note", "comments", "commentaires"),
+}
+
+
+def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
+    """The rows of a contacts CSV whose first row names the columns: the usual headers
+    are recognised (``CSV_HEADERS``), ``mapping`` (field -> header) says the others. The
+    delimiter (comma, semicolon, tab) is detected."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    header = next(reader, None)
+    if not header:
+        raise ValidationError("import", {"file": _("it is empty: a header row naming the columns comes first.")})
+    labels = [cell.strip().casefold() for cell in header]
+    columns: dict[str, int] = {}
+    problems: dict[str, str] = {}
+    for field_name, wanted in (mapping or {}).items():
+        if field_name not in CSV_HEADERS or field_name == "uid":
+            problems[field_name] = _("is not a field that can be mapped; fields: {fields}.").format(
+                fields=", ".join(k for k in CSV_HEADERS if k != "uid"))
+        elif wanted.strip().casefold() not in labels:
+            problems[field_name] = _("no column is named {header!r} (columns: {columns}).").format(
+                header=wanted, columns=", ".join(cell.strip() for cell in header))
+        else:
+            columns[field_name] = labels.index(wanted.strip().casefold())
+    if problems:
+        raise ValidationError("import", {f"--map {k}": v for k, v in problems.items()})
+    for index, label in enumerate(labels):
+        for key, names in CSV_HEADERS.items():
+            if label in names and key not in columns and index not in columns.values():
+                columns[key] = index
+                break
+    if "name" not in columns and "first" not in columns and "last" not in columns:
+        raise ValidationError("import", {"file": _(
+            "no column gives the name (name, full name, first name, last name...); say which with "
+            "--map name=HEADER.")})
+    rows: list[Row] = []
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        name = _cell(cells, columns.get("name")) or " ".join(
+            part for part in (_cell(cells, columns.get("first")), _cell(cells, columns.get("last"))) if part)
+        row = Row(line)
+        if not name:
+            row.problem = _("no name.")
+        else:
+            row.data = {"name": name}
+            for key in ("uid", "company", "role", "email", "phone", "url", "circle", "tags", "notes"):
+                value = _cell(cells, columns.get(key))
+                if value:
+                    row.data[key] = value
+        rows.append(row)
+    return rows
+
+
 # -- matching and applying ----------------------------------------------------------------
 
 
@@ -182,14 +260,17 @@ def plan_import(repository, rows: Iterable[Row], circle: str = "natural", tags: 
             plan.problems.append((row.line, row.problem))
             continue
         data = {k: v for k, v in row.data.items() if v not in ("", None)}
-        data["circle"] = circle
-        data["tags"] = list(dict.fromkeys(tags))
+        uid = data.pop("uid", None)
+        data.setdefault("circle", circle)
         try:
-            repository.build("contact", data)
+            record = repository.build("contact", data)
         except ValidationError as err:
             plan.problems.append((row.line, "; ".join(f"{name}: {message}" for name, message in err.errors.items())))
             continue
-        match = (by_email.get(data.get("email", "").casefold()) if data.get("email") else None) \
+        data["circle"] = record.circle
+        data["tags"] = list(dict.fromkeys([*record.tags, *tags]))
+        known = repository.records("contact").get(uid) if uid else None
+        match = known or (by_email.get(data.get("email", "").casefold()) if data.get("email") else None) \
             or (by_url.get(_url_key(data["url"])) if data.get("url") else None) \
             or by_name.get((data["name"].casefold(), (data.get("company") or "").casefold()))
         if match is None:
@@ -200,7 +281,7 @@ def plan_import(repository, rows: Iterable[Row], circle: str = "natural", tags: 
             plan.skipped.append((row.line, _("the same person as line {line}.").format(line=match[1])))
             continue
         changes: dict[str, Any] = {}
-        for name in ("company", "role", "email", "url", "created"):
+        for name in ("company", "role", "email", "phone", "url", "notes", "created"):
             if data.get(name) and not getattr(match, name):
                 changes[name] = data[name]
         new_tags = [tag for tag in data["tags"] if tag not in match.tags]

@@ -109,3 +109,45 @@ def test_rows_of_one_file_naming_the_same_person_are_one_contact(repo):
     plan = plan_import(repo, read_linkedin(text))
     assert [line for line, _data in plan.add] == [2]
     assert plan.skipped == [(3, "the same person as line 2.")]
+
+
+def test_csv_export_then_import_adds_nothing(data_path, tmp_path):
+    from seeds.demo import build_demo
+
+    Repository(data_path, today=TODAY).import_data(build_demo(TODAY))
+    before = contacts_on_disk(data_path)
+    exported = tmp_path / "contacts.csv"
+    result = run_relance("--data", str(data_path), "export", "csv", "--kind", "contacts", "-o", str(exported))
+    assert result.returncode == 0
+    header = exported.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("uid,name,company,role,email,phone,url,circle,tags")
+    again = run_relance("--data", str(data_path), "import", "csv", str(exported))
+    assert f"0 added, 0 updated, {len(before)} already there, 0 with problems" in again.stdout, again.stdout + again.stderr
+    assert contacts_on_disk(data_path) == before
+    for kind in ("targets", "opportunities", "missions"):
+        rows = run_relance("--data", str(data_path), "export", "csv", "--kind", kind).stdout.splitlines()
+        assert len(rows) == 1 + len(json.loads(data_path.read_text(encoding="utf-8"))[kind])
+
+
+def test_csv_columns_recognised_or_mapped(data_path, tmp_path):
+    source = tmp_path / "outlook.csv"
+    source.write_text("Contact;Société;Courriel;Tags;Mobile\n"
+                      "Ada Lovelace;Engines;ada@example.com;math, history;+44 20 7946 0000\n"
+                      ";Nobody Ltd;;;\n"
+                      "Grace Hopper;Navy;grace(at)navy;;\n", encoding="utf-8")
+    result = run_relance("--data", str(data_path), "import", "csv", str(source), "--map", "name=Contact",
+                         "--circle", "professional")
+    assert "1 added, 0 updated, 0 already there, 2 with problems" in result.stdout
+    assert "line 3: no name." in result.stderr and "line 4: email:" in result.stderr
+    (ada,) = contacts_on_disk(data_path)
+    assert (ada["name"], ada["company"], ada["email"], ada["tags"], ada["phone"], ada["circle"]) == (
+        "Ada Lovelace", "Engines", "ada@example.com", ["math", "history"], "+44 20 7946 0000", "professional")
+    wrong = run_relance("--data", str(data_path), "import", "csv", str(source), "--map", "nom=Contact")
+    assert wrong.returncode == 2 and "--map nom: is not a field that can be mapped" in wrong.stderr
+    absent = run_relance("--data", str(data_path), "import", "csv", str(source), "--map", "name=Who")
+    assert absent.returncode == 2 and "no column is named 'Who'" in absent.stderr
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text("Société,Courriel\nAcme,a@example.com\n", encoding="utf-8")
+    refused = run_relance("--data", str(data_path), "import", "csv", str(unnamed))
+    assert refused.returncode == 2 and "no column gives the name" in refused.stderr
+    assert len(contacts_on_disk(data_path)) == 1  # nothing half-written by the refused ones

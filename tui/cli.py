@@ -128,6 +128,12 @@ def build_parser() -> Parser:
     export_json = export_formats.add_parser("json", parents=[common], help=_("the relance export format"),
                                             description=_("Write everything as a relance JSON export."))
     export_json.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
+    export_csv = export_formats.add_parser("csv", parents=[common], help=_("one kind of record as CSV"),
+                                           description=_("Write one kind of record as CSV: a column per field "
+                                                         "of the data contract, for a spreadsheet."))
+    export_csv.add_argument("--kind", choices=("contacts", "targets", "opportunities", "missions"), default="contacts",
+                            help=_("what to export (default: contacts)"))
+    export_csv.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
 
     importer = commands.add_parser("import", parents=[common], help=_("import data"),
                                    description=_("Import data from a file."))
@@ -137,18 +143,27 @@ def build_parser() -> Parser:
     import_json.add_argument("file", metavar="FILE", help=_("export file to read"))
     import_json.add_argument("--replace", action="store_true",
                              help=_("replace the data that is there (it is backed up first)"))
+    import_csv = import_formats.add_parser(
+        "csv", parents=[common], help=_("contacts from a CSV file (a spreadsheet, a mail client)"),
+        description=_("Add the contacts of a CSV file whose first row names the columns. Usual headers "
+                      "(Name or First/Last Name, Company, Title, E-mail, Phone, URL, Tags, Notes) are "
+                      "recognised; --map says the others. Contacts already there are completed, never doubled."))
+    import_csv.add_argument("file", metavar="FILE", help=_("the CSV file"))
+    import_csv.add_argument("--map", metavar="FIELD=HEADER,...", default="",
+                            help=_("which column holds a field, e.g. --map name=Contact,company=Société"))
     import_linkedin = import_formats.add_parser(
         "linkedin", parents=[common], help=_("LinkedIn's Connections export (Connections.csv)"),
         description=_("Add the contacts of LinkedIn's Connections export. A contact already there (same "
                       "e-mail, same profile URL, or same name and company) is not added again: its empty "
                       "fields are filled and the tags added. Everything is written at once."))
     import_linkedin.add_argument("file", metavar="FILE", help=_("the Connections.csv file"))
-    import_linkedin.add_argument("--circle", choices=("natural", "professional"), default="natural",
-                                 help=_("circle of the contacts added (default: natural)"))
-    import_linkedin.add_argument("--tag", action="append", default=[], metavar="TAG",
-                                 help=_("tag every imported contact (may be repeated)"))
-    import_linkedin.add_argument("--dry-run", action="store_true",
-                                 help=_("print what would be added, updated and skipped; write nothing"))
+    for contacts_import in (import_csv, import_linkedin):
+        contacts_import.add_argument("--circle", choices=("natural", "professional"), default="natural",
+                                     help=_("circle of the contacts added (default: natural)"))
+        contacts_import.add_argument("--tag", action="append", default=[], metavar="TAG",
+                                     help=_("tag every imported contact (may be repeated)"))
+        contacts_import.add_argument("--dry-run", action="store_true",
+                                     help=_("print what would be added, updated and skipped; write nothing"))
     status = commands.add_parser(
         "status", parents=[common], help=_("the revenue gap, the prospecting deadline and today's follow-ups"),
         description=_("Print the months ahead against your target, when income falls short, by when to start "
@@ -290,7 +305,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     repo = _open(args)
-    text = json.dumps(repo.export(), ensure_ascii=False, indent=1) + "\n"
+    if args.format == "csv":
+        text = export_csv(repo, args.kind)
+    else:
+        text = json.dumps(repo.export(), ensure_ascii=False, indent=1) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
         return 0
@@ -306,8 +324,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_csv(repo, table: str) -> str:
+    """One kind of record as CSV: a column per field of the contract, values as a form shows them."""
+    import csv
+    import io
+
+    model = next(m for m in MODELS.values() if m.TABLE == table)
+    types = model.field_types()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(types))
+    for record in sorted(repo.list(model.KIND), key=lambda r: r.label().casefold()):
+        writer.writerow([ftype.display(getattr(record, name)) for name, ftype in types.items()])
+    return out.getvalue()
+
+
 def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
-    if args.format == "linkedin":
+    if args.format in ("linkedin", "csv"):
         return cmd_import_contacts(args, parser)
     source = Path(args.file)
     try:
@@ -341,7 +374,7 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
 
 def cmd_import_contacts(args: argparse.Namespace, parser: Parser) -> int:
     """``relance import linkedin``: plan, show, then apply in one write (or not: --dry-run)."""
-    from store.contact_import import apply_import, plan_import, read_linkedin
+    from store.contact_import import apply_import, plan_import, read_csv, read_linkedin
 
     source = Path(args.file)
     where = f"relance import {args.format}"
@@ -352,10 +385,20 @@ def cmd_import_contacts(args: argparse.Namespace, parser: Parser) -> int:
     except (OSError, UnicodeDecodeError) as err:
         parser.exit(2, _("{where}: error: {path}: cannot read it: {reason}\n").format(where=where, path=source, reason=err))
     try:
-        rows = read_linkedin(text)
+        if args.format == "csv":
+            mapping = {}
+            for pair in filter(None, (part.strip() for part in args.map.split(","))):
+                name, sep, header = pair.partition("=")
+                if not sep:
+                    parser.exit(2, _("{where}: error: --map {pair!r}: write FIELD=HEADER.\n").format(where=where, pair=pair))
+                mapping[name.strip()] = header.strip()
+            rows = read_csv(text, mapping)
+        else:
+            rows = read_linkedin(text)
     except ValidationError as err:
         parser.exit(2, _("{where}: error: {path}: {problem}\n").format(
-            where=where, path=source, problem="; ".join(err.errors.values())))
+            where=where, path=source, problem="; ".join(f"{k}: {v}" if k.startswith("--") else v
+                                                         for k, v in err.errors.items())))
     repo = _open(args)
     plan = plan_import(repo, rows, circle=args.circle, tags=args.tag)
     for line, problem in plan.problems:
