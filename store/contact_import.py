@@ -213,6 +213,87 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
     return rows
 
 
+def read_vcard(text: str) -> list[Row]:
+    """The cards of a vCard file (3.0 or 4.0; folded lines, escapes, several cards, several
+    e-mails and phones: the first of each is kept), read with ``vobject``. A card's
+    "line" is the line it begins on."""
+    import vobject
+
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    starts = [number for number, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VCARD"]
+    rows: list[Row] = []
+    try:
+        cards = list(vobject.readComponents(text, ignoreUnreadable=True))
+    except Exception as err:  # vobject raises its own ParseError and others
+        raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(problem=err)}) from None
+    if not cards and not starts:
+        raise ValidationError("import", {"file": _("no card in it (BEGIN:VCARD ... END:VCARD).")})
+    for number, card in enumerate(cards):
+        row = Row(starts[number] if number < len(starts) else 0)
+        contents = card.contents
+
+        def first(key: str) -> str:
+            values = contents.get(key) or []
+            value = values[0].value if values else ""
+            if isinstance(value, list):  # (ORG's units, a text split on an unescaped comma)
+                value = ", ".join(str(part).strip() for part in value if str(part).strip())
+            return str(value).strip()
+
+        name = first("fn")
+        if not name and contents.get("n"):
+            n = contents["n"][0].value
+            name = " ".join(part for part in (str(n.given or "").strip(), str(n.family or "").strip()) if part)
+        if not name:
+            row.problem = _("the card has no name (FN or N).")
+            rows.append(row)
+            continue
+        row.data = {"name": name, "company": first("org"), "role": first("title"), "email": first("email"),
+                    "phone": first("tel").removeprefix("tel:"), "url": first("url"), "notes": first("note")}
+        categories = contents.get("categories") or []
+        tags = [str(tag).strip() for item in categories for tag in (item.value if isinstance(item.value, list) else [item.value])]
+        if any(tags):
+            row.data["tags"] = [tag for tag in tags if tag]
+        if contents.get("uid"):
+            uid = first("uid").removeprefix("urn:uuid:")
+            if re.fullmatch(r"[0-9a-f-]{36}", uid):
+                row.data["uid"] = uid
+        rows.append(row)
+    return rows
+
+
+def write_vcards(contacts: Iterable[Any]) -> str:
+    """The contacts as vCard 3.0 cards, written with ``vobject`` (their uid as UID, so
+    that importing them again finds them)."""
+    import vobject
+
+    cards = []
+    for contact in contacts:
+        card = vobject.vCard()
+        card.add("uid").value = contact.uid
+        card.add("fn").value = contact.name
+        given, _sep, family = contact.name.rpartition(" ") if " " in contact.name else ("", "", contact.name)
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        if contact.company:
+            card.add("org").value = [contact.company]
+        if contact.role:
+            card.add("title").value = contact.role
+        if contact.email:
+            email = card.add("email")
+            email.value = contact.email
+            email.type_param = "INTERNET"
+        if contact.phone:
+            card.add("tel").value = contact.phone
+        if contact.url:
+            card.add("url").value = contact.url
+        if contact.tags:
+            card.add("categories").value = list(contact.tags)
+        if contact.notes:
+            card.add("note").value = contact.notes
+        cards.append(card.serialize())
+    return "".join(cards)
+
+
 # -- matching and applying ----------------------------------------------------------------
 
 

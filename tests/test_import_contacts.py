@@ -151,3 +151,64 @@ def test_csv_columns_recognised_or_mapped(data_path, tmp_path):
     refused = run_relance("--data", str(data_path), "import", "csv", str(unnamed))
     assert refused.returncode == 2 and "no column gives the name" in refused.stderr
     assert len(contacts_on_disk(data_path)) == 1  # nothing half-written by the refused ones
+
+
+def test_vcards_3_and_4_are_read_with_folding_escapes_and_several_values():
+    from store.contact_import import read_vcard
+
+    v3 = read_vcard((FIXTURES / "contacts_v3.vcf").read_text(encoding="utf-8"))
+    assert [row.line for row in v3] == [1, 14, 21]
+    zoe, ase, nameless = v3
+    assert zoe.data["company"] == "Durand, Fils & Cie"  # an escaped comma
+    assert zoe.data["notes"] == "Rencontrée au salon, très intéressée par l'audit\nRappeler en janvier"
+    assert (zoe.data["email"], zoe.data["phone"]) == ("zoe.durand@example.com", "+33 6 12 34 56 78")  # the first of each
+    assert zoe.data["tags"] == ["salon", "achats"]
+    assert ase.data["name"] == "Åse Øyelund"  # from N, with no FN
+    assert ase.data["notes"].endswith("folded by the writer, as vCard lines longer than 75 octets are.")
+    assert "no name" in nameless.problem
+    (karim,) = read_vcard((FIXTURES / "contacts_v4.vcf").read_text(encoding="utf-8"))
+    assert (karim.data["name"], karim.data["phone"], karim.data["url"]) == (
+        "Karim Benali", "+33-6-98-76-54-32", "https://www.linkedin.com/in/karim-benali")
+
+
+def test_vcard_export_then_import_adds_nothing(data_path, tmp_path):
+    import vobject
+
+    from seeds.demo import build_demo
+
+    Repository(data_path, today=TODAY).import_data(build_demo(TODAY))
+    before = contacts_on_disk(data_path)
+    cards = tmp_path / "contacts.vcf"
+    assert run_relance("--data", str(data_path), "export", "vcard", "-o", str(cards)).returncode == 0
+    parsed = list(vobject.readComponents(cards.read_text(encoding="utf-8")))
+    assert len(parsed) == len(before) and {c.uid.value for c in parsed} == {c["uid"] for c in before}
+    again = run_relance("--data", str(data_path), "import", "vcard", str(cards))
+    assert f"0 added, 0 updated, {len(before)} already there" in again.stdout, again.stdout + again.stderr
+    assert contacts_on_disk(data_path) == before
+    added = run_relance("--data", str(data_path), "import", "vcard", str(FIXTURES / "contacts_v3.vcf"), "--tag", "phone")
+    assert "2 added" in added.stdout and "line 21: the card has no name" in added.stderr
+
+
+def test_ics_export_is_read_back_by_the_library_with_stable_uids(data_path, tmp_path):
+    from icalendar import Calendar
+
+    from seeds.demo import build_demo
+
+    repo = Repository(data_path, today=TODAY)
+    repo.import_data(build_demo(TODAY))
+    first, second = tmp_path / "a.ics", tmp_path / "b.ics"
+    assert run_relance("--data", str(data_path), "export", "ics", "-o", str(first)).returncode == 0
+    assert run_relance("--data", str(data_path), "export", "ics", "-o", str(second)).returncode == 0
+    events = Calendar.from_ical(first.read_bytes()).walk("VEVENT")
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)) and uids == [str(e["UID"]) for e in Calendar.from_ical(second.read_bytes()).walk("VEVENT")]
+    follow = [c for c in repo.list("contact") if c.next_follow_up]
+    assert sum(u.startswith("follow-up-") for u in uids) == len(follow)
+    one = follow[0]
+    event = next(e for e in events if str(e["UID"]) == f"follow-up-{one.uid}@relance")
+    assert event.decoded("DTSTART") == one.next_follow_up and str(event["SUMMARY"]) == f"Follow up: {one.name}"
+    ended = [m for m in repo.list("mission") if m.last_day]
+    assert sum(u.startswith("mission-end-") for u in uids) == len(ended)
+    assert any(u.startswith("review-") for u in uids)  # the demo has a mission ended without its review
+    opps = [o for o in repo.list("opportunity") if o.next_action_date and o.stage not in ("won", "lost")]
+    assert sum(u.startswith("next-action-") for u in uids) == len(opps)

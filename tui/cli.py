@@ -134,6 +134,17 @@ def build_parser() -> Parser:
     export_csv.add_argument("--kind", choices=("contacts", "targets", "opportunities", "missions"), default="contacts",
                             help=_("what to export (default: contacts)"))
     export_csv.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
+    export_vcard = export_formats.add_parser("vcard", parents=[common], help=_("the contacts as vCards"),
+                                             description=_("Write the contacts as vCard 3.0 cards, for a phone or "
+                                                           "a mail client."))
+    export_vcard.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
+    export_ics = export_formats.add_parser(
+        "ics", parents=[common], help=_("follow-ups and deadlines for a calendar"),
+        description=_("Write an iCalendar file: the follow-ups planned, the opportunities' next actions, the "
+                      "missions' ends and the reviews due, as all-day events. Each keeps its UID from one "
+                      "export to the next, so importing the file again updates a calendar instead of "
+                      "doubling it."))
+    export_ics.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
 
     importer = commands.add_parser("import", parents=[common], help=_("import data"),
                                    description=_("Import data from a file."))
@@ -151,13 +162,18 @@ def build_parser() -> Parser:
     import_csv.add_argument("file", metavar="FILE", help=_("the CSV file"))
     import_csv.add_argument("--map", metavar="FIELD=HEADER,...", default="",
                             help=_("which column holds a field, e.g. --map name=Contact,company=Société"))
+    import_vcard = import_formats.add_parser(
+        "vcard", parents=[common], help=_("contacts from a vCard file (.vcf)"),
+        description=_("Add the contacts of a vCard file (3.0 or 4.0, many cards a file), as a phone or a "
+                      "mail client exports them. Contacts already there are completed, never doubled."))
+    import_vcard.add_argument("file", metavar="FILE", help=_("the .vcf file"))
     import_linkedin = import_formats.add_parser(
         "linkedin", parents=[common], help=_("LinkedIn's Connections export (Connections.csv)"),
         description=_("Add the contacts of LinkedIn's Connections export. A contact already there (same "
                       "e-mail, same profile URL, or same name and company) is not added again: its empty "
                       "fields are filled and the tags added. Everything is written at once."))
     import_linkedin.add_argument("file", metavar="FILE", help=_("the Connections.csv file"))
-    for contacts_import in (import_csv, import_linkedin):
+    for contacts_import in (import_csv, import_vcard, import_linkedin):
         contacts_import.add_argument("--circle", choices=("natural", "professional"), default="natural",
                                      help=_("circle of the contacts added (default: natural)"))
         contacts_import.add_argument("--tag", action="append", default=[], metavar="TAG",
@@ -307,6 +323,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     repo = _open(args)
     if args.format == "csv":
         text = export_csv(repo, args.kind)
+    elif args.format == "vcard":
+        from store.contact_import import write_vcards
+
+        text = write_vcards(sorted(repo.list("contact"), key=lambda c: c.name.casefold()))
+    elif args.format == "ics":
+        from store.calendar_export import write_ics
+
+        text = write_ics(repo)
     else:
         text = json.dumps(repo.export(), ensure_ascii=False, indent=1) + "\n"
     if args.output == "-":
@@ -340,7 +364,7 @@ def export_csv(repo, table: str) -> str:
 
 
 def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
-    if args.format in ("linkedin", "csv"):
+    if args.format in ("linkedin", "csv", "vcard"):
         return cmd_import_contacts(args, parser)
     source = Path(args.file)
     try:
@@ -374,7 +398,7 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
 
 def cmd_import_contacts(args: argparse.Namespace, parser: Parser) -> int:
     """``relance import linkedin``: plan, show, then apply in one write (or not: --dry-run)."""
-    from store.contact_import import apply_import, plan_import, read_csv, read_linkedin
+    from store.contact_import import apply_import, plan_import, read_csv, read_linkedin, read_vcard
 
     source = Path(args.file)
     where = f"relance import {args.format}"
@@ -393,6 +417,8 @@ def cmd_import_contacts(args: argparse.Namespace, parser: Parser) -> int:
                     parser.exit(2, _("{where}: error: --map {pair!r}: write FIELD=HEADER.\n").format(where=where, pair=pair))
                 mapping[name.strip()] = header.strip()
             rows = read_csv(text, mapping)
+        elif args.format == "vcard":
+            rows = read_vcard(text)
         else:
             rows = read_linkedin(text)
     except ValidationError as err:

@@ -1,0 +1,57 @@
+"""``relance export ics``: what is coming, as calendar entries (written with ``icalendar``).
+
+Each entry is an all-day event whose UID is made from the record it comes from and
+what it is (``follow-up-<contact uid>@relance``...), so that a calendar importing the
+file again updates its entries instead of adding them twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from .i18n import _
+
+
+def write_ics(repository) -> str:
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//relance//relance//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "relance")
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+
+    def entry(uid: str, day, summary: str, description: str = "") -> None:
+        event = Event()
+        event.add("uid", f"{uid}@relance")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", summary)
+        if description:
+            event.add("description", description)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+
+    for contact in sorted(repository.list("contact"), key=lambda c: c.name.casefold()):
+        if contact.next_follow_up:
+            detail = ", ".join(part for part in (contact.company, contact.email, contact.phone) if part)
+            entry(f"follow-up-{contact.uid}", contact.next_follow_up,
+                  _("Follow up: {name}").format(name=contact.name), detail)
+    for opportunity in repository.list("opportunity"):
+        if opportunity.next_action_date and opportunity.stage not in ("won", "lost"):
+            entry(f"next-action-{opportunity.uid}", opportunity.next_action_date,
+                  _("{title}: {action}").format(title=opportunity.title, action=opportunity.next_action or _("next action")),
+                  opportunity.organisation)
+    from .review import completed_review  # (imports nothing heavy)
+
+    for mission in repository.list("mission"):
+        last = mission.last_day
+        if last is None:
+            continue
+        entry(f"mission-end-{mission.uid}", last, _("Mission ends: {client}").format(client=mission.client), mission.title)
+        if completed_review(repository, mission) is None:
+            entry(f"review-{mission.uid}", last + timedelta(days=1),
+                  _("Lessons-learned review: {client}").format(client=mission.client),
+                  _("relance: press r on the mission in the Missions pane."))
+    return calendar.to_ical().decode("utf-8")
