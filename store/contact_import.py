@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from .errors import ValidationError
@@ -294,6 +295,31 @@ def write_vcards(contacts: Iterable[Any]) -> str:
     return "".join(cards)
 
 
+def guess_format(path: Path, text: str) -> str:
+    """``vcard`` for a .vcf file, ``linkedin`` for LinkedIn's Connections export, else ``csv``."""
+    if path.suffix.casefold() in (".vcf", ".vcard") or text.lstrip("\ufeff").upper().startswith("BEGIN:VCARD"):
+        return "vcard"
+    for cells in csv.reader(io.StringIO(text[:20000].lstrip("\ufeff"), newline="")):
+        if _linkedin_columns(cells) is not None:
+            return "linkedin"
+    return "csv"
+
+
+def read_contacts_file(path: Path, format: str | None = None, mapping: dict[str, str] | None = None) -> tuple[str, list[Row]]:
+    """(the format, the rows) of a file of contacts: ValidationError naming the file's
+    problem (missing, unreadable, not of that format)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ValidationError("import", {"file": _("{path}: no such file.").format(path=path)}) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValidationError("import", {"file": _("{path}: cannot read it: {reason}").format(path=path, reason=err)}) from None
+    format = format or guess_format(path, text)
+    readers = {"linkedin": read_linkedin, "vcard": read_vcard}
+    rows = read_csv(text, mapping) if format == "csv" else readers[format](text)
+    return format, rows
+
+
 # -- matching and applying ----------------------------------------------------------------
 
 
@@ -313,6 +339,15 @@ class Plan:
     update: list[tuple[int, str, str, dict[str, Any]]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """What it would do, a line per row: additions, updates, skips."""
+        lines = [_("line {line}: add {name}").format(line=line, name=data["name"]) +
+                 (f" ({data['company']})" if data.get("company") else "") for line, data in self.add]
+        lines += [_("line {line}: update {label}: {fields}").format(line=line, label=label, fields=", ".join(changes))
+                  for line, _uid, label, changes in self.update]
+        lines += [_("line {line}: skip, {why}").format(line=line, why=why) for line, why in self.skipped]
+        return lines
 
     def summary(self) -> str:
         return _("{add} to add, {update} to update, {skipped} already there, {problems} with problems").format(

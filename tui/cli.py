@@ -397,46 +397,31 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
 
 
 def cmd_import_contacts(args: argparse.Namespace, parser: Parser) -> int:
-    """``relance import linkedin``: plan, show, then apply in one write (or not: --dry-run)."""
-    from store.contact_import import apply_import, plan_import, read_csv, read_linkedin, read_vcard
+    """``relance import linkedin|vcard|csv``: plan, show, then apply in one write (or not: --dry-run)."""
+    from store.contact_import import apply_import, plan_import, read_contacts_file
 
     source = Path(args.file)
     where = f"relance import {args.format}"
+    mapping = {}
+    for pair in filter(None, (part.strip() for part in getattr(args, "map", "").split(","))):
+        name, sep, header = pair.partition("=")
+        if not sep:
+            parser.exit(2, _("{where}: error: --map {pair!r}: write FIELD=HEADER.\n").format(where=where, pair=pair))
+        mapping[name.strip()] = header.strip()
     try:
-        text = source.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        parser.exit(2, _("{where}: error: {path}: no such file\n").format(where=where, path=source))
-    except (OSError, UnicodeDecodeError) as err:
-        parser.exit(2, _("{where}: error: {path}: cannot read it: {reason}\n").format(where=where, path=source, reason=err))
-    try:
-        if args.format == "csv":
-            mapping = {}
-            for pair in filter(None, (part.strip() for part in args.map.split(","))):
-                name, sep, header = pair.partition("=")
-                if not sep:
-                    parser.exit(2, _("{where}: error: --map {pair!r}: write FIELD=HEADER.\n").format(where=where, pair=pair))
-                mapping[name.strip()] = header.strip()
-            rows = read_csv(text, mapping)
-        elif args.format == "vcard":
-            rows = read_vcard(text)
-        else:
-            rows = read_linkedin(text)
+        _format, rows = read_contacts_file(source, args.format, mapping)
     except ValidationError as err:
-        parser.exit(2, _("{where}: error: {path}: {problem}\n").format(
-            where=where, path=source, problem="; ".join(f"{k}: {v}" if k.startswith("--") else v
-                                                         for k, v in err.errors.items())))
+        problem = "; ".join(f"{k}: {v}" if k.startswith("--") else v for k, v in err.errors.items())
+        if not problem.startswith(str(source)):
+            problem = f"{source}: {problem}"
+        parser.exit(2, _("{where}: error: {problem}\n").format(where=where, problem=problem))
     repo = _open(args)
     plan = plan_import(repo, rows, circle=args.circle, tags=args.tag)
     for line, problem in plan.problems:
         print(_("{path}, line {line}: {problem}").format(path=source.name, line=line, problem=problem), file=sys.stderr)
     if args.dry_run:
-        for line, data in plan.add:
-            print(_("line {line}: add {name}").format(line=line, name=data["name"]) +
-                  (f" ({data['company']})" if data.get("company") else ""))
-        for line, _uid, label, changes in plan.update:
-            print(_("line {line}: update {label}: {fields}").format(line=line, label=label, fields=", ".join(changes)))
-        for line, why in plan.skipped:
-            print(_("line {line}: skip, {why}").format(line=line, why=why))
+        for line in plan.lines():
+            print(line)
         print(_("Dry run, nothing written: {summary}.").format(summary=plan.summary()))
         return 0
     added, updated = apply_import(repo, plan) if plan.add or plan.update else (0, 0)
