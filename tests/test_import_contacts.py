@@ -212,3 +212,47 @@ def test_ics_export_is_read_back_by_the_library_with_stable_uids(data_path, tmp_
     assert any(u.startswith("review-") for u in uids)  # the demo has a mission ended without its review
     opps = [o for o in repo.list("opportunity") if o.next_action_date and o.stage not in ("won", "lost")]
     assert sum(u.startswith("next-action-") for u in uids) == len(opps)
+
+
+async def test_the_dashboard_previews_then_imports_in_one_write(data_path):
+    from tui.app import make_app
+    from tui.importer import ImportScreen
+
+    from .test_dashboard import settle, type_text
+
+    Repository(data_path, today=TODAY).add("contact", {"name": "Sophie Roux", "company": "Garance Assurances"})
+    app = make_app(Repository(data_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        before = data_path.read_bytes()
+        await type_text(pilot, str(LINKEDIN_FR))
+        await pilot.press("enter")
+        await settle(pilot)
+        preview = str(screen.query_one("#import-plan").render())
+        assert "LinkedIn's Connections export" in preview and "1 to add, 1 to update" in preview
+        assert "line 6: add Karim Benali" in preview and "line 5: update Sophie Roux" in preview
+        assert data_path.read_bytes() == before  # a preview writes nothing
+        backups = len(app.repository.storage.backups.list())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause()
+        assert not isinstance(app.screen, ImportScreen)
+        names = sorted(c["name"] for c in contacts_on_disk(data_path))
+        assert names == ["Karim Benali", "Sophie Roux"]
+        assert len(app.repository.storage.backups.list()) == backups + 1
+        network = app.dashboard.pane("network")
+        assert network.table.row_count == 2  # the dashboard shows them at once
+        app.open_import()
+        await settle(pilot)
+        await type_text(pilot, "/nowhere/contacts.csv")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "no such file" in str(app.screen.query_one("#import-plan").render())
+        await pilot.press("ctrl+s")  # nothing to apply: nothing happens
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)

@@ -511,6 +511,19 @@ class RelanceApp(App[None]):
 
         self.push_screen(EndMissionScreen(mission, self.repository.today), chosen)  # type: ignore[arg-type]
 
+    def open_import(self, path: str = "") -> None:
+        """Import contacts from a file, after a preview (command palette)."""
+        from .importer import ImportScreen
+
+        def done(counts: tuple[int, int] | None) -> None:
+            if counts is None:
+                return
+            self.refresh_views()
+            self.notify(_("Imported: {added} added, {updated} updated.").format(added=counts[0], updated=counts[1]),
+                        timeout=5)
+
+        self.push_screen(ImportScreen(self.repository, path), done)
+
     def open_forecast(self, net: bool = False) -> None:
         """The revenue gap month by month (``enter`` on the gauge)."""
         from .forecast import ForecastScreen
@@ -644,6 +657,9 @@ class RelanceApp(App[None]):
         yield SystemCommand(_("Previous stage"), _("Move the selected opportunity back (<)"), lambda: dash.action_stage(-1))
         yield SystemCommand(_("Revenue gap, month by month"), _("The figures, what closes each gap, net income (enter on 4)"),
                             self.open_forecast)
+        yield SystemCommand(_("Import contacts from a file"),
+                            _("LinkedIn's Connections.csv, a vCard file or a CSV: preview, then one write"),
+                            self.open_import)
         yield SystemCommand(_("Settings"), _("Monthly target, daily rate, country, horizon (s)"), self.open_settings)
         yield SystemCommand(_("Help"), _("Every key (?)"), self.show_help)
         for name in sorted(n for n in self.available_themes if n.startswith("relance-")):

@@ -71,6 +71,7 @@ class DashboardScreen(Screen):
         Binding("x", "end_mission", _("End the mission, then review it"), show=False, id="mission.end"),
         Binding("r", "review", _("Lessons-learned review of the mission"), show=False, id="mission.review"),
         Binding("s", "settings", _("Settings"), show=False, id="settings"),
+        Binding("i", "import_contacts", _("Import contacts from a file"), show=False, id="import"),
         Binding("question_mark", "help", _("Help"), id="help"),
         Binding("q", "quit", _("Quit"), id="quit"),
     ]
@@ -273,6 +274,9 @@ class DashboardScreen(Screen):
 
     def action_settings(self) -> None:
         self.app.open_settings()  # type: ignore[attr-defined]
+
+    def action_import_contacts(self) -> None:
+        self.app.open_import()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         self.app.show_help()  # type: ignore[attr-defined]

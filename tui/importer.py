@@ -1,0 +1,111 @@
+"""Import contacts from the dashboard: a file, its preview, then one write.
+
+Opened from the command palette ("Import contacts from a file"). The file is read and
+matched in a worker; the preview is the plan ``relance import ... --dry-run`` prints;
+ctrl+s applies it in one write, esc leaves without writing anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from store.errors import RelanceError
+from store.i18n import _
+
+#: lines of each kind shown in the preview
+SHOWN = 40
+
+
+class ImportScreen(ModalScreen[tuple[int, int] | None]):
+    """File path → preview → apply."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "apply", _("Import"), id="import.apply", priority=True),
+        Binding("escape", "cancel", _("Cancel"), id="import.cancel"),
+    ]
+
+    def __init__(self, repository, path: str = ""):
+        super().__init__()
+        self.repository = repository
+        self.start_path = path
+        self.plan = None
+        self.source: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import"):
+            yield Static(_("Import contacts from a file"), classes="form-title")
+            yield Static(_("LinkedIn's Connections.csv, a vCard file (.vcf) or a CSV with a header row. "
+                           "Type its path, then enter to preview."), classes="intro")
+            yield Input(self.start_path, placeholder="~/Downloads/Connections.csv", id="import-path")
+            with VerticalScroll(id="import-preview"):
+                yield Static("", id="import-plan")
+            yield Static(_("enter preview · ctrl+s import · esc cancel"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            return
+        self.plan = None
+        self.query_one("#import-plan", Static).update(_("Reading {path}…").format(path=text))
+        self.preview(Path(text).expanduser())
+
+    @work(thread=True, exclusive=True, group="import")
+    def preview(self, path: Path) -> None:
+        """Read and match in a worker (a file of thousands of contacts takes a moment)."""
+        from store.contact_import import plan_import, read_contacts_file
+
+        try:
+            format, rows = read_contacts_file(path)
+            plan = plan_import(self.repository, rows)
+        except RelanceError as err:
+            message = "; ".join(getattr(err, "errors", {}).values()) or str(err)
+            self.app.call_from_thread(self.show_problem, path, message)
+            return
+        self.app.call_from_thread(self.show_plan, path, format, plan)
+
+    def show_problem(self, path: Path, message: str) -> None:
+        self.plan = None
+        self.query_one("#import-plan", Static).update(_("Cannot import {path}: {problem}").format(path=path, problem=message))
+
+    def show_plan(self, path: Path, format: str, plan) -> None:
+        self.plan, self.source = plan, path
+        names = {"linkedin": _("LinkedIn's Connections export"), "vcard": _("vCard file"), "csv": _("CSV file")}
+        lines = [_("{path} ({format}): {summary}.").format(path=path, format=names[format], summary=plan.summary()), ""]
+        body = plan.lines()
+        lines += body[:SHOWN]
+        if len(body) > SHOWN:
+            lines.append(_("… and {count} more.").format(count=len(body) - SHOWN))
+        if plan.problems:
+            lines += ["", _("Not imported:")]
+            lines += [_("line {line}: {problem}").format(line=line, problem=problem) for line, problem in plan.problems[:SHOWN]]
+        lines += ["", _("ctrl+s imports it all in one write; esc leaves without writing anything.")
+                  if plan.add or plan.update else _("Nothing to import: every contact is already there.")]
+        self.query_one("#import-plan", Static).update("\n".join(lines))
+
+    def action_apply(self) -> None:
+        plan = self.plan
+        if plan is None or not (plan.add or plan.update):
+            self.app.bell()
+            return
+        from store.contact_import import apply_import
+
+        self.plan = None  # (once)
+
+        def done(counts: tuple[int, int]) -> None:
+            self.dismiss(counts)
+
+        self.app.store_job(lambda: apply_import(self.repository, plan), done)  # type: ignore[attr-defined]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
