@@ -215,9 +215,9 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
 
 
 def read_vcard(text: str) -> list[Row]:
-    """The cards of a vCard file (3.0 or 4.0; folded lines, escapes, several cards, several
-    e-mails and phones: the first of each is kept), read with ``vobject``. A card's
-    "line" is the line it begins on."""
+    """The cards of a vCard file (3.0 or 4.0; folded lines, escapes, several cards), read
+    with ``vobject``. Of several e-mails or phones the first fills the field, the others
+    are written in the notes. A card's "line" is the line it begins on."""
     import vobject
 
     if text.startswith("\ufeff"):
@@ -251,6 +251,14 @@ def read_vcard(text: str) -> list[Row]:
             continue
         row.data = {"name": name, "company": first("org"), "role": first("title"), "email": first("email"),
                     "phone": first("tel").removeprefix("tel:"), "url": first("url"), "notes": first("note")}
+        # a contact has one e-mail and one phone: the others go into the notes, not away
+        more = []
+        for key, label in (("email", _("Other e-mails")), ("tel", _("Other phones"))):
+            others = [str(item.value).strip().removeprefix("tel:") for item in (contents.get(key) or [])[1:]]
+            if any(others):
+                more.append(f"{label}: {', '.join(o for o in others if o)}")
+        if more:
+            row.data["notes"] = "\n".join(filter(None, [row.data["notes"], *more]))
         categories = contents.get("categories") or []
         tags = [str(tag).strip() for item in categories for tag in (item.value if isinstance(item.value, list) else [item.value])]
         if any(tags):

@@ -160,7 +160,8 @@ def test_vcards_3_and_4_are_read_with_folding_escapes_and_several_values():
     assert [row.line for row in v3] == [1, 14, 21]
     zoe, ase, nameless = v3
     assert zoe.data["company"] == "Durand, Fils & Cie"  # an escaped comma
-    assert zoe.data["notes"] == "Rencontrée au salon, très intéressée par l'audit\nRappeler en janvier"
+    assert zoe.data["notes"] == ("Rencontrée au salon, très intéressée par l'audit\nRappeler en janvier\n"
+                                 "Other e-mails: zoe@example.net\nOther phones: +33 1 23 45 67 89")
     assert (zoe.data["email"], zoe.data["phone"]) == ("zoe.durand@example.com", "+33 6 12 34 56 78")  # the first of each
     assert zoe.data["tags"] == ["salon", "achats"]
     assert ase.data["name"] == "Åse Øyelund"  # from N, with no FN
