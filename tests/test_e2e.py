@@ -189,6 +189,28 @@ def test_review_in_a_real_terminal_resumes_after_the_terminal_is_gone(session, t
 # -- signals and a real SSH connection -----------------------------------------------------------
 
 
+def test_import_linkedin_from_the_dashboard_in_a_real_terminal(session, tmp_path):
+    """i, the path of LinkedIn's export, the preview, ctrl+s: the contacts are on screen and on disk."""
+    data = tmp_path / "mine.json"
+    Repository(data).set_settings({"target_monthly": "10000", "daily_rate": "600"})
+    export = Path(__file__).resolve().parent / "fixtures" / "linkedin_connections.csv"
+    start(session, "--data", str(data), env={"TERM": "xterm-256color"})
+    wait_for(session, "1 Network (0)")
+    keys(session, "i")
+    wait_for(session, "Import contacts from a file")
+    type_text(session, str(export))
+    keys(session, "Enter")
+    wait_for(session, "3 to add, 0 to update, 1 already there", "line 5: add Camille Durand")
+    keys(session, "PageDown")  # at 80x24 the rows not imported are further down
+    wait_for(session, "line 8: no name", "line 9: connection date")
+    assert json.loads(data.read_text(encoding="utf-8")).get("contacts", {}) == {}  # a preview writes nothing
+    keys(session, "C-s")
+    shown = wait_for(session, "1 Network (3)", "Camille Durand", "Imported: 3 added, 0 updated")
+    assert "Thomas Bernard" in shown
+    names = sorted(doc["name"] for doc in json.loads(data.read_text(encoding="utf-8"))["contacts"].values())
+    assert names == ["Camille Durand", "Thomas Bernard", "Élodie Lefèvre-Nguyễn"]
+
+
 def demo_file(tmp_path: Path) -> Path:
     demo = tmp_path / "demo.json"
     subprocess.run([sys.executable, "-m", "seeds.demo", "--today", "2026-11-27", "-o", str(demo)], check=True,

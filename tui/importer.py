@@ -29,6 +29,8 @@ class ImportScreen(ModalScreen[tuple[int, int] | None]):
     BINDINGS = [
         Binding("ctrl+s", "apply", _("Import"), id="import.apply", priority=True),
         Binding("escape", "cancel", _("Cancel"), id="import.cancel"),
+        Binding("pagedown", "scroll_preview(1)", _("Scroll the preview down"), show=False, id="import.page_down"),
+        Binding("pageup", "scroll_preview(-1)", _("Scroll the preview up"), show=False, id="import.page_up"),
     ]
 
     def __init__(self, repository, path: str = ""):
@@ -46,7 +48,7 @@ class ImportScreen(ModalScreen[tuple[int, int] | None]):
             yield Input(self.start_path, placeholder="~/Downloads/Connections.csv", id="import-path")
             with VerticalScroll(id="import-preview"):
                 yield Static("", id="import-plan")
-            yield Static(_("enter preview · ctrl+s import · esc cancel"), classes="hint")
+            yield Static(_("enter preview · pgup/pgdn scroll it · ctrl+s import · esc cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
@@ -106,6 +108,13 @@ class ImportScreen(ModalScreen[tuple[int, int] | None]):
             self.dismiss(counts)
 
         self.app.store_job(lambda: apply_import(self.repository, plan), done)  # type: ignore[attr-defined]
+
+    def action_scroll_preview(self, direction: int) -> None:
+        preview = self.query_one("#import-preview", VerticalScroll)
+        if direction > 0:
+            preview.scroll_page_down(animate=False)
+        else:
+            preview.scroll_page_up(animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
