@@ -593,7 +593,7 @@ def make_loader(model: type, types: dict[str, FieldType]):
         if isinstance(ftype, (Tags, Refs)):
             lines.append(f"    elif type(v) is list and not v: d[{name!r}] = []")
         if isinstance(ftype, DateField):
-            lines += [f"    elif type(v) is str and len(v) == 10 and v[4] == '-' and v[:4].isdigit():",
+            lines += ["    elif type(v) is str and len(v) == 10 and v[4] == '-' and v[:4].isdigit():",
                       f"        try: d[{name!r}] = _fromisoformat(v)",
                       f"        except ValueError: errors = _slow(_t{number}, {name!r}, v, today, d, errors)"]
         condition = ftype.stored_as_is("v")

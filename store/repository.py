@@ -152,13 +152,8 @@ class Repository:
             self._records(kind, tables)
 
     def prepare_writes(self) -> None:
-        """Make the first save as quick as the next ones (see ``DurableStorage.prepare_writes``),
-        and leave what was loaded out of the garbage collector's full passes: at 10,000
-        contacts each one walked ~0.5 million objects (~60 ms, a pause in the middle of a save)."""
-        import gc
-
+        """Make the first save as quick as the next ones (see ``DurableStorage.prepare_writes``)."""
         self.storage.prepare_writes()
-        gc.freeze()
 
     def _bad_file(self, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, self.storage.backups.newest())

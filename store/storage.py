@@ -33,7 +33,7 @@ import pwd
 import re
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -229,6 +229,11 @@ def split_tables(raw: bytes) -> dict[str, tuple[int, int]] | None:
     return spans
 
 
+def _due(docs: Iterable[dict[str, Any]], field: str, at_most: str) -> list[dict[str, Any]]:
+    """The documents whose ``field`` is a text ``<= at_most``."""
+    return [doc for doc in docs if isinstance(doc.get(field), str) and doc[field] <= at_most]
+
+
 def _is_date(text: str) -> bool:
     try:
         date.fromisoformat(text)
@@ -295,12 +300,11 @@ class LazyTables:
                 except ValueError:
                     docs = None
                 if docs is not None and all(isinstance(doc, dict) for doc in docs):
-                    matched = [doc for doc in docs if isinstance(doc.get(field), str) and doc[field] <= at_most]
+                    matched = _due(docs, field, at_most)
                     # every line with a known value matches; of the others, those kept here
                     known_parsed = sum(1 for value, _line in found if value is not None and (cutoff is None or value <= cutoff))
                     return len(known) + len(matched) - known_parsed, matched
-        table = self.table(name) or {}
-        docs = [doc for doc in table.values() if isinstance(doc.get(field), str) and doc[field] <= at_most]
+        docs = _due((self.table(name) or {}).values(), field, at_most)
         return len(docs), docs
 
     def _due_by_pattern(self, span: tuple[int, int], field: str, at_most: str,
@@ -773,12 +777,19 @@ class DurableStorage(Storage):
             raise self._fail(problem)
         self._data, self._lazy = data, None
 
-    def read_table(self, name: str) -> dict[str, Any]:
-        """One table (``{}`` when absent), parsing no other if it can: the reads of
-        the dashboard's first screen and of ``relance status``."""
+    @contextlib.contextmanager
+    def _current(self) -> Iterator[None]:
+        """The thread lock, with the file read again if it changed (not inside a write,
+        which works on its own copy)."""
         with self._thread_lock:
             if self._depth == 0:
                 self.refresh()
+            yield
+
+    def read_table(self, name: str) -> dict[str, Any]:
+        """One table (``{}`` when absent), parsing no other if it can: the reads of
+        the dashboard's first screen and of ``relance status``."""
+        with self._current():
             if self._lazy is not None:
                 try:
                     table = self._lazy.table(name)
@@ -792,23 +803,18 @@ class DurableStorage(Storage):
                  after: str = "") -> tuple[int, list[dict[str, Any]]]:
         """See ``LazyTables.docs_due``: without parsing the whole table when it is not
         parsed yet."""
-        with self._thread_lock:
-            if self._depth == 0:
-                self.refresh()
+        with self._current():
             if self._lazy is not None:
                 try:
                     return self._lazy.docs_due(table, field, at_most, first, after)
                 except ValueError:
                     self._whole()  # raises the problem, with its place in the file
-            docs = (self._data or {}).get(table) or {}
-            found = [doc for doc in docs.values() if isinstance(doc.get(field), str) and doc[field] <= at_most]
+            found = _due(((self._data or {}).get(table) or {}).values(), field, at_most)
             return len(found), found
 
     def has_records(self) -> bool:
         """True when some table other than ``_meta`` holds a document (no parse needed)."""
-        with self._thread_lock:
-            if self._depth == 0:
-                self.refresh()
+        with self._current():
             if self._lazy is not None:
                 return any(not self._lazy.is_empty(name) for name in self._lazy.spans if name != META_TABLE)
             return any(table for name, table in (self._data or {}).items() if name != META_TABLE)
@@ -824,17 +830,13 @@ class DurableStorage(Storage):
         self.generation += 1
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        with self._thread_lock:
-            if self._depth == 0:
-                self.refresh()
+        with self._current():
             self._whole()
             return self._data
 
     def schema(self) -> int | None:
         """The file's schema version: None for an empty file, 0 without ``_meta``."""
-        with self._thread_lock:
-            if self._depth == 0:
-                self.refresh()
+        with self._current():
             if self._lazy is None and not self._data:
                 return None
             tables = self._lazy.spans if self._lazy is not None else self._data

@@ -39,6 +39,17 @@ def repo(data_path) -> Repository:
     repository.close()
 
 
+@pytest.fixture
+def demo_path(data_path) -> Path:
+    """A data file holding the demo data."""
+    from seeds.demo import build_demo
+
+    repository = Repository(data_path, today=TODAY)
+    repository.import_data(build_demo(TODAY))
+    repository.close()
+    return data_path
+
+
 def run_relance(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """Run the real ``relance`` command in a child process."""
     full_env = dict(os.environ)

@@ -111,10 +111,8 @@ def test_rows_of_one_file_naming_the_same_person_are_one_contact(repo):
     assert plan.skipped == [(3, "the same person as line 2.")]
 
 
-def test_csv_export_then_import_adds_nothing(data_path, tmp_path):
-    from seeds.demo import build_demo
-
-    Repository(data_path, today=TODAY).import_data(build_demo(TODAY))
+def test_csv_export_then_import_adds_nothing(demo_path, tmp_path):
+    data_path = demo_path
     before = contacts_on_disk(data_path)
     exported = tmp_path / "contacts.csv"
     result = run_relance("--data", str(data_path), "export", "csv", "--kind", "contacts", "-o", str(exported))
@@ -172,12 +170,10 @@ def test_vcards_3_and_4_are_read_with_folding_escapes_and_several_values():
         "Karim Benali", "+33-6-98-76-54-32", "https://www.linkedin.com/in/karim-benali")
 
 
-def test_vcard_export_then_import_adds_nothing(data_path, tmp_path):
+def test_vcard_export_then_import_adds_nothing(demo_path, tmp_path):
     import vobject
 
-    from seeds.demo import build_demo
-
-    Repository(data_path, today=TODAY).import_data(build_demo(TODAY))
+    data_path = demo_path
     before = contacts_on_disk(data_path)
     cards = tmp_path / "contacts.vcf"
     assert run_relance("--data", str(data_path), "export", "vcard", "-o", str(cards)).returncode == 0
@@ -190,13 +186,11 @@ def test_vcard_export_then_import_adds_nothing(data_path, tmp_path):
     assert "2 added" in added.stdout and "line 21: the card has no name" in added.stderr
 
 
-def test_ics_export_is_read_back_by_the_library_with_stable_uids(data_path, tmp_path):
+def test_ics_export_is_read_back_by_the_library_with_stable_uids(demo_path, tmp_path):
     from icalendar import Calendar
 
-    from seeds.demo import build_demo
-
+    data_path = demo_path
     repo = Repository(data_path, today=TODAY)
-    repo.import_data(build_demo(TODAY))
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
     assert run_relance("--data", str(data_path), "export", "ics", "-o", str(first)).returncode == 0
     assert run_relance("--data", str(data_path), "export", "ics", "-o", str(second)).returncode == 0

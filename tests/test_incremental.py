@@ -18,14 +18,6 @@ from .conftest import TODAY
 from .test_dashboard import settle, type_text
 
 
-@pytest.fixture
-def demo_path(data_path):
-    repo = Repository(data_path, today=TODAY)
-    repo.import_data(build_demo(TODAY))
-    repo.close()
-    return data_path
-
-
 def test_changed_since_names_the_records_saved_since(repo):
     a = repo.add("contact", {"name": "Ada"})
     b = repo.add("contact", {"name": "Bob"})

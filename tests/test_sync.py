@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from seeds.demo import build_demo
 from store.repository import Repository
 from tui.app import make_app
 from tui.dashboard import DashboardScreen
@@ -19,14 +18,6 @@ from .test_dashboard import settle, type_text
 
 def disk(path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def demo_path(data_path):
-    repo = Repository(data_path, today=TODAY)
-    repo.import_data(build_demo(TODAY))
-    repo.close()
-    return data_path
 
 
 async def wait_until(pilot, condition, seconds: float = 3.0) -> float:

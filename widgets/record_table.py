@@ -265,10 +265,14 @@ class RecordTable(ScrollView, can_focus=True):
     #: lines kept drawn (a redraw of the screen, as when a form closes, reuses them)
     STRIPS_KEPT = 2000
 
+    def _line_styles(self) -> tuple[Style, Style, Style]:
+        """(base, header, cursor) styles, from the CSS."""
+        return (self.rich_style, self.get_component_rich_style("record-table--header"),
+                self.get_component_rich_style("record-table--cursor"))
+
     def render_lines(self, crop):
         # the styles are worked out from the CSS once per drawing, not once per line
-        self._styles = (self.rich_style, self.get_component_rich_style("record-table--header"),
-                        self.get_component_rich_style("record-table--cursor"))
+        self._styles = self._line_styles()
         try:
             return super().render_lines(crop)
         finally:
@@ -277,9 +281,7 @@ class RecordTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = round(self.scroll_offset.x)
-        base, header, cursor = getattr(self, "_styles", None) or (
-            self.rich_style, self.get_component_rich_style("record-table--header"),
-            self.get_component_rich_style("record-table--cursor"))
+        base, header, cursor = getattr(self, "_styles", None) or self._line_styles()
         if y == 0:
             uid, style = None, base + header
         else:
