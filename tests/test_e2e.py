@@ -193,7 +193,10 @@ def test_import_linkedin_from_the_dashboard_in_a_real_terminal(session, tmp_path
     """i, the path of LinkedIn's export, the preview, ctrl+s: the contacts are on screen and on disk."""
     data = tmp_path / "mine.json"
     Repository(data).set_settings({"target_monthly": "10000", "daily_rate": "600"})
-    export = Path(__file__).resolve().parent / "fixtures" / "linkedin_connections.csv"
+    # a long path (as in a checkout deep in a tree) must not push the summary onto two lines
+    export = tmp_path / ("a-folder-with-a-rather-long-name-" * 2) / "Connections.csv"
+    export.parent.mkdir()
+    shutil.copy(Path(__file__).resolve().parent / "fixtures" / "linkedin_connections.csv", export)
     start(session, "--data", str(data), env={"TERM": "xterm-256color"})
     wait_for(session, "1 Network (0)")
     keys(session, "i")

@@ -83,7 +83,8 @@ class ImportScreen(ModalScreen[tuple[int, int] | None]):
     def show_plan(self, path: Path, format: str, plan) -> None:
         self.plan, self.source = plan, path
         names = {"linkedin": _("LinkedIn's Connections export"), "vcard": _("vCard file"), "csv": _("CSV file")}
-        lines = [_("{path} ({format}): {summary}.").format(path=path, format=names[format], summary=plan.summary()), ""]
+        # the summary on a line of its own: a long path must not push it onto two lines
+        lines = [_("{format}: {name}").format(format=names[format], name=path.name), plan.summary() + ".", ""]
         body = plan.lines()
         lines += body[:SHOWN]
         if len(body) > SHOWN:
