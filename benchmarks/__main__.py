@@ -175,18 +175,29 @@ class Clock:
 
     Pilot's press() waits for the app to go idle, which adds its own delays; these
     timings run from the key event to the end of the first frame drawn after the
-    views were updated, read from the app itself."""
+    views were updated, read from the app itself. The waiting side sleeps until that
+    frame (no polling: a loop waking every half millisecond took the interpreter
+    lock from the save's thread again and again, and slowed what it measured)."""
 
     def __init__(self) -> None:
         self.frames: list[float] = []
         self.done: list[float] = []
+        self._waiting: tuple[float, asyncio.Future] | None = None
+
+    def _frame_drawn(self, at: float) -> None:
+        self.frames.append(at)
+        if self._waiting is None:
+            return
+        since, future = self._waiting
+        if not future.done() and any(t >= since for t in self.done):
+            future.set_result(at - since)
 
     def watch_frames(self, screen) -> None:
         original = screen._compositor_refresh
 
         def refresh(*args, **kwargs):
             result = original(*args, **kwargs)
-            self.frames.append(time.perf_counter())
+            self._frame_drawn(time.perf_counter())
             return result
 
         screen._compositor_refresh = refresh
@@ -201,17 +212,21 @@ class Clock:
 
         setattr(obj, name, wrapped)
 
-    async def until_drawn(self, since: float, seconds: float = 10) -> float:
-        """Seconds from ``since`` to the end of the first frame after the watched method ran."""
-        deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
-            done = [t for t in self.done if t >= since]
-            if done:
-                frames = [t for t in self.frames if t >= done[0]]
-                if frames:
-                    return frames[0] - since
-            await asyncio.sleep(0.0005)
-        raise RuntimeError("the screen was not redrawn")
+    def start(self) -> float:
+        """Call just before the key is sent; then ``await until_drawn()``."""
+        since = time.perf_counter()
+        self._waiting = (since, asyncio.get_running_loop().create_future())
+        return since
+
+    async def until_drawn(self, seconds: float = 10) -> float:
+        """Seconds from ``start()`` to the end of the first frame after the watched method ran."""
+        assert self._waiting is not None
+        try:
+            return await asyncio.wait_for(self._waiting[1], seconds)
+        except asyncio.TimeoutError:
+            raise RuntimeError("the screen was not redrawn") from None
+        finally:
+            self._waiting = None
 
 
 async def ui_timings(data: Path, edits: int, keys: str) -> tuple[list[float], list[float]]:
@@ -232,9 +247,9 @@ async def ui_timings(data: Path, edits: int, keys: str) -> tuple[list[float], li
         clock.watch_done(dashboard, "reload")
         for i in range(edits):
             await pilot.press("j", "e", "tab", "ab"[i % 2])
-            started = time.perf_counter()
+            clock.start()
             app.post_message(events.Key("ctrl+s", None))
-            edit_ms.append(await clock.until_drawn(started) * 1000)
+            edit_ms.append(await clock.until_drawn() * 1000)
             await app.workers.wait_for_complete()
             await pilot.pause()
         network = dashboard.pane("network")
@@ -244,9 +259,9 @@ async def ui_timings(data: Path, edits: int, keys: str) -> tuple[list[float], li
         filter_clock.watch_frames(dashboard)
         filter_clock.watch_done(network, "reload")
         for key in keys:
-            started = time.perf_counter()
+            filter_clock.start()
             app.post_message(events.Key(key if key != " " else "space", key))
-            filter_ms.append(await filter_clock.until_drawn(started) * 1000)
+            filter_ms.append(await filter_clock.until_drawn() * 1000)
             await pilot.pause()
     return edit_ms, filter_ms
 
