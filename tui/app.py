@@ -13,12 +13,13 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -43,6 +44,18 @@ KIND_NAMES = {
     "contact": _("contact"), "target": _("micro-target"), "opportunity": _("opportunity"),
     "mission": _("mission"), "interaction": _("interaction"),
 }
+
+
+DEFAULT_GC_THRESHOLDS = gc.get_threshold()
+
+
+def collect_at_rest_only() -> None:
+    """Young objects are collected as usual (well under a millisecond a pass); full
+    collections, which walk every object made since the data was frozen, wait for the
+    app to call them when the keyboard rests (``release_closed_screens``, the file
+    poll). Python's own remains as a backstop, after ~1,000 young passes instead of 10."""
+    young, middle, _old = DEFAULT_GC_THRESHOLDS
+    gc.set_threshold(young, middle, 1000)
 
 
 @dataclass
@@ -74,6 +87,9 @@ class RelanceApp(App[None]):
         #: the file version that could not be read: not retried (nor reported) until it changes
         self._bad_key = None
         self.undo_stack: list[UndoEntry] = []
+        #: when a key was last pressed or the mouse used (full collections wait for a rest)
+        self.last_input = time.monotonic()
+        self._collect_timer = None
         self._theme_ready = False
         # The theme is set before the first CSS parse. Setting it the usual way queues a
         # parse of every stylesheet again (~15 ms of each start); a dark theme, like the
@@ -125,6 +141,7 @@ class RelanceApp(App[None]):
             loop.add_signal_handler(sig, lambda sig=sig: self.call_later(self.leave_on_signal, sig))
 
     def on_unmount(self) -> None:
+        gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
         if threading.current_thread() is threading.main_thread():
             with contextlib.suppress(Exception):
                 loop = asyncio.get_running_loop()
@@ -230,6 +247,7 @@ class RelanceApp(App[None]):
             # each walked ~0.5 million objects, ~60 ms in the middle of a save), and the
             # collector, off for the start-up (tui/cli.py), is on again
             gc.freeze()
+            collect_at_rest_only()
             gc.enable()
 
     # other sessions on the same file ------------------------------------------------------------
@@ -238,6 +256,8 @@ class RelanceApp(App[None]):
     SYNC_SECONDS = 1.0
 
     def poll_file(self) -> None:
+        if gc.get_count()[2] and time.monotonic() - self.last_input >= self.REST_SECONDS:
+            gc.collect()  # objects reached the oldest generation since the last full pass
         if self._syncing:
             return
         key = self.repository.changed_on_disk()
@@ -308,15 +328,36 @@ class RelanceApp(App[None]):
         self.refresh_views((record.KIND, record.uid))
         self.notify(message, timeout=3)
 
+    # the garbage collector, kept out of the frames that answer a key -------------------------------
+
+    #: a full collection waits until no key was pressed for this long
+    REST_SECONDS = 0.3
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
     def release_closed_screens(self) -> None:
-        """Free what a closed screen (a form, a detail...) left behind, once the screen
-        under it is drawn again, rather than in the middle of a later frame.
+        """Free what a closed screen (a form, a detail...) left behind, once the keyboard
+        rests: not in the middle of the frames that answer the next keys.
 
         Textual's ``StylesCache.get_inner_outer`` is an ``lru_cache`` on a method, so it
         keeps the style caches of up to 1,024 widgets alive, closed forms' included (~65
         a form): after fifteen saves the next frame took 100 ms instead of 20, the
         garbage collector walking them all. And a closed form leaves ~20,000 objects in
-        reference cycles that only a collection frees (15-80 ms, once)."""
+        reference cycles that only a full collection frees (15-80 ms): run by Python on
+        its own, it fell in the frame drawn after a save one time in four."""
+        if self._collect_timer is not None:
+            return  # one is already waiting
+        rested = time.monotonic() - self.last_input
+        if rested < self.REST_SECONDS:
+            def again() -> None:
+                self._collect_timer = None
+                self.release_closed_screens()
+
+            self._collect_timer = self.set_timer(self.REST_SECONDS - rested, again)
+            return
         from textual._styles_cache import StylesCache
 
         clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
