@@ -235,6 +235,8 @@ class RecordForm(ModalScreen[dict | None]):
         self.saving = False
         #: the values of the last ctrl+s
         self.submitted: dict[str, Any] = {}
+        #: the message under each field (none shown: absent)
+        self.errors_shown: dict[str, str] = {}
         #: preset values of fields the form does not show (a mission's opportunity_uid)
         self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
         self.initial: dict[str, Any] = {}
@@ -315,6 +317,11 @@ class RecordForm(ModalScreen[dict | None]):
         return values
 
     def show_error(self, name: str, message: str) -> None:
+        # unchanged: nothing to do (an update lays the form out and draws it again, which
+        # on ctrl+s ran beside the save and slowed it)
+        if self.errors_shown.get(name, "") == message:
+            return
+        self.errors_shown[name] = message
         error = self.query_one(f"#error-{name}", Static)
         error.update(message)
         error.set_class(bool(message), "visible")

@@ -428,14 +428,19 @@ class TargetsPane(Pane):
     def reload_opportunities(self, keep: str | None = None) -> None:
         target = self.selected_target()
         label = self.query_one("#opps-label", Static)
+
+        def show(text: str) -> None:  # (an update lays the pane out again: only when it changes)
+            if str(label.content) != text:
+                label.update(text)
+
         if target is None:
-            label.update(_("Opportunities"))
+            show(_("Opportunities"))
             self.opps_table.set_rows([])
             return
         opps = [o for o in self.repository.list("opportunity") if o.target_uid == target.uid]
         order = {stage: i for i, stage in enumerate(("negotiation", "proposal", "meeting", "contacted", "identified", "won", "lost"))}
         opps.sort(key=lambda o: (order[o.stage], o.title.casefold()))
-        label.update(_("Opportunities in {target} ({count})").format(target=target.name, count=len(opps)))
+        show(_("Opportunities in {target} ({count})").format(target=target.name, count=len(opps)))
         currency = self.repository.settings().currency
         rows = []
         for o in opps:
