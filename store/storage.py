@@ -478,6 +478,27 @@ def dump_data(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -
     return b"".join(dump_parts(data, cache))
 
 
+def _drop_from_page_cache(path: Path) -> None:
+    """Ask the kernel to drop a backup's pages from its cache (written and synced: they
+    are clean). Backups are read only to restore one; keeping the last ten versions of
+    a file of megabytes in memory is a waste on a shared server, and the next save's
+    new pages then come from the ones freed instead of fresh memory (on this VM a
+    save's write took 20 ms instead of 2 when they did not)."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return
+    try:
+        advise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class Backups:
     """Versions of the data file kept in ``backups/`` beside it.
 
@@ -547,6 +568,8 @@ class Backups:
 
     def prune(self) -> None:
         items = self.list()
+        if items:
+            _drop_from_page_cache(items[0])
         keep = set(items[:KEEP_LAST])
         days_seen: set[str] = set()
         today = datetime.now().date()

@@ -306,6 +306,54 @@ def test_backups_keep_the_previous_versions_rotated(repo, data_path):
     assert all(stat.S_IMODE(b.stat().st_mode) == 0o600 for b in backups)
 
 
+def resident_bytes(path) -> int:
+    """How much of a file the kernel's page cache holds (mincore on a mapping of it, which
+    reads nothing in)."""
+    import ctypes
+    import mmap
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    size = os.path.getsize(path)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        assert address not in (None, ctypes.c_void_p(-1).value), os.strerror(ctypes.get_errno())
+        pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+        vector = (ctypes.c_ubyte * pages)()
+        try:
+            assert libc.mincore(address, size, vector) == 0, os.strerror(ctypes.get_errno())
+        finally:
+            libc.munmap(address, size)
+    finally:
+        os.close(fd)
+    return sum(v & 1 for v in vector) * mmap.PAGESIZE
+
+
+def on_tmpfs(path) -> bool:
+    kind = subprocess.run(["stat", "-f", "-c", "%T", str(path)], capture_output=True, text=True).stdout.strip()
+    return kind in ("tmpfs", "ramfs")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the page cache as Linux reports it")
+def test_the_version_kept_as_a_backup_leaves_the_page_cache(repo, data_path):
+    """A backup is read only to restore it: once a save kept the previous version, that
+    version's pages are dropped from the kernel's cache (ten versions of a file of
+    megabytes would otherwise sit in a shared server's memory), the data file's stay."""
+    if on_tmpfs(data_path.parent):
+        pytest.skip("on tmpfs the page cache is where the file is")
+    for i in range(3):
+        repo.add("contact", {"name": f"c{i}", "notes": "x" * 20_000})  # a few pages each
+    repo.storage.backups.settle()
+    newest = repo.storage.backups.list()[0]
+    assert newest.stat().st_size > 40_000
+    assert resident_bytes(newest) == 0
+    assert resident_bytes(data_path) > 0
+
+
 def test_backups_keep_one_a_day_for_30_days(repo, data_path):
     from datetime import datetime, timedelta
 
