@@ -103,9 +103,10 @@ class DashboardScreen(Screen):
         self.set_class(event.size.width < self.NARROW, "narrow")
 
     def on_screen_resume(self) -> None:
-        # a screen above was closed: free what it left once the keyboard rests
+        # a screen above was closed: free what it left once this one is drawn again and
+        # the keyboard rests
         if hasattr(self.app, "release_closed_screens"):
-            self.app.release_closed_screens()
+            self.set_timer(0.2, self.app.release_closed_screens)
 
     def on_descendant_focus(self, event) -> None:
         node = event.widget
