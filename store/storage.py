@@ -721,7 +721,8 @@ class DurableStorage(Storage):
                 return False
             if key is None:
                 changed = self._data is not None or self._lazy is not None or self._key is not None
-                self._set(None, None, None)
+                if changed:  # (still no file: nothing to do, and no new generation to announce)
+                    self._set(None, None, None)
                 return changed
             try:
                 fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)

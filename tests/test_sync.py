@@ -50,6 +50,33 @@ async def test_a_change_from_relance_add_appears_without_a_key_press(demo_path):
         assert isinstance(form, RecordForm) and form.query_one("#field-name").value == "Half typ"
 
 
+async def test_a_new_user_with_no_data_file_is_not_told_of_another_session(tmp_path):
+    """No file yet (a first start): each look at the file found none again, counted it
+    as a change, and the dashboard said "Updated with changes saved in another session"
+    every second under the welcome form."""
+    path = tmp_path / "relance" / "relance.json"
+    repository = Repository(path, today=TODAY)
+    before = repository.generation
+    assert repository.list("contact") == [] and repository.list("contact") == []
+    assert repository.generation == before
+    app = make_app(repository)
+    app.SYNC_SECONDS = 0.1
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.0)  # ten looks at the file
+        assert not path.exists()
+        assert [n.message for n in app._notifications] == []
+        assert repository.generation == before
+    # and once another session creates it, this one does pick it up
+    app = make_app(Repository(path, today=TODAY), offer_reviews=False)
+    app.SYNC_SECONDS = 0.1
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        Repository(path, today=TODAY).add("contact", {"name": "Zoé Durand"})
+        network = app.dashboard.pane("network")
+        await wait_until(pilot, lambda: network.table.row_count == 1)
+        assert any("another session" in n.message for n in app._notifications)
+
+
 async def test_two_dashboards_see_each_others_saves(demo_path):
     first = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
     second = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
