@@ -530,3 +530,33 @@ async def test_at_80_columns_the_network_pane_shows_every_column(demo_repo):
         header = table.render_line(0).text
         assert header.split() == ["Name", "Next", "follow-up", "Circle", "Company", "Last", "contact"]
         assert "2026-07-29" in table.render_line(1).text  # Nathan Garcia's last contact, not cut off
+
+
+async def test_empty_lists_say_what_to_do_next(data_path):
+    """A new user's dashboard is not four blank boxes: each empty list says how to fill
+    it, a filter that matches nothing says so, and the text goes once there is a row."""
+    repository = Repository(data_path, today=TODAY)
+    repository.set_settings({"target_monthly": "8000", "daily_rate": "600"})
+
+    def shown(table) -> str:
+        return " ".join(table.render_line(y).text.strip() for y in range(1, 6))
+
+    app = make_app(repository, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        network = pane(app, "network").table
+        assert "No contact yet. n adds one; i imports LinkedIn's Connections.csv" in shown(network)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "No micro-target yet" in shown(pane(app, "targets").table)
+        await pilot.press("1", "n")
+        await type_text(pilot, "Zoé Durand")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert network.row_count == 1
+        assert "No contact yet" not in shown(network) and "Zoé Durand" in network.render_line(1).text
+        await pilot.press("slash")
+        await type_text(pilot, "xyz")
+        await settle(pilot)
+        assert network.row_count == 0
+        assert "Nothing matches “xyz”: esc clears the filter." in shown(network)

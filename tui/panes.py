@@ -209,11 +209,20 @@ class Pane(Vertical):
         source = self.repository.records(self.KIND)
         same_settings = last is not None and last[-2] is self._inputs[-2]
         stale = self.stale_rows(last) if same_settings else None
+        self.table.empty_text = self.empty_text()
         # rows are made when drawn: only the ones on screen, not 10,000
         uids = self._sorted_uids if records is self._sorted else [r.uid for r in records]
         self.table.set_lazy(uids, lambda uid: self.row(source[uid]), keep=keep, stale=stale)
         self.border_title = self.title_text(len(records))
         self.border_subtitle = self.subtitle()
+
+    #: what an empty list says: what to do next
+    EMPTY = ""
+
+    def empty_text(self) -> str:
+        if self.filter_text:
+            return _("Nothing matches “{text}”: esc clears the filter.").format(text=self.filter_text)
+        return self.EMPTY
 
     def stale_rows(self, last: tuple) -> frozenset[str] | None:
         """The rows to make again after a reload (None: all). A row that shows its record
@@ -279,6 +288,7 @@ class Pane(Vertical):
 
 class NetworkPane(Pane):
     KEY, NUMBER, TITLE, KIND = "network", 1, _("Network"), "contact"
+    EMPTY = _("No contact yet. n adds one; i imports LinkedIn's Connections.csv, a vCard or a CSV file.")
     COLUMNS = (_("Name"), _("Next follow-up"), _("Circle"), _("Company"), _("Last contact"))
 
     def sort_key(self, c: Contact):  # type: ignore[override]
@@ -340,6 +350,7 @@ class TargetsPane(Pane):
     """Micro-targets, and below them the opportunities of the selected one."""
 
     KEY, NUMBER, TITLE, KIND = "targets", 2, _("Targets"), "target"
+    EMPTY = _("No micro-target yet: a sector, a decision maker in it and a need you meet. n adds one.")
     FILTER_HINT = _("filter: name, sector, need, notes (esc clears)")
     DEPENDS = ("contact", "opportunity")
     COLUMNS = (_("Micro-target"), _("Status"), _("Contacts n/p"), _("Open pipeline"), _("Weighted"), _("Last touch"))
@@ -433,6 +444,7 @@ class TargetsPane(Pane):
             if str(label.content) != text:
                 label.update(text)
 
+        self.opps_table.empty_text = _("No opportunity for this micro-target yet: tab to this list, then n adds one.") if target is not None else ""
         if target is None:
             show(_("Opportunities"))
             self.opps_table.set_rows([])
@@ -463,6 +475,7 @@ class TargetsPane(Pane):
 
 class MissionsPane(Pane):
     KEY, NUMBER, TITLE, KIND = "missions", 3, _("Missions"), "mission"
+    EMPTY = _("No mission yet. n adds one; an opportunity moved to won offers one too.")
     DEPENDS = ("review",)
     # the status second: "! review due" must show in the narrow 2x2 grid too
     COLUMNS = (_("Client"), _("Status"), _("Title"), _("Start"), _("End"), _("Rate"), _("d/wk"))

@@ -94,6 +94,19 @@ class RecordTable(ScrollView, can_focus=True):
         #: the widths drawn: ``_widths`` narrowed so that every column shows in the pane
         self._shown: list[int] = list(self._widths)
         self.cursor_row = 0
+        self._empty_text = ""
+
+    @property
+    def empty_text(self) -> str:
+        """What the table says when it has no row (what to do next, or why nothing shows)."""
+        return self._empty_text
+
+    @empty_text.setter
+    def empty_text(self, text: str) -> None:
+        if text != self._empty_text:
+            self._empty_text = text
+            if not self._uids:
+                self.refresh()
 
     # data ------------------------------------------------------------------------------------
 
@@ -262,6 +275,15 @@ class RecordTable(ScrollView, can_focus=True):
         strip = Strip(segments).apply_style(style) if style else Strip(segments)
         return strip
 
+    def _empty_line(self, number: int, width: int, base: Style) -> Strip:
+        """Line ``number`` of the empty-table text, wrapped to the width (a blank line above)."""
+        lines = Text(self._empty_text).wrap(self.app.console, max(10, width - 2)) if number >= 0 else []
+        if number < 0 or number >= len(lines):
+            return Strip.blank(width, base)
+        line = Text(" ") + lines[number]
+        line.truncate(width, pad=True)
+        return Strip(list(line.render(self.app.console)), width).apply_style(base + Style(dim=True, italic=True))
+
     #: lines kept drawn (a redraw of the screen, as when a form closes, reuses them)
     STRIPS_KEPT = 2000
 
@@ -287,6 +309,8 @@ class RecordTable(ScrollView, can_focus=True):
         else:
             row = round(self.scroll_offset.y) + y - 1
             if row >= len(self._uids):
+                if not self._uids and self._empty_text:
+                    return self._empty_line(row - 1, width, base)
                 return Strip.blank(width, base)
             uid, style = self._uids[row], base
             if row == self.cursor_row:
