@@ -40,6 +40,10 @@ def build(folder: Path, contacts: int) -> Path:
     return path
 
 
+#: typed in the filter of the Network pane: names typed and rubbed out, 39 keystrokes
+FILTER_KEYS = [*"garcia mar", *["backspace"] * 10, *"dubois", *["backspace"] * 6, *"lambert"]
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -229,7 +233,7 @@ class Clock:
             self._waiting = None
 
 
-async def ui_timings(data: Path, edits: int, keys: str) -> tuple[list[float], list[float]]:
+async def ui_timings(data: Path, edits: int, keys: list[str] | str) -> tuple[list[float], list[float]]:
     from textual import events
 
     from store.repository import Repository
@@ -260,7 +264,10 @@ async def ui_timings(data: Path, edits: int, keys: str) -> tuple[list[float], li
         filter_clock.watch_done(network, "reload")
         for key in keys:
             filter_clock.start()
-            app.post_message(events.Key(key if key != " " else "space", key))
+            if len(key) == 1:
+                app.post_message(events.Key(key if key != " " else "space", key))
+            else:  # a named key ("backspace")
+                app.post_message(events.Key(key, None))
             filter_ms.append(await filter_clock.until_drawn() * 1000)
             await pilot.pause()
     return edit_ms, filter_ms
@@ -320,7 +327,7 @@ def main() -> int:
                    f"import rich.console {rich * 1000:.0f} ms", status / rich <= 3 if big_one else None)
             report(f"relance list contacts, {n:,} contacts", f"{listing * 1000:.0f} ms ({listing / rich_too:.2f}x)",
                    f"import rich.console {rich_too * 1000:.0f} ms", None)
-        edits, filters = asyncio.run(ui_timings(big, 10 if args.quick else 25, "garcia mar"))
+        edits, filters = asyncio.run(ui_timings(big, 10 if args.quick else 25, FILTER_KEYS))
         report(f"saved edit through the UI, {max(sizes):,}: p50", f"{median(edits):.0f} ms", "", None)
         report(f"saved edit through the UI, {max(sizes):,}: p95", f"{p95(edits):.0f} ms", "budget 60 ms", p95(edits) < 60)
         report(f"filter keystroke to table, {max(sizes):,}: p50", f"{median(filters):.0f} ms", "", None)
