@@ -171,7 +171,7 @@ async def test_closed_forms_are_freed_after_saves(demo_path):
         for i in range(4):
             await pilot.press("e", "tab", "ab"[i % 2], "ctrl+s")
             await settle(pilot)
-            await pilot.pause(0.3)  # the dashboard frees them 0.2 s after it is shown again
+            await pilot.pause(app.REST_SECONDS + 0.3)  # freed once the keyboard rests
             counts.append(alive())
         assert not isinstance(app.screen, RecordForm)
         assert counts[-1] <= counts[0] + 5, counts  # not ~65 more per form
