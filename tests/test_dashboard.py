@@ -311,6 +311,8 @@ async def test_onboarding_on_an_empty_file(data_path):
         form = app.screen
         assert isinstance(form, RecordForm) and form.form == "onboarding"
         assert "relance --demo" in str(form.query_one(".form-note").render())
+        # the empty fields say what the amount is, not a format that reads like a value
+        assert form.query_one("#field-target_monthly").placeholder == "billed turnover per month, excl. tax"
         await type_text(pilot, "12000")
         await pilot.press("tab")
         await type_text(pilot, "650")

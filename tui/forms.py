@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from store.errors import AmbiguousError, NotFoundError, ValidationError
-from store.fields import Choice, DateField, FieldType, Ref, Refs
+from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import _
 from store.models import MODELS, Record, Settings
 from store.repository import Repository
@@ -280,7 +280,14 @@ class RecordForm(ModalScreen[dict | None]):
             text = value
         else:
             text = ftype.display(value)
-        placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m" if isinstance(ftype, DateField) else ("" if ftype.expected == "text" else ftype.expected)
+        if isinstance(ftype, DateField):
+            placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
+        elif isinstance(ftype, Money) and self.model.field_help(name):
+            # what the amount is ("billed turnover per month, excl. tax"): the format's
+            # example, 650.00, read like a value proposed for a monthly target
+            placeholder = _(self.model.field_help(name))
+        else:
+            placeholder = "" if ftype.expected == "text" else ftype.expected
         return Input(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
 
     def compose(self) -> ComposeResult:
