@@ -285,13 +285,6 @@ LIST_COLUMNS = {
 }
 
 
-def _cell(record: Record, name: str, names: dict[str, str]) -> str:
-    value = getattr(record, name)
-    if name.endswith("_uid"):
-        return names.get(value or "", "")
-    return record.field_types()[name].display(value)
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     kind = KIND_NAMES[args.kind]
     repo = _open(args)
@@ -308,7 +301,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             names.update({r.uid: r.label() for r in repo.list(ref_kind)})
     key = columns[0]
     records.sort(key=lambda r: str(getattr(r, key) or "").casefold())
-    rows = [["uid", *columns]] + [[r.uid[:8], *(_cell(r, c, names) for c in columns)] for r in records]
+    # a reference shows the referenced record's name; any other field as the forms show it
+    types = MODELS[kind].field_types()
+    shown = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].display)
+             for column in columns]
+    rows = [["uid", *columns]] + [[r.uid[:8], *(show(getattr(r, column)) for column, show in shown)] for r in records]
     widths = [min(40, max(len(row[i]) for row in rows)) for i in range(len(rows[0]))]
     out = sys.stdout
     for row in rows:
