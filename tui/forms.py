@@ -235,8 +235,6 @@ class RecordForm(ModalScreen[dict | None]):
         self.saving = False
         #: the values of the last ctrl+s
         self.submitted: dict[str, Any] = {}
-        #: the message under each field (none shown: absent)
-        self.errors_shown: dict[str, str] = {}
         #: preset values of fields the form does not show (a mission's opportunity_uid)
         self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
         self.initial: dict[str, Any] = {}
@@ -282,10 +280,10 @@ class RecordForm(ModalScreen[dict | None]):
             text = ftype.display(value)
         if isinstance(ftype, DateField):
             placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
-        elif isinstance(ftype, Money) and self.model.field_help(name):
+        elif isinstance(ftype, Money) and (meaning := self.model.field_help(name)):
             # what the amount is ("billed turnover per month, excl. tax"): the format's
             # example, 650.00, read like a value proposed for a monthly target
-            placeholder = _(self.model.field_help(name))
+            placeholder = _(meaning)
         else:
             placeholder = "" if ftype.expected == "text" else ftype.expected
         return Input(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
@@ -324,12 +322,11 @@ class RecordForm(ModalScreen[dict | None]):
         return values
 
     def show_error(self, name: str, message: str) -> None:
+        error = self.query_one(f"#error-{name}", Static)
         # unchanged: nothing to do (an update lays the form out and draws it again, which
         # on ctrl+s ran beside the save and slowed it)
-        if self.errors_shown.get(name, "") == message:
+        if str(error.content) == message:
             return
-        self.errors_shown[name] = message
-        error = self.query_one(f"#error-{name}", Static)
         error.update(message)
         error.set_class(bool(message), "visible")
         self.query_one(f"#row-{name}").set_class(bool(message), "invalid")

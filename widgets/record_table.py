@@ -95,6 +95,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._shown: list[int] = list(self._widths)
         self.cursor_row = 0
         self._empty_text = ""
+        self._empty_wrapped: tuple[tuple[str, int] | None, list[Text]] = (None, [])
 
     @property
     def empty_text(self) -> str:
@@ -276,9 +277,15 @@ class RecordTable(ScrollView, can_focus=True):
         return strip
 
     def _empty_line(self, number: int, width: int, base: Style) -> Strip:
-        """Line ``number`` of the empty-table text, wrapped to the width (a blank line above)."""
-        lines = Text(self._empty_text).wrap(self.app.console, max(10, width - 2)) if number >= 0 else []
-        if number < 0 or number >= len(lines):
+        """Line ``number`` of the empty-table text, wrapped to the width (a blank line above).
+        Wrapped once per text and width, not once per line drawn."""
+        if number < 0:
+            return Strip.blank(width, base)
+        key = (self._empty_text, width)
+        if self._empty_wrapped[0] != key:
+            self._empty_wrapped = (key, list(Text(self._empty_text).wrap(self.app.console, max(10, width - 2))))
+        lines = self._empty_wrapped[1]
+        if number >= len(lines):
             return Strip.blank(width, base)
         line = Text(" ") + lines[number]
         line.truncate(width, pad=True)
