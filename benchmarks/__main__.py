@@ -171,6 +171,38 @@ def wall(argv: list[str], runs: int, baseline: list[str] | None = None) -> tuple
     return median(times), (median(base) if base else None)
 
 
+def linkedin_export(folder: Path, rows: int) -> Path:
+    """A Connections.csv as LinkedIn writes it (its preamble, then a row per member):
+    ``rows`` people not in the synthetic datasets, a third of them with an e-mail."""
+    import csv
+
+    path = folder / f"Connections-{rows}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write('Notes:\n"When exporting your connection data, you may notice that some of the email '
+                     'addresses are missing."\n\n')
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+        for n in range(rows):
+            writer.writerow([f"Prénom{n}", f"Nom{n}", f"https://www.linkedin.com/in/member-{n}",
+                             f"member{n}@example.org" if n % 3 == 0 else "", f"Société {n % 700}", "CTO", "12 Mar 2024"])
+    return path
+
+
+def import_linkedin(data: Path, folder: Path, rows: int, runs: int, baseline: list[str]) -> tuple[float, float]:
+    """Median wall time of ``relance import linkedin`` of ``rows`` new members into a copy
+    of ``data`` (a fresh copy each time), and of the baseline run in turns with it."""
+    import shutil
+
+    export = linkedin_export(folder, rows)
+    times, base = [], []
+    for run in range(runs):
+        copy = folder / f"import-{run}.json"
+        shutil.copyfile(data, copy)
+        base.append(wall(baseline, 1)[0])
+        times.append(wall([str(RELANCE), "--data", str(copy), "import", "linkedin", str(export)], 1)[0])
+    return median(times), median(base)
+
+
 # -- in-process, under Pilot ------------------------------------------------------------------------
 
 
@@ -327,6 +359,10 @@ def main() -> int:
                    f"import rich.console {rich * 1000:.0f} ms", status / rich <= 3 if big_one else None)
             report(f"relance list contacts, {n:,} contacts", f"{listing * 1000:.0f} ms ({listing / rich_too:.2f}x)",
                    f"import rich.console {rich_too * 1000:.0f} ms", None)
+        rows = max(sizes)
+        imported, rich = import_linkedin(big, folder, rows, 3 if args.quick else 5, rich_argv)
+        report(f"relance import linkedin, {rows:,} rows into {max(sizes):,}", f"{imported * 1000:.0f} ms ({imported / rich:.1f}x)",
+               f"import rich.console {rich * 1000:.0f} ms; budget 40x", imported / rich <= 40)
         edits, filters = asyncio.run(ui_timings(big, 10 if args.quick else 25, FILTER_KEYS))
         report(f"saved edit through the UI, {max(sizes):,}: p50", f"{median(edits):.0f} ms", "", None)
         report(f"saved edit through the UI, {max(sizes):,}: p95", f"{p95(edits):.0f} ms", "budget 60 ms", p95(edits) < 60)

@@ -104,6 +104,38 @@ def test_transaction_groups_changes_in_one_write(repo, data_path):
     assert len(data["targets"]) == 1 and len(data["contacts"]) == 1
 
 
+def test_records_added_are_numbered_after_the_highest_stored_one(repo, data_path):
+    """New documents take the highest doc id + 1 (TinyDB's numbering), within one write,
+    after a delete, and after another session added to the same file."""
+    with repo.transaction():
+        first = [repo.add("contact", {"name": f"Contact {n}"}) for n in range(3)]
+    ids = {doc["name"]: int(key) for key, doc in on_disk(data_path)["contacts"].items()}
+    assert ids == {"Contact 0": 1, "Contact 1": 2, "Contact 2": 3}
+    with repo.transaction():  # a delete and two adds in one write
+        repo.delete("contact", first[1].uid)
+        repo.add("contact", {"name": "Contact 3"})
+        repo.add("contact", {"name": "Contact 4"})
+    other = Repository(data_path, today=TODAY)  # another session adds in between
+    other.add("contact", {"name": "From elsewhere"})
+    other.close()
+    repo.add("contact", {"name": "Contact 5"})
+    ids = {doc["name"]: int(key) for key, doc in on_disk(data_path)["contacts"].items()}
+    assert ids == {"Contact 0": 1, "Contact 2": 3, "Contact 3": 4, "Contact 4": 5, "From elsewhere": 6, "Contact 5": 7}
+    assert sorted(c.name for c in Repository(data_path, today=TODAY).list("contact")) == [
+        "Contact 0", "Contact 2", "Contact 3", "Contact 4", "Contact 5", "From elsewhere"]
+
+
+def test_the_first_record_of_a_new_file_and_its_settings(tmp_path):
+    path = tmp_path / "new.json"
+    repo = Repository(path, today=TODAY)
+    repo.add("contact", {"name": "Zoé"})
+    repo.set_settings({"target_monthly": "9000"})
+    data = on_disk(path)
+    assert list(data["contacts"]) == ["1"] and list(data["settings"]) == ["1"]
+    assert data["settings"]["1"]["target_monthly"] == "9000.00"
+    assert Repository(path, today=TODAY).settings().target_monthly == 9000
+
+
 def test_export_then_import_gives_identical_data(repo, tmp_path):
     repo.import_data(build_demo(TODAY))
     repo.set_settings({"target_monthly": "12345.67"})
