@@ -22,7 +22,7 @@ from typing import Any
 from .errors import RelanceError, ValidationError
 from .fields import Items, Ref, Refs
 from .i18n import _, ngettext
-from .models import MODELS, Settings
+from .models import MODELS, Settings, a_kind
 from .storage import (
     BACKUP_DIR, META_TABLE, SCHEMA, Backups, DurableStorage, _user_name, check_layout, describe_json_error,
 )
@@ -245,9 +245,9 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
         broken = dangling(data)
         for table, doc_id, name, kind, uid, _index in broken:
             doc = data[table][doc_id]
-            findings.append(Finding(ERROR, _("{where}: {field} points at a {kind} that does not exist ({uid}); "
+            findings.append(Finding(ERROR, _("{where}: {field} points at {a_kind} that does not exist ({uid}); "
                                              "--fix removes the link.").format(where=_name(table, doc_id, doc), field=name,
-                                                                              kind=kind, uid=uid[:8])))
+                                                                              a_kind=a_kind(kind), uid=uid[:8])))
         if not broken:
             findings.append(Finding(OK, _("Every reference points at an existing record.")))
     if not duplicates and schema >= 1:

@@ -367,3 +367,13 @@ MODELS: dict[str, type[Record]] = {
     model.KIND: model for model in (Contact, Target, Opportunity, Mission, Interaction, Review)
 }
 TABLES: dict[str, str] = {model.TABLE: kind for kind, model in MODELS.items()}
+
+
+def a_kind(kind: str) -> str:
+    """The kind with its article, for sentences ("add {a_kind}"): whole words, so that
+    a translation gives each its own ("une opportunité", "un contact")."""
+    return {
+        "contact": _("a contact"), "target": _("a micro-target"), "opportunity": _("an opportunity"),
+        "mission": _("a mission"), "interaction": _("an interaction"), "review": _("a review"),
+        "settings": _("the settings"),
+    }.get(kind, kind)

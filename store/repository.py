@@ -20,7 +20,7 @@ from tinydb import TinyDB
 
 from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError, ReferencedError, ValidationError
 from .i18n import _
-from .models import MODELS, Record, Settings, new_uid
+from .models import MODELS, Record, Settings, a_kind, new_uid
 from .storage import SCHEMA, DurableStorage, no_gc
 
 KINDS = tuple(MODELS)
@@ -398,8 +398,8 @@ class Repository:
         values = {name: getattr(base, name) for name in types} if base is not None else {}
         for name, raw in data.items():
             if name not in types:
-                errors[name] = _("is not a field of a {kind}; fields are: {fields}.").format(
-                    kind=model.KIND, fields=", ".join(model.editable_fields())
+                errors[name] = _("is not a field of {a_kind}; fields are: {fields}.").format(
+                    a_kind=a_kind(model.KIND), fields=", ".join(model.editable_fields())
                 )
                 continue
             if name == "uid":

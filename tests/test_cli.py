@@ -29,6 +29,13 @@ def test_help_on_every_command(args):
     assert result.stdout.startswith("usage: relance")
 
 
+def test_add_names_each_kind_with_its_article():
+    listing = run_relance("add", "--help").stdout
+    for line in ("add a contact", "add a micro-target", "add an opportunity", "add a mission", "add an interaction"):
+        assert line in listing
+    assert "Add an opportunity." in run_relance("add", "opportunity", "--help").stdout.replace("\n", " ")
+
+
 def test_add_contact_prints_uid_and_saves(data_path):
     result = run_relance("--data", str(data_path), "add", "contact", "--name", "Zoé Durand",
                          "--company", "Acme", "--circle", "natural", "--next-follow-up", "2027-01-10")

@@ -135,7 +135,7 @@ def test_doctor_removes_dangling_references_after_a_backup(small):
     result = doctor(small)
     assert result.returncode == 1
     assert result.stdout.count("points at a contact that does not exist") == 2
-    assert "target_uids points at a target that does not exist (0000dead)" in result.stdout
+    assert "target_uids points at a micro-target that does not exist (0000dead)" in result.stdout
     before = small.read_bytes()
     fixed = doctor(small, "--fix")
     assert fixed.returncode == 0, fixed.stdout

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
 from store.fields import Ref, Refs
 from store.i18n import _
-from store.models import MODELS, Record, Settings
+from store.models import MODELS, Record, Settings, a_kind
 
 #: ``relance list contacts`` and ``relance list contact`` both work
 KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()}}
@@ -100,8 +100,8 @@ def build_parser() -> Parser:
     kinds = add.add_subparsers(dest="record_kind", metavar="KIND", required=True, parser_class=Parser)
     for kind in ADDABLE:
         model = MODELS[kind]
-        sub = kinds.add_parser(kind, parents=[common], help=_("add a {kind}").format(kind=kind),
-                               description=_("Add a {kind}. References take a uid or an unambiguous name.").format(kind=kind))
+        sub = kinds.add_parser(kind, parents=[common], help=_("add {a_kind}").format(a_kind=a_kind(kind)),
+                               description=_("Add {a_kind}. References take a uid or an unambiguous name.").format(a_kind=a_kind(kind)))
         for name, ftype in model.field_types().items():
             if name in ("uid", "review_uid") or name == "created":
                 continue
