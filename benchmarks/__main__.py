@@ -203,6 +203,35 @@ def import_linkedin(data: Path, folder: Path, rows: int, runs: int, baseline: li
     return median(times), median(base)
 
 
+def delete_with_log(data: Path, folder: Path, runs: int) -> float:
+    """Median time of deleting a contact with 50 interactions (one write, as the dashboard's
+    ``d`` does), on a copy of ``data``; the deleted records are put back between runs."""
+    import shutil
+    from datetime import timedelta
+
+    from store.repository import Repository
+
+    copy = folder / "delete.json"
+    shutil.copyfile(data, copy)
+    repo = Repository(copy, today=TODAY)
+    try:
+        with repo.transaction():
+            busy = repo.add("contact", {"name": "Busy Person"})
+            for day in range(50):
+                repo.add("interaction", {"contact_uid": busy.uid, "kind": "call",
+                                         "date": (TODAY - timedelta(days=day)).isoformat()})
+        repo.load_all()
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            gone = repo.delete_contact_with_log(busy.uid)
+            times.append(time.perf_counter() - started)
+            repo.restore(gone)
+        return median(times)
+    finally:
+        repo.close()
+
+
 # -- in-process, under Pilot ------------------------------------------------------------------------
 
 
@@ -363,6 +392,9 @@ def main() -> int:
         imported, rich = import_linkedin(big, folder, rows, 3 if args.quick else 5, rich_argv)
         report(f"relance import linkedin, {rows:,} rows into {max(sizes):,}", f"{imported * 1000:.0f} ms ({imported / rich:.1f}x)",
                f"import rich.console {rich * 1000:.0f} ms; budget 40x", imported / rich <= 40)
+        deleted = delete_with_log(big, folder, 5)
+        report(f"delete a contact and its 50 interactions, {max(sizes):,}", f"{deleted * 1000:.0f} ms",
+               "median of 5; budget 100 ms", deleted < 0.1)
         edits, filters = asyncio.run(ui_timings(big, 10 if args.quick else 25, FILTER_KEYS))
         report(f"saved edit through the UI, {max(sizes):,}: p50", f"{median(edits):.0f} ms", "", None)
         report(f"saved edit through the UI, {max(sizes):,}: p95", f"{p95(edits):.0f} ms", "budget 60 ms", p95(edits) < 60)

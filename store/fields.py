@@ -92,6 +92,10 @@ class FieldType:
         """(kind, uid) of every record this value points at."""
         return iter(())
 
+    def may_refer_to(self, kind: str) -> bool:
+        """Whether a value of this type can point at a record of ``kind``."""
+        return False
+
     def stored_as_is(self, v: str) -> str | None:
         """A Python condition on the stored value ``v`` that is true when ``load`` would
         return ``v`` itself (no conversion, nothing to check further), or None. Used by
@@ -386,6 +390,9 @@ class Ref(Uid):
         if value:
             yield (self.kind, value)
 
+    def may_refer_to(self, kind: str) -> bool:
+        return kind == self.kind
+
 
 def _split_list(raw: Any) -> list[Any]:
     if isinstance(raw, str):
@@ -466,6 +473,9 @@ class Refs(FieldType):
         for uid in value:
             yield (self.kind, uid)
 
+    def may_refer_to(self, kind: str) -> bool:
+        return kind == self.kind
+
 
 class Items(FieldType):
     """A list of small records (a review's ``adjacent`` and ``recommendations``)."""
@@ -509,6 +519,9 @@ class Items(FieldType):
         for item in value:
             for name, ftype in self.item_fields.items():
                 yield from ftype.references(item.get(name))
+
+    def may_refer_to(self, kind: str) -> bool:
+        return any(ftype.may_refer_to(kind) for ftype in self.item_fields.values())
 
 
 class Json(FieldType):

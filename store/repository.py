@@ -377,11 +377,19 @@ class Repository:
     def referrers(self, kind: str, uid: str) -> list[tuple[str, str, str, str]]:
         """(kind, uid, label, field) of every record that points at ``kind``/``uid``."""
         found = []
-        for other_kind, records in self._view().items():
-            for record in records.values():
-                for field, ref_kind, ref_uid in record.references():
-                    if ref_kind == kind and ref_uid == uid and record.uid != uid:
-                        found.append((other_kind, record.uid, record.label(), field))
+        tables = self._tables()
+        for other_kind, model in MODELS.items():
+            # only the fields that can point at ``kind`` (nothing points at an interaction:
+            # deleting a contact's 50 interactions looked through every record 50 times)
+            fields = [(name, ftype) for name, ftype in model.field_types().items() if ftype.may_refer_to(kind)]
+            if not fields:
+                continue
+            for record in self._records(other_kind, tables).values():
+                if record.uid == uid:
+                    continue
+                for name, ftype in fields:
+                    if any(ref_kind == kind and ref_uid == uid for ref_kind, ref_uid in ftype.references(getattr(record, name))):
+                        found.append((other_kind, record.uid, record.label(), name))
                         break
         return found
 

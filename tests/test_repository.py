@@ -64,6 +64,24 @@ def test_delete_referenced_record_names_the_referrers(repo, data_path):
     assert repo.count("target") == 1 and len(on_disk(data_path)["targets"]) == 1
 
 
+def test_referrers_are_every_record_pointing_at_one(repo):
+    """The referrers found through the fields that can point at a kind are exactly the
+    records whose references (any field, a review's items included) name the record."""
+    repo.import_data(build_demo(TODAY))
+    kinds = ("contact", "target", "opportunity", "mission", "interaction", "review")
+    checked = 0
+    for kind in kinds:
+        for record in repo.list(kind):
+            expected = [(other, r.uid, r.label(), field)
+                        for other in kinds
+                        for r in repo.list(other) if r.uid != record.uid
+                        for field in [next((f for f, k, u in r.references() if k == kind and u == record.uid), None)]
+                        if field is not None]
+            assert repo.referrers(kind, record.uid) == expected
+            checked += bool(expected)
+    assert checked >= 5  # the demo's records do point at each other
+
+
 def test_delete_removes_from_disk(repo, data_path):
     a = repo.add("contact", {"name": "A"})
     b = repo.add("contact", {"name": "B"})
