@@ -388,9 +388,9 @@ def main() -> int:
                    f"import rich.console {rich * 1000:.0f} ms", status / rich <= 3 if big_one else None)
             report(f"relance list contacts, {n:,} contacts", f"{listing * 1000:.0f} ms ({listing / rich_too:.2f}x)",
                    f"import rich.console {rich_too * 1000:.0f} ms", None)
-        rows = max(sizes)
-        imported, rich = import_linkedin(big, folder, rows, 3 if args.quick else 5, rich_argv)
-        report(f"relance import linkedin, {rows:,} rows into {max(sizes):,}", f"{imported * 1000:.0f} ms ({imported / rich:.1f}x)",
+        members = max(sizes)
+        imported, rich = import_linkedin(big, folder, members, 3 if args.quick else 5, rich_argv)
+        report(f"relance import linkedin, {members:,} rows into {max(sizes):,}", f"{imported * 1000:.0f} ms ({imported / rich:.1f}x)",
                f"import rich.console {rich * 1000:.0f} ms; budget 40x", imported / rich <= 40)
         deleted = delete_with_log(big, folder, 5)
         report(f"delete a contact and its 50 interactions, {max(sizes):,}", f"{deleted * 1000:.0f} ms",
