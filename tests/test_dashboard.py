@@ -15,6 +15,7 @@ from tui.detail import DetailScreen
 from tui.forms import ConfirmScreen, RecordForm
 from tui.help import HelpScreen
 from tui.panes import Pane
+from widgets.keybar import KeyBar
 
 from .conftest import TODAY
 
@@ -286,9 +287,21 @@ async def test_help_lists_every_binding(demo_repo):
 async def test_maximise_and_restore(demo_repo):
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
+        def key_bar() -> str:
+            bar = app.screen.query_one(KeyBar)
+            return str(bar.render()) if bar.display and bar.region.height else ""
+
+        assert "a Maximise" in key_bar()
         await pilot.press("3", "a")
         assert app.screen.maximized is pane(app, "missions")
+        # the key bar stays on screen, and says how to come back
+        await pilot.pause()
+        assert "a Restore" in key_bar() and "Maximise" not in key_bar()
         await pilot.press("a")
+        assert app.screen.maximized is None
+        await pilot.pause()
+        assert "a Maximise" in key_bar()
+        await pilot.press("a", "escape")  # esc restores too
         assert app.screen.maximized is None
 
 

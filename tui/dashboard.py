@@ -65,6 +65,7 @@ class DashboardScreen(Screen):
         Binding("slash", "filter", _("Filter"), id="pane.filter"),
         Binding("escape", "clear_filter", _("Clear filter"), show=False, id="pane.clear_filter"),
         Binding("a", "maximize", _("Maximise"), id="pane.maximize"),
+        Binding("a", "restore", _("Restore"), id="pane.restore"),  # (in the maximised view, instead)
         Binding("l", "log", _("Log interaction"), show=False, id="contact.log"),
         Binding("greater_than_sign", "stage(1)", _("Next stage"), show=False, id="opportunity.next_stage"),
         Binding("less_than_sign", "stage(-1)", _("Previous stage"), show=False, id="opportunity.previous_stage"),
@@ -164,13 +165,22 @@ class DashboardScreen(Screen):
             self.minimize()
         self.query_one(f"#{target}").focus()
 
+    #: the key bar stays in the maximised view: it says how to come back
+    ALLOW_IN_MAXIMIZED_VIEW = "KeyBar"
+
     def action_maximize(self) -> None:
+        if self.maximized is not None:
+            self.action_restore()
+        else:
+            self.maximize(self.current_pane(), container=False)
+
+    def action_restore(self) -> None:
         if self.maximized is not None:
             self.minimize()
             self.current_pane().focus_main()
-        else:
-            pane = self.current_pane()
-            self.maximize(pane, container=False)
+
+    def watch_maximized(self) -> None:
+        self.refresh_bindings()  # "a Maximise" becomes "a Restore", and back
 
     def action_filter(self) -> None:
         self.current_pane().open_filter()
@@ -284,7 +294,11 @@ class DashboardScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # keys typed after q (a burst of keys in one read) must not open screens on the way out
-        return not getattr(self.app, "quitting", False)
+        if getattr(self.app, "quitting", False):
+            return False
+        if action in ("maximize", "restore"):  # one of the two, as the view is
+            return (action == "restore") == (self.maximized is not None)
+        return True
 
     async def action_quit(self) -> None:
         self.app.quitting = True  # type: ignore[attr-defined]

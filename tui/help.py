@@ -30,13 +30,15 @@ KEY_NAMES = {
 
 
 def describe(bindings) -> list[tuple[str, str]]:
-    rows = []
+    """(keys, what they do) of each binding; a key bound twice (one or the other
+    active, as ``a`` maximises or restores) is one row: "Maximise / Restore"."""
+    rows: dict[str, str] = {}
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
         keys = " / ".join(KEY_NAMES.get(k, k) for k in binding.key.split(","))
-        rows.append((keys, binding.description))
-    return rows
+        rows[keys] = f"{rows[keys]} / {binding.description}" if keys in rows else binding.description
+    return list(rows.items())
 
 
 class HelpScreen(ModalScreen[None]):
