@@ -457,28 +457,27 @@ class Repository:
         records[record.uid] = record
         ids[record.uid] = doc_id
 
+    def _documents(self, table: str) -> dict[str, dict[str, Any]]:
+        """The stored documents of ``table`` in the running transaction, to change in
+        place: the storage writes them when the transaction ends."""
+        data = self.storage.read() or {}  # (None: a new, empty file)
+        self.storage.write(data)  # (raises outside a transaction)
+        return data.setdefault(table, {})
+
     def _insert_doc(self, table: str, doc: dict[str, Any]) -> int:
         """Store a new document under the next doc id (the highest one + 1, as TinyDB
         numbers them). TinyDB's own ``Table.insert`` converts every key of the table to
         a number and back at each call: 10,000 contacts imported in one write took
         13 s into an empty file and 47 s next to 10,000 others."""
-        assert self.storage._depth, "inside a transaction"
-        data = self.storage.read() or {}  # (None: a new, empty file)
-        documents = data.setdefault(table, {})
-        doc_id = self._next_ids.get(table)
-        if doc_id is None:
-            doc_id = max(map(int, documents), default=0) + 1
+        documents = self._documents(table)
+        doc_id = self._next_ids.get(table) or max(map(int, documents), default=0) + 1
         documents[str(doc_id)] = dict(doc)
         self._next_ids[table] = doc_id + 1
-        self.storage.write(data)
         return doc_id
 
     def _remove_doc(self, table: str, doc_id: int) -> None:
         """Drop one stored document (TinyDB's ``remove`` also goes through every key)."""
-        data = self.storage.read()
-        assert data is not None and self.storage._depth, "inside a transaction"
-        del data[table][str(doc_id)]
-        self.storage.write(data)
+        del self._documents(table)[str(doc_id)]
 
     def update(self, kind: str, uid: str, changes: Mapping[str, Any], expected: Record | None = None) -> Record:
         """Validate and save changes to one record; returns the new version.
@@ -514,10 +513,7 @@ class Repository:
     def _replace_doc(self, table: str, doc_id: int, doc: dict[str, Any]) -> None:
         """Put a new document object in place of the stored one (never mutate it in place:
         the storage reuses the JSON line of every document object it has already written)."""
-        data = self.storage.read()
-        assert data is not None and self.storage._depth, "inside a transaction"
-        data[table][str(doc_id)] = dict(doc)
-        self.storage.write(data)
+        self._documents(table)[str(doc_id)] = dict(doc)
 
     def delete(self, kind: str, uid: str) -> Record:
         """Delete one record; refused while other records point at it."""
