@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from textual import events
+from textual.geometry import Size
 
 from seeds.demo import build_demo
 from store.repository import Repository
@@ -303,6 +305,50 @@ async def test_maximise_and_restore(demo_repo):
         assert "a Maximise" in key_bar()
         await pilot.press("a", "escape")  # esc restores too
         assert app.screen.maximized is None
+
+
+async def test_a_form_opens_styled_once_and_laid_out_once(demo_repo, data_path):
+    """Opening a form styled each of its widgets three times (the scroll around the fields
+    took the focus, then gave it to the first field; Textual styled the new screen again
+    when showing it) and laid it out twice (the screen's first layout sent it a Resize to
+    the size it had just been laid out at): a third of the time of each form opened."""
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        restyled: list[list] = []  # the nodes of each restyle
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes, animate=False):
+            nodes = list(nodes)
+            restyled.append(nodes)
+            return update_nodes(nodes, animate=animate)
+
+        app.stylesheet.update_nodes = counted
+        await pilot.press("1", "e")
+        form = app.screen
+        assert isinstance(form, RecordForm) and app.focused.id == "field-name"
+        await pilot.pause()
+        widgets = list(form.walk_children(with_self=True))
+        assert len(widgets) > 60
+        # styled when mounted; after that a widget at a time, with its own parts (a field
+        # marked valid, the focused one, a Select), never the whole form again
+        assert max(len([node for node in nodes if node in widgets]) for nodes in restyled) <= 8
+
+        layouts: list = []
+        form.screen_layout_refresh_signal.subscribe(form, lambda screen: layouts.append(screen.outer_size), immediate=True)
+        size = form.outer_size
+        form.post_message(events.Resize(size, size))  # what its first layout sends it
+        await pilot.pause()
+        assert layouts == []
+        # a real resize of the terminal is laid out as before, and the form still saves
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        assert layouts and form.outer_size == Size(90, 30)
+        assert form.query_one("#form").outer_size.width == 76
+        await pilot.press("end", *"son", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert any(name.endswith("son") for name in names_on_disk(data_path))
 
 
 async def test_narrow_terminal_shows_one_pane_at_a_time(demo_repo):

@@ -17,6 +17,7 @@ from store.models import STAGES, Opportunity
 
 from .panes import PANES, FilterInput, Pane, missions_due_review
 from widgets import KeyBar, RecordTable, RevenueGauge
+from .screens import StyledOnce
 
 
 def short_path(path: Path, width: int) -> str:
@@ -50,7 +51,7 @@ class WhereLine(Static):
 STAGE_WALK = STAGES[:6]
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(StyledOnce, Screen):
     BINDINGS = [
         Binding("1", "focus_pane('network')", _("Network"), show=False, id="pane.network"),
         Binding("2", "focus_pane('targets')", _("Targets"), show=False, id="pane.targets"),

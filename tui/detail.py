@@ -19,9 +19,10 @@ from store.repository import Repository
 from widgets import RecordTable
 
 from .forms import field_label
+from .screens import StyledOnce
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(StyledOnce, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", _("Close"), id="detail.close"),
         Binding("e", "edit", _("Edit (the record, or the selected interaction)"), id="detail.edit"),

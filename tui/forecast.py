@@ -18,9 +18,10 @@ from store.headlines import closing_the_gap, headlines, month_name
 from store.i18n import _
 from store.repository import Repository
 from widgets.bars import headline_text
+from .screens import StyledOnce
 
 
-class ForecastScreen(ModalScreen[None]):
+class ForecastScreen(StyledOnce, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", _("Close"), id="forecast.close"),
         Binding("t", "toggle_net", _("Turnover / net income"), id="forecast.toggle"),

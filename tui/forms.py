@@ -22,6 +22,7 @@ from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import _
 from store.models import MODELS, Record, Settings
 from store.repository import Repository
+from .screens import StyledOnce
 
 #: fields of each form, in reading order; the first one gets the focus
 FORM_FIELDS: dict[str, tuple[str, ...]] = {
@@ -67,7 +68,7 @@ def field_label(name: str) -> str:
     return LABELS.get(name) or _(name.replace("_", " ").capitalize())
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(StyledOnce, ModalScreen[bool]):
     """A yes/no question: ``y`` or ``enter`` says yes, ``n`` or ``esc`` says no."""
 
     BINDINGS = [
@@ -91,7 +92,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class ConflictScreen(ModalScreen[str | None]):
+class ConflictScreen(StyledOnce, ModalScreen[str | None]):
     """Another session saved the record first: what now? Nothing is dropped silently."""
 
     BINDINGS = [
@@ -198,7 +199,7 @@ class FieldRow(Vertical):
         yield Static("", classes="field-error", id=f"error-{self.field_name}")
 
 
-class RecordForm(ModalScreen[dict | None]):
+class RecordForm(StyledOnce, ModalScreen[dict | None]):
     """The form of one record kind (or of the settings)."""
 
     BINDINGS = [
@@ -294,7 +295,9 @@ class RecordForm(ModalScreen[dict | None]):
             yield Static(edit_title if self.base is not None else new_title, classes="form-title")
             if self.note:
                 yield Static(self.note, classes="form-note")
-            with VerticalScroll(id="form-fields"):
+            # not focusable: the first field takes the focus (the scroll focused, then blurred,
+            # styled the whole form twice more)
+            with VerticalScroll(id="form-fields", can_focus=False):
                 for name in self.names:
                     ftype = self.types[name]
                     yield FieldRow(name, self._widget(name, ftype), ftype.required)

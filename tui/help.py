@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.i18n import _
+from .screens import StyledOnce
 
 #: keys handled by widgets rather than by bindings with a description
 MOVES = [
@@ -41,7 +42,7 @@ def describe(bindings) -> list[tuple[str, str]]:
     return list(rows.items())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(StyledOnce, ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", _("Close"), id="help.close")]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]):

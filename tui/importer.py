@@ -18,12 +18,13 @@ from textual.widgets import Input, Static
 
 from store.errors import RelanceError
 from store.i18n import _
+from .screens import StyledOnce
 
 #: lines of each kind shown in the preview
 SHOWN = 40
 
 
-class ImportScreen(ModalScreen[tuple[int, int] | None]):
+class ImportScreen(StyledOnce, ModalScreen[tuple[int, int] | None]):
     """File path → preview → apply."""
 
     BINDINGS = [

@@ -27,6 +27,7 @@ from store.models import Mission, Target
 from store.repository import Repository
 from store.review import STEPS, Applied, Draft, NewTarget, apply_review, save_draft, step_errors, summary
 from widgets import RecordTable
+from .screens import StyledOnce
 
 NEW_TARGET = "__new__"
 #: contacts listed at once in step 5 (type to narrow a large network)
@@ -42,7 +43,7 @@ STEP_TITLES = {
 }
 
 
-class ReviewScreen(ModalScreen[Applied | None]):
+class ReviewScreen(StyledOnce, ModalScreen[Applied | None]):
     BINDINGS = [
         Binding("ctrl+n,pagedown", "next", _("Next step (apply on the summary)"), id="review.next", priority=True),
         # inside tmux, ctrl+b is tmux's own prefix: page up works everywhere
@@ -458,7 +459,7 @@ def review_text(repository: Repository, review) -> Text:
     return text
 
 
-class EndMissionScreen(ModalScreen[date | None]):
+class EndMissionScreen(StyledOnce, ModalScreen[date | None]):
     """``x``: when did the mission end? Then its review opens."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="end.cancel")]
