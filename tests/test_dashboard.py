@@ -351,6 +351,19 @@ async def test_a_form_opens_styled_once_and_laid_out_once(demo_repo, data_path):
         assert any(name.endswith("son") for name in names_on_disk(data_path))
 
 
+async def test_in_a_short_terminal_the_focused_field_and_the_hint_stay_in_sight(demo_repo):
+    """The fields scroll between the title and the hint; they used to run under the
+    dialog's bottom border, taking the hint and the last fields out of sight."""
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(80, 18)) as pilot:
+        await pilot.press("1", "e", *["tab"] * 13)
+        await pilot.pause()
+        assert app.focused.id == "field-notes"
+        inside = app.screen.query_one("#form").content_region
+        assert inside.contains_region(app.focused.region)
+        assert inside.contains_region(app.screen.query_one("#form > .hint").region)
+
+
 async def test_narrow_terminal_shows_one_pane_at_a_time(demo_repo):
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(80, 24)) as pilot:
