@@ -183,20 +183,35 @@ class RefInput(Input):
         return self._resolve()[1]
 
 
-class FieldRow(Vertical):
-    """A label, the field's widget and the message under it."""
+class FieldRow(Horizontal):
+    """A label and the field's widget. The message about the field goes on a line of its
+    own below the row, made when it is first needed (a form shows none when it opens, and
+    every widget less is less to style and lay out before the form is drawn)."""
 
     def __init__(self, name: str, widget, required: bool):
-        super().__init__(classes="field-row", id=f"row-{name}")
+        super().__init__(classes="field-row field-line", id=f"row-{name}")
         self.field_name = name
         self.widget = widget
         self.required = required
+        self.error: Static | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-line"):
-            yield Label(field_label(self.field_name) + (" *" if self.required else ""), classes="field-label")
-            yield self.widget
-        yield Static("", classes="field-error", id=f"error-{self.field_name}")
+        yield Label(field_label(self.field_name) + (" *" if self.required else ""), classes="field-label")
+        yield self.widget
+
+    def show_error(self, message: str) -> None:
+        if self.error is None:
+            if not message:
+                return
+            self.error = Static("", classes="field-error", id=f"error-{self.field_name}")
+            self.parent.mount(self.error, after=self)  # type: ignore[union-attr]
+        # unchanged: nothing to do (an update lays the form out and draws it again, which
+        # on ctrl+s ran beside the save and slowed it)
+        if str(self.error.content) == message:
+            return
+        self.error.update(message)
+        self.error.set_class(bool(message), "visible")
+        self.set_class(bool(message), "invalid")
 
 
 class RecordForm(StyledOnce, ModalScreen[dict | None]):
@@ -325,14 +340,7 @@ class RecordForm(StyledOnce, ModalScreen[dict | None]):
         return values
 
     def show_error(self, name: str, message: str) -> None:
-        error = self.query_one(f"#error-{name}", Static)
-        # unchanged: nothing to do (an update lays the form out and draws it again, which
-        # on ctrl+s ran beside the save and slowed it)
-        if str(error.content) == message:
-            return
-        error.update(message)
-        error.set_class(bool(message), "visible")
-        self.query_one(f"#row-{name}").set_class(bool(message), "invalid")
+        self.query_one(f"#row-{name}", FieldRow).show_error(message)
 
     def validate_field(self, name: str, raw: Any) -> bool:
         try:
