@@ -376,6 +376,24 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(demo_repo):
         assert "2 Targets" in str(app.screen.query_one("#tabs").render())
 
 
+async def test_a_resize_behind_a_form_reaches_the_dashboard(demo_repo):
+    """The terminal narrowed while a form is open: once it closes, the dashboard shows one
+    pane at a time (the Resize a screen sends itself is skipped, not a real one)."""
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "e")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen) and app.screen.has_class("narrow")
+        assert [p.KEY for p in app.screen.query(Pane) if p.display] == ["network"]
+        assert pane(app, "network").region.width == 80
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not app.screen.has_class("narrow") and pane(app, "network").region.width == 60
+
+
 async def test_onboarding_on_an_empty_file(data_path):
     app = make_app(data_path, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
