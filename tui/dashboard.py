@@ -15,8 +15,9 @@ from textual.widgets import Static
 from store.i18n import _
 from store.models import STAGES, Opportunity
 
-from .panes import PANES, FilterInput, Pane, missions_due_review
 from widgets import KeyBar, RecordTable, RevenueGauge
+
+from .panes import PANES, FilterInput, Pane, missions_due_review
 from .screens import StyledOnce
 
 

@@ -18,6 +18,7 @@ from store.headlines import closing_the_gap, headlines, month_name
 from store.i18n import _
 from store.repository import Repository
 from widgets.bars import headline_text
+
 from .screens import StyledOnce
 
 

@@ -22,6 +22,7 @@ from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import _
 from store.models import MODELS, Record, Settings
 from store.repository import Repository
+
 from .screens import StyledOnce
 
 #: fields of each form, in reading order; the first one gets the focus

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.i18n import _
+
 from .screens import StyledOnce
 
 #: keys handled by widgets rather than by bindings with a description

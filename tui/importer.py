@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from store.errors import RelanceError
 from store.i18n import _
+
 from .screens import StyledOnce
 
 #: lines of each kind shown in the preview

@@ -27,6 +27,7 @@ from store.models import Mission, Target
 from store.repository import Repository
 from store.review import STEPS, Applied, Draft, NewTarget, apply_review, save_draft, step_errors, summary
 from widgets import RecordTable
+
 from .screens import StyledOnce
 
 NEW_TARGET = "__new__"
