@@ -214,6 +214,9 @@ async def test_the_whole_review_by_keyboard_from_the_start_up_offer(demo, data_p
         assert isinstance(screen, ReviewScreen)
         assert "Step 1 of 6" in str(screen.query_one("#review-step").render())
         assert "Audit de l'infrastructure" in str(screen.query_one("#pitched").render())
+        # at 80 columns the keys take two lines rather than losing their end
+        hint = screen.query_one("#review-hint")
+        assert "(the draft is kept)" in str(hint.render()) and hint.region.height == 2
         # a required answer is checked on its step
         await pilot.press("ctrl+n")
         assert "Step 1 of 6" in str(screen.query_one("#review-step").render())
