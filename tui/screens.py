@@ -12,9 +12,10 @@ class StyledOnce:
     styled as it was mounted (no relance screen has CSS of its own: all of it is parsed
     at start-up, before anything is styled). And the screen's first layout sends the
     screen a Resize to the size it was just laid out at, which lays it all out and draws
-    it a second time. Together they took ~50 ms of each form opened, and the dashboard's
-    first paint paid them too. A later resume (a theme changed meanwhile) and a Resize to
-    a new size (the terminal's) are handled as Textual does.
+    it a second time. Together they were a fifth of the time to open a form (edit form at
+    10,000 contacts, key to first frame: 142 -> 113 ms), and every start paid them for the
+    dashboard (~10 ms). A later resume (a theme changed meanwhile) and a Resize to a new
+    size (the terminal's) are handled as Textual does.
     """
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
