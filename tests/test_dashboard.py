@@ -394,6 +394,18 @@ async def test_a_resize_behind_a_form_reaches_the_dashboard(demo_repo):
         assert not app.screen.has_class("narrow") and pane(app, "network").region.width == 60
 
 
+async def test_at_80_columns_a_dialog_s_keys_wrap_rather_than_lose_their_end(demo_repo):
+    """The contact detail's key line is the longest: it lost “· esc close” at 80 columns."""
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        hint = app.screen.query_one(".hint")
+        assert str(hint.render()).endswith("esc close") and hint.region.height == 2
+        assert app.screen.query_one("#detail").content_region.contains_region(hint.region)
+
+
 async def test_onboarding_on_an_empty_file(data_path):
     app = make_app(data_path, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
