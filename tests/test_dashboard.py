@@ -406,6 +406,27 @@ async def test_at_80_columns_a_dialog_s_keys_wrap_rather_than_lose_their_end(dem
         assert app.screen.query_one("#detail").content_region.contains_region(hint.region)
 
 
+async def test_at_80_columns_right_scrolls_a_wide_list_to_its_last_columns(demo_repo):
+    """The missions' rate and days a week are past the edge at 80 columns: → brings them
+    in, ← goes back, and the help says so."""
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        table = app.screen.query_one("#missions-table")
+        assert "d/wk" not in table.render_line(0).text
+        await pilot.press(*["right"] * 20)
+        await pilot.pause()
+        assert "d/wk" in table.render_line(0).text and "650" in table.render_line(1).text
+        await pilot.press(*["left"] * 20)
+        await pilot.pause()
+        assert table.render_line(0).text.lstrip().startswith("Client")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "scroll a wide list sideways" in text
+
+
 async def test_onboarding_on_an_empty_file(data_path):
     app = make_app(data_path, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:

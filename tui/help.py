@@ -18,6 +18,7 @@ MOVES = [
     ("j / k / ↑ / ↓", _("move in a list")),
     ("g / G", _("first / last row")),
     ("pgup / pgdn", _("page up / down")),
+    ("← / →", _("scroll a wide list sideways, to its last columns")),
     ("tab / shift+tab", _("next / previous pane or field")),
     ("enter", _("open the selected record")),
     ("esc", _("clear the filter, close a screen, cancel a form")),
