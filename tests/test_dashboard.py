@@ -394,16 +394,26 @@ async def test_a_resize_behind_a_form_reaches_the_dashboard(demo_repo):
         assert not app.screen.has_class("narrow") and pane(app, "network").region.width == 60
 
 
-async def test_at_80_columns_a_dialog_s_keys_wrap_rather_than_lose_their_end(demo_repo):
-    """The contact detail's key line is the longest: it lost “· esc close” at 80 columns."""
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_dialog_s_keys_are_shown_whole(demo_repo, size):
+    """The contact detail's key line lost “· esc close” at 80 columns, and the review's
+    lost “(the draft is kept)”: a key line wraps when it must, and is never cut."""
     app = make_app(demo_repo, offer_reviews=False)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
+
+        def shown(widget) -> str:
+            return " ".join(widget.render_line(y).text.strip() for y in range(widget.region.height))
+
         await pilot.press("1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
         hint = app.screen.query_one(".hint")
-        assert str(hint.render()).endswith("esc close") and hint.region.height == 2
         assert app.screen.query_one("#detail").content_region.contains_region(hint.region)
+        assert shown(hint) == "e edit · l log · tab to the log, then e / d on an interaction · esc close"
+        await pilot.press("escape", "3", "j", "r")
+        await pilot.pause()
+        hint = app.screen.query_one("#review-hint")
+        assert shown(hint).endswith("esc close (the draft is kept)")
 
 
 async def test_at_80_columns_right_scrolls_a_wide_list_to_its_last_columns(demo_repo):

@@ -66,7 +66,7 @@ class DetailScreen(StyledOnce, ModalScreen[None]):
                     yield Static(_("Lessons learned"), classes="sublabel")
                     yield Static("", id="detail-review")
             if self.kind == "contact":
-                hint = _("e edit · l log an interaction · tab to the log, then e / d on an interaction · esc close")
+                hint = _("e edit · l log · tab to the log, then e / d on an interaction · esc close")
             elif self.kind == "mission":
                 hint = _("e edit · r review · esc close")
             else:
