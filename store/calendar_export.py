@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from .i18n import _
+from .models import OPEN_STAGES
 
 
 def write_ics(repository) -> str:
@@ -39,7 +40,7 @@ def write_ics(repository) -> str:
             entry(f"follow-up-{contact.uid}", contact.next_follow_up,
                   _("Follow up: {name}").format(name=contact.name), detail)
     for opportunity in repository.list("opportunity"):
-        if opportunity.next_action_date and opportunity.stage not in ("won", "lost"):
+        if opportunity.next_action_date and opportunity.stage in OPEN_STAGES:
             entry(f"next-action-{opportunity.uid}", opportunity.next_action_date,
                   _("{title}: {action}").format(title=opportunity.title, action=opportunity.next_action or _("next action")),
                   opportunity.organisation)

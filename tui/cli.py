@@ -127,24 +127,23 @@ def build_parser() -> Parser:
     export_formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True, parser_class=Parser)
     export_json = export_formats.add_parser("json", parents=[common], help=_("the relance export format"),
                                             description=_("Write everything as a relance JSON export."))
-    export_json.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
     export_csv = export_formats.add_parser("csv", parents=[common], help=_("one kind of record as CSV"),
                                            description=_("Write one kind of record as CSV: a column per field "
                                                          "of the data contract, for a spreadsheet."))
     export_csv.add_argument("--kind", choices=("contacts", "targets", "opportunities", "missions"), default="contacts",
                             help=_("what to export (default: contacts)"))
-    export_csv.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
     export_vcard = export_formats.add_parser("vcard", parents=[common], help=_("the contacts as vCards"),
                                              description=_("Write the contacts as vCard 3.0 cards, for a phone or "
                                                            "a mail client."))
-    export_vcard.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
     export_ics = export_formats.add_parser(
         "ics", parents=[common], help=_("follow-ups and deadlines for a calendar"),
         description=_("Write an iCalendar file: the follow-ups planned, the opportunities' next actions, the "
                       "missions' ends and the reviews due, as all-day events. Each keeps its UID from one "
                       "export to the next, so importing the file again updates a calendar instead of "
                       "doubling it."))
-    export_ics.add_argument("-o", "--output", metavar="FILE", default="-", help=_("file to write (default: standard output)"))
+    for export_format in (export_json, export_csv, export_vcard, export_ics):
+        export_format.add_argument("-o", "--output", metavar="FILE", default="-",
+                                   help=_("file to write (default: standard output)"))
 
     importer = commands.add_parser("import", parents=[common], help=_("import data"),
                                    description=_("Import data from a file."))
@@ -350,7 +349,7 @@ def export_csv(repo, table: str) -> str:
     import csv
     import io
 
-    model = next(m for m in MODELS.values() if m.TABLE == table)
+    model = MODELS[KIND_NAMES[table]]
     types = model.field_types()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
