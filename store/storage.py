@@ -422,8 +422,12 @@ class LineCache:
     def prime(self, raw: bytes, data: dict[str, dict[str, Any]]) -> None:
         """Make the chunks of a file this storage wrote (one record a line), for the
         documents just parsed from it, out of the file's own bytes: the first save then
-        encodes only the chunk it changes, and nothing is decoded or copied twice. A
-        chunk whose lines are not those of its documents is encoded afresh."""
+        encodes only the chunk it changes, and nothing is decoded or copied twice.
+
+        A table is taken from the file only when its lines are exactly its records, one a
+        line, in order: as many lines as records, each opening with its record's key and
+        ending the record. Any other table (a record spread over lines by hand, two on one
+        line) is encoded afresh: a chunk cut inside a record would write a broken file."""
         if raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         spans = split_tables(raw)
@@ -432,30 +436,42 @@ class LineCache:
         size = self.CHUNK
         for name, table in list(data.items()):
             span = spans.get(name)
-            if span is None:
+            if span is None or not table:
                 continue
-            ids: list[str] = []
-            bounds: list[tuple[int, int]] = []
-            at, stop = raw.find(b"\n", span[0], span[1]) + 1, span[1] - 1  # after "{\n", before "}"
-            while 0 < at < stop:
-                newline = raw.find(b"\n", at, span[1])
-                head = raw.find(b'": ', at, newline)
-                if newline < 0 or head < 0 or raw[at:at + 3] != b'  "':
-                    break
-                ids.append(raw[at + 3:head].decode("utf-8", "replace"))
-                bounds.append((at, newline - 1 if raw[newline - 1:newline] == b"," else newline))
-                at = newline + 1
-            keys = list(table)
-            docs = list(table.values())
+            starts = _record_lines(raw, span, list(table))
+            if starts is None:
+                self.block(name, table)  # encoded now, not at the first save
+                continue
+            keys, docs = list(table), list(table.values())
+            starts.append(span[1] - 1)  # (where a line after the last would start: the "}")
             chunks = []
-            for start in range(0, len(keys), size):
-                chunk_keys = keys[start:start + size]
-                if ids[start:start + size] != chunk_keys:
-                    break
-                last = start + len(chunk_keys) - 1
-                chunks.append((chunk_keys, docs[start:start + size], raw[bounds[start][0]:bounds[last][1]]))
+            for first in range(0, len(keys), size):
+                last = min(first + size, len(keys))
+                end = starts[last] - 1  # the newline ending the chunk's last line
+                if raw[end - 1:end] == b",":
+                    end -= 1
+                chunks.append((keys[first:last], docs[first:last], raw[starts[first]:end]))
             self._chunks[name] = chunks
-            self.block(name, table)  # any chunk left: encoded
+
+
+#: a record's line in relance's layout: its key, then the record (see LineCache.line)
+_RECORD_HEAD = re.compile(rb'\n  "([^"\\\n]*)": \{')  # (a literal start: re skips ahead to it)
+
+
+def _record_lines(raw: bytes, span: tuple[int, int], keys: list[str]) -> list[int] | None:
+    """Where each record's line starts, when the table at ``span`` is written one record a
+    line (``keys`` in order, each line ``  "key": {...}`` and a comma but the last); None
+    otherwise (a few counts and one regular-expression pass over the table)."""
+    start, stop = span
+    inside, end = start + 2, stop - 2  # between "{\n" and "\n}"
+    count = len(keys)
+    if (raw[start:inside] != b"{\n" or raw[end:stop] != b"\n}" or raw[end - 1:end] != b"}"
+            or raw.count(b"\n", inside, end) != count - 1 or raw.count(b"},\n", inside, end) != count - 1):
+        return None
+    found = [(match.start() + 1, match.group(1)) for match in _RECORD_HEAD.finditer(raw, inside - 1, end)]
+    if len(found) != count or [key.decode("utf-8", "replace") for _start, key in found] != keys:
+        return None
+    return [position for position, _key in found]
 
 
 def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> list[bytes]:

@@ -50,7 +50,16 @@ def test_chunked_writes_are_the_bytes_of_a_full_encoding(data_path, monkeypatch,
     uids = [repo.add("contact", {"name": f"c{i}"}).uid for i in range(23)]
     again = Repository(data_path, today=TODAY)
     again.load_all()
+    encoded, line = [], LineCache.line
+    monkeypatch.setattr(LineCache, "line", staticmethod(lambda doc_id, doc: encoded.append(doc_id) or line(doc_id, doc)))
     again.prepare_writes()
+    # the file's own lines became the chunks: no record was encoded again
+    block = data_path.read_bytes().split(b'"contacts": {\n')[1].split(b"\n}")[0]
+    chunks = again.storage._lines._chunks["contacts"]
+    assert len(chunks) == -(-23 // chunk) and b",\n".join(c[2] for c in chunks) == block
+    assert encoded == []
+    monkeypatch.undo()
+    monkeypatch.setattr(LineCache, "CHUNK", chunk)
     for step, uid in enumerate(uids[2::5]):
         again.update("contact", uid, {"notes": f"edit {step}"})
         raw = json.loads(data_path.read_text(encoding="utf-8"))

@@ -403,6 +403,40 @@ def test_cached_lines_write_exactly_what_a_full_encoding_would(repo, data_path):
     assert sorted(d["company"] for d in raw["contacts"].values()).count("B") == 10
 
 
+@pytest.mark.parametrize("edit", ["only record", "last record", "end of a chunk", "two on a line"])
+def test_hand_edited_records_over_several_lines_are_written_whole(repo, data_path, edit):
+    """A file in relance's layout where a person spread a record over several lines (or
+    put two on one line): a save then writes every record whole, the untouched table
+    included. The lines kept from the file for a quick save once cut such a record
+    after its first line: the file written was broken, the record lost."""
+    from store.storage import LineCache
+
+    count = {"only record": 1, "last record": 5, "end of a chunk": LineCache.CHUNK + 3, "two on a line": 5}[edit]
+    with repo.transaction():
+        for i in range(count):
+            repo.add("contact", {"name": f"c{i}", "company": "A"})
+    lines = data_path.read_text(encoding="utf-8").split("\n")
+    first = lines.index('"contacts": {') + 1
+    where = {"only record": first, "last record": first + count - 1, "end of a chunk": first + LineCache.CHUNK - 1,
+             "two on a line": first + 1}[edit]
+    if edit == "two on a line":
+        lines[where:where + 2] = [lines[where] + " " + lines[where + 1].lstrip()]
+    else:  # the record's fields on lines of their own
+        lines[where] = lines[where].replace(': {"uid"', ': {\n    "uid"', 1).replace(',"company"', ',\n    "company"', 1)
+    data_path.write_text("\n".join(lines), encoding="utf-8")
+    expected = json.loads(data_path.read_text(encoding="utf-8"))["contacts"]
+    assert len(expected) == count
+
+    again = Repository(data_path, today=TODAY)
+    again.add("target", {"name": "T"})  # a save that does not touch the contacts
+    assert json.loads(data_path.read_text(encoding="utf-8"))["contacts"] == expected
+    uid = next(iter(expected.values()))["uid"]
+    again.update("contact", uid, {"company": "B"})  # and one that does
+    written = json.loads(data_path.read_text(encoding="utf-8"))
+    assert sorted(d["company"] for d in written["contacts"].values()) == ["A"] * (count - 1) + ["B"]
+    assert Repository(data_path, today=TODAY).records("contact").keys() == {d["uid"] for d in expected.values()}
+
+
 def test_docs_due_read_line_by_line_equal_a_full_parse(data_path):
     """The follow-ups due are found without parsing the whole contacts table; lines it
     cannot trust (the key twice, an escaped key, another spacing) are parsed whole."""
