@@ -472,3 +472,85 @@ def test_docs_due_read_line_by_line_equal_a_full_parse(data_path):
             assert sorted(d["next_follow_up"] for d in oldest)[:2] == two, day
     assert storage.read_table("contacts") == whole  # and nothing was parsed wrongly meanwhile
     storage.close()
+
+
+# -- the fast paths on relance's own layout, against files a person edited --------------------
+
+def _spread(line: str) -> str:
+    """A record's fields one a line (``,"`` never occurs inside a JSON string)."""
+    head, _sep, record = line.partition(": {")
+    return head + ": {\n    " + record.replace(',"', ',\n    "')
+
+
+HAND_EDITS = {
+    "spread a record": lambda lines, i: lines[:i] + [_spread(lines[i])] + lines[i + 1:],
+    "two records on a line": lambda lines, i: lines[:i] + [lines[i] + " " + lines[i + 1].lstrip()] + lines[i + 2:],
+    "spaces after colons": lambda lines, i: lines[:i] + [lines[i].replace('":', '": ')] + lines[i + 1:],
+    "indented by four": lambda lines, i: lines[:i] + ["  " + lines[i]] + lines[i + 1:],
+    "a blank line": lambda lines, i: lines[:i] + [""] + lines[i:],
+    "trailing spaces": lambda lines, i: lines[:i] + [lines[i] + "   "] + lines[i + 1:],
+    "fields reordered": lambda lines, i: lines[:i] + [lines[i].split(": ", 1)[0] + ": " + json.dumps(
+        dict(reversed(json.loads(lines[i].split(": ", 1)[1].rstrip(",")).items())), ensure_ascii=False, separators=(",", ":"))
+        + ("," if lines[i].endswith(",") else "")] + lines[i + 1:],
+    "an escaped letter": lambda lines, i: lines[:i] + [lines[i].replace("é", "\\u00e9").replace('"name":"', '"name":"\\u0041', 1)] + lines[i + 1:],
+}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_hand_edited_files_read_and_save_like_a_full_parse(tmp_path, seed):
+    """Random hand edits of the records of a file relance wrote (the file stays valid
+    JSON): what is read (every kind, the follow-ups due that ``relance status`` reads from
+    the lines) is what a full parse gives, and saves write every record whole."""
+    rng = random.Random(seed)
+    source = tmp_path / "demo" / "relance.json"
+    demo = Repository(source, today=TODAY)
+    demo.import_data(build_demo(TODAY))
+    demo.close()
+    lines = source.read_text(encoding="utf-8").split("\n")
+    for name in rng.sample(sorted(HAND_EDITS), 3):
+        # a table, then its first record, its last or one between (chunks end at the last)
+        heads = [i for i, line in enumerate(lines) if line.startswith('"') and line.endswith(": {")]
+        head = rng.choice(heads)
+        end = next(j for j in range(head + 1, len(lines)) if lines[j] in ("},", "}"))
+        block = [i for i in range(head + 1, end) if lines[i].startswith('  "') and lines[i].count(": {") == 1 and "\\" not in lines[i]]
+        if name == "two records on a line":
+            block = [i for i in block if lines[i + 1].startswith('  "')]
+        if block:
+            lines = HAND_EDITS[name](lines, rng.choice([block[0], block[-1], rng.choice(block)]))
+    text = "\n".join(lines)
+    if rng.random() < 0.2:
+        text = text.replace("\n", "\r\n")
+    if rng.random() < 0.2:
+        text = text.replace('\n"contacts": {', '\n"contacts" :{', 1)
+    if rng.random() < 0.2:
+        text = text.rstrip()
+    whole = json.loads(text)  # still valid JSON
+    edited = tmp_path / "edited" / "relance.json"
+    edited.parent.mkdir(mode=0o700)
+    edited.write_text(text, encoding="utf-8")
+    os.chmod(edited, 0o600)
+
+    status = Repository(edited, today=TODAY)  # as relance status reads: nothing built
+    due = status.follow_ups_due(first=3)
+    count_only = Repository(edited, today=TODAY).follow_ups_due(first=0)[0]
+    built = Repository(edited, today=TODAY)
+    built.load_all()
+    expected_due = sorted((c.next_follow_up, c.name) for c in built.list("contact") if c.next_follow_up and c.next_follow_up <= TODAY)
+    assert due[0] == count_only == len(expected_due)
+    assert sorted((d.next_follow_up, d.name) for d in due[1])[:3] == expected_due[:3]
+    for kind, table in (("contact", "contacts"), ("target", "targets"), ("interaction", "interactions")):
+        assert {r.uid for r in built.list(kind)} == {d["uid"] for d in whole[table].values()}
+
+    target = built.add("target", {"name": "Added after the edit"})  # the other tables as they were
+    after_add = json.loads(edited.read_text(encoding="utf-8"))
+    assert {name: t for name, t in after_add.items() if name != "targets"} == {name: t for name, t in whole.items() if name != "targets"}
+    contact = rng.choice(built.list("contact"))
+    built.update("contact", contact.uid, {"notes": "saved after the edit"})
+    written = json.loads(edited.read_text(encoding="utf-8"))
+    assert {d["uid"] for d in written["contacts"].values()} == {d["uid"] for d in whole["contacts"].values()}
+    assert {d["uid"] for d in written["interactions"].values()} == {d["uid"] for d in whole["interactions"].values()}
+    assert target.uid in {d["uid"] for d in written["targets"].values()}
+    assert [d["notes"] for d in written["contacts"].values() if d["uid"] == contact.uid] == ["saved after the edit"]
+    unchanged = {d["uid"]: d for d in whole["contacts"].values() if d["uid"] != contact.uid}
+    assert all(unchanged[d["uid"]] == d for d in written["contacts"].values() if d["uid"] != contact.uid)
+    built.close()
