@@ -438,11 +438,11 @@ class LineCache:
             span = spans.get(name)
             if span is None or not table:
                 continue
-            starts = _record_lines(raw, span, list(table))
+            keys, docs = list(table), list(table.values())
+            starts = _record_lines(raw, span, keys)
             if starts is None:
                 self.block(name, table)  # encoded now, not at the first save
                 continue
-            keys, docs = list(table), list(table.values())
             starts.append(span[1] - 1)  # (where a line after the last would start: the "}")
             chunks = []
             for first in range(0, len(keys), size):
