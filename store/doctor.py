@@ -9,6 +9,7 @@ an old schema migrated — after a backup of the file, and says what it did.
 
 from __future__ import annotations
 
+import copy
 import errno
 import fcntl
 import json
@@ -351,6 +352,10 @@ def repair(path: Path) -> list[Finding]:
             data = storage.read()
             if data and META_TABLE in data:
                 broken = dangling(data)
+                for table, doc_id in {(item[0], item[1]) for item in broken}:
+                    # a changed record is a new document: the storage writes again only the
+                    # documents it has not seen (a record changed in place kept its old line)
+                    data[table][doc_id] = copy.deepcopy(data[table][doc_id])
                 for table, doc_id, name, kind, uid, index in broken:
                     doc = data[table][doc_id]
                     field, _dot, sub = name.partition(".")

@@ -897,6 +897,9 @@ class DurableStorage(Storage):
     # -- writing --------------------------------------------------------------------
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Write ``data`` when the transaction ends. A changed record must be a new
+        document (a new dict in the table), never the old one changed in place: a document
+        already written keeps its encoded line (:class:`LineCache`)."""
         if self._depth == 0:
             raise RuntimeError("DurableStorage.write() outside a transaction would lose updates")
         self._data = data

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from store.repository import Repository
-from store.storage import SCHEMA
+from store.storage import SCHEMA, dump_data
 
 from .conftest import TODAY, run_relance
 
@@ -124,7 +124,10 @@ def test_doctor_fixes_loose_permissions(small):
     assert oct(os.stat(small).st_mode & 0o777) == "0o600" and oct(os.stat(small.parent).st_mode & 0o777) == "0o700"
 
 
-def test_doctor_removes_dangling_references_after_a_backup(small):
+@pytest.mark.parametrize("layout", ["as relance writes it", "on one line"])
+def test_doctor_removes_dangling_references_after_a_backup(small, layout):
+    """Records deleted by hand leave links to nothing; --fix removes them, in the file as
+    relance writes it (one record a line) and in any other layout."""
     data = disk(small)
     contacts = data["contacts"]
     lea = next(d for d in contacts.values() if d["name"] == "Léa Martin")
@@ -132,6 +135,8 @@ def test_doctor_removes_dangling_references_after_a_backup(small):
     del contacts[zoe_id]  # deleted by hand: Léa's referrer and the opportunity's contact dangle
     lea["target_uids"].append("0000dead-0000-4000-8000-000000000000")
     write_raw(small, data)
+    if layout == "as relance writes it":
+        small.write_bytes(dump_data(data))
     result = doctor(small)
     assert result.returncode == 1
     assert result.stdout.count("points at a contact that does not exist") == 2
