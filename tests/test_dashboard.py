@@ -193,6 +193,49 @@ async def test_filter_as_you_type_and_escape_clears(demo_repo):
         assert network.table.row_count == 12
 
 
+async def test_a_record_saved_while_the_search_warms_up_is_found_by_its_new_text(demo_repo, data_path):
+    """``/`` makes every record's search text in a worker; a save landing meanwhile (here
+    another session's, read by the file poll) must not leave the old text behind it."""
+    import threading
+
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        network = pane(app, "network")
+        last = network.sorted_records()[-1]  # the worker reaches it last
+        started = threading.Event()
+        slow = NetworkPaneSlowSearch(network, started)
+        await pilot.press("slash")
+        assert started.wait(5)
+        Repository(data_path, today=TODAY).update("contact", last.uid, {"name": "Zébulon Nouveau"})
+        assert app.repository.reload()
+        app.refresh_views()
+        slow.release.set()  # the worker goes on, from the list it was given
+        await settle(pilot)
+        await type_text(pilot, "zébulon")
+        assert [network.table.get_row_at(i)[0].plain for i in range(network.table.row_count)] == ["Zébulon Nouveau"]
+        await pilot.press("escape", "slash")
+        await type_text(pilot, last.name.casefold())  # the old name finds it no more
+        assert "Zébulon Nouveau" not in [network.table.get_row_at(i)[0].plain for i in range(network.table.row_count)]
+
+
+class NetworkPaneSlowSearch:
+    """Holds the search worker after its first record until ``release`` is set."""
+
+    def __init__(self, pane, started):
+        import threading
+
+        self.release = threading.Event()
+        original = pane.haystack
+
+        def haystack(record):
+            started.set()
+            self.release.wait(5)
+            return original(record)
+
+        pane.haystack = haystack
+
+
 async def test_log_interaction_from_contact_detail(demo_repo, data_path):
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -138,7 +138,6 @@ class Pane(Vertical):
                         at = bisect.bisect_right(patched, key(new), key=key)
                         patched.insert(at, new)
                         uids.insert(at, uid)
-                    self._haystacks.pop(uid, None)
                 self._sorted, self._sorted_uids = patched, uids
                 self._changed = changed
                 return self._sorted
@@ -158,10 +157,10 @@ class Pane(Vertical):
             cache = self._haystacks
             found = []
             for r in records:
-                text = cache.get(r.uid)
-                if text is None:
-                    text = cache[r.uid] = self.haystack(r)
-                if needle in text:
+                made = cache.get(r.uid)
+                if made is None or made[0] is not r:  # (a record replaced since: made again)
+                    made = cache[r.uid] = (r, self.haystack(r))
+                if needle in made[1]:
                     found.append(r)
             records = found
         return records
@@ -261,7 +260,7 @@ class Pane(Vertical):
         haystack = self.haystack
         for record in records:
             if record.uid not in cache:
-                cache[record.uid] = haystack(record)
+                cache[record.uid] = (record, haystack(record))  # (a save meanwhile: the record tells)
 
     def close_filter(self, clear: bool) -> None:
         box = self.filter_box()
