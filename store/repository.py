@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,12 @@ def model_for(kind: str) -> type[Record]:
 class Repository:
     """Add, update, delete, get and list the consultant's records."""
 
-    def __init__(self, path: str | Path, today: date | None = None):
-        self.today = today or date.today()
+    def __init__(self, path: str | Path, today: date | None = None,
+                 clock: Callable[[], date] = date.today):
+        #: the date the rules count from (follow-ups due, the forecast, relative dates)
+        self.today = today or clock()
+        #: ``--today`` pins the date; otherwise :meth:`new_day` follows the calendar
+        self._clock = None if today is not None else clock
         self.db = TinyDB(path, storage=DurableStorage)
         self.storage: DurableStorage = self.db.storage  # type: ignore[assignment]
         self.path = self.storage.path
@@ -83,6 +87,17 @@ class Repository:
 
     def close(self) -> None:
         self.db.close()
+
+    def new_day(self) -> bool:
+        """Move ``today`` to the calendar's date if the day changed since (a dashboard left
+        open overnight); True when it moved. Never with a date given at start (``--today``)."""
+        if self._clock is None:
+            return False
+        now = self._clock()
+        if now == self.today:
+            return False
+        self.today = now
+        return True
 
     # -- keeping the models in step with the file ---------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from textual import events
@@ -234,6 +234,42 @@ class NetworkPaneSlowSearch:
             return original(record)
 
         pane.haystack = haystack
+
+
+async def test_a_dashboard_left_open_overnight_moves_to_the_new_day(demo_path):
+    """Left open past midnight (a tmux session on a server), the dashboard counts from the
+    new date within a second: a follow-up for the new day is due, with its contact at the
+    top of the list and in the count; "late" grows; a new month opens the gauge. With
+    ``--today`` (a date given at start) the date stays."""
+    from .test_revenue import gauge_lines
+
+    day = [date(2026, 11, 30)]
+    repo = Repository(demo_path, clock=lambda: day[0])
+    tomorrow = repo.add("contact", {"name": "Due Tomorrow", "next_follow_up": "2026-12-01"})
+    late = repo.add("contact", {"name": "Late Already", "next_follow_up": "2026-11-29"})
+    app = make_app(repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        network = pane(app, "network")
+
+        def row_of(uid):
+            index = network.table._uids.index(uid)
+            return [getattr(cell, "plain", cell) for cell in network.table.get_row_at(index)], index
+
+        assert row_of(tomorrow.uid)[0][1] == "2026-12-01" and row_of(late.uid)[0][1] == "! 1d late"
+        due_before = int(str(network.border_title).split(" due")[0].rsplit("· ", 1)[1])
+        assert gauge_lines(app)[0].startswith("Nov 2026")
+        day[0] = date(2026, 12, 1)
+        await pilot.pause(1.3)  # the file is looked at every second; the date too
+        row, index = row_of(tomorrow.uid)
+        assert row[1] == "! today" and index < due_before + 1  # among the due ones, at the top
+        assert row_of(late.uid)[0][1] == "! 2d late"
+        assert f"· {due_before + 1} due" in str(network.border_title)
+        assert gauge_lines(app)[0].startswith("Dec 2026")
+        assert repo.today == date(2026, 12, 1)
+    pinned = Repository(demo_path, today=date(2026, 11, 30))
+    day[0] = date(2026, 12, 2)
+    assert not pinned.new_day() and pinned.today == date(2026, 11, 30)
 
 
 async def test_log_interaction_from_contact_detail(demo_repo, data_path):

@@ -258,6 +258,9 @@ class RelanceApp(App[None]):
     def poll_file(self) -> None:
         if gc.get_count()[2] and time.monotonic() - self.last_input >= self.REST_SECONDS:
             gc.collect()  # objects reached the oldest generation since the last full pass
+        if self.repository.new_day():  # left open past midnight: due, late and the months moved
+            self.dashboard.new_day()
+            self.refresh_views()
         if self._syncing:
             return
         key = self.repository.changed_on_disk()

@@ -151,6 +151,12 @@ class DashboardScreen(StyledOnce, Screen):
             if kind == "opportunity" and hasattr(pane, "reload_opportunities"):
                 pane.reload_opportunities(keep=uid)  # type: ignore[attr-defined]
 
+    def new_day(self) -> None:
+        """The date changed while the dashboard was open: the next reload makes every pane
+        again from it (order, counts and rows all depend on today)."""
+        for pane in self.query(Pane):
+            pane.forget()
+
     def action_focus_pane(self, key: str) -> None:
         if self.maximized is not None:
             self.minimize()

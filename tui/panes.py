@@ -199,6 +199,11 @@ class Pane(Vertical):
         self._inputs = inputs
         return False
 
+    def forget(self) -> None:
+        """Drop what the last reloads worked out (the order, the counts, the rows made):
+        the next reload makes it all again. For a new day: "due" and "late" moved."""
+        self._inputs = self._seen = self._opps_inputs = None
+
     def reload(self, keep: str | None = None) -> None:
         last = getattr(self, "_inputs", None)
         if self.unchanged(self.inputs()) and keep is None:
