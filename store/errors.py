@@ -60,6 +60,18 @@ class DataFileError(RelanceError):
         )
 
 
+class DataFileGoneError(RelanceError):
+    """The data file that was open is no longer at its place (moved or deleted by
+    another program): nothing is written there until it is back."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        super().__init__(
+            _("The data file {path} is no longer there: moved or deleted by another program? Nothing is saved "
+              "until it is back at that place; what you see is what it last held.").format(path=self.path)
+        )
+
+
 class UnsafeFileError(RelanceError):
     """Ownership or permissions make the data file unsafe to use."""
 

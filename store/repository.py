@@ -107,7 +107,7 @@ class Repository:
         if not self._lock.acquire(blocking=force or self._writer == threading.get_ident()):
             return
         try:
-            self.storage.refresh()
+            self.storage.refresh(reading=not force)  # (a read goes on from what the file last held)
             if self.storage.generation != self._generation:
                 self._rebuild()
         finally:

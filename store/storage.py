@@ -40,7 +40,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from .errors import DataFileError, UnsafeFileError
+from .errors import DataFileError, DataFileGoneError, RelanceError, UnsafeFileError
 from .i18n import _
 
 #: version of the file layout; ``_meta`` holds ``{"schema": SCHEMA}``
@@ -642,6 +642,8 @@ class DurableStorage(Storage):
         self.generation = 0
         self._lines = LineCache()
         self._primed = False
+        #: (stat key, error) of the file last found unusable: not read again until it changes
+        self._bad: tuple[tuple | None, RelanceError] | None = None
 
         make_private_dirs(self.folder)
         check_file_safety(self.path)
@@ -739,12 +741,31 @@ class DurableStorage(Storage):
     def _fail(self, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, self.backups.newest())
 
-    def refresh(self) -> bool:
-        """Parse the file again if it changed on disk; True when it did."""
+    def refresh(self, reading: bool = False) -> bool:
+        """Parse the file again if it changed on disk; True when it did.
+
+        A file that cannot be used now (damaged, or moved away, by another program) raises
+        a :class:`RelanceError` saying so, and is not read again until it changes. With
+        ``reading`` (a read, not a write), once a file was read, the reads go on from what
+        it last held instead: an open dashboard keeps working on it, the file poll says
+        what is wrong, and a save is refused."""
+        try:
+            return self._refresh()
+        except RelanceError:
+            if reading and self._key is not None:
+                return False
+            raise
+
+    def _refresh(self) -> bool:
         with self._thread_lock:
             key = self._stat_key()
             if key is not None and key == self._key:
                 return False
+            if self._bad is not None and self._bad[0] == key:
+                raise self._bad[1]
+            if key is None and self._key is not None:  # it was read or written, and is gone
+                self._bad = (None, DataFileGoneError(self.path))
+                raise self._bad[1]
             if key is None:
                 changed = self._data is not None or self._lazy is not None or self._key is not None
                 if changed:  # (still no file: nothing to do, and no new generation to announce)
@@ -771,10 +792,12 @@ class DurableStorage(Storage):
             key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
             try:
                 data = self._parse(raw)
-            except DataFileError:
+            except DataFileError as err:
                 os.close(fd)
+                self._bad = (key, err)
                 raise
             self.parse_count += 1
+            self._bad = None
             self._set(data, key, fd)
             return True
 
@@ -833,7 +856,7 @@ class DurableStorage(Storage):
         which works on its own copy)."""
         with self._thread_lock:
             if self._depth == 0:
-                self.refresh()
+                self.refresh(reading=True)
             yield
 
     def read_table(self, name: str) -> dict[str, Any]:

@@ -196,3 +196,61 @@ async def test_the_sorted_list_patched_after_changes_equals_a_full_sort(demo_pat
         full = [r.uid for r in network.sort(list(app.repository.records("contact").values()))]
         assert patched == full
         assert [network.table.get_row_at(i)[0].plain for i in range(3)][0] == contacts[10].name
+
+
+@pytest.mark.parametrize("mishap", ["damaged", "moved away"])
+async def test_a_file_damaged_or_moved_away_while_open_is_said_and_nothing_is_lost(demo_path, mishap):
+    """Another program breaks the data file, or moves it away, under an open dashboard: it
+    says so once, naming the file, and goes on showing what the file last held: every key
+    still works (a detail, the month by month, a filter) and nothing crashes. A save is
+    refused with the reason, and the file is left as it is (no new file in place of a moved
+    one). When the file is back, the dashboard takes it up again, and saves work."""
+    from tui.detail import DetailScreen
+    from tui.forecast import ForecastScreen
+
+    good = demo_path.read_bytes()
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    app.SYNC_SECONDS = 0.2
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        network = app.dashboard.pane("network")
+        title = str(network.border_title)
+        if mishap == "damaged":
+            demo_path.write_text("{ broken", encoding="utf-8")
+        else:
+            demo_path.rename(demo_path.with_name("elsewhere.json"))
+        said = "not valid JSON" if mishap == "damaged" else "no longer there"
+        await wait_until(pilot, lambda: any(said in n.message and str(demo_path) in n.message for n in app._notifications))
+        await pilot.pause(0.6)  # more looks at the file: said once
+        assert sum(said in n.message for n in app._notifications) == 1
+        assert str(network.border_title) == title and network.table.row_count == 40
+        await pilot.press("j", "enter")
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("escape", "4", "enter")
+        assert isinstance(app.screen, ForecastScreen)
+        await pilot.press("escape", "1", "slash")
+        await type_text(pilot, "fournier")
+        assert network.table.row_count == 1
+        await pilot.press("escape", "e")
+        assert isinstance(app.screen, RecordForm)
+        await pilot.press("tab")
+        await type_text(pilot, " SA")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm)  # not saved: the form keeps the typing
+        assert any("Not saved" in (n.title or "") and said in n.message for n in app._notifications)
+        if mishap == "damaged":
+            assert demo_path.read_text(encoding="utf-8") == "{ broken"
+        else:
+            assert not demo_path.exists()
+        # the file is back (with a contact more, added while it was away)
+        elsewhere = demo_path.with_name("elsewhere.json")
+        elsewhere.write_bytes(good)
+        Repository(elsewhere, today=TODAY).add("contact", {"name": "Aaron Abel"})
+        elsewhere.rename(demo_path)
+        await wait_until(pilot, lambda: network.table.row_count == 41)
+        await pilot.press("ctrl+s")  # the form still open: saved now
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert any(d.get("company", "").endswith(" SA") for d in disk(demo_path)["contacts"].values())
+        assert "Aaron Abel" in {d["name"] for d in disk(demo_path)["contacts"].values()}
