@@ -72,6 +72,19 @@ class DataFileGoneError(RelanceError):
         )
 
 
+class SaveError(RelanceError):
+    """The system refused to write the new version of the data file (a full disk, a
+    quota...): nothing was changed, the file holds what it held."""
+
+    def __init__(self, path: Path | str, err: OSError):
+        self.path = Path(path)
+        self.reason = err.strerror or str(err)
+        super().__init__(
+            _("Could not save to {path}: {reason}. Nothing was changed: the file holds what it held before.").format(
+                path=self.path, reason=self.reason)
+        )
+
+
 class UnsafeFileError(RelanceError):
     """Ownership or permissions make the data file unsafe to use."""
 

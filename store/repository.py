@@ -49,6 +49,8 @@ class Repository:
         self.path = self.storage.path
         self._lock = threading.RLock()
         self._generation = -1
+        #: the records may hold changes that were not written (a failed write): built again
+        self._stale = False
         self._models: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
         self._doc_ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         self._settings = Settings()
@@ -108,7 +110,7 @@ class Repository:
             return
         try:
             self.storage.refresh(reading=not force)  # (a read goes on from what the file last held)
-            if self.storage.generation != self._generation:
+            if self._stale or self.storage.generation != self._generation:
                 self._rebuild()
         finally:
             self._lock.release()
@@ -130,6 +132,7 @@ class Repository:
         self._history = {}
         self._settings, self._settings_doc_id = settings, settings_doc_id
         self._generation = self.storage.generation
+        self._stale = False
 
     def _build(self, kind: str) -> tuple[dict[str, Record], dict[str, int]]:
         """One kind's records from the parsed file; an invalid one makes the file unusable."""
@@ -203,29 +206,29 @@ class Repository:
             if self._work is not None:
                 yield self
                 return
-            with self.storage.transaction():
-                # the storage re-read the file under the lock: start from it
-                if self.storage.generation != self._generation:
-                    self._rebuild()
-                # TinyDB tables cache the next doc id in memory; another process
-                # may have inserted since: recompute it from the file just read
-                for table in self.db._tables.values():
-                    table._next_id = None
-                    table.clear_cache()
-                self._work = dict(self._models)
-                self._work_ids = dict(self._doc_ids)
-                self._work_settings = self._settings
-                self._writer = threading.get_ident()
-                self._copied: set[str] = set()
-                self._touched: dict[str, set[str]] = {}
-                self._next_ids: dict[str, int] = {}
-                try:
+            try:
+                with self.storage.transaction():
+                    # the storage re-read the file under the lock: start from it
+                    if self._stale or self.storage.generation != self._generation:
+                        self._rebuild()
+                    # TinyDB tables cache the next doc id in memory; another process
+                    # may have inserted since: recompute it from the file just read
+                    for table in self.db._tables.values():
+                        table._next_id = None
+                        table.clear_cache()
+                    self._work = dict(self._models)
+                    self._work_ids = dict(self._doc_ids)
+                    self._work_settings = self._settings
+                    self._writer = threading.get_ident()
+                    self._copied: set[str] = set()
+                    self._touched: dict[str, set[str]] = {}
+                    self._next_ids: dict[str, int] = {}
                     yield self
-                except BaseException:
-                    self._work = self._work_ids = self._work_settings = None
-                    self._writer = None
-                    self._generation = -1  # storage dropped its state too: rebuild on next read
-                    raise
+            except BaseException:  # in the changes, or the write refused (a full disk...)
+                self._work = self._work_ids = self._work_settings = None
+                self._writer = None
+                self._stale = True  # built again on the next read (not a change from elsewhere)
+                raise
             # committed: publish the working copies, and say what changed
             for kind, uids in self._touched.items():
                 before, after = self._models.get(kind), self._work[kind]  # type: ignore[index]

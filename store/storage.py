@@ -40,7 +40,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from .errors import DataFileError, DataFileGoneError, RelanceError, UnsafeFileError
+from .errors import DataFileError, DataFileGoneError, RelanceError, SaveError, UnsafeFileError
 from .i18n import _
 
 #: version of the file layout; ``_meta`` holds ``{"schema": SCHEMA}``
@@ -954,11 +954,30 @@ class DurableStorage(Storage):
                     if self._dirty:
                         self._commit(self._data or {})
                 except BaseException:
-                    self._set(None, None, None)  # mutated in place: parse again next time
+                    self._undo()
                     raise
                 finally:
                     self._depth = 0
                     self._dirty = False
+
+    def _undo(self) -> None:
+        """After a write that did not happen (an error in the change, a full disk...): the
+        data in memory may have been changed in place, so it is parsed again from the file
+        it came from, still open and unchanged. Not a new generation: nothing came from
+        another session (the dashboard would say so)."""
+        pin = self._pin
+        data = None
+        if pin is not None:
+            try:
+                data = self._parse(os.pread(pin, os.fstat(pin).st_size, 0))
+            except (OSError, RelanceError):
+                data = None
+        if data is not None:
+            self._data, self._lazy = (None, data) if isinstance(data, LazyTables) else (data, None)
+        elif self._key is None and pin is None:
+            self._data = self._lazy = None  # (no file yet: still none)
+        else:
+            self._set(None, None, None)  # parse again next time
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -992,14 +1011,17 @@ class DurableStorage(Storage):
         payload = dump_parts(data, self._lines)
         tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{os.urandom(4).hex()}"
         self.backups.release_last_kept()
-        write_new_file(tmp, payload)
         try:
-            self.backups.keep(self.path, prune=False)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+            write_new_file(tmp, payload)
+            try:
+                self.backups.keep(self.path, prune=False)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                raise
+        except OSError as err:  # a full disk, a quota, a read-only file system...
+            raise SaveError(self.path, err) from None
         _fsync_dir(self.folder)
         self.backups.prune_soon()
         pin = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)

@@ -169,6 +169,31 @@ def test_corrupt_data_file_exit_1_names_file_problem_backup(data_path):
     assert data_path.read_bytes() == before
 
 
+def _small_files_only(limit: int):
+    """For a child process: files may not grow past ``limit`` bytes (as with a full disk or
+    a quota, the system refuses the write)."""
+    def apply() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (the write fails instead of killing)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+    return apply
+
+
+def test_a_save_the_system_refuses_says_why_and_changes_nothing(data_path):
+    for name in ("A", "B"):
+        run_relance("--data", str(data_path), "add", "contact", "--name", name)
+    before = data_path.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(data_path), "add", "contact", "--name", "C"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, preexec_fn=_small_files_only(len(before) // 2))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"relance: Could not save to {data_path}: File too large.")
+    assert "Nothing was changed" in result.stderr
+    assert data_path.read_bytes() == before
+    assert sorted(p.name for p in data_path.parent.iterdir() if not p.name.startswith("relance.json")) == ["backups"]  # no temp file left
+
+
 @pytest.mark.parametrize("args", [["list", "contacts"], ["add", "contact", "--name", "X"], ["export", "json"], ["--version"],
                                   ["status"], ["status", "--short"], ["status", "--json"], ["settings"]])
 def test_non_interactive_commands_do_not_import_textual(data_path, args):

@@ -254,3 +254,39 @@ async def test_a_file_damaged_or_moved_away_while_open_is_said_and_nothing_is_lo
         assert isinstance(app.screen, DashboardScreen)
         assert any(d.get("company", "").endswith(" SA") for d in disk(demo_path)["contacts"].values())
         assert "Aaron Abel" in {d["name"] for d in disk(demo_path)["contacts"].values()}
+
+
+async def test_a_save_the_disk_refuses_keeps_the_form_and_says_why(demo_path):
+    """A full disk or a quota refuses the new version of the file (here, a limit on the
+    size of the files this process may write): the form stays open with the typing, the
+    reason is said, the file is unchanged and no "another session" is made up. Once the
+    disk takes it, ctrl+s saves."""
+    import resource
+    import signal
+
+    before = demo_path.read_bytes()
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    app.SYNC_SECONDS = 0.2
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Zoé Plein")
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) // 2, hard))
+        try:
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: any("Not saved" in (n.title or "") for n in app._notifications))
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, previous)
+        [said] = [n.message for n in app._notifications if "Not saved" in (n.title or "")]
+        assert said.startswith(f"Could not save to {demo_path}: File too large.")
+        assert isinstance(app.screen, RecordForm) and app.screen.query_one("#field-name").value == "Zoé Plein"
+        assert demo_path.read_bytes() == before
+        await pilot.pause(0.6)
+        assert not any("another session" in n.message for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Zoé Plein" in {d["name"] for d in disk(demo_path)["contacts"].values()}
