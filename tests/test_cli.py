@@ -194,6 +194,38 @@ def test_a_save_the_system_refuses_says_why_and_changes_nothing(data_path):
     assert sorted(p.name for p in data_path.parent.iterdir() if not p.name.startswith("relance.json")) == ["backups"]  # no temp file left
 
 
+def test_export_to_a_place_it_cannot_write_says_why_and_leaves_nothing(data_path, tmp_path):
+    """-o into a folder that does not exist, onto a folder, over the data file itself, or
+    onto a disk that refuses the write: one line saying why, and no file made or changed
+    (a temporary file was left beside the target, even in / for ``-o /tmp``)."""
+    run_relance("--data", str(data_path), "add", "contact", "--name", "Zoé Durand")
+    out = tmp_path / "out"
+    out.mkdir()
+    data_before = data_path.read_bytes()
+    cases = [
+        (out / "missing" / "x.json", 2, "no folder"),
+        (out, 2, "is a folder"),
+        (data_path, 2, "is the data file itself"),
+    ]
+    for target, status, said in cases:
+        for fmt in ("json", "vcard"):
+            result = run_relance("--data", str(data_path), "export", fmt, "-o", str(target))
+            assert result.returncode == status and "Traceback" not in result.stderr, result.stderr
+            assert said in result.stderr and str(target) in result.stderr, result.stderr
+    assert sorted(out.iterdir()) == [] and data_path.read_bytes() == data_before
+    assert {p.name for p in data_path.parent.iterdir()} <= {"relance.json", "relance.json.lock", "backups"}
+    # a disk that refuses: the file already there stays as it was
+    target = out / "contacts.vcf"
+    target.write_text("the previous export", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(data_path), "export", "json", "-o", str(target)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, preexec_fn=_small_files_only(100))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"relance: Could not write {target}: File too large.")
+    assert target.read_text(encoding="utf-8") == "the previous export" and sorted(out.iterdir()) == [target]
+    ok = run_relance("--data", str(data_path), "export", "json", "-o", str(target))
+    assert ok.returncode == 0 and json.loads(target.read_text(encoding="utf-8"))["contacts"][0]["name"] == "Zoé Durand"
+
+
 @pytest.mark.parametrize("args", [["list", "contacts"], ["add", "contact", "--name", "X"], ["export", "json"], ["--version"],
                                   ["status"], ["status", "--short"], ["status", "--json"], ["settings"]])
 def test_non_interactive_commands_do_not_import_textual(data_path, args):

@@ -315,8 +315,34 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _export_target(args: argparse.Namespace, repo) -> Path | None:
+    """Where ``-o`` asks the export to go (None: standard output); a place it cannot be
+    written is a usage error, said before anything is made."""
+    if args.output == "-":
+        return None
+    target = Path(args.output).expanduser()
+    problem = None
+    if target.is_dir():
+        problem = _("{path} is a folder: give the file to write in it.")
+    elif not target.parent.is_dir():
+        problem = _("there is no folder {folder} to write {path} in.")
+    elif target.resolve() in (repo.path, repo.storage.lock_path):
+        problem = _("{path} is the data file itself: the export goes in a file of its own.")
+    if problem:
+        raise ExportError(problem.format(path=target, folder=target.parent))
+    return target
+
+
+class ExportError(RelanceError):
+    """-o names a place the export cannot go."""
+
+
+def cmd_export(args: argparse.Namespace, parser: Parser) -> int:
     repo = _open(args)
+    try:
+        target = _export_target(args, repo)
+    except ExportError as err:
+        parser.exit(2, _("relance export: error: {problem}\n").format(problem=err))
     if args.format == "csv":
         text = export_csv(repo, args.kind)
     elif args.format == "vcard":
@@ -329,17 +355,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = write_ics(repo)
     else:
         text = json.dumps(repo.export(), ensure_ascii=False, indent=1) + "\n"
-    if args.output == "-":
+    if target is None:
         sys.stdout.write(text)
         return 0
-    target = Path(args.output)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    from store.storage import write_new_file
+
+    # a file beside the target, then put in its place: a reader never sees half an export
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        write_new_file(tmp, text.encode("utf-8"))
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as err:  # a full disk, no right to write there...
+        raise RelanceError(_("Could not write {path}: {reason}. Nothing was written.").format(
+            path=target, reason=err.strerror or err)) from None
     print(_("Exported to {path}.").format(path=target), file=sys.stderr)
     return 0
 
@@ -587,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo:
             parser.error(_("--demo opens the dashboard; it cannot be used with a command"))
         commands = {
-            "add": lambda: cmd_add(args, parser), "list": lambda: cmd_list(args), "export": lambda: cmd_export(args),
+            "add": lambda: cmd_add(args, parser), "list": lambda: cmd_list(args), "export": lambda: cmd_export(args, parser),
             "import": lambda: cmd_import(args, parser), "status": lambda: cmd_status(args),
             "settings": lambda: cmd_settings(args, parser), "doctor": lambda: cmd_doctor(args),
             "backup": lambda: cmd_backup(args), "restore": lambda: cmd_restore(args),
