@@ -228,7 +228,7 @@ def read_vcard(text: str) -> list[Row]:
         cards = list(vobject.readComponents(text, ignoreUnreadable=True))
     except Exception as err:  # vobject raises its own ParseError and others
         raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(problem=err)}) from None
-    if not cards and not starts:
+    if not starts:  # (the library reads any "name:value" lines as a card)
         raise ValidationError("import", {"file": _("no card in it (BEGIN:VCARD ... END:VCARD).")})
     for number, card in enumerate(cards):
         row = Row(starts[number] if number < len(starts) else 0)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from store.contact_import import parse_linkedin_date, plan_import, read_linkedin
 from store.repository import Repository
 
@@ -100,6 +102,17 @@ def test_a_file_that_is_not_a_linkedin_export_is_refused(data_path, tmp_path):
     assert not data_path.exists()
     missing = run_relance("--data", str(data_path), "import", "linkedin", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+@pytest.mark.parametrize("text", ["hello\nworld\n", "root:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000::/home/user:/bin/sh\n"])
+def test_a_file_that_is_not_a_vcard_is_refused(data_path, tmp_path, text):
+    """Lines of "name:value" (a passwd-like file) read as a card by the library: without a
+    BEGIN:VCARD it is no vCard, not one card without a name at "line 0"."""
+    other = tmp_path / "other.vcf"
+    other.write_text(text, encoding="utf-8")
+    result = run_relance("--data", str(data_path), "import", "vcard", str(other))
+    assert result.returncode == 2 and f"{other}: no card in it (BEGIN:VCARD ... END:VCARD)." in result.stderr
+    assert not data_path.exists()
 
 
 def test_rows_of_one_file_naming_the_same_person_are_one_contact(repo):
