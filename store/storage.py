@@ -645,8 +645,16 @@ class DurableStorage(Storage):
         #: (stat key, error) of the file last found unusable: not read again until it changes
         self._bad: tuple[tuple | None, RelanceError] | None = None
 
-        make_private_dirs(self.folder)
-        check_file_safety(self.path)
+        try:
+            make_private_dirs(self.folder)
+            check_file_safety(self.path)
+        except OSError as err:  # a file where a folder should be, no right to make the folder...
+            above = next((p for p in self.path.parents if os.path.lexists(p)), None)
+            if above is not None and not above.is_dir():
+                reason = _("{file} is a file, not a folder.").format(file=above)
+            else:
+                reason = "{reason} ({where}).".format(reason=err.strerror or err, where=err.filename or self.folder)
+            raise RelanceError(_("Cannot use the data file {path}: {reason}").format(path=self.path, reason=reason)) from None
         self._remove_leftovers()
 
     # -- locking --------------------------------------------------------------------

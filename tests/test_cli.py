@@ -239,3 +239,15 @@ def test_non_interactive_commands_do_not_import_textual(data_path, args):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert "TEXTUAL []" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_data_file_under_a_file_is_said_in_one_line(tmp_path):
+    """--data whose folder is a file (a typo in a path): one line naming that file, no traceback."""
+    plain = tmp_path / "notes.txt"
+    plain.write_text("not a folder", encoding="utf-8")
+    for args in (["status"], ["add", "contact", "--name", "A"], ["list", "contacts"]):
+        result = run_relance("--data", str(plain / "relance.json"), *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr == f"relance: Cannot use the data file {plain / 'relance.json'}: {plain} is a file, not a folder.\n"
+    assert plain.read_text(encoding="utf-8") == "not a folder"
+
