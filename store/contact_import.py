@@ -389,7 +389,7 @@ def plan_import(repository, rows: Iterable[Row], circle: str = "natural", tags: 
         try:
             record = repository.build("contact", data)
         except ValidationError as err:
-            plan.problems.append((row.line, "; ".join(f"{name}: {message}" for name, message in err.errors.items())))
+            plan.problems.append((row.line, " ".join(f"{name}: {message}" for name, message in err.errors.items())))
             continue
         data["circle"] = record.circle
         data["tags"] = list(dict.fromkeys([*record.tags, *tags]))

@@ -22,7 +22,7 @@ class ValidationError(RelanceError):
         self.kind = kind
         self.errors = dict(errors)
         lines = [f"{field}: {message}" for field, message in self.errors.items()]
-        super().__init__("; ".join(lines))
+        super().__init__(" ".join(lines))  # (each message is a sentence of its own)
 
 
 class NotFoundError(RelanceError):

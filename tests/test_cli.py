@@ -251,3 +251,8 @@ def test_a_data_file_under_a_file_is_said_in_one_line(tmp_path):
         assert result.stderr == f"relance: Cannot use the data file {plain / 'relance.json'}: {plain} is a file, not a folder.\n"
     assert plain.read_text(encoding="utf-8") == "not a folder"
 
+
+def test_several_bad_fields_read_as_sentences(data_path):
+    result = run_relance("--data", str(data_path), "add", "mission", "--client", "A", "--daily-rate", "-5", "--start", "2027-01-01")
+    assert result.returncode == 2
+    assert result.stderr == "relance add mission: error: --daily-rate: must be more than zero, got -5. --end: is required.\n"

@@ -268,7 +268,7 @@ def cmd_add(args: argparse.Namespace, parser: Parser) -> int:
     try:
         record = repo.add(args.record_kind, data)
     except ValidationError as err:
-        problems = "; ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
+        problems = " ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
         parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=args.record_kind, problems=problems))
     print(record.uid)
     return 0
@@ -411,7 +411,7 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
     try:
         counts = repo.import_data(payload, replace=args.replace)
     except ValidationError as err:
-        problems = "; ".join(f"{where}: {message}" for where, message in list(err.errors.items())[:20])
+        problems = " ".join(f"{where}: {message}" for where, message in list(err.errors.items())[:20])
         more = len(err.errors) - 20
         if more > 0:
             problems += " " + _("(and {count} more problems)").format(count=more)
@@ -439,7 +439,7 @@ def cmd_import_contacts(args: argparse.Namespace, parser: Parser) -> int:
     try:
         _format, rows = read_contacts_file(source, args.format, mapping)
     except ValidationError as err:
-        problem = "; ".join(f"{k}: {v}" if k.startswith("--") else v for k, v in err.errors.items())
+        problem = " ".join(f"{k}: {v}" if k.startswith("--") else v for k, v in err.errors.items())
         if not problem.startswith(str(source)):
             problem = f"{source}: {problem}"
         parser.exit(2, _("{where}: error: {problem}\n").format(where=where, problem=problem))
@@ -487,7 +487,7 @@ def cmd_settings(args: argparse.Namespace, parser: Parser) -> int:
         try:
             repo.set_settings(changes)
         except ValidationError as err:
-            problems = "; ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
+            problems = " ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
             parser.exit(2, _("relance settings: error: {problems}\n").format(problems=problems))
     settings = repo.settings()
     types = settings.field_types()
