@@ -316,12 +316,28 @@ def guess_format(path: Path, text: str) -> str:
 def read_contacts_file(path: Path, format: str | None = None, mapping: dict[str, str] | None = None) -> tuple[str, list[Row]]:
     """(the format, the rows) of a file of contacts: ValidationError naming the file's
     problem (missing, unreadable, not of that format)."""
+    def refused(problem: str, **values: Any) -> ValidationError:
+        return ValidationError("import", {"file": problem.format(path=path, **values)})
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise ValidationError("import", {"file": _("{path}: no such file.").format(path=path)}) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ValidationError("import", {"file": _("{path}: cannot read it: {reason}").format(path=path, reason=err)}) from None
+        raise refused(_("{path}: no such file.")) from None
+    except IsADirectoryError:
+        raise refused(_("{path} is a folder: give the file in it.")) from None
+    except OSError as err:
+        raise refused(_("{path}: cannot read it: {reason}."), reason=err.strerror or err) from None
+    if b"\0" in raw:
+        raise refused(_("{path}: not a text file: a CSV, a vCard or LinkedIn's Connections.csv is text."))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # not UTF-8: Excel's CSV and Outlook on Windows write Windows-1252 (French
+        # accents included); it decodes any text byte but five, which no such file has
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as err:
+            raise refused(_("{path}: not UTF-8 nor Windows-1252 text (byte {at})."), at=err.start) from None
     format = format or guess_format(path, text)
     readers = {"linkedin": read_linkedin, "vcard": read_vcard}
     rows = read_csv(text, mapping) if format == "csv" else readers[format](text)

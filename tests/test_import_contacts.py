@@ -259,8 +259,33 @@ async def test_the_dashboard_previews_then_imports_in_one_write(data_path):
         await type_text(pilot, "/nowhere/contacts.csv")
         await pilot.press("enter")
         await settle(pilot)
-        assert "no such file" in str(app.screen.query_one("#import-plan").render())
+        assert str(app.screen.query_one("#import-plan").render()) == "Cannot import: /nowhere/contacts.csv: no such file."
         await pilot.press("ctrl+s")  # nothing to apply: nothing happens
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ImportScreen)
+
+
+def test_a_french_excel_csv_in_windows_1252_is_read_with_its_accents(data_path, tmp_path):
+    """Excel's "CSV (point-virgule)" and Outlook on Windows write Windows-1252, not UTF-8:
+    such a file is read with its accents (a file in UTF-8 is read as UTF-8)."""
+    source = tmp_path / "contacts.csv"
+    source.write_bytes("Prénom;Nom;Société;E-mail\nZoé;Durand;Crédit Agricole;zoe@example.com\n".encode("cp1252"))
+    result = run_relance("--data", str(data_path), "import", "csv", str(source))
+    assert result.returncode == 0, result.stderr
+    [doc] = Repository(data_path, today=TODAY).list("contact")
+    assert (doc.name, doc.company, doc.email) == ("Zoé Durand", "Crédit Agricole", "zoe@example.com")
+
+
+@pytest.mark.parametrize("what", ["binary", "folder"])
+def test_a_file_that_cannot_be_contacts_is_said_plainly(data_path, tmp_path, what):
+    source = tmp_path / "photo.csv"
+    if what == "binary":
+        source.write_bytes(bytes(range(256)) * 20)  # (NUL bytes: no text file has them)
+        said = f"{source}: not a text file: a CSV, a vCard or LinkedIn's Connections.csv is text."
+    else:
+        source.mkdir()
+        said = f"{source} is a folder: give the file in it."
+    result = run_relance("--data", str(data_path), "import", "csv", str(source))
+    assert result.returncode == 2 and said in result.stderr and "Errno" not in result.stderr, result.stderr
+    assert not data_path.exists()

@@ -80,7 +80,11 @@ class ImportScreen(StyledOnce, ModalScreen[tuple[int, int] | None]):
 
     def show_problem(self, path: Path, message: str) -> None:
         self.plan = None
-        self.query_one("#import-plan", Static).update(_("Cannot import {path}: {problem}").format(path=path, problem=message))
+        if message.startswith(str(path)):  # (the path said once)
+            text = _("Cannot import: {problem}").format(problem=message)
+        else:
+            text = _("Cannot import {path}: {problem}").format(path=path, problem=message)
+        self.query_one("#import-plan", Static).update(text)
 
     def show_plan(self, path: Path, format: str, plan) -> None:
         self.plan, self.source = plan, path
