@@ -155,6 +155,12 @@ def test_import_bad_file_names_line_and_column(tmp_path, data_path):
     assert f"{bad}: not valid JSON" in result.stderr and "line 3, column" in result.stderr
     missing = run_relance("--data", str(data_path), "import", "json", str(tmp_path / "nope.json"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+    folder = run_relance("--data", str(data_path), "import", "json", str(tmp_path))
+    assert folder.returncode == 2 and folder.stderr == f"relance import json: error: {tmp_path} is a folder: give the file in it.\n"
+    binary = tmp_path / "photo.json"
+    binary.write_bytes(bytes(range(256)))
+    result = run_relance("--data", str(data_path), "import", "json", str(binary))
+    assert result.returncode == 2 and result.stderr == f"relance import json: error: {binary}: not UTF-8 text (byte 128): not a relance export.\n"
     assert not data_path.exists()
 
 

@@ -398,9 +398,15 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
     try:
         text = source.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        parser.exit(2, _("relance import json: error: {path}: no such file\n").format(path=source))
-    except (OSError, UnicodeDecodeError) as err:
-        parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}\n").format(path=source, reason=err))
+        parser.exit(2, _("relance import json: error: {path}: no such file.\n").format(path=source))
+    except IsADirectoryError:
+        parser.exit(2, _("relance import json: error: {path} is a folder: give the file in it.\n").format(path=source))
+    except UnicodeDecodeError as err:  # (an export is always UTF-8)
+        parser.exit(2, _("relance import json: error: {path}: not UTF-8 text (byte {at}): not a relance export.\n").format(
+            path=source, at=err.start))
+    except OSError as err:
+        parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}.\n").format(
+            path=source, reason=err.strerror or err))
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as err:
