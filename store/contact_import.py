@@ -407,6 +407,9 @@ def plan_import(repository, rows: Iterable[Row], circle: str = "natural", tags: 
         except ValidationError as err:
             plan.problems.append((row.line, " ".join(f"{name}: {message}" for name, message in err.errors.items())))
             continue
+        # the values as the record holds them (trimmed, no control character): what the
+        # preview shows, what is matched and what is written
+        data.update({name: getattr(record, name) for name in data if isinstance(getattr(record, name, None), str)})
         data["circle"] = record.circle
         data["tags"] = list(dict.fromkeys([*record.tags, *tags]))
         known = repository.records("contact").get(uid) if uid else None

@@ -20,6 +20,28 @@ from .dates import parse_date
 from .i18n import _
 
 CENTS = Decimal("0.01")
+
+#: what a terminal takes as commands (C0 but tab and line feed, DEL, C1): never stored,
+#: so never shown. A name in an imported file could otherwise set the terminal's title,
+#: colour the screen or clear it, in the dashboard and in ``relance list``.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BREAK = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+#: a stored text holding any of these is cleaned when loaded (one line / several lines)
+_UNCLEAN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]").search
+_UNCLEAN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]").search
+
+
+def clean_text(text: str, multiline: bool = False) -> str:
+    """``text`` without control characters. In a text of several lines, line breaks become
+    "\\n" and tabs stay; in a line, both become a space. Any other control is dropped."""
+    if text.isprintable():
+        return text
+    text = _BREAK.sub("\n", text)
+    if not multiline:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _PHONE = re.compile(r"^\+?[0-9 ().\-/]{4,}$")
 
@@ -106,9 +128,11 @@ class FieldType:
 class Text(FieldType):
     expected = "text"
 
-    def __init__(self, required: bool = False, max_length: int = 2000):
+    def __init__(self, required: bool = False, max_length: int = 2000, multiline: bool = False):
         super().__init__(required)
         self.max_length = max_length
+        #: notes and the like keep their line breaks and tabs; a name is one line
+        self.multiline = multiline
 
     def empty(self) -> str:
         return ""
@@ -117,9 +141,14 @@ class Text(FieldType):
         if type(raw) is str:
             if not raw and not self.required:
                 return self.empty()
-            if raw and len(raw) <= self.max_length and not raw[0].isspace() and not raw[-1].isspace() and self._plain:
+            if (raw and len(raw) <= self.max_length and not raw[0].isspace() and not raw[-1].isspace() and self._plain
+                    and (raw.isprintable() or not self._unclean(raw))):
                 return raw
         return super().load(raw, today)
+
+    @property
+    def _unclean(self):
+        return _UNCLEAN_TEXT if self.multiline else _UNCLEAN_LINE
 
     @property
     def _plain(self) -> bool:
@@ -130,13 +159,14 @@ class Text(FieldType):
         empty = f"{v} == ''" if not self.required and self.empty() == "" else "False"
         if not self._plain:
             return f"(type({v}) is str and {empty})"
+        unclean = "_UNCLEAN_TEXT" if self.multiline else "_UNCLEAN_LINE"
         return (f"(type({v}) is str and ({empty} or (0 < len({v}) <= {self.max_length} "
-                f"and not {v}[0].isspace() and not {v}[-1].isspace())))")
+                f"and not {v}[0].isspace() and not {v}[-1].isspace() and ({v}.isprintable() or not {unclean}({v})))))")
 
     def parse_value(self, raw: Any, today: date) -> str:
         if not isinstance(raw, str):
             raise ValueError(_("expected text, got {value!r}.").format(value=raw))
-        value = raw.strip()
+        value = clean_text(raw, self.multiline).strip()
         if len(value) > self.max_length:
             raise ValueError(
                 _("is too long ({length} characters, at most {limit}).").format(
@@ -154,7 +184,7 @@ class Email(Text):
 
     def stored_as_is(self, v: str) -> str | None:
         return (f"(type({v}) is str and (({v} == '' and {not self.required}) or (0 < len({v}) <= {self.max_length} "
-                f"and not {v}[0].isspace() and not {v}[-1].isspace() and _EMAIL_MATCH({v}) is not None)))")
+                f"and not {v}[0].isspace() and not {v}[-1].isspace() and {v}.isprintable() and _EMAIL_MATCH({v}) is not None)))")
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today)
@@ -415,14 +445,14 @@ class Tags(FieldType):
 
     def stored_as_is(self, v: str) -> str | None:  # a list of distinct, trimmed, non-empty words
         return (f"(type({v}) is list and all(type(x) is str and x and not x[0].isspace() and not x[-1].isspace() "
-                f"for x in {v}) and len(set({v})) == len({v}))")
+                f"and x.isprintable() for x in {v}) and len(set({v})) == len({v}))")
 
     def parse_value(self, raw: Any, today: date) -> list[str]:
         tags: list[str] = []
         for item in _split_list(raw):
             if not isinstance(item, str):
                 raise ValueError(_("expected a list of words, got {value!r}.").format(value=item))
-            tag = item.strip()
+            tag = clean_text(item).strip()
             if tag and tag not in tags:
                 tags.append(tag)
         return tags
@@ -552,8 +582,8 @@ def field(ftype: FieldType, default: Any = dataclasses.MISSING, help: str = "") 
     return dataclasses.field(default=default, metadata=metadata)
 
 
-def text(required: bool = False, help: str = "", max_length: int = 2000) -> Any:
-    return field(Text(required, max_length), help=help)
+def text(required: bool = False, help: str = "", max_length: int = 2000, multiline: bool = False) -> Any:
+    return field(Text(required, max_length, multiline), help=help)
 
 
 def choice(choices: Iterable[str], default: str | None = None, help: str = "") -> Any:
@@ -582,6 +612,7 @@ def make_loader(model: type, types: dict[str, FieldType]):
     namespace: dict[str, Any] = {
         "_new": object.__new__, "_model": model, "_fromisoformat": date.fromisoformat,
         "_UID_MATCH": _UID.fullmatch, "_EMAIL_MATCH": _EMAIL.match, "_known": frozenset(types), "_MISSING": object(),
+        "_UNCLEAN_LINE": _UNCLEAN_LINE, "_UNCLEAN_TEXT": _UNCLEAN_TEXT,
     }
     lines = ["def load(doc, today):", "    errors = None", "    d = {}", "    get = doc.get"]
     for number, (name, ftype) in enumerate(types.items()):
@@ -594,8 +625,10 @@ def make_loader(model: type, types: dict[str, FieldType]):
         else:
             namespace[f"_f{number}"] = spec.default_factory
             lines.append(f"    if v is _MISSING: d[{name!r}] = _f{number}()")
-        if name == "uid":  # taken as stored (checked by the repository: present and unique)
-            lines.append(f"    else: d[{name!r}] = v")
+        if name == "uid":  # taken as stored (checked by the repository: present and unique)...
+            lines.append(f"    elif type(v) is not str or v.isprintable(): d[{name!r}] = v")
+            # ...but never with a control character: it is shown, and cleaning it would break the links
+            lines.append(f"    else: errors = {{**(errors or {{}}), {name!r}: {_('holds a control character: {value!r}.')!r}.format(value=v)}}")
             continue
         if not ftype.required:
             empty = ftype.empty()

@@ -191,7 +191,7 @@ class Contact(Record):
     last_contact: date | None = date_field()
     next_follow_up: date | None = date_field()
     cadence_days: int | None = field(Integer(False, 1, 3650), help="days between follow-ups")
-    notes: str = text(max_length=20000)
+    notes: str = text(max_length=20000, multiline=True)
     created: date | None = date_field()
     review_uid: str | None = ref("review", help="the lessons-learned review that added this contact")
 
@@ -213,7 +213,7 @@ class Target(Record):
     need: str = text(max_length=2000)
     offer: str = text(max_length=5000, help="your expertise, stated for this need")
     status: str = choice(TARGET_STATUSES, default="exploring")
-    notes: str = text(max_length=20000)
+    notes: str = text(max_length=20000, multiline=True)
     created: date | None = date_field()
     review_uid: str | None = ref("review", help="the lessons-learned review that revealed this micro-target")
 
@@ -243,7 +243,7 @@ class Opportunity(Record):
     lost_reason: str = text(max_length=2000)
     next_action: str = text(max_length=500)
     next_action_date: date | None = date_field()
-    notes: str = text(max_length=20000)
+    notes: str = text(max_length=20000, multiline=True)
     review_uid: str | None = ref("review", help="the lessons-learned review that found this lead")
 
     def check(self) -> dict[str, str]:
@@ -287,7 +287,7 @@ class Mission(Record):
     sold_as: str = text(max_length=2000, help="what was pitched")
     ended_on: date | None = date_field(help="an early end")
     review_uid: str | None = ref("review")
-    notes: str = text(max_length=20000)
+    notes: str = text(max_length=20000, multiline=True)
 
     def check(self) -> dict[str, str]:
         errors = {}
@@ -317,7 +317,7 @@ class Interaction(Record):
     opportunity_uid: str | None = ref("opportunity")
     date: date | None = field(DateField(required=True))
     kind: str = choice(INTERACTION_KINDS, default="other")
-    summary: str = text(max_length=5000)
+    summary: str = text(max_length=5000, multiline=True)
 
     def label(self) -> str:
         when = self.date.isoformat() if self.date else ""
@@ -333,10 +333,10 @@ class Review(Record):
     mission_uid: str | None = ref("mission", required=True)
     created: date | None = date_field()
     completed: date | None = date_field()
-    actually_bought: str = text(max_length=5000)
-    sold_as: str = text(max_length=5000)
+    actually_bought: str = text(max_length=5000, multiline=True)
+    sold_as: str = text(max_length=5000, multiline=True)
     target_uid: str | None = ref("target")
-    expertise: str = text(max_length=5000)
+    expertise: str = text(max_length=5000, multiline=True)
     adjacent: list[dict[str, Any]] = field(
         Items(
             {
@@ -354,7 +354,7 @@ class Review(Record):
             }
         )
     )
-    next_steps: str = text(max_length=5000)
+    next_steps: str = text(max_length=5000, multiline=True)
     #: the answers of a review not completed yet, and the step it stopped at
     draft: dict[str, Any] | None = field(Json())
 

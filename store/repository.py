@@ -19,6 +19,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError, ReferencedError, ValidationError
+from .fields import clean_text
 from .i18n import _
 from .models import MODELS, Record, Settings, a_kind, new_uid
 from .storage import SCHEMA, DurableStorage, no_gc
@@ -348,8 +349,8 @@ class Repository:
                 except ValueError:
                     count -= 1  # not a date: not due (the records would refuse it anyway)
                     continue
-                due.append(SimpleNamespace(uid=doc.get("uid", ""), name=str(doc.get("name", "")),
-                                           company=str(doc.get("company") or ""), next_follow_up=day))
+                due.append(SimpleNamespace(uid=doc.get("uid", ""), name=clean_text(str(doc.get("name", ""))).strip(),
+                                           company=clean_text(str(doc.get("company") or "")).strip(), next_follow_up=day))
         due.sort(key=lambda c: (c.next_follow_up, c.name.casefold()))
         return count, due if first is None else due[:first]
 
