@@ -562,10 +562,22 @@ class Json(FieldType):
     def parse_value(self, raw: Any, today: date) -> dict[str, Any]:
         if not isinstance(raw, dict):
             raise ValueError(_("expected an object, got {value!r}.").format(value=raw))
-        return raw
+        return _cleaned(raw)
 
     def display(self, value: Any) -> str:
         return "" if not value else "…"
+
+
+def _cleaned(value: Any) -> Any:
+    """``value`` with its texts, at any depth, cleaned as texts of several lines (a draft's
+    answers are shown again in the review's fields)."""
+    if isinstance(value, str):
+        return clean_text(value, multiline=True)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
 
 
 # -- helpers for model declarations -------------------------------------------------

@@ -98,3 +98,12 @@ def test_a_uid_holding_a_control_character_is_a_damaged_record(data_path):
     result = run_relance("--data", str(data_path), "list", "contacts")
     assert result.returncode == 1 and "uid: holds a control character" in result.stderr
     assert "\x1b" not in result.stderr
+
+
+def test_a_review_draft_holds_no_control_character(repo):
+    """A draft's answers are shown again in the review's fields."""
+    from store.models import Review
+
+    review = Review.from_doc({"uid": "r1", "mission_uid": "0f0f0f0f-0000-4000-8000-000000000001", "draft": {
+        "step": 2, "actually_bought": "an audit\x1b]0;x\x07", "adjacent": [{"organisation": "Acme\x1b[2J"}]}}, TODAY)
+    assert review.draft == {"step": 2, "actually_bought": "an audit]0;x", "adjacent": [{"organisation": "Acme[2J"}]}
