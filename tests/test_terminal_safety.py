@@ -100,7 +100,7 @@ def test_a_uid_holding_a_control_character_is_a_damaged_record(data_path):
     assert "\x1b" not in result.stderr
 
 
-def test_a_review_draft_holds_no_control_character(repo):
+def test_a_review_draft_holds_no_control_character():
     """A draft's answers are shown again in the review's fields."""
     from store.models import Review
 
