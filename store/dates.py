@@ -16,6 +16,8 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is out of range")
     for last in (31, 30, 29, 28):
         try:
             return date(year, month, min(day.day, last))
@@ -36,13 +38,14 @@ def parse_date(text: str, today: date) -> date:
     if match:
         sign, count, unit = match.groups()
         n = int(count) * (1 if sign == "+" else -1)
-        if unit == "d":
-            return today + timedelta(days=n)
-        if unit == "w":
-            return today + timedelta(weeks=n)
-        if unit == "m":
-            return add_months(today, n)
-        return add_months(today, 12 * n)
+        try:
+            if unit == "d":
+                return today + timedelta(days=n)
+            if unit == "w":
+                return today + timedelta(weeks=n)
+            return add_months(today, n if unit == "m" else 12 * n)
+        except (ValueError, OverflowError):  # past the year 9999 (or before the year 1)
+            raise ValueError(_("{value!r} is too far from today.").format(value=text)) from None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             return date.fromisoformat(value)

@@ -9,6 +9,7 @@ import pytest
 
 from store.dates import parse_date
 from store.errors import ValidationError
+from store.repository import Repository
 
 from .conftest import TODAY
 
@@ -45,6 +46,34 @@ def test_bad_dates_are_refused_with_the_expected_form(text):
     with pytest.raises(ValueError) as err:
         parse_date(text, TODAY)
     assert "YYYY-MM-DD" in str(err.value) or "not a real date" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["+9999y", "-9999y", "-2500y", "+9000y"])
+def test_a_relative_date_past_the_calendar_is_refused_with_a_sentence(text):
+    """Years 1 to 9999 only: +9999y ended in an AssertionError ('unreachable') that
+    crashed `relance add` and the form being typed in."""
+    with pytest.raises(ValueError) as err:
+        parse_date(text, TODAY)
+    assert str(err.value) == f"{text!r} is too far from today."
+
+
+async def test_typing_a_date_past_the_calendar_in_a_form_shows_a_message(demo_path):
+    from tui.app import make_app
+    from tui.forms import RecordForm
+
+    from .test_dashboard import settle, type_text
+
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Zoé")
+        app.screen.query_one("#field-next_follow_up").focus()
+        await type_text(pilot, "+9999y")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordForm)
+        shown = " ".join(str(e.render()) for e in app.screen.query(".field-error"))
+        assert "'+9999y' is too far from today." in shown
 
 
 def test_contact_requires_a_name_and_checks_email_and_circle(repo):
