@@ -549,6 +549,20 @@ async def test_theme_choice_persists(demo_repo, data_path):
         assert again.theme == "relance-light"
 
 
+async def test_a_theme_it_does_not_know_is_said_and_the_default_used(demo_repo, data_path):
+    """A theme named in the settings that this relance does not know (a typo in
+    `relance settings --theme`, a theme of a newer version): the default colours, and a
+    word saying so and where to choose one; the setting is left as it is."""
+    demo_repo.set_settings({"theme": "solarised-nope"})
+    app = make_app(Repository(data_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.theme == "relance-dark"
+        [said] = [n.message for n in app._notifications if "solarised-nope" in n.message]
+        assert "relance-dark" in said and "ctrl+p" in said
+    assert next(iter(disk(data_path)["settings"].values()))["theme"] == "solarised-nope"
+
+
 async def test_revenue_gauge_shows_true_numbers(demo_repo):
     from store.forecast import Calendar, Month, billable_days
 

@@ -122,6 +122,10 @@ class RelanceApp(App[None]):
                 old=old, new=new, backup=backup), timeout=10)
         self.set_interval(self.SYNC_SECONDS, self.poll_file)
         self.catch_signals()
+        named = self.repository.settings().theme
+        if named and named != self.theme:  # not known here: the default was taken
+            self.notify(_("The theme {name!r} of your settings is not one relance knows: {used} is used. "
+                          "ctrl+p, then “theme”, to choose one.").format(name=named, used=self.theme), timeout=10)
         self.call_after_refresh(self.check_whole_file)
         if self.repository.is_empty() and not self.demo:
             self.call_after_refresh(self.onboard)
