@@ -289,3 +289,43 @@ def test_a_file_that_cannot_be_contacts_is_said_plainly(data_path, tmp_path, wha
     result = run_relance("--data", str(data_path), "import", "csv", str(source))
     assert result.returncode == 2 and said in result.stderr and "Errno" not in result.stderr, result.stderr
     assert not data_path.exists()
+
+
+async def test_an_import_the_disk_refuses_can_be_tried_again(data_path):
+    """The write refused (a limit on file sizes standing for a full disk): the reason is
+    said, the import screen stays with its preview, and ctrl+s tries again."""
+    import resource
+    import signal
+
+    from tui.app import make_app
+    from tui.importer import ImportScreen
+
+    from .test_dashboard import settle, type_text
+
+    Repository(data_path, today=TODAY).add("contact", {"name": "Sophie Roux", "company": "Garance Assurances"})
+    before = data_path.read_bytes()
+    app = make_app(Repository(data_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, str(LINKEDIN_FR))
+        await pilot.press("enter")
+        await settle(pilot)
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before), hard))
+        try:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, previous)
+        assert isinstance(app.screen, ImportScreen)
+        assert any("Could not save" in n.message for n in app._notifications)
+        assert data_path.read_bytes() == before
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)
+    names = sorted(c["name"] for c in contacts_on_disk(data_path))
+    assert names == ["Karim Benali", "Sophie Roux"]

@@ -114,7 +114,11 @@ class ImportScreen(StyledOnce, ModalScreen[tuple[int, int] | None]):
         def done(counts: tuple[int, int]) -> None:
             self.dismiss(counts)
 
-        self.app.store_job(lambda: apply_import(self.repository, plan), done)  # type: ignore[attr-defined]
+        def failed(err) -> bool:
+            self.plan = plan  # not written (a full disk...): ctrl+s can try again
+            return False  # (and the reason is said as for any save)
+
+        self.app.store_job(lambda: apply_import(self.repository, plan), done, failed)  # type: ignore[attr-defined]
 
     def action_scroll_preview(self, direction: int) -> None:
         preview = self.query_one("#import-preview", VerticalScroll)
