@@ -478,11 +478,15 @@ class RelanceApp(App[None]):
             record = result[0] if isinstance(result, list) else result
             self.after_save(record, _("Undid the {what}.").format(what=entry.description))
 
+        def failed(err: RelanceError) -> bool:
+            self.undo_stack.append(entry)  # not undone (a full disk...): u can try again
+            return False  # (the reason is said as for any save)
+
         before = entry.before
         if isinstance(before, list):
-            self.store_job(lambda: self.repository.restore(before), finished)
+            self.store_job(lambda: self.repository.restore(before), finished, failed)
         else:
-            self.store_job(lambda: self.repository.put(before), finished)
+            self.store_job(lambda: self.repository.put(before), finished, failed)
 
     def open_detail(self, kind: str, uid: str) -> None:
         from .detail import DetailScreen
