@@ -653,7 +653,7 @@ class DurableStorage(Storage):
             if above is not None and not above.is_dir():
                 reason = _("{file} is a file, not a folder.").format(file=above)
             else:
-                reason = "{reason} ({where}).".format(reason=err.strerror or err, where=err.filename or self.folder)
+                reason = _("{reason} ({where}).").format(reason=err.strerror or err, where=err.filename or self.folder)
             raise RelanceError(_("Cannot use the data file {path}: {reason}").format(path=self.path, reason=reason)) from None
         self._remove_leftovers()
 
@@ -774,16 +774,18 @@ class DurableStorage(Storage):
             if key is None and self._key is not None:  # it was read or written, and is gone
                 self._bad = (None, DataFileGoneError(self.path))
                 raise self._bad[1]
-            if key is None:
-                changed = self._data is not None or self._lazy is not None or self._key is not None
+            if key is None:  # never read nor written: no file yet
+                changed = self._data is not None or self._lazy is not None
                 if changed:  # (still no file: nothing to do, and no new generation to announce)
                     self._set(None, None, None)
                 return changed
             try:
                 fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-            except FileNotFoundError:
-                self._set(None, None, None)
-                return True
+            except FileNotFoundError:  # gone since the stat
+                if self._key is not None:
+                    self._bad = (None, DataFileGoneError(self.path))
+                    raise self._bad[1] from None
+                return False
             except PermissionError:
                 raise self._fail(_("you are not allowed to read it.")) from None
             try:
