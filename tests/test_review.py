@@ -321,6 +321,24 @@ async def test_x_ends_the_mission_early_then_opens_its_review(demo, data_path):
         assert saved["ended_on"] == (TODAY - timedelta(days=2)).isoformat() and saved["end"] == main.end.isoformat()
 
 
+async def test_r_on_a_mission_not_started_says_its_review_comes_when_it_ends(demo, data_path):
+    """Nothing has been bought or learnt yet: r says when the review comes instead of asking
+    its questions (and writes nothing)."""
+    planned = demo.add("mission", {"title": "Audit 2027", "client": "Meridia", "start": "2027-03-01",
+                                   "end": "2027-04-30", "daily_rate": "700"})
+    app = make_app(demo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        while app.dashboard.pane("missions").table.selected_uid != planned.uid:
+            await pilot.press("j")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        [said] = [n.message for n in app._notifications if planned.label() in n.message]
+        assert f"starts on {planned.start.isoformat()}" in said and "review comes when it ends" in said
+    assert all(r["mission_uid"] != planned.uid for r in disk(data_path).get("reviews", {}).values())
+
+
 async def test_a_completed_review_is_read_from_the_mission_detail(demo, data_path):
     mission = audit(demo)
     target = next(t for t in demo.list("target") if t.name.startswith("DSI"))

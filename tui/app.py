@@ -23,6 +23,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from store import fmt
 from store.errors import ConflictError, RelanceError
 from store.i18n import _, ngettext
 from store.models import Record
@@ -535,6 +536,11 @@ class RelanceApp(App[None]):
         mission = self.repository.get("mission", mission_uid)
         if completed_review(self.repository, mission) is not None:  # type: ignore[arg-type]
             self.open_detail("mission", mission_uid)
+            return
+        if mission.start and mission.start > self.repository.today:  # type: ignore[attr-defined]
+            self.notify(_("{mission} starts on {start}: nothing to learn from it yet. Its review comes when it "
+                          "ends (x on the mission ends it early).").format(
+                mission=mission.label(), start=fmt.day(mission.start)), severity="warning")  # type: ignore[attr-defined]
             return
 
         def done(applied) -> None:
