@@ -539,7 +539,7 @@ class RelanceApp(App[None]):
             return
         if mission.start and mission.start > self.repository.today:  # type: ignore[attr-defined]
             self.notify(_("{mission} starts on {start}: nothing to learn from it yet. Its review comes when it "
-                          "ends (x on the mission ends it early).").format(
+                          "ends.").format(
                 mission=mission.label(), start=fmt.day(mission.start)), severity="warning")  # type: ignore[attr-defined]
             return
 
