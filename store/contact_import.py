@@ -77,8 +77,22 @@ class Row:
     problem: str = ""
 
 
+#: a spreadsheet runs a cell beginning with one of these as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell a spreadsheet shows as the text it is: one that would start a formula
+    (a name chosen by someone else: '=HYPERLINK(...)'; a phone: '+33 6 ...') is written after
+    a ', the spreadsheet's mark for text. :func:`_cell` takes the mark off when read back."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(row: Sequence[str], index: int | None) -> str:
-    return row[index].strip() if index is not None and index < len(row) else ""
+    value = row[index].strip() if index is not None and index < len(row) else ""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        value = value[1:]  # (the mark of spreadsheet_text)
+    return value
 
 
 def read_linkedin(text: str) -> list[Row]:

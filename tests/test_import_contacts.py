@@ -329,3 +329,29 @@ async def test_an_import_the_disk_refuses_can_be_tried_again(data_path):
         assert not isinstance(app.screen, ImportScreen)
     names = sorted(c["name"] for c in contacts_on_disk(data_path))
     assert names == ["Karim Benali", "Sophie Roux"]
+
+
+def test_the_csv_export_cannot_run_a_formula_and_reads_back_as_it_was(data_path, tmp_path):
+    """A spreadsheet runs a cell beginning with = + - @ as a formula: a contact named
+    '=HYPERLINK(...)' (from a LinkedIn export: other people choose their names) would run
+    in the consultant's spreadsheet. Such cells are written after a ' (the spreadsheet's own
+    mark for "text"), which also keeps '+33 6 ...' a phone number; importing the file back
+    takes the mark off: nothing added, nothing changed."""
+    import csv
+
+    repo = Repository(data_path, today=TODAY)
+    repo.add("contact", {"name": '=HYPERLINK("http://evil.example","Ada")', "phone": "+33 6 12 34 56 78",
+                         "company": "@Home", "notes": "- first\n- second"})
+    repo.add("contact", {"name": "Plain Name", "company": "it's fine"})
+    before = contacts_on_disk(data_path)
+    exported = tmp_path / "contacts.csv"
+    assert run_relance("--data", str(data_path), "export", "csv", "--kind", "contacts", "-o", str(exported)).returncode == 0
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    evil = next(r for r in rows if "HYPERLINK" in r["name"])
+    assert evil["name"].startswith("'=") and evil["phone"] == "'+33 6 12 34 56 78" and evil["company"] == "'@Home"
+    assert evil["notes"].startswith("'- first")
+    assert next(r for r in rows if r["name"] == "Plain Name")["company"] == "it's fine"
+    assert not any(cell[:1] in "=+-@" and cell for row in rows for cell in row.values())
+    again = run_relance("--data", str(data_path), "import", "csv", str(exported))
+    assert "0 added, 0 updated, 2 already there, 0 with problems" in again.stdout, again.stdout + again.stderr
+    assert contacts_on_disk(data_path) == before

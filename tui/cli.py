@@ -381,13 +381,15 @@ def export_csv(repo, table: str) -> str:
     import csv
     import io
 
+    from store.contact_import import spreadsheet_text
+
     model = MODELS[KIND_NAMES[table]]
     types = model.field_types()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(types))
     for record in sorted(repo.list(model.KIND), key=lambda r: r.label().casefold()):
-        writer.writerow([ftype.display(getattr(record, name)) for name, ftype in types.items()])
+        writer.writerow([spreadsheet_text(ftype.display(getattr(record, name))) for name, ftype in types.items()])
     return out.getvalue()
 
 
