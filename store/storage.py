@@ -703,6 +703,8 @@ class DurableStorage(Storage):
             st = os.stat(self.path)
         except FileNotFoundError:
             return None
+        except OSError as err:  # (no right to look any more...): reading it will say why
+            return (-1, err.errno or 0, 0, 0)
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _prime_lines(self) -> None:
@@ -796,8 +798,10 @@ class DurableStorage(Storage):
                     while chunk := os.read(fd, 1 << 20):
                         chunks.append(chunk)
                     raw = b"".join(chunks)
-            except BaseException:
+            except BaseException as err:
                 os.close(fd)
+                if isinstance(err, OSError):  # (a folder in its place, an I/O error...)
+                    raise self._fail(_("it cannot be read: {reason}.").format(reason=err.strerror or err)) from None
                 raise
             key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
             try:

@@ -554,3 +554,22 @@ def test_hand_edited_files_read_and_save_like_a_full_parse(tmp_path, seed):
     unchanged = {d["uid"]: d for d in whole["contacts"].values() if d["uid"] != contact.uid}
     assert all(unchanged[d["uid"]] == d for d in written["contacts"].values() if d["uid"] != contact.uid)
     built.close()
+
+
+def test_a_file_the_system_will_not_read_is_a_message_not_an_error(repo, data_path):
+    """Whatever the system answers when the file is read again (here it was replaced by a
+    folder: EISDIR), the storage says it in a sentence naming the file; a read goes on from
+    what the file last held, a write is refused."""
+    from store.errors import RelanceError
+
+    repo.add("contact", {"name": "Ada"})
+    storage = repo.storage
+    data_path.unlink()
+    data_path.mkdir()
+    with pytest.raises(RelanceError) as err:
+        storage.refresh()
+    assert str(data_path) in str(err.value) and "Errno" not in str(err.value)
+    assert storage.refresh(reading=True) is False
+    assert [c.name for c in repo.list("contact")] == ["Ada"]
+    with pytest.raises(RelanceError):
+        repo.add("contact", {"name": "Never written"})
