@@ -176,15 +176,10 @@ def test_corrupt_data_file_exit_1_names_file_problem_backup(data_path):
 
 
 def _small_files_only(limit: int):
-    """For a child process: files may not grow past ``limit`` bytes (as with a full disk or
-    a quota, the system refuses the write)."""
-    def apply() -> None:
-        import resource
-        import signal
+    """For a child process (``preexec_fn``): files may not grow past ``limit`` bytes."""
+    from .helpers.disk import limit_file_size
 
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (the write fails instead of killing)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
-    return apply
+    return lambda: limit_file_size(limit)
 
 
 def test_a_save_the_system_refuses_says_why_and_changes_nothing(data_path):

@@ -166,8 +166,7 @@ async def test_delete_with_confirmation_then_undo(demo_repo, data_path):
 async def test_an_undo_the_disk_refuses_can_be_tried_again(demo_repo, data_path):
     """u after a delete, with the write refused (a limit on file sizes stands for a full
     disk): the reason is said and u still undoes it once the disk takes the write."""
-    import resource
-    import signal
+    from .helpers.disk import files_at_most
 
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -175,15 +174,9 @@ async def test_an_undo_the_disk_refuses_can_be_tried_again(demo_repo, data_path)
         await settle(pilot)
         uid = app.undo_stack[-1].before.uid  # the mission just deleted
         assert not any(d["uid"] == uid for d in disk(data_path)["missions"].values())
-        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (data_path.stat().st_size // 2, hard))
-        try:
+        with files_at_most(data_path.stat().st_size // 2):
             await pilot.press("u")
             await settle(pilot)
-        finally:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-            signal.signal(signal.SIGXFSZ, previous)
         assert any("Could not save" in n.message for n in app._notifications)
         assert not any(d["uid"] == uid for d in disk(data_path)["missions"].values())
         await pilot.press("u")

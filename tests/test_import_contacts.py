@@ -294,12 +294,10 @@ def test_a_file_that_cannot_be_contacts_is_said_plainly(data_path, tmp_path, wha
 async def test_an_import_the_disk_refuses_can_be_tried_again(data_path):
     """The write refused (a limit on file sizes standing for a full disk): the reason is
     said, the import screen stays with its preview, and ctrl+s tries again."""
-    import resource
-    import signal
-
     from tui.app import make_app
     from tui.importer import ImportScreen
 
+    from .helpers.disk import files_at_most
     from .test_dashboard import settle, type_text
 
     Repository(data_path, today=TODAY).add("contact", {"name": "Sophie Roux", "company": "Garance Assurances"})
@@ -312,15 +310,9 @@ async def test_an_import_the_disk_refuses_can_be_tried_again(data_path):
         await type_text(pilot, str(LINKEDIN_FR))
         await pilot.press("enter")
         await settle(pilot)
-        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before), hard))
-        try:
+        with files_at_most(len(before)):
             await pilot.press("ctrl+s")
             await settle(pilot)
-        finally:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-            signal.signal(signal.SIGXFSZ, previous)
         assert isinstance(app.screen, ImportScreen)
         assert any("Could not save" in n.message for n in app._notifications)
         assert data_path.read_bytes() == before

@@ -261,8 +261,7 @@ async def test_a_save_the_disk_refuses_keeps_the_form_and_says_why(demo_path):
     size of the files this process may write): the form stays open with the typing, the
     reason is said, the file is unchanged and no "another session" is made up. Once the
     disk takes it, ctrl+s saves."""
-    import resource
-    import signal
+    from .helpers.disk import files_at_most
 
     before = demo_path.read_bytes()
     app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
@@ -271,15 +270,9 @@ async def test_a_save_the_disk_refuses_keeps_the_form_and_says_why(demo_path):
         await settle(pilot)
         await pilot.press("n")
         await type_text(pilot, "Zoé Plein")
-        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) // 2, hard))
-        try:
+        with files_at_most(len(before) // 2):
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: any("Not saved" in (n.title or "") for n in app._notifications))
-        finally:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-            signal.signal(signal.SIGXFSZ, previous)
         [said] = [n.message for n in app._notifications if "Not saved" in (n.title or "")]
         assert said.startswith(f"Could not save to {demo_path}: File too large.")
         assert isinstance(app.screen, RecordForm) and app.screen.query_one("#field-name").value == "Zoé Plein"
