@@ -315,6 +315,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+class ExportError(RelanceError):
+    """-o names a place the export cannot go."""
+
+
 def _export_target(args: argparse.Namespace, repo) -> Path | None:
     """Where ``-o`` asks the export to go (None: standard output); a place it cannot be
     written is a usage error, said before anything is made."""
@@ -331,10 +335,6 @@ def _export_target(args: argparse.Namespace, repo) -> Path | None:
     if problem:
         raise ExportError(problem.format(path=target, folder=target.parent))
     return target
-
-
-class ExportError(RelanceError):
-    """-o names a place the export cannot go."""
 
 
 def cmd_export(args: argparse.Namespace, parser: Parser) -> int:
