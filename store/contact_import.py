@@ -9,16 +9,18 @@ running the same import twice adds nothing and a bad row never stops the good on
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .errors import ValidationError
+from .fields import clean_text
 from .i18n import _
 
 #: the columns of LinkedIn's "Connections" export, as its languages name them
@@ -239,7 +241,8 @@ def read_vcard(text: str) -> list[Row]:
     starts = [number for number, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VCARD"]
     rows: list[Row] = []
     try:
-        cards = list(vobject.readComponents(text, ignoreUnreadable=True))
+        with _lines_vobject_skips() as skipped:
+            cards = list(vobject.readComponents(text, ignoreUnreadable=True))
     except Exception as err:  # vobject raises its own ParseError and others
         raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(problem=err)}) from None
     if not starts:  # (the library reads any "name:value" lines as a card)
@@ -282,7 +285,37 @@ def read_vcard(text: str) -> list[Row]:
             if re.fullmatch(r"[0-9a-f-]{36}", uid):
                 row.data["uid"] = uid
         rows.append(row)
-    return rows
+    lines, after = text.splitlines(), 0
+    for number, content in skipped:  # (vobject's own line numbers are not the file's)
+        found = next((i for i in range(after, len(lines)) if lines[i].strip() == content.strip()), None)
+        if found is not None:
+            number, after = found + 1, found + 1
+        rows.append(Row(number, problem=_("not a vCard line (skipped): {line}").format(line=clean_text(content)[:80])))
+    return sorted(rows, key=lambda row: row.line)
+
+
+@contextlib.contextmanager
+def _lines_vobject_skips() -> Iterator[list[tuple[int, str]]]:
+    """(its line number, the line) of each line vobject skips while reading, which it
+    would otherwise log on stderr in its own words (``vobject.base ERROR Skipped line``)."""
+    import logging
+
+    skipped: list[tuple[int, str]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            number = re.search(r"Skipped line (\d+)", message)
+            content = message.split("Failed to parse line: ", 1)[1] if "Failed to parse line: " in message else message
+            skipped.append((int(number.group(1)) if number else 0, content))
+
+    logger = logging.getLogger("vobject.base")
+    handlers, propagate = logger.handlers[:], logger.propagate
+    logger.handlers, logger.propagate = [Collect()], False
+    try:
+        yield skipped
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
 
 
 def write_vcards(contacts: Iterable[Any]) -> str:

@@ -347,3 +347,17 @@ def test_the_csv_export_cannot_run_a_formula_and_reads_back_as_it_was(data_path,
     again = run_relance("--data", str(data_path), "import", "csv", str(exported))
     assert "0 added, 0 updated, 2 already there, 0 with problems" in again.stdout, again.stdout + again.stderr
     assert contacts_on_disk(data_path) == before
+
+
+def test_a_vcard_line_the_library_skips_is_reported_with_its_number(data_path, tmp_path):
+    """vobject skips a line it cannot read and printed its own log line about it on stderr
+    ("vobject.base ERROR Skipped line 4 ..."); the import now lists it with the others,
+    in its own words, and the cards around it still go in."""
+    source = tmp_path / "cards.vcf"
+    source.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nthis is not a vcard line\nEND:VCARD\n"
+                      "BEGIN:VCARD\nVERSION:3.0\nFN:Grace Hopper\nEND:VCARD\n", encoding="utf-8")
+    result = run_relance("--data", str(data_path), "import", "vcard", str(source))
+    assert result.returncode == 0, result.stderr
+    assert "vobject" not in result.stderr and "ERROR" not in result.stderr
+    assert "line 4: not a vCard line (skipped): this is not a vcard line" in result.stdout + result.stderr
+    assert "2 added" in result.stdout and "1 with problems" in result.stdout
