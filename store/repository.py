@@ -148,7 +148,7 @@ class Repository:
                 except ValidationError as err:
                     raise self._bad_file(
                         _("record {doc_id} of table {table} is invalid: {problem}.").format(
-                            doc_id=doc_id, table=model.TABLE, problem=err
+                            doc_id=doc_id, table=model.TABLE, problem=str(err).rstrip(".")
                         )
                     ) from None
                 if not record.uid:

@@ -283,3 +283,40 @@ async def test_a_save_the_disk_refuses_keeps_the_form_and_says_why(demo_path):
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "Zoé Plein" in {d["name"] for d in disk(demo_path)["contacts"].values()}
+
+
+async def test_a_damaged_interaction_found_after_the_first_paint_is_said_and_nothing_crashes(demo_path):
+    """The interactions are read after the first paint: one invalid there is said then,
+    and the keys that read them later (a contact's detail, a delete) say it again instead
+    of crashing the dashboard. Other changes still save; the invalid record stays as it
+    was in the file, for `relance doctor` to report."""
+    from tui.detail import DetailScreen
+
+    data = disk(demo_path)
+    first_id, first = next(iter(data["interactions"].items()))
+    first["kind"] = "bogus"
+    demo_path.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        said = "record {} of table interactions is invalid: kind: expected one of".format(first_id)
+        assert sum(said in n.message for n in app._notifications) == 1
+        assert not any(".." in n.message for n in app._notifications)
+        network = app.dashboard.pane("network")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, DetailScreen) and isinstance(app.screen, DashboardScreen)
+        assert sum(said in n.message for n in app._notifications) == 2
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert sum(said in n.message for n in app._notifications) == 3
+        uid = network.table.selected_uid
+        await pilot.press("e", "tab")
+        await type_text(pilot, " SA")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+    saved = disk(demo_path)
+    assert [c["company"].endswith(" SA") for c in saved["contacts"].values() if c["uid"] == uid] == [True]
+    assert saved["interactions"][first_id]["kind"] == "bogus"  # left for the user (doctor names it)

@@ -438,8 +438,12 @@ class RelanceApp(App[None]):
     def delete_record(self, kind: str, uid: str) -> None:
         from .forms import ConfirmScreen
 
-        record = self.repository.get(kind, uid)
-        all_referrers = self.repository.referrers(kind, uid)
+        try:
+            record = self.repository.get(kind, uid)
+            all_referrers = self.repository.referrers(kind, uid)
+        except RelanceError as err:  # (a damaged record among those that could refer to it)
+            self.notify(str(err), title=_("Damaged data file"), severity="error", timeout=15)
+            return
         log = [r for r in all_referrers if kind == "contact" and r[0] == "interaction" and r[3] == "contact_uid"]
         referrers = [r for r in all_referrers if r not in log]
         if referrers:

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store import fmt
-from store.errors import NotFoundError
+from store.errors import NotFoundError, RelanceError
 from store.fields import Ref, Refs
 from store.i18n import _
 from store.models import Record
@@ -97,6 +97,13 @@ class DetailScreen(StyledOnce, ModalScreen[None]):
         return ftype.display(value)
 
     def refresh_content(self) -> None:
+        try:
+            self._refresh_content()
+        except RelanceError as err:  # (a damaged record among those it shows: said, not shown)
+            self.app.notify(str(err), title=_("Damaged data file"), severity="error", timeout=15)
+            self.dismiss(None)
+
+    def _refresh_content(self) -> None:
         record = self.record()
         if record is None:
             self.dismiss(None)
