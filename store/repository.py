@@ -110,11 +110,37 @@ class Repository:
         if not self._lock.acquire(blocking=force or self._writer == threading.get_ident()):
             return
         try:
-            self.storage.refresh(reading=not force)  # (a read goes on from what the file last held)
+            check, built = self._checker()
+            self.storage.refresh(reading=not force, check=check)  # (a read goes on from what the file last held)
             if self._stale or self.storage.generation != self._generation:
                 self._rebuild()
+                self._adopt(built)
         finally:
             self._lock.release()
+
+    def _checker(self):
+        """(check, built): ``check`` for the storage's re-read of a changed file, which
+        builds every kind this session has built from the new version before it is taken,
+        into ``built``. A record another program made invalid is then refused with the file
+        (a :class:`DataFileError`; the data last read stays in use), not found later by a
+        view drawing it. No check before the file was first read (``relance status`` builds
+        only what it shows)."""
+        built: dict[str, tuple[dict[str, Record], dict[str, int]]] = {}
+        kinds = [kind for kind in KINDS if kind in self._models] if self._generation >= 0 else []
+        if not kinds:
+            return None, built
+
+        def check(table_of) -> None:
+            built.clear()
+            for kind in kinds:
+                built[kind] = self._build(kind, table_of(MODELS[kind].TABLE))
+
+        return check, built
+
+    def _adopt(self, built: dict[str, tuple[dict[str, Record], dict[str, int]]]) -> None:
+        """The kinds the check built from the version just taken: not built again."""
+        for kind, (records, ids) in built.items():
+            self._models[kind], self._doc_ids[kind] = records, ids
 
     def _rebuild(self) -> None:
         """Start over from the file as parsed: the settings now, each kind of record when
@@ -135,10 +161,12 @@ class Repository:
         self._generation = self.storage.generation
         self._stale = False
 
-    def _build(self, kind: str) -> tuple[dict[str, Record], dict[str, int]]:
-        """One kind's records from the parsed file; an invalid one makes the file unusable."""
+    def _build(self, kind: str, table: dict[str, Any] | None = None) -> tuple[dict[str, Record], dict[str, int]]:
+        """One kind's records from the parsed file (or from ``table``, its documents); an
+        invalid one makes the file unusable."""
         model = MODELS[kind]
-        table = self.storage.read_table(model.TABLE)
+        if table is None:
+            table = self.storage.read_table(model.TABLE)
         records: dict[str, Record] = {}
         ids: dict[str, int] = {}
         with no_gc():
@@ -208,10 +236,12 @@ class Repository:
                 yield self
                 return
             try:
-                with self.storage.transaction():
+                check, built = self._checker()
+                with self.storage.transaction(check=check):
                     # the storage re-read the file under the lock: start from it
                     if self._stale or self.storage.generation != self._generation:
                         self._rebuild()
+                        self._adopt(built)
                     # TinyDB tables cache the next doc id in memory; another process
                     # may have inserted since: recompute it from the file just read
                     for table in self.db._tables.values():

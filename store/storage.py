@@ -33,7 +33,7 @@ import pwd
 import re
 import stat
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -751,22 +751,25 @@ class DurableStorage(Storage):
     def _fail(self, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, self.backups.newest())
 
-    def refresh(self, reading: bool = False) -> bool:
+    def refresh(self, reading: bool = False, check: Callable[[Callable[[str], dict[str, Any]]], None] | None = None) -> bool:
         """Parse the file again if it changed on disk; True when it did.
 
         A file that cannot be used now (damaged, or moved away, by another program) raises
         a :class:`RelanceError` saying so, and is not read again until it changes. With
         ``reading`` (a read, not a write), once a file was read, the reads go on from what
         it last held instead: an open dashboard keeps working on it, the file poll says
-        what is wrong, and a save is refused."""
+        what is wrong, and a save is refused.
+
+        ``check(table_of)`` looks at a new version before it is taken (``table_of(name)``:
+        one of its tables) and raises a :class:`DataFileError` for a version not to take."""
         try:
-            return self._refresh()
+            return self._refresh(check)
         except RelanceError:
             if reading and self._key is not None:
                 return False
             raise
 
-    def _refresh(self) -> bool:
+    def _refresh(self, check=None) -> bool:
         with self._thread_lock:
             key = self._stat_key()
             if key is not None and key == self._key:
@@ -806,6 +809,8 @@ class DurableStorage(Storage):
             key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
             try:
                 data = self._parse(raw)
+                if check is not None and data is not None:
+                    check(lambda name: self._table_of(data, name))
             except DataFileError as err:
                 os.close(fd)
                 self._bad = (key, err)
@@ -814,6 +819,17 @@ class DurableStorage(Storage):
             self._bad = None
             self._set(data, key, fd)
             return True
+
+    def _table_of(self, data: dict[str, dict[str, Any]] | LazyTables, name: str) -> dict[str, Any]:
+        """One table of ``data`` just parsed (``{}`` when absent); a table that is not valid
+        JSON raises the :class:`DataFileError` naming its line and column."""
+        if isinstance(data, LazyTables):
+            try:
+                return data.table(name) or {}
+            except ValueError:
+                self._full_parse(data.raw)  # raises, with the place in the file
+                raise
+        return data.get(name) or {}
 
     def _parse(self, raw: bytes) -> dict[str, dict[str, Any]] | LazyTables | None:
         if not raw or raw.isspace():
@@ -943,11 +959,11 @@ class DurableStorage(Storage):
         self._dirty = True
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, check=None) -> Iterator[None]:
         """Hold the file lock, start from the file as it is now, write once at the end.
 
         Nested transactions join the outer one. If the body raises, nothing is
-        written and the in-memory state is dropped.
+        written and the in-memory state is dropped. ``check``: see :meth:`refresh`.
         """
         with self._thread_lock:
             if self._depth:
@@ -958,7 +974,7 @@ class DurableStorage(Storage):
                     self._depth -= 1
                 return
             with self._locked():
-                self.refresh()
+                self.refresh(check=check)
                 self._whole()  # a write starts from every table
                 self._prime_lines()
                 self._dirty = False

@@ -320,3 +320,64 @@ async def test_a_damaged_interaction_found_after_the_first_paint_is_said_and_not
     saved = disk(demo_path)
     assert [c["company"].endswith(" SA") for c in saved["contacts"].values() if c["uid"] == uid] == [True]
     assert saved["interactions"][first_id]["kind"] == "bogus"  # left for the user (doctor names it)
+
+
+async def test_a_record_made_invalid_by_another_program_is_said_and_the_dashboard_goes_on(demo_path):
+    """Someone edits the file in an editor while the dashboard is open and leaves an invalid
+    e-mail: the dashboard read the file again and crashed as soon as a pane drew the
+    contacts. Now the file is checked in the background before it is taken: the problem is
+    said once, the dashboard keeps what the file last held and refuses saves; once the file
+    is mended, the dashboard takes it up."""
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    app.SYNC_SECONDS = 0.2
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        network = app.dashboard.pane("network")
+        title = str(network.border_title)
+        data = disk(demo_path)
+        doc_id, doc = next(iter(data["contacts"].items()))
+        good_email = doc["email"]
+        doc["email"] = "not an email"
+        demo_path.write_text(json.dumps(data), encoding="utf-8")
+        said = f"record {doc_id} of table contacts is invalid: email"
+        await wait_until(pilot, lambda: any(said in n.message for n in app._notifications))
+        await pilot.pause(0.6)
+        assert sum(said in n.message for n in app._notifications) == 1
+        await pilot.press("j", "enter", "escape", "2", "1")
+        assert str(network.border_title) == title
+        await pilot.press("n")
+        await type_text(pilot, "Zoé Durand")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any(said in n.message and "Not saved" in (n.title or "") for n in app._notifications)
+        assert "Zoé Durand" not in {d["name"] for d in disk(demo_path)["contacts"].values()}
+        doc["email"], doc["name"] = good_email, "Mended Name"
+        demo_path.write_text(json.dumps(data), encoding="utf-8")
+        await wait_until(pilot, lambda: any(network.table.get_row_at(i)[0].plain == "Mended Name"
+                                            for i in range(network.table.row_count)))
+        await pilot.press("ctrl+s")  # the form still open: saved now
+        await settle(pilot)
+        assert "Zoé Durand" in {d["name"] for d in disk(demo_path)["contacts"].values()}
+
+
+async def test_an_invalid_record_met_by_a_key_or_a_save_before_the_poll_is_refused_too(demo_path):
+    """The same edit, met first by a read (a detail opened) or by a save, before the file
+    poll looked (here it never does): the version is refused there too, never taken."""
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    app.SYNC_SECONDS = 3600
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        data = disk(demo_path)
+        doc_id, doc = next(iter(data["contacts"].items()))
+        doc["email"] = "not an email"
+        demo_path.write_text(json.dumps(data), encoding="utf-8")
+        await pilot.press("enter", "escape", "n")
+        await type_text(pilot, "Zoé Durand")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = f"record {doc_id} of table contacts is invalid: email"
+        assert any(said in n.message and "Not saved" in (n.title or "") for n in app._notifications)
+        await pilot.press("escape", "y", "j", "enter", "escape", "2", "3", "4", "1")
+        await settle(pilot)
+        assert app.dashboard.pane("network").table.row_count == 40
+    assert disk(demo_path)["contacts"][doc_id]["email"] == "not an email"
