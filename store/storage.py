@@ -1034,7 +1034,11 @@ class DurableStorage(Storage):
     def backup_now(self) -> Path | None:
         """Keep the file as it is now as the newest backup (``relance backup``)."""
         with self._locked():
-            return self.backups.keep(self.path, link=False)
+            try:
+                return self.backups.keep(self.path, link=False)
+            except OSError as err:  # a full disk, a quota... (the partial copy is removed)
+                raise RelanceError(_("Could not keep a backup in {folder}: {reason}. The data file is unchanged.").format(
+                    folder=self.backups.folder, reason=err.strerror or err)) from None
 
     def _commit(self, data: dict[str, dict[str, Any]]) -> None:
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})

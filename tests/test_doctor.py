@@ -255,3 +255,22 @@ def test_backup_and_restore_of_a_missing_file_create_nothing(tmp_path):
         result = run_relance("--data", str(data), *args)
         assert result.returncode == 1 and "there is no data file at" in result.stderr
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_backup_the_disk_refuses_says_why_and_leaves_no_half_copy(small):
+    """`relance backup` on a full disk (a limit on file sizes stands for it) ended in a
+    traceback; it now says why in one line, and no half-written copy is left."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    from .helpers.disk import limit_file_size
+
+    before = small.read_bytes()
+    folder = small.parent / "backups"
+    kept = sorted(folder.iterdir()) if folder.exists() else []
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(small), "backup"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, preexec_fn=lambda: limit_file_size(len(before) // 2))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"relance: Could not keep a backup in {folder}: File too large.")
+    assert small.read_bytes() == before and sorted(folder.iterdir()) == kept
