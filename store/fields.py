@@ -20,6 +20,8 @@ from .dates import parse_date
 from .i18n import _
 
 CENTS = Decimal("0.01")
+#: the largest amount taken (a daily rate, a monthly target): more is a typing slip
+MONEY_MAX = Decimal("999999999.99")
 
 #: what a terminal takes as commands (C0 but tab and line feed, DEL, C1): never stored,
 #: so never shown. A name in an imported file could otherwise set the terminal's title,
@@ -300,6 +302,8 @@ class Money(FieldType):
             raise ValueError(_("must be more than zero, got {value}.").format(value=raw))
         if value < 0:
             raise ValueError(_("must not be negative, got {value}.").format(value=raw))
+        if value > MONEY_MAX:  # (and past 28 digits, Decimal could not even round it to cents)
+            raise ValueError(_("is too large: at most {limit}, got {value}.").format(limit=MONEY_MAX, value=raw))
         if value != value.quantize(CENTS):
             raise ValueError(_("has more than two decimals: {value}.").format(value=raw))
         return value.quantize(CENTS)
