@@ -47,6 +47,9 @@ class Repository:
         self._clock = None if today is not None else clock
         self.db = TinyDB(path, storage=DurableStorage)
         self.storage: DurableStorage = self.db.storage  # type: ignore[assignment]
+        self.storage.check = self._check_version
+        #: the kinds built by the last check, from the version the storage then took
+        self._checked: dict[str, tuple[dict[str, Record], dict[str, int]]] = {}
         self.path = self.storage.path
         self._lock = threading.RLock()
         self._generation = -1
@@ -110,37 +113,21 @@ class Repository:
         if not self._lock.acquire(blocking=force or self._writer == threading.get_ident()):
             return
         try:
-            check, built = self._checker()
-            self.storage.refresh(reading=not force, check=check)  # (a read goes on from what the file last held)
+            self.storage.refresh(reading=not force)  # (a read goes on from what the file last held)
             if self._stale or self.storage.generation != self._generation:
                 self._rebuild()
-                self._adopt(built)
         finally:
             self._lock.release()
 
-    def _checker(self):
-        """(check, built): ``check`` for the storage's re-read of a changed file, which
-        builds every kind this session has built from the new version before it is taken,
-        into ``built``. A record another program made invalid is then refused with the file
-        (a :class:`DataFileError`; the data last read stays in use), not found later by a
-        view drawing it. No check before the file was first read (``relance status`` builds
-        only what it shows)."""
-        built: dict[str, tuple[dict[str, Record], dict[str, int]]] = {}
+    def _check_version(self, table_of: Callable[[str], dict[str, Any]]) -> None:
+        """The storage's look at a changed file before it takes it (any re-read: the poll,
+        a read, a save): every kind this session has built is built from the new version
+        (``table_of(name)``: one of its tables). A record another program made invalid is
+        then refused with the file (a :class:`DataFileError`; the data last read stays in
+        use), not found later by a view drawing it. Nothing is built before the file was
+        first read (``relance status`` builds only what it shows)."""
         kinds = [kind for kind in KINDS if kind in self._models] if self._generation >= 0 else []
-        if not kinds:
-            return None, built
-
-        def check(table_of) -> None:
-            built.clear()
-            for kind in kinds:
-                built[kind] = self._build(kind, table_of(MODELS[kind].TABLE))
-
-        return check, built
-
-    def _adopt(self, built: dict[str, tuple[dict[str, Record], dict[str, int]]]) -> None:
-        """The kinds the check built from the version just taken: not built again."""
-        for kind, (records, ids) in built.items():
-            self._models[kind], self._doc_ids[kind] = records, ids
+        self._checked = {kind: self._build(kind, table_of(MODELS[kind].TABLE)) for kind in kinds}
 
     def _rebuild(self) -> None:
         """Start over from the file as parsed: the settings now, each kind of record when
@@ -160,6 +147,9 @@ class Repository:
         self._settings, self._settings_doc_id = settings, settings_doc_id
         self._generation = self.storage.generation
         self._stale = False
+        for kind, (records, ids) in self._checked.items():  # (built by the check: not again)
+            self._models[kind], self._doc_ids[kind] = records, ids
+        self._checked = {}
 
     def _build(self, kind: str, table: dict[str, Any] | None = None) -> tuple[dict[str, Record], dict[str, int]]:
         """One kind's records from the parsed file (or from ``table``, its documents); an
@@ -236,12 +226,10 @@ class Repository:
                 yield self
                 return
             try:
-                check, built = self._checker()
-                with self.storage.transaction(check=check):
+                with self.storage.transaction():
                     # the storage re-read the file under the lock: start from it
                     if self._stale or self.storage.generation != self._generation:
                         self._rebuild()
-                        self._adopt(built)
                     # TinyDB tables cache the next doc id in memory; another process
                     # may have inserted since: recompute it from the file just read
                     for table in self.db._tables.values():

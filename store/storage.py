@@ -644,6 +644,10 @@ class DurableStorage(Storage):
         self._primed = False
         #: (stat key, error) of the file last found unusable: not read again until it changes
         self._bad: tuple[tuple | None, RelanceError] | None = None
+        #: set by the owner (the repository): ``check(table_of)`` looks at a new version of
+        #: the file before it is taken (``table_of(name)``: one of its tables) and raises a
+        #: :class:`DataFileError` for a version not to take, as for one that is not JSON
+        self.check: Callable[[Callable[[str], dict[str, Any]]], None] | None = None
 
         try:
             make_private_dirs(self.folder)
@@ -751,7 +755,7 @@ class DurableStorage(Storage):
     def _fail(self, problem: str) -> DataFileError:
         return DataFileError(self.path, problem, self.backups.newest())
 
-    def refresh(self, reading: bool = False, check: Callable[[Callable[[str], dict[str, Any]]], None] | None = None) -> bool:
+    def refresh(self, reading: bool = False) -> bool:
         """Parse the file again if it changed on disk; True when it did.
 
         A file that cannot be used now (damaged, or moved away, by another program) raises
@@ -760,16 +764,15 @@ class DurableStorage(Storage):
         it last held instead: an open dashboard keeps working on it, the file poll says
         what is wrong, and a save is refused.
 
-        ``check(table_of)`` looks at a new version before it is taken (``table_of(name)``:
-        one of its tables) and raises a :class:`DataFileError` for a version not to take."""
+        A new version is also shown to :attr:`check` before it is taken."""
         try:
-            return self._refresh(check)
+            return self._refresh()
         except RelanceError:
             if reading and self._key is not None:
                 return False
             raise
 
-    def _refresh(self, check=None) -> bool:
+    def _refresh(self) -> bool:
         with self._thread_lock:
             key = self._stat_key()
             if key is not None and key == self._key:
@@ -777,8 +780,7 @@ class DurableStorage(Storage):
             if self._bad is not None and self._bad[0] == key:
                 raise self._bad[1]
             if key is None and self._key is not None:  # it was read or written, and is gone
-                self._bad = (None, DataFileGoneError(self.path))
-                raise self._bad[1]
+                raise self._gone()
             if key is None:  # never read nor written: no file yet
                 changed = self._data is not None or self._lazy is not None
                 if changed:  # (still no file: nothing to do, and no new generation to announce)
@@ -788,8 +790,7 @@ class DurableStorage(Storage):
                 fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
             except FileNotFoundError:  # gone since the stat
                 if self._key is not None:
-                    self._bad = (None, DataFileGoneError(self.path))
-                    raise self._bad[1] from None
+                    raise self._gone() from None
                 return False
             except PermissionError:
                 raise self._fail(_("you are not allowed to read it.")) from None
@@ -809,8 +810,8 @@ class DurableStorage(Storage):
             key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
             try:
                 data = self._parse(raw)
-                if check is not None and data is not None:
-                    check(lambda name: self._table_of(data, name))
+                if self.check is not None and data is not None:
+                    self.check(lambda name: self._table_of(data, name))
             except DataFileError as err:
                 os.close(fd)
                 self._bad = (key, err)
@@ -819,6 +820,12 @@ class DurableStorage(Storage):
             self._bad = None
             self._set(data, key, fd)
             return True
+
+    def _gone(self) -> DataFileGoneError:
+        """The file read or written before is no longer there: remembered (not looked for
+        again until something is there) and raised."""
+        self._bad = (None, DataFileGoneError(self.path))
+        return self._bad[1]  # type: ignore[return-value]
 
     def _table_of(self, data: dict[str, dict[str, Any]] | LazyTables, name: str) -> dict[str, Any]:
         """One table of ``data`` just parsed (``{}`` when absent); a table that is not valid
@@ -959,11 +966,11 @@ class DurableStorage(Storage):
         self._dirty = True
 
     @contextlib.contextmanager
-    def transaction(self, check=None) -> Iterator[None]:
+    def transaction(self) -> Iterator[None]:
         """Hold the file lock, start from the file as it is now, write once at the end.
 
         Nested transactions join the outer one. If the body raises, nothing is
-        written and the in-memory state is dropped. ``check``: see :meth:`refresh`.
+        written and the in-memory state is dropped.
         """
         with self._thread_lock:
             if self._depth:
@@ -974,7 +981,7 @@ class DurableStorage(Storage):
                     self._depth -= 1
                 return
             with self._locked():
-                self.refresh(check=check)
+                self.refresh()
                 self._whole()  # a write starts from every table
                 self._prime_lines()
                 self._dirty = False
@@ -996,18 +1003,17 @@ class DurableStorage(Storage):
         it came from, still open and unchanged. Not a new generation: nothing came from
         another session (the dashboard would say so)."""
         pin = self._pin
-        data = None
-        if pin is not None:
-            try:
-                data = self._parse(os.pread(pin, os.fstat(pin).st_size, 0))
-            except (OSError, RelanceError):
-                data = None
-        if data is not None:
-            self._data, self._lazy = (None, data) if isinstance(data, LazyTables) else (data, None)
-        elif self._key is None and pin is None:
-            self._data = self._lazy = None  # (no file yet: still none)
-        else:
+        if pin is None:  # (no file yet: still none)
+            self._data = self._lazy = None
+            return
+        try:
+            data = self._parse(os.pread(pin, os.fstat(pin).st_size, 0))
+        except (OSError, RelanceError):
+            data = None
+        if data is None:
             self._set(None, None, None)  # parse again next time
+        else:
+            self._data, self._lazy = (None, data) if isinstance(data, LazyTables) else (data, None)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
