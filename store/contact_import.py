@@ -238,7 +238,8 @@ def read_vcard(text: str) -> list[Row]:
 
     if text.startswith("\ufeff"):
         text = text[1:]
-    starts = [number for number, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VCARD"]
+    lines = text.splitlines()
+    starts = [number for number, line in enumerate(lines, start=1) if line.strip().upper() == "BEGIN:VCARD"]
     rows: list[Row] = []
     try:
         with _lines_vobject_skips() as skipped:
@@ -285,7 +286,7 @@ def read_vcard(text: str) -> list[Row]:
             if re.fullmatch(r"[0-9a-f-]{36}", uid):
                 row.data["uid"] = uid
         rows.append(row)
-    lines, after = text.splitlines(), 0
+    after = 0
     for number, content in skipped:  # (vobject's own line numbers are not the file's)
         found = next((i for i in range(after, len(lines)) if lines[i].strip() == content.strip()), None)
         if found is not None:

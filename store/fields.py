@@ -644,7 +644,7 @@ def make_loader(model: type, types: dict[str, FieldType]):
         if name == "uid":  # taken as stored (checked by the repository: present and unique)...
             lines.append(f"    elif type(v) is not str or v.isprintable(): d[{name!r}] = v")
             # ...but never with a control character: it is shown, and cleaning it would break the links
-            lines.append(f"    else: errors = {{**(errors or {{}}), {name!r}: {_('holds a control character: {value!r}.')!r}.format(value=v)}}")
+            lines.append("    else: errors = _unprintable_uid(v, errors)")
             continue
         if not ftype.required:
             empty = ftype.empty()
@@ -677,6 +677,12 @@ def make_loader(model: type, types: dict[str, FieldType]):
             errors[name] = str(err)
         return errors
 
+    def unprintable_uid(raw: str, errors: dict | None) -> dict:
+        errors = errors if errors is not None else {}
+        errors["uid"] = _("holds a control character: {value!r}.").format(value=raw)
+        return errors
+
     namespace["_slow"] = slow
+    namespace["_unprintable_uid"] = unprintable_uid
     exec(compile("\n".join(lines), f"<loader of {model.__name__}>", "exec"), namespace)
     return namespace["load"]
