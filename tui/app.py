@@ -246,7 +246,7 @@ class RelanceApp(App[None]):
             self.repository.load_all()
             self.repository.prepare_writes()
         except RelanceError as err:
-            self.call_from_thread(self.notify, str(err), title=_("Damaged data file"), severity="error", timeout=30)
+            self.call_from_thread(self.say_damaged, err, 30)
         finally:
             # what was loaded stays out of the collector's full passes (at 10,000 contacts
             # each walked ~0.5 million objects, ~60 ms in the middle of a save), and the
@@ -254,6 +254,10 @@ class RelanceApp(App[None]):
             gc.freeze()
             collect_at_rest_only()
             gc.enable()
+
+    def say_damaged(self, err: RelanceError, seconds: float = 15) -> None:
+        """A damaged record met while reading (it names the file, the record, the backup)."""
+        self.notify(str(err), title=_("Damaged data file"), severity="error", timeout=seconds)
 
     # other sessions on the same file ------------------------------------------------------------
 
@@ -442,7 +446,7 @@ class RelanceApp(App[None]):
             record = self.repository.get(kind, uid)
             all_referrers = self.repository.referrers(kind, uid)
         except RelanceError as err:  # (a damaged record among those that could refer to it)
-            self.notify(str(err), title=_("Damaged data file"), severity="error", timeout=15)
+            self.say_damaged(err)
             return
         log = [r for r in all_referrers if kind == "contact" and r[0] == "interaction" and r[3] == "contact_uid"]
         referrers = [r for r in all_referrers if r not in log]

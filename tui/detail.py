@@ -100,7 +100,7 @@ class DetailScreen(StyledOnce, ModalScreen[None]):
         try:
             self._refresh_content()
         except RelanceError as err:  # (a damaged record among those it shows: said, not shown)
-            self.app.notify(str(err), title=_("Damaged data file"), severity="error", timeout=15)
+            self.app.say_damaged(err)  # type: ignore[attr-defined]
             self.dismiss(None)
 
     def _refresh_content(self) -> None:
