@@ -453,7 +453,7 @@ def plan_import(repository, rows: Iterable[Row], circle: str = "natural", tags: 
         try:
             record = repository.build("contact", data)
         except ValidationError as err:
-            plan.problems.append((row.line, " ".join(f"{name}: {message}" for name, message in err.errors.items())))
+            plan.problems.append((row.line, str(err)))
             continue
         # the values as the record holds them (trimmed, no control character): what the
         # preview shows, what is matched and what is written

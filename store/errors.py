@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .i18n import _
@@ -21,8 +22,12 @@ class ValidationError(RelanceError):
     def __init__(self, kind: str, errors: dict[str, str]):
         self.kind = kind
         self.errors = dict(errors)
-        lines = [f"{field}: {message}" for field, message in self.errors.items()]
-        super().__init__(" ".join(lines))  # (each message is a sentence of its own)
+        super().__init__(self.sentences())
+
+    def sentences(self, name: Callable[[str], str] = str, first: int | None = None) -> str:
+        """The messages (the ``first`` ones), each after its field's ``name``: sentences
+        of their own, joined by a space."""
+        return " ".join(f"{name(field)}: {message}" for field, message in list(self.errors.items())[:first])
 
 
 class NotFoundError(RelanceError):

@@ -268,7 +268,7 @@ def cmd_add(args: argparse.Namespace, parser: Parser) -> int:
     try:
         record = repo.add(args.record_kind, data)
     except ValidationError as err:
-        problems = " ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
+        problems = err.sentences(_flag)
         parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=args.record_kind, problems=problems))
     print(record.uid)
     return 0
@@ -419,7 +419,7 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
     try:
         counts = repo.import_data(payload, replace=args.replace)
     except ValidationError as err:
-        problems = " ".join(f"{where}: {message}" for where, message in list(err.errors.items())[:20])
+        problems = err.sentences(first=20)
         more = len(err.errors) - 20
         if more > 0:
             problems += " " + _("(and {count} more problems)").format(count=more)
@@ -495,7 +495,7 @@ def cmd_settings(args: argparse.Namespace, parser: Parser) -> int:
         try:
             repo.set_settings(changes)
         except ValidationError as err:
-            problems = " ".join(f"{_flag(field)}: {message}" for field, message in err.errors.items())
+            problems = err.sentences(_flag)
             parser.exit(2, _("relance settings: error: {problems}\n").format(problems=problems))
     settings = repo.settings()
     types = settings.field_types()
