@@ -95,6 +95,21 @@ def write_new_file(path: Path, data: bytes | list[bytes]) -> None:
     os.close(fd)
 
 
+def replace_file(path: Path, data: bytes | list[bytes], tmp: Path, before: Callable[[], Any] | None = None) -> None:
+    """Write ``data`` to ``tmp`` (a new file beside ``path``, see :func:`write_new_file`),
+    call ``before``, then put ``tmp`` in the place of ``path``: a reader finds the old
+    file or the new one, never half of it. Nothing of ``tmp`` is left if any step fails."""
+    write_new_file(tmp, data)
+    try:
+        if before is not None:
+            before()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
 def make_private_dirs(folder: Path) -> None:
     """Create ``folder`` and missing parents as 0700, whatever the umask."""
     missing = []
@@ -1052,14 +1067,7 @@ class DurableStorage(Storage):
         tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{os.urandom(4).hex()}"
         self.backups.release_last_kept()
         try:
-            write_new_file(tmp, payload)
-            try:
-                self.backups.keep(self.path, prune=False)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-                raise
+            replace_file(self.path, payload, tmp, before=lambda: self.backups.keep(self.path, prune=False))
         except OSError as err:  # a full disk, a quota, a read-only file system...
             raise SaveError(self.path, err) from None
         _fsync_dir(self.folder)

@@ -358,17 +358,12 @@ def cmd_export(args: argparse.Namespace, parser: Parser) -> int:
     if target is None:
         sys.stdout.write(text)
         return 0
-    from store.storage import write_new_file
+    from store.storage import replace_file
 
     # a file beside the target, then put in its place: a reader never sees half an export
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
     try:
-        write_new_file(tmp, text.encode("utf-8"))
-        try:
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        replace_file(target, text.encode("utf-8"), tmp)
     except OSError as err:  # a full disk, no right to write there...
         raise RelanceError(_("Could not write {path}: {reason}. Nothing was written.").format(
             path=target, reason=err.strerror or err)) from None
