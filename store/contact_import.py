@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ValidationError
-from .fields import clean_text
+from .fmt import shown
 from .i18n import _
 
 #: the columns of LinkedIn's "Connections" export, as its languages name them
@@ -97,6 +97,24 @@ def _cell(row: Sequence[str], index: int | None) -> str:
     return value
 
 
+def _rows(reader: Any) -> Iterator[list[str]]:
+    """The rows of a ``csv.reader``; the reader's own error (a cell over its 131,072
+    characters, a NUL...) is a one-line problem naming the line, not ``_csv.Error``."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            problem = str(err)
+            if "field larger than field limit" in problem:
+                problem = _("a cell is longer than {limit:,} characters, more than any contact holds").format(
+                    limit=csv.field_size_limit())
+            raise ValidationError("import", {"file": _("line {line}: {problem}.").format(
+                line=reader.line_num, problem=shown(problem))}) from None
+        yield cells
+
+
 def read_linkedin(text: str) -> list[Row]:
     """The rows of LinkedIn's "Connections" export. Its header row is found by what it
     says, not where it is (the export begins with "Notes:" lines, and other languages
@@ -107,7 +125,7 @@ def read_linkedin(text: str) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""))
     columns: dict[str, int] | None = None
     rows: list[Row] = []
-    for cells in reader:
+    for cells in _rows(reader):
         line = reader.line_num
         if columns is None:
             columns = _linkedin_columns(cells)
@@ -184,7 +202,7 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header = next(reader, None)
+    header = next(_rows(reader), None)
     if not header:
         raise ValidationError("import", {"file": _("it is empty: a header row naming the columns comes first.")})
     labels = [cell.strip().casefold() for cell in header]
@@ -196,7 +214,7 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
                 fields=", ".join(k for k in CSV_HEADERS if k != "uid"))
         elif wanted.strip().casefold() not in labels:
             problems[field_name] = _("no column is named {header!r} (columns: {columns}).").format(
-                header=wanted, columns=", ".join(cell.strip() for cell in header))
+                header=wanted, columns=shown(", ".join(cell.strip() for cell in header), 300))
         else:
             columns[field_name] = labels.index(wanted.strip().casefold())
     if problems:
@@ -211,7 +229,7 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
             "no column gives the name (name, full name, first name, last name...); say which with "
             "--map name=HEADER.")})
     rows: list[Row] = []
-    for cells in reader:
+    for cells in _rows(reader):
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
@@ -243,9 +261,13 @@ def read_vcard(text: str) -> list[Row]:
     rows: list[Row] = []
     try:
         with _lines_vobject_skips() as skipped:
-            cards = list(vobject.readComponents(text, ignoreUnreadable=True))
+            found = list(vobject.readComponents(text, ignoreUnreadable=True))
     except Exception as err:  # vobject raises its own ParseError and others
-        raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(problem=err)}) from None
+        raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(
+            problem=shown(str(err), 200))}) from None
+    # (a property outside BEGIN:VCARD ... END:VCARD comes as a lone line, not a card)
+    cards = [item for item in found if isinstance(item, vobject.base.Component)]
+    skipped += [(0, f"{item.name}:{item.value}") for item in found if not isinstance(item, vobject.base.Component)]
     if not starts:  # (the library reads any "name:value" lines as a card)
         raise ValidationError("import", {"file": _("no card in it (BEGIN:VCARD ... END:VCARD).")})
     for number, card in enumerate(cards):
@@ -291,7 +313,7 @@ def read_vcard(text: str) -> list[Row]:
         found = next((i for i in range(after, len(lines)) if lines[i].strip() == content.strip()), None)
         if found is not None:
             number, after = found + 1, found + 1
-        rows.append(Row(number, problem=_("not a vCard line (skipped): {line}").format(line=clean_text(content)[:80])))
+        rows.append(Row(number, problem=_("not a vCard line (skipped): {line}").format(line=shown(content.strip()))))
     return sorted(rows, key=lambda row: row.line)
 
 
@@ -355,7 +377,11 @@ def guess_format(path: Path, text: str) -> str:
     """``vcard`` for a .vcf file, ``linkedin`` for LinkedIn's Connections export, else ``csv``."""
     if path.suffix.casefold() in (".vcf", ".vcard") or text.lstrip("\ufeff").upper().startswith("BEGIN:VCARD"):
         return "vcard"
-    for cells in csv.reader(io.StringIO(text[:20000].lstrip("\ufeff"), newline="")):
+    try:
+        heads = list(csv.reader(io.StringIO(text[:20000].lstrip("\ufeff"), newline="")))
+    except csv.Error:  # (said by the reader of the whole file, with its line)
+        heads = []
+    for cells in heads:
         if _linkedin_columns(cells) is not None:
             return "linkedin"
     return "csv"

@@ -69,3 +69,12 @@ def days(value: Decimal | None) -> str:
         return ""
     rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return number(rounded)
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """A text read from a file, as a message may quote it: every control character
+    escaped (``\\x1b`` never reaches the terminal as an escape sequence), and long
+    texts cut at ``limit`` characters."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
