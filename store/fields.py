@@ -178,6 +178,18 @@ class Text(FieldType):
         return value
 
 
+class OptionalText(Text):
+    """A text that is null, not "", when there is none (the settings' ``subdivision``): an
+    export, imported and exported again, gives the same file."""
+
+    def empty(self) -> None:
+        return None
+
+    @property
+    def _plain(self) -> bool:
+        return False
+
+
 class Email(Text):
     expected = "name@example.com"
 
@@ -674,7 +686,11 @@ def make_loader(model: type, types: dict[str, FieldType]):
             values[name] = ftype.load(raw, today)
         except ValueError as err:
             errors = errors if errors is not None else {}
-            errors[name] = str(err)
+            message = str(err)  # (it may quote the value: a file's list of 100,000 items...)
+            errors[name] = message if len(message) <= 300 else message[:299] + "…"
+        except RecursionError:  # (a value nested hundreds deep, quoted or cleaned)
+            errors = errors if errors is not None else {}
+            errors[name] = _("is nested too deeply.")
         return errors
 
     def unprintable_uid(raw: str, errors: dict | None) -> dict:

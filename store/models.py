@@ -25,6 +25,7 @@ from .fields import (
     Json,
     Money,
     Number,
+    OptionalText,
     Phone,
     Ref,
     Refs,
@@ -68,6 +69,8 @@ class Record:
     TABLE: ClassVar[str] = ""
     #: the field a user names the record by (CLI references, messages)
     NAME_FIELD: ClassVar[str] = "name"
+    #: a stored record is held to :meth:`check` too, as a form's is
+    CHECKED_ON_LOAD: ClassVar[bool] = True
 
     uid: str = dataclasses.field(default="", metadata={"type": Text(), "help": "", "auto": True})
 
@@ -105,6 +108,8 @@ class Record:
             loader = make_loader(cls, cls.field_types())
             setattr(cls, "_loader", loader)
         record, errors = loader(doc, today)
+        if not errors and cls.CHECKED_ON_LOAD:
+            errors = record.check()  # the forms' rules across fields (an end before its start...)
         if errors:
             from .errors import ValidationError
 
@@ -137,12 +142,15 @@ class Record:
 class Settings(Record):
     KIND: ClassVar[str] = "settings"
     TABLE: ClassVar[str] = "settings"
+    #: the codes are checked against the ``holidays`` package: a file must not become
+    #: unreadable because an upgrade of it dropped a subdivision (a form still checks)
+    CHECKED_ON_LOAD: ClassVar[bool] = False
 
     currency: str = field(Code(3, "EUR", "currency code"), default="EUR", help="ISO 4217 code")
     target_monthly: Decimal | None = money(help="billed turnover per month, excl. tax")
     daily_rate: Decimal | None = money(help="usual daily rate")
     country: str = field(Code(2, "FR", "country code"), default="FR", help="country of public holidays")
-    subdivision: str | None = field(Text(max_length=10), default=None, help="holidays subdivision, e.g. 57 for Moselle")
+    subdivision: str | None = field(OptionalText(max_length=10), default=None, help="holidays subdivision, e.g. 57 for Moselle")
     horizon_months: int = field(Integer(True, 1, 36), default=6)
     default_lead_time_days: int = field(Integer(True, 1, 1000), default=180)
     fee_rate: Decimal = field(Number(True, 0, 1, expected="a rate such as 0.08"), default=Decimal("0.08"))
