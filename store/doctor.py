@@ -20,12 +20,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import RelanceError, ValidationError
+from .errors import RelanceError, UnsafeFileError, ValidationError
 from .fields import Items, Ref, Refs
+from .filesafety import check_folder, resolve, user_name
+from .fmt import shown
+from .jsontext import loads
 from .i18n import _, ngettext
 from .models import MODELS, Settings, a_kind
 from .storage import (
-    BACKUP_DIR, META_TABLE, SCHEMA, Backups, DurableStorage, _user_name, check_layout, describe_json_error,
+    BACKUP_DIR, META_TABLE, SCHEMA, Backups, DurableStorage, check_layout, describe_json_error,
 )
 
 OK, WARNING, ERROR, FIXED = "ok", "warning", "error", "fixed"
@@ -63,7 +66,7 @@ def _check_private(path: Path, what: str, wanted: int, findings: list[Finding], 
     me = os.geteuid()
     if st.st_uid != me:
         findings.append(Finding(ERROR, _("The {what} {path} belongs to {owner}, not to you.").format(
-            what=what, path=path, owner=_user_name(st.st_uid))))
+            what=what, path=path, owner=user_name(st.st_uid))))
         return
     mode = stat.S_IMODE(st.st_mode)
     if fixable:
@@ -87,6 +90,8 @@ def read_data_file(path: Path) -> tuple[Any, str | None]:
         raw = path.read_bytes()
     except PermissionError:
         return None, _("you are not allowed to read it.")
+    except OSError as err:  # (a folder in its place, an I/O error...)
+        return None, _("it cannot be read: {reason}.").format(reason=err.strerror or err)
     if not raw.strip():
         return {}, None
     try:
@@ -94,7 +99,7 @@ def read_data_file(path: Path) -> tuple[Any, str | None]:
     except UnicodeDecodeError as err:
         return None, _("it is not UTF-8 text (byte {pos}).").format(pos=err.start)
     try:
-        data = json.loads(text)
+        data = loads(text)
     except json.JSONDecodeError as err:
         return None, describe_json_error(err)
     problem = check_layout(data)
@@ -103,7 +108,8 @@ def read_data_file(path: Path) -> tuple[Any, str | None]:
 
 def _name(table: str, doc_id: str, doc: dict[str, Any]) -> str:
     label = doc.get("name") or doc.get("title") or doc.get("client") or doc.get("summary") or ""
-    where = f"{table}/{doc_id}"
+    label = shown(label) if isinstance(label, str) else ""  # (as the file holds it)
+    where = f"{table}/{shown(str(doc_id))}"
     return f"{where} ({label})" if label else where
 
 
@@ -146,12 +152,34 @@ def dangling(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int | 
     return found
 
 
+def duplicate_uids(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(table, doc id, uid) of every record whose uid an earlier record of its table has
+    (the first one keeps it, and the links to it)."""
+    found = []
+    for table, docs in data.items():
+        if table in (META_TABLE, Settings.TABLE):
+            continue
+        seen: set[str] = set()
+        for doc_id, doc in docs.items():
+            uid = doc.get("uid") if isinstance(doc, dict) else None
+            if isinstance(uid, str) and uid:
+                if uid in seen:
+                    found.append((table, doc_id, uid))
+                seen.add(uid)
+    return found
+
+
 def diagnose(path: Path, source: str = "") -> list[Finding]:
     """Every check, in the order a person would look."""
     findings: list[Finding] = []
     requested = Path(path).expanduser()
-    real = Path(os.path.realpath(requested))
     where = f" ({source})" if source else ""
+    try:
+        real = resolve(requested, _("data file"))
+    except UnsafeFileError as err:
+        findings.append(Finding(OK, _("Data file: {path}{where}.").format(path=requested, where=where)))
+        findings.append(Finding(ERROR, str(err)))
+        return findings
     if requested != real:
         findings.append(Finding(OK, _("Data file: {path}, a link to {real}{where}.").format(path=requested, real=real, where=where)))
     else:
@@ -160,7 +188,12 @@ def diagnose(path: Path, source: str = "") -> list[Finding]:
     if not folder.exists():
         findings.append(Finding(OK, _("The folder {folder} does not exist yet: relance creates it on the first save.").format(folder=folder)))
         return findings
-    _check_private(folder, _("folder"), 0o700, findings, fixable=_own_folder(real))
+    try:
+        check_folder(folder)
+    except UnsafeFileError as err:
+        findings.append(Finding(ERROR, str(err)))
+    else:
+        _check_private(folder, _("folder"), 0o700, findings, fixable=_own_folder(real))
     if not real.exists():
         findings.append(Finding(OK, _("There is no data file yet: relance creates it on the first save.")))
         data = None
@@ -188,6 +221,13 @@ def _check_lock(real: Path, findings: list[Finding]) -> None:
     if os.path.islink(lock):
         findings.append(Finding(ERROR, _("The lock file {path} is a symbolic link; remove it: rm {path}").format(path=lock)))
         return
+    if os.path.isdir(lock):
+        findings.append(Finding(ERROR, _("The lock file {path} is a folder, not a file, so nothing can be saved; "
+                                         "--fix removes it if it is empty.").format(path=lock)))
+        return
+    if not os.path.isfile(lock):
+        findings.append(Finding(ERROR, _("The lock file {path} is not a regular file; remove it: rm {path}").format(path=lock)))
+        return
     _check_private(lock, _("lock file"), 0o600, findings)
     try:
         fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
@@ -214,7 +254,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
         findings.append(Finding(OK, _("Schema {schema}, the current one.").format(schema=schema)))
     counts = []
     invalid = 0
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     duplicates = 0
     for table, docs in data.items():
         if table == META_TABLE:
@@ -227,12 +267,12 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
                 pass  # the one settings record is never pointed at: its uid does not matter
             elif not uid and schema >= 1:
                 findings.append(Finding(ERROR, _("{where} has no uid.").format(where=where)))
-            elif uid and uid in seen:
+            elif uid and (table, uid) in seen:
                 duplicates += 1
-                findings.append(Finding(ERROR, _("{where} has the uid {uid} of {other} too; one of them must go "
-                                                 "(relance shows only one).").format(where=where, uid=uid, other=seen[uid])))
+                findings.append(Finding(ERROR, _("{where} has the uid {uid} of {other} too; --fix gives it a new "
+                                                 "uid.").format(where=where, uid=uid, other=seen[(table, uid)])))
             elif uid:
-                seen[uid] = where
+                seen[(table, uid)] = where
             try:
                 model.from_doc(doc, datetime.now().date())
             except ValidationError as err:
@@ -307,7 +347,11 @@ def problems(findings: list[Finding]) -> list[Finding]:
 def repair(path: Path) -> list[Finding]:
     """The safe repairs, each reported. The file is backed up before it is changed."""
     done: list[Finding] = []
-    real = Path(os.path.realpath(Path(path).expanduser()))
+    try:
+        real = resolve(Path(path).expanduser(), _("data file"))
+        check_folder(real.parent)
+    except UnsafeFileError:
+        return done  # (nothing is touched there; the report says why)
     folder = real.parent
     me = os.geteuid()
     if not folder.exists():
@@ -316,7 +360,12 @@ def repair(path: Path) -> list[Finding]:
     def tighten(target: Path, mode: int, what: str) -> None:
         st = os.lstat(target)
         if st.st_uid == me and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) & ~mode & 0o777:
-            os.chmod(target, mode)
+            try:
+                os.chmod(target, mode)
+            except OSError as err:  # (a read-only file system...)
+                done.append(Finding(ERROR, _("The {what} {path} cannot be set to mode {mode}: {reason}.").format(
+                    what=what, path=target, mode=oct(mode)[2:], reason=err.strerror or err)))
+                return
             done.append(Finding(FIXED, _("The {what} {path} is now mode {mode}.").format(what=what, path=target, mode=oct(mode)[2:])))
 
     if real.exists() and not stat.S_ISREG(os.stat(real).st_mode):
@@ -327,7 +376,18 @@ def repair(path: Path) -> list[Finding]:
     if real.exists():
         tighten(real, 0o600, _("data file"))
     lock = real.with_name(real.name + ".lock")
-    if os.path.lexists(lock) and not os.path.islink(lock):
+    if os.path.isdir(lock) and not os.path.islink(lock):
+        try:
+            os.rmdir(lock)
+        except OSError as err:
+            what = (_("it holds files: move them away, then rmdir {path}") if err.errno == errno.ENOTEMPTY
+                    else err.strerror or str(err))
+            done.append(Finding(ERROR, _("The lock file {path} is a folder and was left as it is: {reason}.").format(
+                path=lock, reason=what.format(path=lock))))
+            return done
+        done.append(Finding(FIXED, _("The folder {path} in the place of the lock file was removed (it was empty); "
+                                     "the next save makes the lock file.").format(path=lock)))
+    elif os.path.isfile(lock) and not os.path.islink(lock):
         tighten(lock, 0o600, _("lock file"))
     if (folder / BACKUP_DIR).exists():
         tighten(folder / BACKUP_DIR, 0o700, _("backup folder"))
@@ -338,7 +398,8 @@ def repair(path: Path) -> list[Finding]:
     prefix = f".{real.name}.tmp-"
     left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix)]
     try:
-        storage = DurableStorage(real)  # removes temp files left over, under the lock
+        storage = DurableStorage(real)
+        storage.sweep()  # removes temp files left over, under the lock
     except RelanceError as err:
         done.append(Finding(ERROR, _("Nothing more can be repaired: {problem}").format(problem=err)))
         return done
@@ -351,6 +412,15 @@ def repair(path: Path) -> list[Finding]:
         with storage.transaction():
             data = storage.read()
             if data and META_TABLE in data:
+                from .models import new_uid
+
+                for table, doc_id, uid in duplicate_uids(data):
+                    doc = data[table][doc_id] = dict(data[table][doc_id], uid=new_uid())
+                    links += 1
+                    done.append(Finding(FIXED, _("{where} had the uid {uid} of another record; it now has its own, "
+                                                 "{new}.").format(where=_name(table, doc_id, doc), uid=uid, new=doc["uid"])))
+                if links:
+                    storage.write(data)
                 broken = dangling(data)
                 for table, doc_id in {(item[0], item[1]) for item in broken}:
                     # a changed record is a new document: the storage writes again only the
@@ -379,7 +449,7 @@ def repair(path: Path) -> list[Finding]:
                         data[table][doc_id][field] = [i for i in value if not (isinstance(i, dict) and i.get("_remove"))]
                 if broken:
                     storage.write(data)
-                    links = len(broken)
+                    links += len(broken)
     except RelanceError as err:  # a damaged file: the report says what is wrong with it
         done.append(Finding(ERROR, _("The file itself cannot be repaired here: {problem}").format(problem=err)))
     else:

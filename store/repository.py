@@ -173,6 +173,12 @@ class Repository:
                     raise self._bad_file(
                         _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE)
                     )
+                if record.uid in records:  # (one of them would be hidden: doctor --fix renumbers it)
+                    raise self._bad_file(
+                        _("records {first} and {second} of table {table} have the same uid {uid}; "
+                          "relance doctor --fix gives the second one a new uid.").format(
+                            first=ids[record.uid], second=doc_id, table=model.TABLE, uid=record.uid)
+                    )
                 records[record.uid] = record
                 ids[record.uid] = int(doc_id)
         return records, ids

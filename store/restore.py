@@ -39,14 +39,6 @@ class BackupInfo:
         return ", ".join(shown) or _("empty")
 
 
-def _when(storage: DurableStorage, path: Path) -> datetime | None:
-    stamp = path.stem[len(storage.backups.prefix):]
-    try:
-        return datetime.strptime(stamp, "%Y%m%dT%H%M%S%f")
-    except ValueError:
-        return None
-
-
 def _info(number: int, path: Path, when: datetime | None) -> BackupInfo:
     data, problem = read_data_file(path)
     counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
@@ -55,7 +47,8 @@ def _info(number: int, path: Path, when: datetime | None) -> BackupInfo:
 
 def list_backups(storage: DurableStorage) -> list[BackupInfo]:
     """The kept versions, newest first, numbered from 1."""
-    return [_info(number, path, _when(storage, path)) for number, path in enumerate(storage.backups.list(), start=1)]
+    storage.backups.check()  # (a backups/ another user made is refused, not read)
+    return [_info(number, path, storage.backups.when(path)) for number, path in enumerate(storage.backups.list(), start=1)]
 
 
 def find_backup(storage: DurableStorage, choice: str) -> BackupInfo:

@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import errno
-import fcntl
 import gc
 import json
 import operator
 import os
-import pwd
 import re
 import stat
 import threading
@@ -41,7 +38,10 @@ from typing import Any
 from tinydb.storages import Storage
 
 from .errors import DataFileError, DataFileGoneError, RelanceError, SaveError, UnsafeFileError
+from .filelock import Lock
+from .filesafety import check_file, check_folder, resolve, user_name
 from .i18n import _
+from .jsontext import loads
 
 #: version of the file layout; ``_meta`` holds ``{"schema": SCHEMA}``
 SCHEMA = 1
@@ -53,13 +53,6 @@ BACKUP_DIR = "backups"
 #: backups kept: the newest N, plus the newest of each day for D days
 KEEP_LAST = 10
 KEEP_DAYS = 30
-
-
-def _user_name(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return str(uid)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -77,7 +70,8 @@ def write_new_file(path: Path, data: bytes | list[bytes]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
         os.fchmod(fd, 0o600)
-        pieces = [memoryview(data)] if isinstance(data, bytes) else [memoryview(p) for p in data if p]
+        # (empty pieces are left out: writev returns 0 for them, and the loop would never end)
+        pieces = [memoryview(p) for p in ([data] if isinstance(data, bytes) else data) if p]
         while pieces:  # as few system calls as it takes (writev of up to 1,024 pieces)
             written = os.writev(fd, pieces[:1024])
             while written and pieces:
@@ -126,32 +120,13 @@ def make_private_dirs(folder: Path) -> None:
 
 
 def check_file_safety(path: Path) -> None:
-    """Refuse a data file that another user owns or others can write."""
+    """Refuse a data file that is not a regular file, another user owns or others can write
+    (nothing to refuse when there is no file)."""
     try:
-        st = os.stat(path)
+        st = os.lstat(path)
     except FileNotFoundError:
         return
-    if not stat.S_ISREG(st.st_mode):
-        raise UnsafeFileError(_("The data file {path} is not a regular file.").format(path=path))
-    me = os.geteuid()
-    if st.st_uid != me:
-        raise UnsafeFileError(
-            _(
-                "The data file {path} belongs to {owner}, not to you ({me}): relance only opens "
-                "a data file you own. Use a copy of your own (cp {path} ~/relance.json, then "
-                "--data ~/relance.json), or have {owner} run: chown {me} {path}"
-            ).format(path=path, owner=_user_name(st.st_uid), me=_user_name(me))
-        )
-    if st.st_mode & 0o022:
-        who = _("group and others") if st.st_mode & 0o022 == 0o022 else (
-            _("its group") if st.st_mode & 0o020 else _("others")
-        )
-        raise UnsafeFileError(
-            _(
-                "The data file {path} can be written by {who} (mode {mode}), so anyone could change "
-                "your data. Fix it with: chmod 600 {path}"
-            ).format(path=path, who=who, mode=oct(stat.S_IMODE(st.st_mode))[2:])
-        )
+    check_file(path, st, _("data file"))
 
 
 def describe_json_error(err: json.JSONDecodeError) -> str:
@@ -276,7 +251,7 @@ class LazyTables:
             if span is None:
                 return None
             with no_gc():
-                table = json.loads(self.raw[span[0]:span[1]])
+                table = loads(self.raw[span[0]:span[1]])
             if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
                 raise ValueError(_("its table {name!r} is not a table of records.").format(name=name))
             self.tables[name] = table
@@ -311,7 +286,7 @@ class LazyTables:
                 wanted = [self._record_at(line) if isinstance(line, int) else line
                           for value, line in found if value is None or cutoff is None or value <= cutoff]
                 try:
-                    docs = json.loads(b"[" + b",".join(wanted) + b"]")
+                    docs = loads(b"[" + b",".join(wanted) + b"]")
                 except ValueError:
                     docs = None
                 if docs is not None and all(isinstance(doc, dict) for doc in docs):
@@ -532,21 +507,77 @@ class Backups:
 
     A backup is a hard link to the previous file, made just before it is
     replaced: it costs no copy, and the old file is never written again.
+
+    A backup belongs to one data file: ``relance-<stamp>.json`` for ``relance.json``
+    (``<name>.<stamp>.json`` for a name without ``.json``), the stamp matched whole, so
+    that ``relance-old.json`` in the same folder has backups of its own.
     """
+
+    #: prune in a thread after each save (the dashboard: ~3 ms a save at 10,000
+    #: contacts); a command that exits at once prunes before it returns
+    background = False
 
     def __init__(self, path: Path):
         self.path = path
         self.folder = path.parent / BACKUP_DIR
-        self.prefix = path.stem + "-"
+        name = path.name
+        self.prefix = name[: -len(".json")] + "-" if name.endswith(".json") else name + "."
+        self._pattern = re.compile(re.escape(self.prefix) + r"([0-9]{8}T[0-9]{12})\.json")
+        #: the folder was found safe (see :meth:`check`)
+        self._checked: Path | None = None
+
+    def check(self) -> Path:
+        """The folder where the backups are, refused (:class:`UnsafeFileError`) when it is
+        not the user's: a ``backups`` another user made, or a link of theirs, would let
+        them read every version of the data or plant one to restore."""
+        requested = self.path.parent / BACKUP_DIR
+        real = resolve(requested, _("backup folder"))
+        try:
+            st = os.stat(real)
+        except FileNotFoundError:
+            return real
+        what = _("backup folder")
+        if not stat.S_ISDIR(st.st_mode):
+            raise UnsafeFileError(_("The {what} {path} is not a folder; move it away.").format(what=what, path=requested))
+        if st.st_uid != os.geteuid():
+            raise UnsafeFileError(_(
+                "The {what} {path} belongs to {owner}, not to you: relance keeps your backups only in a folder of "
+                "your own. Move it away (mv {path} {path}.theirs), and relance makes a new one at the next save."
+            ).format(what=what, path=requested, owner=user_name(st.st_uid)))
+        if real != requested and st.st_mode & 0o022:  # (a folder of its own in place is made private below)
+            raise UnsafeFileError(_(
+                "The {what} {path} leads to {real}, which others can write (mode {mode}). Fix it with: chmod 700 {real}"
+            ).format(what=what, path=requested, real=real, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
+        self.folder, self._checked = real, real
+        return real
+
+    def _safe(self) -> bool:
+        try:
+            self.check()
+        except (UnsafeFileError, OSError):
+            return False
+        return True
 
     def list(self) -> list[Path]:
-        """Backups, newest first."""
+        """This data file's backups, newest first (none from a folder that is not the user's)."""
+        if not self._safe():
+            return []
         try:
             names = os.listdir(self.folder)
-        except FileNotFoundError:
+        except OSError:
             return []
-        found = [n for n in names if n.startswith(self.prefix) and n.endswith(".json")]
+        found = [n for n in names if self._pattern.fullmatch(n)]
         return [self.folder / n for n in sorted(found, reverse=True)]
+
+    def when(self, path: Path) -> datetime | None:
+        """When a backup was kept, from its name."""
+        match = self._pattern.fullmatch(path.name)
+        if match is None:
+            return None
+        try:
+            return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f")
+        except ValueError:
+            return None
 
     def newest(self) -> Path | None:
         items = self.list()
@@ -562,11 +593,14 @@ class Backups:
         A hard link costs no copy and suits a file about to be replaced (every save);
         ``link=False`` copies, for a file that stays in use (``relance backup``): a
         link would share later in-place changes to it. ``prune=False`` leaves the old
-        backups for :meth:`prune_soon`."""
+        backups for :meth:`prune_later`."""
         if not source.exists():
             return None
+        requested = self.path.parent / BACKUP_DIR
+        self.check()
         make_private_dirs(self.folder)
-        os.chmod(self.folder, 0o700)
+        if self.folder == requested:  # (not a folder the user's own link leads to: theirs to set)
+            os.chmod(self.folder, 0o700)
         target = self._new_name()
         try:
             if not link:
@@ -596,15 +630,20 @@ class Backups:
         if kept is not None:
             _drop_from_page_cache(kept)
 
-    def prune_soon(self) -> None:
-        """Prune in a thread of its own: removing an old backup of a large file took ~3 ms
-        of every save. Safe beside anything else: only old backups go, a missing one is skipped."""
+    def prune_later(self) -> None:
+        """After a save: prune now, or in a thread of its own when :attr:`background`
+        (removing an old backup of a large file took ~3 ms of every save). Safe beside
+        anything else: only old backups go, a missing one is skipped. A thread dies with
+        its process, so a command that exits at once prunes before it returns."""
+        if not self.background:
+            self.prune()
+            return
         thread = threading.Thread(target=self.prune, name="relance-prune-backups", daemon=True)
         self._pruning = thread
         thread.start()
 
     def settle(self) -> None:
-        """Wait for a pruning started by :meth:`prune_soon` (closing the file does)."""
+        """Wait for a pruning started by :meth:`prune_later` (closing the file does)."""
         thread = getattr(self, "_pruning", None)
         if thread is not None:
             thread.join()
@@ -615,12 +654,11 @@ class Backups:
         days_seen: set[str] = set()
         today = datetime.now().date()
         for item in items:  # newest first: the first of each day is that day's newest
-            day = item.name[len(self.prefix) : len(self.prefix) + 8]
-            try:
-                age = (today - datetime.strptime(day, "%Y%m%d").date()).days
-            except ValueError:
+            when = self.when(item)
+            if when is None:
                 continue
-            if day not in days_seen and age < KEEP_DAYS:
+            day = when.date()
+            if day not in days_seen and (today - day).days < KEEP_DAYS:
                 days_seen.add(day)
                 keep.add(item)
         for item in items:
@@ -634,8 +672,9 @@ class DurableStorage(Storage):
 
     def __init__(self, path: str | os.PathLike[str]):
         requested = Path(path).expanduser()
-        #: where the data really is; writes go there, never through a symlink
-        self.path = Path(os.path.realpath(requested))
+        #: where the data really is (the user's own links followed); writes go there,
+        #: never through a symlink
+        self.path = resolve(requested, _("data file"))
         self.requested = requested
         self.folder = self.path.parent
         self.lock_path = self.path.with_name(self.path.name + ".lock")
@@ -649,7 +688,10 @@ class DurableStorage(Storage):
         self._pin: int | None = None  # fd of the parsed file: its inode cannot be reused
         self._thread_lock = threading.RLock()
         self._depth = 0
-        self._lock_fd: int | None = None
+        #: the file lock while a write holds it
+        self._lock: Lock | None = None
+        #: temp files of writers killed mid-write were looked for (at the first write)
+        self._swept = False
         self._dirty = False
         #: how many times the file was parsed (guarantee 3 is tested on it)
         self.parse_count = 0
@@ -664,56 +706,28 @@ class DurableStorage(Storage):
         #: :class:`DataFileError` for a version not to take, as for one that is not JSON
         self.check: Callable[[Callable[[str], dict[str, Any]]], None] | None = None
 
-        try:
-            make_private_dirs(self.folder)
-            check_file_safety(self.path)
-        except OSError as err:  # a file where a folder should be, no right to make the folder...
-            above = next((p for p in self.path.parents if os.path.lexists(p)), None)
-            if above is not None and not above.is_dir():
-                reason = _("{file} is a file, not a folder.").format(file=above)
-            else:
-                reason = _("{reason} ({where}).").format(reason=err.strerror or err, where=err.filename or self.folder)
-            raise RelanceError(_("Cannot use the data file {path}: {reason}").format(path=self.path, reason=reason)) from None
-        self._remove_leftovers()
+        # Decided before anything is made: a read of nothing creates nothing (the folder,
+        # the lock and backups/ are made by the first write).
+        above = next((p for p in self.path.parents if os.path.lexists(p)), None)
+        if above is not None and not above.is_dir():
+            raise RelanceError(_("Cannot use the data file {path}: {reason}").format(
+                path=self.path, reason=_("{file} is a file, not a folder.").format(file=above)))
+        check_folder(self.folder)
+        check_file_safety(self.path)
 
     # -- locking --------------------------------------------------------------------
 
-    def _open_lock(self) -> int:
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as err:
-            raise UnsafeFileError(
-                _("Cannot open the lock file {path}: {reason}. Remove it if it is not yours.").format(
-                    path=self.lock_path, reason=err.strerror
-                )
-            ) from None
-        os.fchmod(fd, 0o600)
-        return fd
-
-    def _remove_leftovers(self) -> None:
-        """Remove temp files left by a writer that was killed mid-write.
-
-        Only while holding the lock: a temp file is in use only by the lock holder.
-        """
-        if not self.folder.exists():
+    def _sweep_leftovers(self) -> None:
+        """Remove temp files left by a writer that was killed mid-write (only the lock
+        holder writes one: called with the lock held, once per storage)."""
+        if self._swept:
             return
-        fd = self._open_lock()
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as err:
-                if err.errno in (errno.EAGAIN, errno.EACCES):
-                    return  # someone is writing: the next open cleans up
-                raise
+        self._swept = True
+        with contextlib.suppress(OSError):
             for name in os.listdir(self.folder):
                 if name.startswith(self._tmp_prefix):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(self.folder / name)
-        finally:
-            os.close(fd)
-
-    def leftovers(self) -> list[Path]:
-        return [self.folder / n for n in os.listdir(self.folder) if n.startswith(self._tmp_prefix)]
 
     # -- reading --------------------------------------------------------------------
 
@@ -802,15 +816,21 @@ class DurableStorage(Storage):
                     self._set(None, None, None)
                 return changed
             try:
-                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
             except FileNotFoundError:  # gone since the stat
                 if self._key is not None:
                     raise self._gone() from None
                 return False
             except PermissionError:
                 raise self._fail(_("you are not allowed to read it.")) from None
+            except OSError as err:  # (a symbolic link put in its place: ELOOP)
+                raise self._fail(_("it cannot be read: {reason}.").format(reason=err.strerror or err)) from None
             try:
                 st = os.fstat(fd)
+                if stat.S_ISREG(st.st_mode):
+                    # at every read, not only the first: a file swapped under an open
+                    # dashboard is checked as the one it opened (the fd, not the name)
+                    self._check_owner(st)
                 raw = os.read(fd, st.st_size + 1)  # at once: no copy into a join
                 if len(raw) != st.st_size:  # it grew, or came short: read on to the end
                     chunks = [raw]
@@ -819,6 +839,9 @@ class DurableStorage(Storage):
                     raw = b"".join(chunks)
             except BaseException as err:
                 os.close(fd)
+                if isinstance(err, UnsafeFileError):
+                    self._bad = ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), err)
+                    raise
                 if isinstance(err, OSError):  # (a folder in its place, an I/O error...)
                     raise self._fail(_("it cannot be read: {reason}.").format(reason=err.strerror or err)) from None
                 raise
@@ -835,6 +858,11 @@ class DurableStorage(Storage):
             self._bad = None
             self._set(data, key, fd)
             return True
+
+    def _check_owner(self, st: os.stat_result) -> None:
+        """The file just opened (its ``fstat``) and its folder are the user's alone."""
+        check_file(self.path, st, _("data file"))
+        check_folder(self.folder)
 
     def _gone(self) -> DataFileGoneError:
         """The file read or written before is no longer there: remembered (not looked for
@@ -880,7 +908,7 @@ class DurableStorage(Storage):
             raise self._fail(_("it is not UTF-8 text (byte {pos}).").format(pos=err.start)) from None
         try:
             with no_gc():
-                data = json.loads(text)
+                data = loads(text)
         except json.JSONDecodeError as err:
             raise self._fail(describe_json_error(err)) from None
         problem = check_layout(data)
@@ -995,6 +1023,9 @@ class DurableStorage(Storage):
                 finally:
                     self._depth -= 1
                 return
+            # a file that is not a relance data file of the user's is refused before the
+            # lock, the folder or anything else is made beside it
+            self.refresh()
             with self._locked():
                 self.refresh()
                 self._whole()  # a write starts from every table
@@ -1032,25 +1063,42 @@ class DurableStorage(Storage):
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """This thread and the sidecar ``flock``: no other writer, in or out of the process."""
+        """This thread and the sidecar ``flock``: no other writer, in or out of the process.
+        The folder, the lock and ``backups/`` are checked (and made) here, by the writes."""
         with self._thread_lock:
-            make_private_dirs(self.folder)
-            lock_fd = self._open_lock()
+            check_folder(self.folder)
             try:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+                make_private_dirs(self.folder)
+            except OSError as err:
+                raise RelanceError(_("Cannot use the data file {path}: {reason}").format(
+                    path=self.path, reason=_("{reason} ({where}).").format(
+                        reason=err.strerror or err, where=err.filename or self.folder))) from None
+            lock = Lock(self.lock_path)
+            lock.acquire()
+            try:
                 check_file_safety(self.path)
+                self.backups.check()
+                self._sweep_leftovers()
+                self._lock = lock
                 yield
             finally:
-                os.close(lock_fd)  # closing releases the flock
+                self._lock = None
+                lock.release()
+
+    def sweep(self) -> None:
+        """Remove the temp files of writers killed mid-write now, under the lock (``doctor
+        --fix``; a write does it too)."""
+        with self._locked():
+            pass
 
     def replace_with(self, data: dict[str, dict[str, Any]]) -> Path | None:
         """Put ``data`` in place of the file whatever the file holds now (``relance restore``
         on a damaged file): under the lock, after keeping the current file as a backup.
         Returns that backup."""
         with self._locked():
-            self._commit(data)
+            kept = self._commit(data, same_file=False)
             self.generation += 1
-            return self.backups.newest()
+            return kept
 
     def backup_now(self) -> Path | None:
         """Keep the file as it is now as the newest backup (``relance backup``)."""
@@ -1061,23 +1109,47 @@ class DurableStorage(Storage):
                 raise RelanceError(_("Could not keep a backup in {folder}: {reason}. The data file is unchanged.").format(
                     folder=self.backups.folder, reason=err.strerror or err)) from None
 
-    def _commit(self, data: dict[str, dict[str, Any]]) -> None:
+    def _still_ours(self, same_file: bool) -> None:
+        """Just before the data file is replaced: the lock is still the file its path names,
+        and (``same_file``) the data file is the one read under it. A lock removed (``rm``)
+        under this writer let another writer take a new one: writing now could drop the
+        other's change, so this one is given up, unwritten, and says so."""
+        if self._lock is not None and not self._lock.still_held():
+            raise RelanceError(_(
+                "The lock file {lock} was removed or replaced while this save held it, so another program may "
+                "have saved at the same time: this change was not saved, so as to lose neither. Try again."
+            ).format(lock=self.lock_path))
+        if same_file and self._stat_key() != self._key:
+            raise RelanceError(_(
+                "The data file {path} was changed by another program during this save (without its lock): this "
+                "change was not saved, so as to lose neither. Try again."
+            ).format(path=self.path))
+
+    def _commit(self, data: dict[str, dict[str, Any]], same_file: bool = True) -> Path | None:
+        """Write ``data`` in place of the file; returns the backup of the file replaced."""
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
         payload = dump_parts(data, self._lines)
         tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{os.urandom(4).hex()}"
         self.backups.release_last_kept()
+        kept: list[Path | None] = [None]
+
+        def before() -> None:
+            self._still_ours(same_file)
+            kept[0] = self.backups.keep(self.path, prune=False)
+
         try:
-            replace_file(self.path, payload, tmp, before=lambda: self.backups.keep(self.path, prune=False))
+            replace_file(self.path, payload, tmp, before=before)
         except OSError as err:  # a full disk, a quota, a read-only file system...
             raise SaveError(self.path, err) from None
         _fsync_dir(self.folder)
-        self.backups.prune_soon()
+        self.backups.prune_later()
         pin = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         st = os.fstat(pin)
         if self._pin is not None:
             os.close(self._pin)
         # our own write: the data in memory is what is on disk; no generation bump
         self._data, self._key, self._pin = data, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), pin
+        return kept[0]
 
     def close(self) -> None:
         self.backups.settle()

@@ -154,15 +154,28 @@ def test_doctor_removes_dangling_references_after_a_backup(small, layout):
     assert Repository(small, today=TODAY).count("contact") == 1  # the repository opens it again
 
 
-def test_doctor_reports_duplicate_uids_and_leaves_them(small):
+def test_a_duplicate_uid_is_refused_then_doctor_fix_renumbers_the_second_record(small):
     data = disk(small)
-    first = next(iter(data["contacts"].values()))
+    first_id, first = next(iter(data["contacts"].items()))
     data["contacts"]["99"] = dict(first, name="Copie")
     write_raw(small, data)
+    listed = run_relance("--data", str(small), "list", "contacts")
+    assert listed.returncode == 1  # not one of the two hidden behind the other
+    assert "have the same uid" in listed.stderr and "doctor --fix" in listed.stderr
+    report = doctor(small)
+    assert report.returncode == 1
+    assert "has the uid" in report.stdout and "contacts/99 (Copie)" in report.stdout
     result = doctor(small, "--fix")
-    assert result.returncode == 1
-    assert "has the uid" in result.stdout and "contacts/99 (Copie)" in result.stdout
-    assert disk(small)["contacts"]["99"]["name"] == "Copie"
+    assert result.returncode == 0, result.stdout
+    assert "contacts/99 (Copie) had the uid" in result.stdout
+    after = disk(small)["contacts"]
+    assert after[first_id]["uid"] == first["uid"]  # the first keeps it, and the links to it
+    assert after["99"]["uid"] not in (first["uid"], "") and after["99"]["name"] == "Copie"
+    names = run_relance("--data", str(small), "list", "contacts", "--json")
+    assert names.returncode == 0
+    assert sorted(c["name"] for c in json.loads(names.stdout)) == ["Copie", "Léa Martin", "Zoé Durand"]
+    backups = sorted((small.parent / "backups").iterdir())
+    assert json.loads(backups[-1].read_text())["contacts"]["99"]["uid"] == first["uid"]  # kept before the fix
 
 
 def test_doctor_removes_leftover_temp_files(small):
@@ -234,13 +247,13 @@ def test_restore_refuses_what_it_cannot_find_or_read(small):
 def test_doctor_fix_never_touches_a_shared_folder_or_a_folder_given_as_the_file(tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o755)
-    os.chmod(shared, 0o777)
+    os.chmod(shared, 0o1777)  # like /tmp: others write there, but cannot swap the user's files
     (shared / "someone-else.txt").write_text("not relance's")
     data = shared / "relance.json"
     Repository(data, today=TODAY).add("contact", {"name": "Zoé"})
     result = doctor(data, "--fix")
     assert "it holds other files too, so --fix leaves it alone" in result.stdout
-    assert oct(os.stat(shared).st_mode & 0o777) == "0o777"
+    assert oct(os.stat(shared).st_mode & 0o7777) == "0o1777"
     assert oct(os.stat(data).st_mode & 0o777) == "0o600"
     folder_as_file = tmp_path / "a-folder"
     folder_as_file.mkdir(mode=0o755)

@@ -66,13 +66,15 @@ def test_sigkill_at_random_instants_always_leaves_a_committed_state(data_path):
     assert committed > 0
 
 
-def test_leftover_temp_file_is_removed_on_next_open(repo, data_path):
+def test_leftover_temp_file_is_removed_by_the_next_write(repo, data_path):
     repo.add("contact", {"name": "Zoé Durand"})
     leftover = data_path.parent / ".relance.json.tmp-999-deadbeef"
     leftover.write_text('{"half": ')
     other = Repository(data_path)
-    assert not leftover.exists()
     assert [c.name for c in other.list("contact")] == ["Zoé Durand"]
+    assert leftover.exists()  # a read changes nothing in the folder
+    other.add("contact", {"name": "Léa"})
+    assert not leftover.exists()
 
 
 def test_write_is_on_disk_when_the_call_returns(repo, data_path):

@@ -745,4 +745,6 @@ def make_app(repository: Repository | str | Path, demo: bool = False, today=None
     """
     if not isinstance(repository, Repository):
         repository = Repository(repository, today=today)
+    # a dashboard lives on: old backups are pruned beside its saves, not in them
+    repository.storage.backups.background = True
     return RelanceApp(repository, demo=demo, offer_reviews=offer_reviews)

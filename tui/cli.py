@@ -404,8 +404,10 @@ def cmd_import(args: argparse.Namespace, parser: Parser) -> int:
     except OSError as err:
         parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}.\n").format(
             path=source, reason=err.strerror or err))
+    from store.jsontext import loads
+
     try:
-        payload = json.loads(text)
+        payload = loads(text)
     except json.JSONDecodeError as err:
         parser.exit(2, _("relance import json: error: {path}: not valid JSON: {msg} at line {line}, column {col}\n").format(
             path=source, msg=err.msg, line=err.lineno, col=err.colno))

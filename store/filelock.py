@@ -1,0 +1,165 @@
+"""The sidecar lock ``<file>.lock`` that every write of the data file holds.
+
+Three things a plain ``flock`` does not give:
+
+- a bounded wait: a session stopped with ctrl+z, or hung, holds the lock for as long
+  as it lives; after :data:`TIMEOUT` seconds the writer gives up and says which
+  process holds it (read from ``/proc/locks``) instead of waiting without a word;
+- a lock that stays the lock: ``rm relance.json.lock`` under a writer lets the next
+  writer create a new file and lock that one, and both would write. The lock taken
+  is checked to be the file the path names, after it is taken and again just
+  before the data file is replaced (:meth:`Lock.still_held`);
+- another user's lock refused: a lock planted by someone else (or writable by
+  others) would let them hold every save forever.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import stat
+import time
+from pathlib import Path
+
+from .errors import RelanceError, UnsafeFileError
+from .filesafety import check_file, read_only, user_name
+from .i18n import _
+
+#: seconds a write waits for the lock before it gives up (``RELANCE_LOCK_TIMEOUT``)
+TIMEOUT = 10.0
+#: between two tries: a save holds the lock for a few milliseconds
+POLL = 0.02
+
+
+class LockTimeoutError(RelanceError):
+    """Another process held the lock for the whole wait; nothing was written."""
+
+
+def timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("RELANCE_LOCK_TIMEOUT", TIMEOUT)))
+    except ValueError:
+        return TIMEOUT
+
+
+def holder(st: os.stat_result) -> str | None:
+    """Who holds a ``flock`` on the file of ``st``, from ``/proc/locks`` (Linux): "process
+    1234 (relance add ...), user bob"; None when it cannot be known."""
+    wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            lines = locks.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 6 or fields[1] == "->" or fields[1] != "FLOCK" or fields[5] != wanted:
+            continue
+        pid = fields[4]
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                words = [w.decode("utf-8", "replace") for w in cmdline.read().split(b"\0") if w]
+            owner = user_name(os.stat(f"/proc/{pid}").st_uid)
+        except OSError:
+            return _("process {pid}").format(pid=pid)
+        command = " ".join(os.path.basename(w) if n == 0 else w for n, w in enumerate(words[:6]))
+        if words[:1] and os.path.basename(words[0]).startswith("python") and len(words) > 1:
+            command = " ".join([os.path.basename(words[1]), *words[2:6]])
+        printable = "".join(c if c.isprintable() else "?" for c in command)[:80]
+        return _("process {pid} ({command}), user {user}").format(pid=pid, command=printable, user=owner)
+    return None
+
+
+class Lock:
+    """The exclusive lock on ``path``, held from :meth:`acquire` to :meth:`release`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+        self._identity: tuple[int, int] | None = None
+
+    def _open(self) -> int:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as err:
+            if read_only(err):
+                raise UnsafeFileError(_(
+                    "Cannot save: {folder} is on a read-only file system. Reading works; copy the data file "
+                    "elsewhere (or mount it read-write) to change it."
+                ).format(folder=self.path.parent)) from None
+            if err.errno == errno.ELOOP:
+                raise UnsafeFileError(_(
+                    "The lock file {path} is a symbolic link; remove it: rm {path}").format(path=self.path)) from None
+            if err.errno == errno.EISDIR:
+                check_file(self.path, os.lstat(self.path), _("lock file"))  # (says what to do with a folder)
+            raise UnsafeFileError(_("Cannot open the lock file {path}: {reason}.").format(
+                path=self.path, reason=err.strerror or err)) from None
+        try:
+            st = os.fstat(fd)
+            check_file(self.path, st, _("lock file"))
+            if stat.S_IMODE(st.st_mode) & 0o077:
+                # (anyone who can open the lock can hold it: readable is enough to flock)
+                os.fchmod(fd, 0o600)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def acquire(self) -> None:
+        """Take the lock, waiting at most :func:`timeout` seconds for another holder."""
+        deadline = time.monotonic() + timeout()
+        while True:
+            fd = self._open()
+            try:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except OSError as err:
+                        if err.errno not in (errno.EAGAIN, errno.EACCES):
+                            raise
+                    if time.monotonic() >= deadline:
+                        raise self._timed_out(fd)
+                    time.sleep(POLL)
+                st = os.fstat(fd)
+                identity = (st.st_dev, st.st_ino)
+                if self._names(identity):
+                    self.fd, self._identity = fd, identity
+                    return
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # removed or replaced while we waited: take the file the path names now
+            if time.monotonic() >= deadline:
+                raise LockTimeoutError(_("The lock file {path} kept being replaced for {seconds:.0f} s; nothing "
+                                         "was saved.").format(path=self.path, seconds=timeout()))
+
+    def _names(self, identity: tuple[int, int]) -> bool:
+        try:
+            st = os.lstat(self.path)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == identity
+
+    def still_held(self) -> bool:
+        """The path still names the file this lock holds (nobody removed or replaced it)."""
+        return self._identity is not None and self._names(self._identity)
+
+    def _timed_out(self, fd: int) -> LockTimeoutError:
+        who = holder(os.fstat(fd))
+        if who:
+            return LockTimeoutError(_(
+                "Another program has been saving to this data file for {seconds:.0f} s and still holds its lock "
+                "{path}: {who}. Nothing was saved. Finish or quit that program (a relance stopped with ctrl+z: "
+                "fg, then q), then try again."
+            ).format(seconds=timeout(), path=self.path, who=who))
+        return LockTimeoutError(_(
+            "Another program has been saving to this data file for {seconds:.0f} s and still holds its lock "
+            "{path}. Nothing was saved. Finish or quit that program, then try again."
+        ).format(seconds=timeout(), path=self.path))
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the flock
+        self.fd, self._identity = None, None
