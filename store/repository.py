@@ -22,7 +22,7 @@ from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError,
 from .fields import clean_text
 from .i18n import _
 from .models import MODELS, Record, Settings, a_kind, new_uid
-from .storage import SCHEMA, DurableStorage, no_gc
+from .storage import META_TABLE, SCHEMA, DurableStorage, no_gc
 
 KINDS = tuple(MODELS)
 
@@ -127,6 +127,12 @@ class Repository:
         use), not found later by a view drawing it. Nothing is built before the file was
         first read (``relance status`` builds only what it shows)."""
         kinds = [kind for kind in KINDS if kind in self._models] if self._generation >= 0 else []
+        meta = next(iter(table_of(META_TABLE).values()), {})
+        if not self.storage.incoming_checked and meta.get("schema") == SCHEMA:  # (an older one is migrated first)
+            # changed by another program (or by hand) since relance last wrote it: every
+            # record is checked now, as a write would, so that no command (``relance status``
+            # reads three tables) goes on from a record the forms would refuse
+            kinds = list(KINDS)
         self._checked = {kind: self._build(kind, table_of(MODELS[kind].TABLE)) for kind in kinds}
 
     def _rebuild(self) -> None:

@@ -30,6 +30,7 @@ import os
 import re
 import stat
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -464,18 +465,36 @@ def _record_lines(raw: bytes, span: tuple[int, int], keys: list[str]) -> list[in
     return [position for position, _key in found]
 
 
+#: the key of ``_meta`` holding the check of the rest of the file (see :func:`dump_parts`)
+CHECK_KEY = "check"
+
+
+def content_check(rest: bytes | list[bytes]) -> str:
+    """The check of the bytes after the ``_meta`` block: a CRC-32 (~2 ms for a file of
+    10,000 contacts, 8 MB; BLAKE2 took 9 ms of every save). It tells a file as relance
+    wrote it, every record checked, from one another program changed since."""
+    crc = 0
+    for part in [rest] if isinstance(rest, bytes) else rest:
+        crc = zlib.crc32(part, crc)
+    return f"{crc:08x}-{sum(map(len, [rest] if isinstance(rest, bytes) else rest))}"
+
+
 def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> list[bytes]:
     """The file's bytes as a list of pieces (see :func:`dump_data`), written without
-    first joining megabytes into one string."""
+    first joining megabytes into one string. ``_meta`` comes first and holds the
+    :func:`content_check` of what follows it."""
     cache = cache or LineCache()
-    names = sorted(data, key=lambda n: (n != META_TABLE, n))
-    parts = [b"{\n"]
-    for number, name in enumerate(names):
-        if number:
-            parts.append(b",\n")
-        parts.extend(cache.block(name, data[name]))
-    parts.append(b"\n}\n")
-    return parts
+    names = sorted(name for name in data if name != META_TABLE)
+    rest: list[bytes] = []
+    for name in names:
+        rest.append(b",\n")
+        rest.extend(cache.block(name, data[name]))
+    rest.append(b"\n}\n")
+    meta = {key: value for key, value in next(iter((data.get(META_TABLE) or {"1": {}}).values())).items()
+            if key != CHECK_KEY}
+    meta[CHECK_KEY] = content_check(rest)
+    head = LineCache().block(META_TABLE, {next(iter(data.get(META_TABLE) or {"1": {}})): meta})
+    return [b"{\n", *head, *rest]
 
 
 def dump_data(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> bytes:
@@ -705,6 +724,10 @@ class DurableStorage(Storage):
         #: the file before it is taken (``table_of(name)``: one of its tables) and raises a
         #: :class:`DataFileError` for a version not to take, as for one that is not JSON
         self.check: Callable[[Callable[[str], dict[str, Any]]], None] | None = None
+        #: the version being read (shown to :attr:`check`) is as relance wrote it: its
+        #: ``_meta`` check matches (False: changed by another program, or written before
+        #: relance kept a check; its every record must be checked before it is taken)
+        self.incoming_checked = False
 
         # Decided before anything is made: a read of nothing creates nothing (the folder,
         # the lock and backups/ are made by the first write).
@@ -898,7 +921,10 @@ class DurableStorage(Storage):
             problem = check_layout({META_TABLE: meta}) if meta is not None else None
             if problem:
                 raise self._fail(problem)
+            written = next(iter(meta.values()), {}).get(CHECK_KEY) if meta else None
+            self.incoming_checked = written == content_check(raw[spans[META_TABLE][1]:]) if written else False
             return lazy
+        self.incoming_checked = False
         return self._full_parse(raw)
 
     def _full_parse(self, raw: bytes) -> dict[str, dict[str, Any]]:

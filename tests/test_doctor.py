@@ -54,7 +54,7 @@ def test_a_schema_0_file_is_migrated_once_after_a_backup(data_path):
     old, new, backup = repo.migrated
     assert (old, new) == (0, SCHEMA) and backup.read_bytes() == original
     on_disk = disk(data_path)
-    assert on_disk["_meta"]["1"] == {"schema": SCHEMA}
+    assert on_disk["_meta"]["1"]["schema"] == SCHEMA
     assert all(doc.get("uid") for table, docs in on_disk.items() if table != "_meta" for doc in docs.values())
     # document-id references became uid references
     opportunity = repo.list("opportunity")[0]
