@@ -248,6 +248,26 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
     return rows
 
 
+def _cards(items: Iterable[Any]) -> tuple[list[Any], list[Any]]:
+    """The cards (BEGIN:VCARD ... END:VCARD) among what vobject read, in file order, and the
+    lines found outside any card. A property after END:VCARD comes as a lone line, or as a
+    component with no name that holds it and the cards after it."""
+    import vobject
+
+    cards: list[Any] = []
+    outside: list[Any] = []
+    for item in items:
+        if not isinstance(item, vobject.base.Component):
+            outside.append(item)
+        elif str(item.name or "").upper() == "VCARD":
+            cards.append(item)
+        else:
+            more, lines = _cards(item.getChildren())
+            cards += more
+            outside += lines
+    return cards, outside
+
+
 def read_vcard(text: str) -> list[Row]:
     """The cards of a vCard file (3.0 or 4.0; folded lines, escapes, several cards), read
     with ``vobject``. Of several e-mails or phones the first fills the field, the others
@@ -265,9 +285,8 @@ def read_vcard(text: str) -> list[Row]:
     except Exception as err:  # vobject raises its own ParseError and others
         raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(
             problem=shown(str(err), 200))}) from None
-    # (a property outside BEGIN:VCARD ... END:VCARD comes as a lone line, not a card)
-    cards = [item for item in found if isinstance(item, vobject.base.Component)]
-    skipped += [(0, f"{item.name}:{item.value}") for item in found if not isinstance(item, vobject.base.Component)]
+    cards, outside = _cards(found)
+    skipped += [(0, f"{line.name}:{line.value}") for line in outside]
     if not starts:  # (the library reads any "name:value" lines as a card)
         raise ValidationError("import", {"file": _("no card in it (BEGIN:VCARD ... END:VCARD).")})
     for number, card in enumerate(cards):

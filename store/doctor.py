@@ -106,6 +106,15 @@ def read_data_file(path: Path) -> tuple[Any, str | None]:
     return (None, problem) if problem else (data, None)
 
 
+def _numbered(doc_id: str) -> bool:
+    """The key of a record is a number (TinyDB reads it with int())."""
+    try:
+        int(doc_id)
+    except ValueError:
+        return False
+    return True
+
+
 def _name(table: str, doc_id: str, doc: dict[str, Any]) -> str:
     label = doc.get("name") or doc.get("title") or doc.get("client") or doc.get("summary") or ""
     label = shown(label) if isinstance(label, str) else ""  # (as the file holds it)
@@ -140,7 +149,7 @@ def dangling(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int | 
     known: dict[str, set[str]] = {}
     for table, docs in data.items():
         if table in TABLE_KIND:
-            known[TABLE_KIND[table]] = {d.get("uid") for d in docs.values() if isinstance(d, dict)}
+            known[TABLE_KIND[table]] = {d.get("uid") for d in docs.values() if isinstance(d, dict) and isinstance(d.get("uid"), str)}
     found = []
     for table, docs in data.items():
         if table == META_TABLE:
@@ -180,7 +189,7 @@ def diagnose(path: Path, source: str = "") -> list[Finding]:
         findings.append(Finding(OK, _("Data file: {path}{where}.").format(path=requested, where=where)))
         findings.append(Finding(ERROR, str(err)))
         return findings
-    if requested != real:
+    if Path(os.path.abspath(requested)) != real:
         findings.append(Finding(OK, _("Data file: {path}, a link to {real}{where}.").format(path=requested, real=real, where=where)))
     else:
         findings.append(Finding(OK, _("Data file: {path}{where}.").format(path=real, where=where)))
@@ -263,14 +272,19 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
         for doc_id, doc in docs.items():
             where = _name(table, doc_id, doc)
             uid = doc.get("uid")
+            if not _numbered(doc_id):
+                findings.append(Finding(ERROR, _("{where} is not numbered (its key is not a number): relance cannot "
+                                                 "open the file until it is.").format(where=where)))
             if table == Settings.TABLE:
                 pass  # the one settings record is never pointed at: its uid does not matter
             elif not uid and schema >= 1:
                 findings.append(Finding(ERROR, _("{where} has no uid.").format(where=where)))
+            elif not isinstance(uid, str):
+                pass  # (a list, a number...: the record is invalid, said below)
             elif uid and (table, uid) in seen:
                 duplicates += 1
                 findings.append(Finding(ERROR, _("{where} has the uid {uid} of {other} too; --fix gives it a new "
-                                                 "uid.").format(where=where, uid=uid, other=seen[(table, uid)])))
+                                                 "uid.").format(where=where, uid=shown(uid), other=seen[(table, uid)])))
             elif uid:
                 seen[(table, uid)] = where
             try:
@@ -288,7 +302,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
             doc = data[table][doc_id]
             findings.append(Finding(ERROR, _("{where}: {field} points at {a_kind} that does not exist ({uid}); "
                                              "--fix removes the link.").format(where=_name(table, doc_id, doc), field=name,
-                                                                              a_kind=a_kind(kind), uid=uid[:8])))
+                                                                              a_kind=a_kind(kind), uid=shown(uid[:8]))))
         if not broken:
             findings.append(Finding(OK, _("Every reference points at an existing record.")))
     if not duplicates and schema >= 1:
