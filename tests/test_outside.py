@@ -376,3 +376,33 @@ def test_a_mission_ending_before_its_start_is_refused_from_a_file_as_by_add(data
     assert "missions is invalid: end: the end 2026-12-01 is before the start 2027-01-04" in line
     report = relance(data_path, "doctor")
     assert report.returncode == 1 and "missions/1 (Acme) is invalid: end: the end 2026-12-01 is before the start" in report.stdout
+
+
+async def test_the_dashboard_says_who_holds_the_lock_and_keeps_the_form_open(demo_path, monkeypatch):
+    from tui.app import make_app
+    from tui.dashboard import DashboardScreen
+    from tui.forms import RecordForm
+
+    from .test_dashboard import settle, type_text
+
+    monkeypatch.setenv("RELANCE_LOCK_TIMEOUT", "0.3")
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        held = open(str(demo_path) + ".lock", "a")  # (another open file: its flock is another holder)
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            await pilot.press("1", "n")
+            await type_text(pilot, "Jean Attend")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, RecordForm)  # what was typed is still there
+            said = [n.message for n in app._notifications if "still holds its lock" in n.message]
+            assert said and str(demo_path) + ".lock" in said[-1] and f"process {os.getpid()}" in said[-1]
+            assert "Jean Attend" not in demo_path.read_text()
+        finally:
+            held.close()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+    assert "Jean Attend" in demo_path.read_text()
