@@ -88,16 +88,15 @@ class Lock:
                     "Cannot save: {folder} is on a read-only file system. Reading works; copy the data file "
                     "elsewhere (or mount it read-write) to change it."
                 ).format(folder=self.path.parent)) from None
-            if err.errno == errno.ELOOP:
-                raise UnsafeFileError(_(
-                    "The lock file {path} is a symbolic link; remove it: rm {path}").format(path=self.path)) from None
-            if err.errno == errno.EISDIR:
-                check_file(self.path, os.lstat(self.path), _("lock file"))  # (says what to do with a folder)
+            if err.errno in (errno.ELOOP, errno.EISDIR, errno.EACCES, errno.EPERM):
+                # what is in the lock's place says more than the error: in a sticky folder
+                # (/tmp) the kernel refuses to create over another user's file or link (EACCES)
+                self._refuse_what_is_there()
             raise UnsafeFileError(_("Cannot open the lock file {path}: {reason}.").format(
                 path=self.path, reason=err.strerror or err)) from None
         try:
             st = os.fstat(fd)
-            check_file(self.path, st, _("lock file"))
+            check_file(self.path, st, _("lock file"), owner_fix=self._owner_fix())
             if stat.S_IMODE(st.st_mode) & 0o077:
                 # (anyone who can open the lock can hold it: readable is enough to flock)
                 os.fchmod(fd, 0o600)
@@ -105,6 +104,29 @@ class Lock:
             os.close(fd)
             raise
         return fd
+
+    @staticmethod
+    def _owner_fix() -> str:
+        # (a lock holds nothing: removing it is the fix; in a sticky folder only its owner can)
+        return _("Remove it (rm {path}; in a shared folder such as /tmp only {owner} or an administrator can), "
+                 "or keep your data in a folder of your own.")
+
+    def _refuse_what_is_there(self) -> None:
+        """Raise the :class:`UnsafeFileError` saying what is in the lock's place that
+        cannot be opened: a symbolic link (never followed), a folder, another user's file."""
+        try:
+            st = os.lstat(self.path)
+        except OSError:
+            return
+        if stat.S_ISLNK(st.st_mode):
+            if st.st_uid == os.geteuid():
+                raise UnsafeFileError(_(
+                    "The lock file {path} is a symbolic link; remove it: rm {path}").format(path=self.path)) from None
+            raise UnsafeFileError((_(
+                "The lock file {path} is a symbolic link that belongs to {owner}, not to you: relance does not "
+                "follow a link at its lock."
+            ) + " " + self._owner_fix()).format(path=self.path, owner=user_name(st.st_uid))) from None
+        check_file(self.path, st, _("lock file"), owner_fix=self._owner_fix())
 
     def acquire(self) -> None:
         """Take the lock, waiting at most :func:`timeout` seconds for another holder."""

@@ -105,9 +105,11 @@ def check_folder(folder: Path) -> None:
         ).format(folder=folder, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
 
 
-def check_file(path: Path, st: os.stat_result, what: str) -> None:
+def check_file(path: Path, st: os.stat_result, what: str, owner_fix: str | None = None) -> None:
     """A file relance reads or writes (the data file, a lock, a backup), from its
-    ``lstat`` or ``fstat``: a regular file, the user's, not writable by others."""
+    ``lstat`` or ``fstat``: a regular file, the user's, not writable by others.
+    ``owner_fix``: what to do about a file of someone else's (placeholders ``{path}``
+    and ``{owner}``), when that is not to use a copy of it."""
     if stat.S_ISDIR(st.st_mode):
         raise UnsafeFileError(_(
             "The {what} {path} is a folder, not a file. Move it away (or rmdir {path} if it is empty)."
@@ -116,10 +118,11 @@ def check_file(path: Path, st: os.stat_result, what: str) -> None:
         raise UnsafeFileError(_("The {what} {path} is not a regular file.").format(what=what, path=path))
     me = os.geteuid()
     if st.st_uid != me:
-        raise UnsafeFileError(_(
-            "The {what} {path} belongs to {owner}, not to you ({me}): relance only uses files you own. "
-            "Use a copy of your own, or have {owner} run: chown {me} {path}"
-        ).format(what=what, path=path, owner=user_name(st.st_uid), me=user_name(me)))
+        # (only root can give a file to another user: its owner cannot run chown for you)
+        fix = owner_fix or _("Use a copy of your own, or have an administrator run: chown {me} {path}")
+        raise UnsafeFileError((_(
+            "The {what} {path} belongs to {owner}, not to you ({me}): relance only uses files you own."
+        ) + " " + fix).format(what=what, path=path, owner=user_name(st.st_uid), me=user_name(me)))
     if st.st_mode & 0o022:
         mode = st.st_mode & 0o022
         who = _("group and others") if mode == 0o022 else (_("its group") if mode & 0o020 else _("others"))

@@ -41,6 +41,7 @@ from tinydb.storages import Storage
 from .errors import DataFileError, DataFileGoneError, RelanceError, SaveError, UnsafeFileError
 from .filelock import Lock
 from .filesafety import check_file, check_folder, resolve, user_name
+from .fmt import shown
 from .i18n import _
 from .jsontext import loads
 
@@ -146,7 +147,7 @@ def check_layout(data: Any) -> str | None:
     unknown = sorted(set(data) - KNOWN_TABLES)
     if unknown:
         return _("it is not a relance data file (it has unknown tables: {names}).").format(
-            names=", ".join(unknown[:5])
+            names=", ".join(shown(name, 40) for name in unknown[:5])  # (names of the file's: escaped, short)
         )
     for name, table in data.items():
         if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
@@ -561,7 +562,9 @@ class Backups:
         if st.st_uid != os.geteuid():
             raise UnsafeFileError(_(
                 "The {what} {path} belongs to {owner}, not to you: relance keeps your backups only in a folder of "
-                "your own. Move it away (mv {path} {path}.theirs), and relance makes a new one at the next save."
+                "your own. Move it away (mv {path} {path}.theirs; in a shared folder such as /tmp only {owner} or an "
+                "administrator can), and relance makes a new one at the next save; or keep your data in a folder of "
+                "your own."
             ).format(what=what, path=requested, owner=user_name(st.st_uid)))
         if real != requested and st.st_mode & 0o022:  # (a folder of its own in place is made private below)
             raise UnsafeFileError(_(
