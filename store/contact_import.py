@@ -260,6 +260,9 @@ def _cards(items: Iterable[Any]) -> tuple[list[Any], list[Any]]:
         if not isinstance(item, vobject.base.Component):
             outside.append(item)
         elif str(item.name or "").upper() == "VCARD":
+            if item.behavior is None:  # (nested in the nameless component, it was left raw: N a text...)
+                item.setBehavior(vobject.vcard.VCard3_0)  # read as the cards before it were
+                item.transformChildrenToNative()
             cards.append(item)
         else:
             more, lines = _cards(item.getChildren())
@@ -282,10 +285,12 @@ def read_vcard(text: str) -> list[Row]:
     try:
         with _lines_vobject_skips() as skipped:
             found = list(vobject.readComponents(text, ignoreUnreadable=True))
+            cards, outside = _cards(found)
     except Exception as err:  # vobject raises its own ParseError and others
+        problem = (_("cards nested too deeply (BEGIN:VCARD inside a card, over and over)")
+                   if isinstance(err, RecursionError) else shown(str(err), 200))
         raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(
-            problem=shown(str(err), 200))}) from None
-    cards, outside = _cards(found)
+            problem=problem)}) from None
     skipped += [(0, f"{line.name}:{line.value}") for line in outside]
     if not starts:  # (the library reads any "name:value" lines as a card)
         raise ValidationError("import", {"file": _("no card in it (BEGIN:VCARD ... END:VCARD).")})

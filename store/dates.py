@@ -26,11 +26,29 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+#: the years a date may be in: a forecast runs 36 months past today, a calendar export a
+#: day past an end, and Python's dates stop at 9999 (a mission ending in 9999 broke both)
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def in_range(day: date, text: str) -> date:
+    """``day``, or a ``ValueError`` naming ``text`` when it is outside the years relance takes."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(_("{value!r} is outside the years {first} to {last}.").format(
+            value=text, first=FIRST_YEAR, last=LAST_YEAR))
+    return day
+
+
 def parse_date(text: str, today: date) -> date:
-    """Parse ``2027-01-04``, ``today``, ``tomorrow``, ``+3d``, ``-2w``, ``+1m``, ``+1y``.
+    """Parse ``2027-01-04``, ``today``, ``tomorrow``, ``+3d``, ``-2w``, ``+1m``, ``+1y`` (in
+    the years :data:`FIRST_YEAR` to :data:`LAST_YEAR`).
 
     Raises ``ValueError`` with a sentence for the user.
     """
+    return in_range(_parse_date(text, today), text)
+
+
+def _parse_date(text: str, today: date) -> date:
     value = text.strip().lower()
     if value in _WORDS:
         return today + timedelta(days=_WORDS[value])

@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import RelanceError, UnsafeFileError, ValidationError
 from .fields import Items, Ref, Refs
+from .filelock import holder, holder_uid
 from .filesafety import check_folder, resolve, user_name
 from .fmt import shown
 from .jsontext import loads
@@ -60,16 +61,24 @@ def _own_folder(real: Path) -> bool:
     return all(n in allowed or n.startswith(f".{real.name}.tmp-") for n in names)
 
 
-def _check_private(path: Path, what: str, wanted: int, findings: list[Finding], fixable: bool = True) -> None:
-    """Owner and mode of the folder, the file, the lock: others must not write; should not read."""
+def _check_private(path: Path, what: str, wanted: int, findings: list[Finding], fixable: bool = True,
+                   fix_text: str | None = None) -> None:
+    """Owner and mode of the folder, the file, the lock: others must not write; should not read.
+    ``fix_text``: what --fix does instead of setting the mode."""
     st = os.lstat(path)
     me = os.geteuid()
+    if st.st_uid == 0 != me and stat.S_ISDIR(st.st_mode):  # (a folder: check_folder accepted it)
+        findings.append(Finding(OK, _("The {what} {path} belongs to root; others cannot replace your files "
+                                      "there.").format(what=what, path=path)))
+        return
     if st.st_uid != me:
         findings.append(Finding(ERROR, _("The {what} {path} belongs to {owner}, not to you.").format(
             what=what, path=path, owner=user_name(st.st_uid))))
         return
     mode = stat.S_IMODE(st.st_mode)
-    if fixable:
+    if fix_text:
+        fix = fix_text
+    elif fixable:
         fix = _("--fix sets {wanted}.").format(wanted=oct(wanted)[2:])
     else:
         fix = _("it holds other files too, so --fix leaves it alone: keep your data file in a folder of its own "
@@ -237,18 +246,34 @@ def _check_lock(real: Path, findings: list[Finding]) -> None:
     if not os.path.isfile(lock):
         findings.append(Finding(ERROR, _("The lock file {path} is not a regular file; remove it: rm {path}").format(path=lock)))
         return
-    _check_private(lock, _("lock file"), 0o600, findings)
+    # (anyone who opened it while others could is able to hold it for ever: a new one is the fix)
+    _check_private(lock, _("lock file"), 0o600, findings,
+                   fix_text=_("--fix replaces it with a new one (anyone who opened it meanwhile could hold it)."))
+    who = lock_holder(lock)
+    if who is not None and who[1] not in (os.geteuid(), None):
+        findings.append(Finding(ERROR, _("The lock file {path} is held by {who}, another user: nothing can be saved "
+                                         "while it is; --fix replaces the lock file.").format(path=lock, who=who[0])))
+    elif who is not None:
+        findings.append(Finding(OK, _("Another relance is saving right now (the lock is held by {who}).").format(
+            who=who[0])))
+
+
+def lock_holder(lock: Path) -> tuple[str, int | None] | None:
+    """(who, their uid) when a process holds the lock now; None when nobody does."""
     try:
-        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
     except OSError:
-        return
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as err:
-        if err.errno in (errno.EAGAIN, errno.EACCES):
-            findings.append(Finding(OK, _("Another relance is saving right now (the lock is held).")))
+        if err.errno not in (errno.EAGAIN, errno.EACCES):
+            return None
+        st = os.fstat(fd)
+        return holder(st) or _("another process"), holder_uid(st)
     finally:
         os.close(fd)
+    return None
 
 
 def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
@@ -309,15 +334,28 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
         findings.append(Finding(OK, _("Every uid is unique.")))
 
 
+def _own_file(path: Path) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid()
+
+
 def _check_leftovers(real: Path, findings: list[Finding]) -> None:
     prefix = f".{real.name}.tmp-"
-    left = sorted(n for n in os.listdir(real.parent) if n.startswith(prefix))
+    named = sorted(n for n in os.listdir(real.parent) if n.startswith(prefix))
+    left = [n for n in named if _own_file(real.parent / n)]
+    for name in named[:3]:
+        if name not in left:  # (another user's file in a shared folder: not relance's, never removed)
+            findings.append(Finding(WARNING, _("{path} is named like a temp file of relance's but is not a file of "
+                                               "yours; relance leaves it alone.").format(path=shown(str(real.parent / name), 200))))
     if left:
         findings.append(Finding(WARNING, ngettext(
             "{count} temp file left by an interrupted save ({names}); --fix removes it.",
             "{count} temp files left by interrupted saves ({names}); --fix removes them.", len(left)).format(
-            count=len(left), names=", ".join(left[:3]))))
-    else:
+            count=len(left), names=shown(", ".join(left[:3]), 300))))
+    elif not named:
         findings.append(Finding(OK, _("No temp file left over.")))
 
 
@@ -402,7 +440,20 @@ def repair(path: Path) -> list[Finding]:
         done.append(Finding(FIXED, _("The folder {path} in the place of the lock file was removed (it was empty); "
                                      "the next save makes the lock file.").format(path=lock)))
     elif os.path.isfile(lock) and not os.path.islink(lock):
-        tighten(lock, 0o600, _("lock file"))
+        st = os.lstat(lock)
+        who = lock_holder(lock)
+        theirs = who is not None and who[1] not in (me, None)
+        if st.st_uid == me and (stat.S_IMODE(st.st_mode) & 0o077 or theirs) and (who is None or theirs):
+            # a new lock, not a chmod: a process that opened it while it was open to others
+            # keeps its descriptor, and could hold every save for ever
+            try:
+                os.unlink(lock)
+            except OSError as err:
+                done.append(Finding(ERROR, _("The lock file {path} could not be replaced: {reason}.").format(
+                    path=lock, reason=err.strerror or err)))
+            else:
+                done.append(Finding(FIXED, _("The lock file {path} was removed; the next save makes a new one, "
+                                             "yours alone.").format(path=lock)))
     if (folder / BACKUP_DIR).exists():
         tighten(folder / BACKUP_DIR, 0o700, _("backup folder"))
         for item in Backups(real).list():
@@ -410,7 +461,7 @@ def repair(path: Path) -> list[Finding]:
     if not real.exists():
         return done
     prefix = f".{real.name}.tmp-"
-    left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix)]
+    left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix) and _own_file(folder / n)]
     try:
         storage = DurableStorage(real)
         storage.sweep()  # removes temp files left over, under the lock

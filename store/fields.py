@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .dates import parse_date
+from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
+from .fmt import shown
 from .i18n import _
 
 CENTS = Decimal("0.01")
@@ -273,12 +274,11 @@ class DateField(FieldType):
     expected = "YYYY-MM-DD"
 
     def load(self, raw: Any, today: date) -> Any:
-        if type(raw) is str and len(raw) == 10 and raw[4] == "-":
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                pass
-        return super().load(raw, today)
+        """A stored date is ``YYYY-MM-DD`` only: "+3d" in a file would mean another day
+        each day it is read."""
+        if raw is None or (type(raw) is str and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw)):
+            return super().load(raw, today)
+        raise ValueError(_("expected a date as YYYY-MM-DD, got {value!r}.").format(value=raw))
 
     def parse_value(self, raw: Any, today: date) -> date:
         if isinstance(raw, date):
@@ -287,7 +287,7 @@ class DateField(FieldType):
             raise ValueError(_("expected a date as YYYY-MM-DD, got {value!r}.").format(value=raw))
         if len(raw) == 10 and raw[4] == "-":  # the stored form: no need for the relative words
             try:
-                return date.fromisoformat(raw)
+                return in_range(date.fromisoformat(raw), raw)
             except ValueError:
                 pass
         return parse_date(raw, today)
@@ -630,6 +630,10 @@ def ref(kind: str, required: bool = False, help: str = "") -> Any:
     return field(Ref(kind, required), help=help)
 
 
+#: how deep a field relance does not know may nest lists and objects (see make_loader)
+EXTRA_DEPTH = 100
+
+
 def make_loader(model: type, types: dict[str, FieldType]):
     """A function ``(doc, today) -> (record, errors)`` made for one model, as dataclasses
     make their ``__init__``: each field's common stored forms are recognised inline
@@ -654,9 +658,11 @@ def make_loader(model: type, types: dict[str, FieldType]):
             namespace[f"_f{number}"] = spec.default_factory
             lines.append(f"    if v is _MISSING: d[{name!r}] = _f{number}()")
         if name == "uid":  # taken as stored (checked by the repository: present and unique)...
-            lines.append(f"    elif type(v) is not str or v.isprintable(): d[{name!r}] = v")
+            lines.append(f"    elif v is None or (type(v) is str and v.isprintable()): d[{name!r}] = v")
             # ...but never with a control character: it is shown, and cleaning it would break the links
-            lines.append("    else: errors = _unprintable_uid(v, errors)")
+            lines.append("    elif type(v) is str: errors = _unprintable_uid(v, errors)")
+            # ...nor anything but text (a list or an object as uid cannot even be looked up)
+            lines.append(f"    else: errors = _slow(_t{number}, {name!r}, v, today, d, errors)")
             continue
         if not ftype.required:
             empty = ftype.empty()
@@ -667,7 +673,7 @@ def make_loader(model: type, types: dict[str, FieldType]):
         if isinstance(ftype, (Tags, Refs)):
             lines.append(f"    elif type(v) is list and not v: d[{name!r}] = []")
         if isinstance(ftype, DateField):
-            lines += ["    elif type(v) is str and len(v) == 10 and v[4] == '-' and v[:4].isdigit():",
+            lines += [f"    elif type(v) is str and len(v) == 10 and v[4] == '-' and {str(FIRST_YEAR)!r} <= v[:4] <= {str(LAST_YEAR)!r}:",
                       f"        try: d[{name!r}] = _fromisoformat(v)",
                       f"        except ValueError: errors = _slow(_t{number}, {name!r}, v, today, d, errors)"]
         condition = ftype.stored_as_is("v")
@@ -678,6 +684,7 @@ def make_loader(model: type, types: dict[str, FieldType]):
         "    record = _new(_model)",
         "    record.__dict__.update(d)",
         "    record.extra = {k: x for k, x in doc.items() if k not in _known} if not doc.keys() <= _known else {}",
+        "    if record.extra: errors = _deep_extra(record.extra, errors)",
         "    return record, errors",
     ]
 
@@ -698,7 +705,25 @@ def make_loader(model: type, types: dict[str, FieldType]):
         errors["uid"] = _("holds a control character: {value!r}.").format(value=raw)
         return errors
 
+    def deep_extra(extra: dict, errors: dict | None) -> dict | None:
+        """A field relance does not know is kept as it is, but not nested deeper than
+        EXTRA_DEPTH: how deep JSON is read or written depends on how deep the call is (about
+        1,000 levels less the stack), so a value read once could not be written, or read
+        again by another command."""
+        for name, value in extra.items():
+            stack = [(value, 1)]
+            while stack:
+                item, depth = stack.pop()
+                if isinstance(item, (list, dict)):
+                    if depth > EXTRA_DEPTH:
+                        errors = errors if errors is not None else {}
+                        errors[shown(name, 40)] = _("is nested too deeply.")  # (a name the file gave)
+                        break
+                    stack.extend((x, depth + 1) for x in (item.values() if isinstance(item, dict) else item))
+        return errors
+
     namespace["_slow"] = slow
     namespace["_unprintable_uid"] = unprintable_uid
+    namespace["_deep_extra"] = deep_extra
     exec(compile("\n".join(lines), f"<loader of {model.__name__}>", "exec"), namespace)
     return namespace["load"]

@@ -38,14 +38,25 @@ class LockTimeoutError(RelanceError):
 
 def timeout() -> float:
     try:
-        return max(0.0, float(os.environ.get("RELANCE_LOCK_TIMEOUT", TIMEOUT)))
+        value = float(os.environ.get("RELANCE_LOCK_TIMEOUT", TIMEOUT))
     except ValueError:
         return TIMEOUT
+    # (an hour at most: "inf" or 1e309 would be a wait without end again)
+    return min(max(0.0, value), 3600.0) if value == value else TIMEOUT
 
 
-def holder(st: os.stat_result) -> str | None:
-    """Who holds a ``flock`` on the file of ``st``, from ``/proc/locks`` (Linux): "process
-    1234 (relance add ...), user bob"; None when it cannot be known."""
+def holder_uid(st: os.stat_result) -> int | None:
+    """The user id of the process holding a ``flock`` on the file of ``st`` (see :func:`holder`)."""
+    pid = _holder_pid(st)
+    if pid is None:
+        return None
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
+
+
+def _holder_pid(st: os.stat_result) -> str | None:
     wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
     try:
         with open("/proc/locks", encoding="ascii", errors="replace") as locks:
@@ -54,21 +65,28 @@ def holder(st: os.stat_result) -> str | None:
         return None
     for line in lines:
         fields = line.split()
-        if len(fields) < 6 or fields[1] == "->" or fields[1] != "FLOCK" or fields[5] != wanted:
-            continue
-        pid = fields[4]
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                words = [w.decode("utf-8", "replace") for w in cmdline.read().split(b"\0") if w]
-            owner = user_name(os.stat(f"/proc/{pid}").st_uid)
-        except OSError:
-            return _("process {pid}").format(pid=pid)
-        command = " ".join(os.path.basename(w) if n == 0 else w for n, w in enumerate(words[:6]))
-        if words[:1] and os.path.basename(words[0]).startswith("python") and len(words) > 1:
-            command = " ".join([os.path.basename(words[1]), *words[2:6]])
-        printable = "".join(c if c.isprintable() else "?" for c in command)[:80]
-        return _("process {pid} ({command}), user {user}").format(pid=pid, command=printable, user=owner)
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == wanted:
+            return fields[4]
     return None
+
+
+def holder(st: os.stat_result) -> str | None:
+    """Who holds a ``flock`` on the file of ``st``, from ``/proc/locks`` (Linux): "process
+    1234 (relance add ...), user bob"; None when it cannot be known."""
+    pid = _holder_pid(st)
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            words = [w.decode("utf-8", "replace") for w in cmdline.read().split(b"\0") if w]
+        owner = user_name(os.stat(f"/proc/{pid}").st_uid)
+    except OSError:
+        return _("process {pid}").format(pid=pid)
+    command = " ".join(os.path.basename(w) if n == 0 else w for n, w in enumerate(words[:6]))
+    if words[:1] and os.path.basename(words[0]).startswith("python") and len(words) > 1:
+        command = " ".join([os.path.basename(words[1]), *words[2:6]])
+    printable = "".join(c if c.isprintable() else "?" for c in command)[:80]
+    return _("process {pid} ({command}), user {user}").format(pid=pid, command=printable, user=owner)
 
 
 class Lock:
@@ -96,7 +114,7 @@ class Lock:
                 path=self.path, reason=err.strerror or err)) from None
         try:
             st = os.fstat(fd)
-            check_file(self.path, st, _("lock file"), owner_fix=self._owner_fix())
+            check_file(self.path, st, _("lock file"), owner_fix=self._owner_fix(), mode_fix=self._mode_fix())
             if stat.S_IMODE(st.st_mode) & 0o077:
                 # (anyone who can open the lock can hold it: readable is enough to flock)
                 os.fchmod(fd, 0o600)
@@ -104,6 +122,11 @@ class Lock:
             os.close(fd)
             raise
         return fd
+
+    @staticmethod
+    def _mode_fix() -> str:
+        # (not a chmod: whoever opened it meanwhile keeps a descriptor, and can hold it for ever)
+        return _("Remove it (rm {path}): the next save makes a new one, yours alone; relance doctor --fix does it.")
 
     @staticmethod
     def _owner_fix() -> str:
@@ -126,7 +149,7 @@ class Lock:
                 "The lock file {path} is a symbolic link that belongs to {owner}, not to you: relance does not "
                 "follow a link at its lock."
             ) + " " + self._owner_fix()).format(path=self.path, owner=user_name(st.st_uid))) from None
-        check_file(self.path, st, _("lock file"), owner_fix=self._owner_fix())
+        check_file(self.path, st, _("lock file"), owner_fix=self._owner_fix(), mode_fix=self._mode_fix())
 
     def acquire(self) -> None:
         """Take the lock, waiting at most :func:`timeout` seconds for another holder."""
@@ -154,7 +177,7 @@ class Lock:
                 raise
             os.close(fd)  # removed or replaced while we waited: take the file the path names now
             if time.monotonic() >= deadline:
-                raise LockTimeoutError(_("The lock file {path} kept being replaced for {seconds:.0f} s; nothing "
+                raise LockTimeoutError(_("The lock file {path} kept being replaced for {seconds:g} s; nothing "
                                          "was saved.").format(path=self.path, seconds=timeout()))
 
     def _names(self, identity: tuple[int, int]) -> bool:
@@ -172,12 +195,12 @@ class Lock:
         who = holder(os.fstat(fd))
         if who:
             return LockTimeoutError(_(
-                "Another program has been saving to this data file for {seconds:.0f} s and still holds its lock "
+                "Another program has been saving to this data file for {seconds:g} s and still holds its lock "
                 "{path}: {who}. Nothing was saved. Finish or quit that program (a relance stopped with ctrl+z: "
                 "fg, then q), then try again."
             ).format(seconds=timeout(), path=self.path, who=who))
         return LockTimeoutError(_(
-            "Another program has been saving to this data file for {seconds:.0f} s and still holds its lock "
+            "Another program has been saving to this data file for {seconds:g} s and still holds its lock "
             "{path}. Nothing was saved. Finish or quit that program, then try again."
         ).format(seconds=timeout(), path=self.path))
 

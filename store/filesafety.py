@@ -105,11 +105,13 @@ def check_folder(folder: Path) -> None:
         ).format(folder=folder, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
 
 
-def check_file(path: Path, st: os.stat_result, what: str, owner_fix: str | None = None) -> None:
+def check_file(path: Path, st: os.stat_result, what: str, owner_fix: str | None = None,
+               mode_fix: str | None = None) -> None:
     """A file relance reads or writes (the data file, a lock, a backup), from its
     ``lstat`` or ``fstat``: a regular file, the user's, not writable by others.
     ``owner_fix``: what to do about a file of someone else's (placeholders ``{path}``
-    and ``{owner}``), when that is not to use a copy of it."""
+    and ``{owner}``), when that is not to use a copy of it; ``mode_fix``: what to do about
+    one others can write, when that is not a chmod (placeholder ``{path}``)."""
     if stat.S_ISDIR(st.st_mode):
         raise UnsafeFileError(_(
             "The {what} {path} is a folder, not a file. Move it away (or rmdir {path} if it is empty)."
@@ -126,10 +128,10 @@ def check_file(path: Path, st: os.stat_result, what: str, owner_fix: str | None 
     if st.st_mode & 0o022:
         mode = st.st_mode & 0o022
         who = _("group and others") if mode == 0o022 else (_("its group") if mode & 0o020 else _("others"))
-        raise UnsafeFileError(_(
-            "The {what} {path} can be written by {who} (mode {mode}), so anyone could change it. "
-            "Fix it with: chmod 600 {path}"
-        ).format(what=what, path=path, who=who, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
+        fix = mode_fix or _("Fix it with: chmod 600 {path}")
+        raise UnsafeFileError((_(
+            "The {what} {path} can be written by {who} (mode {mode}), so anyone could change it."
+        ) + " " + fix).format(what=what, path=path, who=who, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
 
 
 def read_only(err: OSError) -> bool:

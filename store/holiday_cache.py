@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -32,9 +33,31 @@ def _folder() -> Path:
     return root / "relance" / "holidays"
 
 
+def _private(st: os.stat_result, kind: int) -> bool:
+    """The user's own file or folder (``kind``: ``stat.S_IFREG`` or ``S_IFDIR``), no link, and
+    nobody else can write it."""
+    return stat.S_IFMT(st.st_mode) == kind and st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def _trusted() -> bool:
+    """The cache folder and ``relance/`` above it are the user's alone (or not made yet): with
+    ``XDG_CACHE_HOME`` in a shared folder, another user could plant a year of holidays
+    there (a month of no working day) or swap a file for a link. Otherwise no cache is used."""
+    for folder in (_folder().parent, _folder()):
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if not _private(st, stat.S_IFDIR):
+            return False
+    return True
+
+
 def _path(country: str, subdivision: str | None, year: int) -> Path | None:
     version = _version()
-    if version is None:
+    if version is None or not _trusted():
         return None
     return _folder() / f"{country}-{subdivision or ''}-{year}-{version}.json"
 
@@ -44,7 +67,11 @@ def read(country: str, subdivision: str | None, year: int) -> dict[date, str] | 
     if path is None:
         return None
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, encoding="utf-8") as file:
+            if not _private(os.fstat(fd), stat.S_IFREG):
+                return None
+            raw = json.loads(file.read())
         return {date.fromisoformat(day): str(name) for day, name in raw.items()}
     except (OSError, ValueError, AttributeError):
         return None
@@ -55,11 +82,14 @@ def write(country: str, subdivision: str | None, year: int, days: dict[date, str
     if path is None:
         return
     try:
-        from .storage import make_private_dirs
+        from .storage import make_private_dirs, write_new_file
 
         make_private_dirs(path.parent)
+        if not _trusted():  # (made by someone else between the look and the mkdir)
+            return
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({d.isoformat(): n for d, n in sorted(days.items())}, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps({d.isoformat(): n for d, n in sorted(days.items())}, ensure_ascii=False)
+        write_new_file(tmp, text.encode("utf-8"))
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home: computed again next time
@@ -72,6 +102,8 @@ def known(country: str, subdivision: str | None) -> bool:
     if version is None:
         return False
     folder = _folder()
+    if not _trusted():
+        return False
     prefix = f"{country}-{subdivision or ''}-"
     try:
         return any(n.startswith(prefix) and n.endswith(f"-{version}.json") and n[len(prefix):].split("-")[0].isdigit()

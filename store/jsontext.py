@@ -6,6 +6,10 @@ nested deeper than Python's recursion limit (about 1,000 levels) raises
 ``ValueError`` (Python's limit on integer conversion). Both are turned into a
 ``JSONDecodeError`` with the line and column where it happens, so that every
 caller says what is wrong, and where, in one line.
+
+It also reads what it should not: an escaped lone surrogate (``"\\ud800"``, half of a
+character) becomes a string that no UTF-8 file or terminal can hold, so that the next
+save or print failed. That too is a ``JSONDecodeError`` here, with its place.
 """
 
 from __future__ import annotations
@@ -37,11 +41,49 @@ def _deepest(text: str) -> tuple[int, int]:
     return deepest, where
 
 
+#: the escape of a surrogate (half of a character), in text or bytes: rare, looked at closely
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+#: an escape in a JSON string, in order (``\\\\`` is one: the "u" after it starts no escape)
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Where the first ``\\udXXX`` escape that is not half of a pair is, in JSON text that
+    parsed: ``json.loads`` reads it into a string no UTF-8 can hold (writing it, printing
+    it, would fail); None when there is none."""
+    high = None  # (start, end) of a high surrogate's escape waiting for its low half
+    for match in _ESCAPE.finditer(text):
+        code = int(match.group(1), 16) if match.group(1) else -1
+        low = 0xDC00 <= code <= 0xDFFF
+        if high is not None:
+            if low and match.start() == high[1]:
+                high = None
+                continue
+            return high[0]
+        if 0xD800 <= code <= 0xDBFF:
+            high = (match.start(), match.end())
+        elif low:
+            return match.start()
+    return high[0] if high is not None else None
+
+
 def loads(data: str | bytes) -> Any:
-    """``json.loads``: a ``JSONDecodeError`` for anything that is not JSON it can read,
-    a ``UnicodeDecodeError`` for bytes that are not UTF-8."""
+    """``json.loads``: a ``JSONDecodeError`` for anything that is not JSON it can read (a
+    lone surrogate escaped, ``"\\ud800"``, included), a ``UnicodeDecodeError`` for bytes
+    that are not UTF-8."""
     try:
-        return json.loads(data)
+        value = json.loads(data)
+        # (one regular-expression pass: ~1.5 ms for 5 MB, against ~20 ms for the parse)
+        hint = (_SURROGATE_BYTES if isinstance(data, bytes) else _SURROGATE).search(data)  # type: ignore[arg-type]
+        if hint is None:
+            return value
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        where = _lone_surrogate(text)
+        if where is None:
+            return value
+        raise json.JSONDecodeError(_("a lone surrogate {escape} (half of a character: no text can hold it)").format(
+            escape=text[where:where + 6]), text, where)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise
     except RecursionError:

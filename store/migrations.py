@@ -18,10 +18,12 @@ document ids in ``<kind>_id`` fields (``contact_id``, ``target_id``,
 from __future__ import annotations
 
 import copy
+import reprlib
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from .fmt import shown
 from .i18n import _
 from .storage import META_TABLE, SCHEMA
 
@@ -44,19 +46,21 @@ class MigrationError(ValueError):
 def _uid_of(uids: dict[str, dict[str, str]], table: str, ref: Any, where: str) -> str | None:
     if ref is None or ref == "":
         return None
-    key = str(ref)
-    if key in uids.get(table, {}):
+    key = str(ref) if isinstance(ref, (str, int, float)) else None  # (a list, an object: no record's number)
+    if key is not None and key in uids.get(table, {}):
         return uids[table][key]
     # already a uid (a file half-way between the two layouts)
     if isinstance(ref, str) and ref in uids.get(table, {}).values():
         return ref
     raise MigrationError(_("{where} points at record {ref} of table {table}, which does not exist.").format(
-        where=where, ref=ref, table=table))
+        where=where, ref=shown(key) if key is not None else reprlib.repr(ref), table=table))
 
 
 def migrate_0_to_1(data: Data) -> Data:
     """Give every record a uid and turn document-id references into uid references."""
-    out = copy.deepcopy(data)
+    # a copy of each table and record (what changes here), not of the values: one nested
+    # hundreds deep, as JSON allows, took copy.deepcopy past Python's recursion limit
+    out = {table: {doc_id: dict(doc) for doc_id, doc in docs.items()} for table, docs in data.items()}
     uids: dict[str, dict[str, str]] = {}
     for table, docs in out.items():
         if table == META_TABLE:
@@ -70,13 +74,16 @@ def migrate_0_to_1(data: Data) -> Data:
         if table == META_TABLE:
             continue
         for doc_id, doc in docs.items():
-            where = _("record {doc_id} of table {table}").format(doc_id=doc_id, table=table)
+            where = _("record {doc_id} of table {table}").format(doc_id=shown(doc_id), table=table)
             for old, (target, new) in _REFS_0.items():
                 if old in doc:
                     doc[new] = _uid_of(uids, target, doc.pop(old), f"{where}, {old}")
             if "target_ids" in doc:
-                doc["target_uids"] = [_uid_of(uids, "targets", ref, f"{where}, target_ids")
-                                      for ref in doc.pop("target_ids") or []]
+                refs = doc.pop("target_ids") or []
+                if not isinstance(refs, list):
+                    raise MigrationError(_("{where}, target_ids: expected a list, got {value}.").format(
+                        where=where, value=reprlib.repr(refs)))
+                doc["target_uids"] = [_uid_of(uids, "targets", ref, f"{where}, target_ids") for ref in refs]
             if table == "contacts" and isinstance(doc.get("referred_by"), int):
                 doc["referred_by"] = _uid_of(uids, "contacts", doc["referred_by"], f"{where}, referred_by")
     out[META_TABLE] = {"1": {"schema": 1}}

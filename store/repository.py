@@ -10,6 +10,7 @@ with :meth:`Repository.transaction` (an import, a review applied at once).
 from __future__ import annotations
 
 import contextlib
+import reprlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from tinydb import TinyDB
 
 from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError, ReferencedError, ValidationError
 from .fields import clean_text
+from .fmt import shown
 from .i18n import _
 from .models import MODELS, Record, Settings, a_kind, new_uid
 from .storage import META_TABLE, SCHEMA, DurableStorage, no_gc
@@ -88,6 +90,10 @@ class Repository:
             except MigrationError as err:
                 raise self._bad_file(_("it has schema {schema} and cannot be migrated: {problem}").format(
                     schema=schema, problem=err)) from None
+            # a file that would be refused once migrated is refused now, as it is: not written
+            self._load_settings(new.get(Settings.TABLE) or {})
+            for kind in KINDS:
+                self._build(kind, new.get(MODELS[kind].TABLE) or {})
             self.storage.write(new)
         self.migrated = (schema, SCHEMA, self.storage.backups.newest())
 
@@ -138,16 +144,7 @@ class Repository:
     def _rebuild(self) -> None:
         """Start over from the file as parsed: the settings now, each kind of record when
         it is first asked for (``relance status`` never builds the 20,000 interactions)."""
-        settings_table = self.storage.read_table(Settings.TABLE)
-        settings = Settings()
-        settings_doc_id = None
-        for doc_id, doc in settings_table.items():
-            try:
-                settings = Settings.from_doc(doc, self.today)
-            except ValidationError as err:
-                raise self._bad_file(_("the settings are invalid: {problem}.").format(problem=err)) from None
-            settings_doc_id = int(doc_id)
-            break
+        settings, settings_doc_id = self._load_settings(self.storage.read_table(Settings.TABLE))
         self._models, self._doc_ids = {}, {}
         self._history = {}
         self._settings, self._settings_doc_id = settings, settings_doc_id
@@ -156,6 +153,21 @@ class Repository:
         for kind, (records, ids) in self._checked.items():  # (built by the check: not again)
             self._models[kind], self._doc_ids[kind] = records, ids
         self._checked = {}
+
+    def _load_settings(self, table: dict[str, Any]) -> tuple[Settings, int | None]:
+        """The settings of the file's settings table and their document number (the defaults
+        and None when there are none); invalid ones make the file unusable."""
+        for doc_id, doc in table.items():
+            try:
+                settings = Settings.from_doc(doc, self.today)
+            except ValidationError as err:
+                raise self._bad_file(_("the settings are invalid: {problem}.").format(problem=err)) from None
+            try:
+                return settings, int(doc_id)  # (TinyDB's document number)
+            except ValueError:
+                raise self._bad_file(_("record {doc_id} of table {table} is not numbered (its key is not a "
+                                       "number).").format(doc_id=shown(doc_id), table=Settings.TABLE)) from None
+        return Settings(), None
 
     def _build(self, kind: str, table: dict[str, Any] | None = None) -> tuple[dict[str, Record], dict[str, int]]:
         """One kind's records from the parsed file (or from ``table``, its documents); an
@@ -168,25 +180,30 @@ class Repository:
         with no_gc():
             for doc_id, doc in table.items():
                 try:
+                    number = int(doc_id)  # (TinyDB's document number)
+                except ValueError:
+                    raise self._bad_file(_("record {doc_id} of table {table} is not numbered (its key is not a "
+                                           "number).").format(doc_id=shown(doc_id), table=model.TABLE)) from None
+                try:
                     record = model.from_doc(doc, self.today)
                 except ValidationError as err:
                     raise self._bad_file(
                         _("record {doc_id} of table {table} is invalid: {problem}.").format(
-                            doc_id=doc_id, table=model.TABLE, problem=str(err).rstrip(".")
+                            doc_id=shown(doc_id), table=model.TABLE, problem=str(err).rstrip(".")
                         )
                     ) from None
                 if not record.uid:
                     raise self._bad_file(
-                        _("record {doc_id} of table {table} has no uid.").format(doc_id=doc_id, table=model.TABLE)
+                        _("record {doc_id} of table {table} has no uid.").format(doc_id=shown(doc_id), table=model.TABLE)
                     )
                 if record.uid in records:  # (one of them would be hidden: doctor --fix renumbers it)
                     raise self._bad_file(
                         _("records {first} and {second} of table {table} have the same uid {uid}; "
                           "relance doctor --fix gives the second one a new uid.").format(
-                            first=ids[record.uid], second=doc_id, table=model.TABLE, uid=record.uid)
+                            first=ids[record.uid], second=number, table=model.TABLE, uid=shown(record.uid))
                     )
                 records[record.uid] = record
-                ids[record.uid] = int(doc_id)
+                ids[record.uid] = number
         return records, ids
 
     def load_all(self) -> None:
@@ -464,7 +481,8 @@ class Repository:
             try:
                 values[name] = types[name].parse(raw, self.today)
             except ValueError as err:
-                errors[name] = str(err)
+                message = str(err)  # (it may quote the value: an imported cell of 100,000 characters...)
+                errors[name] = message if len(message) <= 300 else message[:299] + "…"
         record = model(**{k: v for k, v in values.items() if k not in errors})
         if base is not None:
             record.extra = dict(getattr(base, "extra", {}) or {})
@@ -715,8 +733,8 @@ def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Se
     if not isinstance(schema, int) or schema > SCHEMA:
         raise ValidationError(
             "import",
-            {"schema": _("schema {schema!r} is not supported; this relance reads schema {supported} at most.").format(
-                schema=schema, supported=SCHEMA
+            {"schema": _("schema {schema} is not supported; this relance reads schema {supported} at most.").format(
+                schema=reprlib.repr(schema), supported=SCHEMA  # (reprlib: a value of the file quoted short)
             )},
         )
     errors: dict[str, str] = {}
@@ -731,7 +749,7 @@ def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Se
         for index, doc in enumerate(items):
             where = f"{model.TABLE}[{index}]"
             if not isinstance(doc, dict):
-                errors[where] = _("expected an object, got {value!r}.").format(value=doc)
+                errors[where] = _("expected an object, got {value}.").format(value=reprlib.repr(doc))
                 continue
             try:
                 record = model.from_doc(doc, today)
@@ -748,13 +766,15 @@ def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Se
             if not record.uid:
                 errors[f"{where} uid"] = _("is required.")
             elif record.uid in seen:
-                errors[f"{where} uid"] = _("{uid} is already used by {other}.").format(uid=record.uid, other=seen[record.uid])
+                errors[f"{where} uid"] = _("{uid} is already used by {other}.").format(uid=shown(record.uid), other=seen[record.uid])
             else:
                 seen[record.uid] = where
             parsed.append(record)
         records[kind] = parsed
     settings = None
-    if payload.get("settings"):
+    if payload.get("settings") and not isinstance(payload["settings"], dict):
+        errors["settings"] = _("expected an object, got {value}.").format(value=reprlib.repr(payload["settings"]))
+    elif payload.get("settings"):
         try:
             settings = Settings.from_doc(payload["settings"], today)
             for field, problem in settings.check().items():

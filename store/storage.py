@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import gc
 import json
 import operator
 import os
 import re
+import reprlib
 import stat
 import threading
 import zlib
@@ -65,11 +67,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_new_file(path: Path, data: bytes | list[bytes]) -> None:
-    """Create ``path`` (it must not exist, no symlink followed) as 0600 holding ``data``
-    (bytes, or pieces written one after the other), on disk when this returns; a
-    half-written file is removed."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+def write_new_file(path: Path | str, data: bytes | list[bytes], dir_fd: int | None = None) -> None:
+    """Create ``path`` (it must not exist, no symlink followed; a name in the folder
+    ``dir_fd`` when given) as 0600 holding ``data`` (bytes, or pieces written one after
+    the other), on disk when this returns; a half-written file is removed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dir_fd)
     try:
         os.fchmod(fd, 0o600)
         # (empty pieces are left out: writev returns 0 for them, and the loop would never end)
@@ -86,7 +88,7 @@ def write_new_file(path: Path, data: bytes | list[bytes]) -> None:
     except BaseException:
         os.close(fd)
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+            os.unlink(path, dir_fd=dir_fd)
         raise
     os.close(fd)
 
@@ -141,7 +143,9 @@ def describe_json_error(err: json.JSONDecodeError) -> str:
 def check_layout(data: Any) -> str | None:
     """What makes ``data`` something other than a relance data file, or None."""
     if not isinstance(data, dict):
-        return _("it holds a JSON {type}, not relance data.").format(type=type(data).__name__)
+        kind = {list: "array", str: "string", int: "number", float: "number", bool: "true or false"}.get(
+            type(data), "null")
+        return _("it holds a JSON {type}, not relance data.").format(type=kind)
     if data.get("format") == "relance":
         return _("it is a relance export, not a data file; load it with: relance import json FILE.")
     unknown = sorted(set(data) - KNOWN_TABLES)
@@ -156,8 +160,8 @@ def check_layout(data: Any) -> str | None:
     if META_TABLE in data:
         meta = next(iter(data[META_TABLE].values()), {})
         schema = meta.get("schema")
-        if not isinstance(schema, int) or isinstance(schema, bool):
-            return _("its schema version is missing or not a number ({value!r}).").format(value=schema)
+        if not isinstance(schema, int) or isinstance(schema, bool) or schema < 0:
+            return _("its schema version is missing or not a number ({value}).").format(value=reprlib.repr(schema))
         if schema > SCHEMA:
             return _(
                 "it was written by a newer relance (schema {schema}); this version reads schema "
@@ -588,8 +592,19 @@ class Backups:
             names = os.listdir(self.folder)
         except OSError:
             return []
-        found = [n for n in names if self._pattern.fullmatch(n)]
+        found = [n for n in names if self._pattern.fullmatch(n) and self.when(Path(n)) is not None
+                 and self._is_backup(self.folder / n)]
         return [self.folder / n for n in sorted(found, reverse=True)]
+
+    @staticmethod
+    def _is_backup(path: Path) -> bool:
+        """A file relance may have kept: regular and the user's (a folder, a link or another
+        user's file of the same name is neither listed, restored nor pruned)."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return False
+        return stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid()
 
     def when(self, path: Path) -> datetime | None:
         """When a backup was kept, from its name."""
@@ -618,25 +633,54 @@ class Backups:
         backups for :meth:`prune_later`."""
         if not source.exists():
             return None
-        requested = self.path.parent / BACKUP_DIR
-        self.check()
-        make_private_dirs(self.folder)
-        if self.folder == requested:  # (not a folder the user's own link leads to: theirs to set)
-            os.chmod(self.folder, 0o700)
-        target = self._new_name()
+        folder = self._open_folder(create=True)
         try:
-            if not link:
-                raise OSError("copy asked for")
-            os.link(source, target)
-            self.last_kept = target
-        except FileExistsError:
-            return target
-        except OSError:  # a copy asked for, or a file system without hard links
-            write_new_file(target, source.read_bytes())
-            _fsync_dir(self.folder)
+            target = self._new_name()
+            try:
+                if not link:
+                    raise OSError("copy asked for")
+                # (names in the folder opened and checked above: a link put in place of
+                # backups/ since cannot redirect the backup)
+                os.link(source, target.name, dst_dir_fd=folder)
+                self.last_kept = target
+            except FileExistsError:
+                return target
+            except OSError:  # a copy asked for, or a file system without hard links
+                write_new_file(target.name, source.read_bytes(), dir_fd=folder)
+                os.fsync(folder)
+        finally:
+            os.close(folder)
         if prune:
             self.prune()
         return target
+
+    def _open_folder(self, create: bool = False) -> int:
+        """The backup folder, opened without following a link (``create``: made first,
+        0700): what is checked (the user's, a folder) is then what is written in, whatever
+        another user puts at its name meanwhile. Its fd, for the ``dir_fd`` calls."""
+        requested = self.path.parent / BACKUP_DIR
+        self.check()
+        if create:
+            make_private_dirs(self.folder)
+        what = _("backup folder")
+        try:
+            fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError as err:
+            if err.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise UnsafeFileError(_("The {what} {path} was replaced by a link or a file while relance was "
+                                        "using it; move it away.").format(what=what, path=requested)) from None
+            raise
+        try:
+            st = os.fstat(fd)
+            if st.st_uid != os.geteuid():
+                raise UnsafeFileError(_("The {what} {path} belongs to {owner}, not to you; move it away.").format(
+                    what=what, path=requested, owner=user_name(st.st_uid)))
+            if self.folder == requested and stat.S_IMODE(st.st_mode) != 0o700:
+                os.fchmod(fd, 0o700)  # (not a folder the user's own link leads to: theirs to set)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
 
     #: the version this process last kept at a save (see :meth:`release_last_kept`)
     last_kept: Path | None = None
@@ -683,10 +727,36 @@ class Backups:
             if day not in days_seen and (today - day).days < KEEP_DAYS:
                 days_seen.add(day)
                 keep.add(item)
-        for item in items:
-            if item not in keep:
-                with contextlib.suppress(FileNotFoundError):
-                    item.unlink()
+        old = [item for item in items if item not in keep]
+        if not old:
+            return
+        try:
+            folder = self._open_folder()
+        except (RelanceError, OSError):
+            return  # (kept for the next write, which says what is wrong)
+        try:
+            for item in old:  # only the user's own regular files, in the folder checked
+                with contextlib.suppress(OSError):
+                    st = os.lstat(item.name, dir_fd=folder)
+                    if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
+                        os.unlink(item.name, dir_fd=folder)
+        finally:
+            os.close(folder)
+
+
+def _writer_alive(rest: str) -> bool:
+    """The process that made the temp file ``.<name>.tmp-<pid>-<random>`` still runs: its
+    file is in use (a writer whose lock file was removed under it may still be writing)."""
+    pid = rest.split("-", 1)[0]
+    if not pid.isdigit() or pid == str(os.getpid()):
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # (someone else's process: alive)
+    return True
 
 
 class DurableStorage(Storage):
@@ -751,9 +821,11 @@ class DurableStorage(Storage):
         self._swept = True
         with contextlib.suppress(OSError):
             for name in os.listdir(self.folder):
-                if name.startswith(self._tmp_prefix):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(self.folder / name)
+                if name.startswith(self._tmp_prefix) and not _writer_alive(name[len(self._tmp_prefix):]):
+                    with contextlib.suppress(OSError):
+                        st = os.lstat(self.folder / name)
+                        if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():  # (never another user's)
+                            os.unlink(self.folder / name)
 
     # -- reading --------------------------------------------------------------------
 
@@ -1102,6 +1174,7 @@ class DurableStorage(Storage):
                 raise RelanceError(_("Cannot use the data file {path}: {reason}").format(
                     path=self.path, reason=_("{reason} ({where}).").format(
                         reason=err.strerror or err, where=err.filename or self.folder))) from None
+            self.backups.check()  # (refused before the lock is made, not after)
             lock = Lock(self.lock_path)
             lock.acquire()
             try:
@@ -1157,7 +1230,11 @@ class DurableStorage(Storage):
     def _commit(self, data: dict[str, dict[str, Any]], same_file: bool = True) -> Path | None:
         """Write ``data`` in place of the file; returns the backup of the file replaced."""
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
-        payload = dump_parts(data, self._lines)
+        try:
+            payload = dump_parts(data, self._lines)
+        except RecursionError:  # (a value a file held, nested as deep as the parser went: the encoder goes less deep)
+            raise RelanceError(_("Could not save to {path}: a value is nested too deeply to be written. Nothing was "
+                                 "changed: the file holds what it held before.").format(path=self.path)) from None
         tmp = self.folder / f"{self._tmp_prefix}{os.getpid()}-{os.urandom(4).hex()}"
         self.backups.release_last_kept()
         kept: list[Path | None] = [None]

@@ -179,7 +179,7 @@ def test_a_duplicate_uid_is_refused_then_doctor_fix_renumbers_the_second_record(
 
 
 def test_doctor_removes_leftover_temp_files(small):
-    leftover = small.parent / f".{small.name}.tmp-4242-abcd"
+    leftover = small.parent / f".{small.name}.tmp-99999999-abcd"
     leftover.write_text("{half", encoding="utf-8")
     result = doctor(small)
     assert result.returncode == 1 and "1 temp file left by an interrupted save" in result.stdout

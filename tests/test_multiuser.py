@@ -507,7 +507,7 @@ def test_10_a_lock_writable_by_others_is_refused_with_the_fix_that_works(world):
     result = world.victim_relance(home, "--data", str(data), "add", "contact", "--name", "Bob")
 
     message = refused(result, f"{data}.lock")
-    fix = f"chmod 600 {data}.lock"
+    fix = f"rm {data}.lock"  # (not chmod: whoever opened it meanwhile keeps its descriptor)
     assert fix in message
     world.as_victim(fix)
     succeeded(world.victim_relance(home, "--data", str(data), "add", "contact", "--name", "Bob"))
@@ -654,3 +654,30 @@ def test_12_an_open_repository_refuses_a_file_swapped_for_the_attackers(world, t
         assert os.stat(data).st_uid == world.attacker.uid
     finally:
         repo.close()
+
+
+def test_10_doctor_fix_replaces_a_lock_another_user_opened_and_holds(world):
+    """A lock left 0666 let the attacker open it and hold it: ``chmod`` (what --fix did)
+    does not take the descriptor back, so every save timed out. doctor names the holder,
+    and --fix removes the lock: the next save makes a new one the attacker cannot hold."""
+    home = world.victim_home()
+    shared = world.sticky()
+    data = shared / "relance.json"
+    succeeded(world.victim_relance(home, "--data", str(data), "add", "contact", "--name", "Ann"))
+    world.as_victim(f"chmod 666 {data}.lock")
+    holder = subprocess.Popen(
+        ["runuser", "-u", world.attacker.name, "--", SYSTEM_PYTHON, "-c",
+         "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
+         "print('held', flush=True); time.sleep(60)", f"{data}.lock"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        report = world.victim_relance(home, "--data", str(data), "doctor")
+        assert report.returncode == 1 and f"user {world.attacker.name}" in report.stdout
+        fixed = world.victim_relance(home, "--data", str(data), "doctor", "--fix")
+        assert f"The lock file {data}.lock was removed" in fixed.stdout, fixed.stdout
+        succeeded(world.victim_relance(home, "--data", str(data), "add", "contact", "--name", "Bob"))
+        assert mode_of(Path(f"{data}.lock")) == 0o600 and os.stat(f"{data}.lock").st_uid == world.victim.uid
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "Bob" in succeeded(world.victim_relance(home, "--data", str(data), "list", "contact"))

@@ -406,3 +406,131 @@ async def test_the_dashboard_says_who_holds_the_lock_and_keeps_the_form_open(dem
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
     assert "Jean Attend" in demo_path.read_text()
+
+
+# -- found by trying to break the fixes from outside ----------------------------------------
+
+
+def test_a_backups_link_planted_after_the_check_is_not_followed(data_path, tmp_path, monkeypatch):
+    """The race an attacker won 4 times in 40: ``backups/`` is checked (not there), then
+    another user puts a link to a folder of the user's in its place before it is made.
+    The save is refused; the folder the link points at is neither chmod'ed nor written."""
+    from store.storage import Backups
+
+    if os.geteuid() != 0:
+        pytest.skip("a link of another user's needs root to make")
+    Repository(data_path, today=TODAY).add("contact", {"name": "Zoé"})
+    Repository(data_path, today=TODAY).add("contact", {"name": "Anna"})  # (makes backups/)
+    (data_path.parent / "backups").rename(tmp_path / "old-backups")
+    public = tmp_path / "public"
+    public.mkdir(mode=0o755)
+    os.chmod(public, 0o755)
+    real_check = Backups.check
+
+    def check_then_plant(self):
+        found = real_check(self)
+        link = self.path.parent / "backups"
+        if not os.path.lexists(link):
+            os.symlink(public, link)
+            os.lchown(link, 65534, 65534)  # (nobody's: the attacker)
+        return found
+
+    monkeypatch.setattr(Backups, "check", check_then_plant)
+    before = data_path.read_bytes()
+    with pytest.raises(Exception) as err:
+        Repository(data_path, today=TODAY).add("contact", {"name": "Léa"})
+    assert "backup folder" in str(err.value) and "link" in str(err.value)
+    assert list(public.iterdir()) == [] and stat_mode(public) == 0o755
+    assert data_path.read_bytes() == before
+
+
+def stat_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777
+
+
+def test_junk_named_like_backups_is_never_listed_restored_or_pruned(data_path):
+    repo = Repository(data_path, today=TODAY)
+    repo.add("contact", {"name": "Zoé"})
+    repo.add("contact", {"name": "Anna"})  # (makes backups/)
+    backups = data_path.parent / "backups"
+    (backups / "relance-20250101T000000000000.json").mkdir()  # a folder named like a backup
+    (backups / "relance-99999999T999999999999.json").write_text("")  # no real date
+    os.symlink(data_path, backups / "relance-20240101T000000000000.json")
+    for n in range(KEEP_LAST + 3):
+        result = relance(data_path, "add", "contact", "--name", f"C{n}")
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (backups / "relance-20250101T000000000000.json").is_dir()
+    assert (backups / "relance-99999999T999999999999.json").exists()
+    assert (backups / "relance-20240101T000000000000.json").is_symlink()
+    listing = relance(data_path, "restore").stdout
+    assert "?" not in listing and len([line for line in listing.splitlines() if line.strip()[:1].isdigit()]) == KEEP_LAST
+    assert one_line_refusal(relance(data_path, "restore", "relance-99999999T999999999999.json"))
+
+
+def test_paths_and_leftovers_with_escape_sequences_never_reach_the_terminal(tmp_path, data_path):
+    Repository(data_path, today=TODAY).add("contact", {"name": "Zoé"})
+    planted = data_path.parent / ".relance.json.tmp-1-\x1b]0;PWN\x07\x1b[2J"
+    planted.write_text("")
+    report = relance(data_path, "doctor")
+    assert "\x1b" not in report.stdout and "\\x1b]0;PWN" in report.stdout
+    evil = tmp_path / "e\x1b]0;PWNED\x07.json"
+    for command in (["--data", str(evil), "list", "contacts"], ["--data", str(data_path), "import", "json", str(evil)],
+                    ["--data", str(data_path), "import", "csv", str(tmp_path / "a.csv"), "--map", "x\x1b[2J=Name"],
+                    ["--data", str(data_path), "export", "json", "-o", str(evil)]):
+        result = run_relance(*command)
+        line = one_line_refusal(result, 2)
+        assert "\x1b" not in line and "control character" in line
+    via_env = run_relance("list", "contacts", env={"RELANCE_DATA": str(evil)})
+    assert "\x1b" not in via_env.stderr and via_env.returncode == 2
+    assert not evil.exists()
+
+
+def test_the_lock_is_not_made_when_the_save_is_refused_for_backups(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    (folder / "backups").mkdir()
+    os.chmod(folder / "backups", 0o777)
+    if os.geteuid() == 0:
+        os.chown(folder / "backups", 65534, 65534)
+    line = one_line_refusal(relance(folder / "relance.json", "add", "contact", "--name", "Zoé"))
+    assert "backup folder" in line
+    assert sorted(p.name for p in folder.iterdir()) == ["backups"]
+
+
+def test_dates_outside_the_years_relance_takes_are_refused_not_a_traceback(data_path, tmp_path):
+    Repository(data_path, today=TODAY).add("contact", {"name": "Zoé", "next_follow_up": "2026-12-01"})
+    for command, status in ((["--today", "9999-10-01", "status"], 2),
+                            (["add", "mission", "--client", "Acme", "--daily-rate", "650", "--start", "9999-01-04",
+                              "--end", "9999-12-31", "--source", "other"], 2)):
+        line = one_line_refusal(run_relance("--data", str(data_path), *command), status)
+        assert "outside the years 1900 to 2999" in line
+    assert relance(data_path, "export", "ics", "-o", str(tmp_path / "c.ics")).returncode == 0
+    data_path.write_text(data_path.read_text().replace('"next_follow_up":"2026-12-01"', '"next_follow_up":"+3d"'))
+    line = one_line_refusal(relance(data_path, "list", "contacts"))
+    assert "next_follow_up: expected a date as YYYY-MM-DD, got '+3d'" in line
+    data_path.write_text(data_path.read_text().replace('"next_follow_up":"+3d"', '"next_follow_up":"9999-01-01"'))
+    assert "outside the years" in one_line_refusal(relance(data_path, "status"))
+
+
+def test_cards_nested_without_end_are_said_in_words(tmp_path, data_path):
+    cards = tmp_path / "deep.vcf"
+    cards.write_text("BEGIN:VCARD\r\n" * 100_000 + "FN:Zed\r\n" + "END:VCARD\r\n" * 100_000)
+    line = one_line_refusal(relance(data_path, "import", "vcard", str(cards)), 2)
+    assert "nested too deeply" in line and "recursion" not in line
+
+
+def test_a_holiday_cache_others_can_write_is_not_used(tmp_path, data_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.chmod(cache, 0o1777)
+    env = {"XDG_CACHE_HOME": str(cache)}
+    Repository(data_path, today=TODAY).set_settings({"target_monthly": "1000"})
+    honest = json.loads(relance(data_path, "status", "--json", env=env).stdout)
+    folder = cache / "relance" / "holidays"
+    assert folder.is_dir() and stat_mode(folder) == 0o700
+    os.chmod(folder, 0o777)  # as another user's would be
+    for planted in folder.iterdir():
+        planted.write_text(json.dumps({f"2027-{m:02d}-{d:02d}": "fake" for m in range(1, 13) for d in range(1, 29)}))
+    again = json.loads(relance(data_path, "status", "--json", env=env).stdout)
+    assert [m["working_days"] for m in again["months"]] == [m["working_days"] for m in honest["months"]]
+    assert all(m["working_days"] > 15 for m in again["months"])

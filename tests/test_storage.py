@@ -70,7 +70,7 @@ def test_sigkill_at_random_instants_always_leaves_a_committed_state(data_path):
 
 def test_leftover_temp_file_is_removed_by_the_next_write(repo, data_path):
     repo.add("contact", {"name": "Zoé Durand"})
-    leftover = data_path.parent / ".relance.json.tmp-999-deadbeef"
+    leftover = data_path.parent / ".relance.json.tmp-99999999-deadbeef"
     leftover.write_text('{"half": ')
     other = Repository(data_path)
     assert [c.name for c in other.list("contact")] == ["Zoé Durand"]
@@ -301,7 +301,7 @@ def test_tables_read_one_by_one_equal_a_full_parse(data_path):
 @pytest.mark.parametrize(
     "content,problem",
     [
-        ("[1, 2, 3]", "JSON list"),
+        ("[1, 2, 3]", "JSON array"),
         ('{"people": {"1": {"name": "x"}}}', "unknown tables: people"),
         ('{"format": "relance", "schema": 1, "contacts": []}', "relance export"),
         ('{"_meta": {"1": {"schema": 99}}, "contacts": {}}', "newer relance (schema 99)"),

@@ -75,7 +75,7 @@ async def test_a_new_user_with_no_data_file_is_not_told_of_another_session(tmp_p
         Repository(path, today=TODAY).add("contact", {"name": "Zoé Durand"})
         network = app.dashboard.pane("network")
         await wait_until(pilot, lambda: network.table.row_count == 1)
-        assert any("another session" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("another session" in n.message for n in app._notifications))
 
 
 async def test_two_dashboards_see_each_others_saves(demo_path):

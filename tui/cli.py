@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -17,6 +18,7 @@ from typing import Any, NoReturn
 
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
 from store.fields import Ref, Refs
+from store.fmt import shown
 from store.i18n import _
 from store.models import MODELS, Record, Settings, a_kind
 
@@ -51,9 +53,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> date:
+    from store.dates import in_range
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return in_range(date.fromisoformat(text), text)
+    except ValueError as err:
+        if "outside the years" in str(err):
+            raise argparse.ArgumentTypeError(str(err)) from None
         raise argparse.ArgumentTypeError(_("expected a date as YYYY-MM-DD, got {value!r}").format(value=text)) from None
 
 
@@ -219,6 +225,18 @@ def build_parser() -> Parser:
     return parser
 
 
+#: what ``json.dumps(ensure_ascii=False)`` leaves as it is that a terminal takes as a command
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as readable JSON (``ensure_ascii=False``, indented) with DEL and the C1
+    controls escaped too (``\\u009b``), as JSON escapes the C0 ones: a field relance does
+    not know, kept as the file holds it, never reaches the terminal as a command."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return _RAW_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _months(text: str) -> int:
     try:
         value = int(text)
@@ -289,8 +307,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     repo = _open(args)
     records = repo.list(kind)
     if args.json:
-        json.dump([r.to_doc() for r in records], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text([r.to_doc() for r in records]) + "\n")
         return 0
     columns = LIST_COLUMNS[kind]
     names: dict[str, str] = {}
@@ -354,7 +371,7 @@ def cmd_export(args: argparse.Namespace, parser: Parser) -> int:
 
         text = write_ics(repo)
     else:
-        text = json.dumps(repo.export(), ensure_ascii=False, indent=1) + "\n"
+        text = json_text(repo.export()) + "\n"
     if target is None:
         sys.stdout.write(text)
         return 0
@@ -472,8 +489,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     forecast = repo.forecast(months=args.months)
     if args.json:
         _count, due = repo.follow_ups_due()
-        json.dump(status_json(forecast, due), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(status_json(forecast, due)) + "\n")
     elif args.short:
         count, _due = repo.follow_ups_due(first=0)
         print(short_line(forecast, count))
@@ -519,13 +535,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from store.paths import resolve_data_path
 
     path = resolve_data_path(getattr(args, "data", None))
+    failed: list = []
     if args.fix:
-        for finding in repair(path):
+        done = repair(path)
+        for finding in done:
             print(finding.line())
+        failed = problems(done)  # (a repair that could not be done: a read-only disk...)
     findings = diagnose(path, _source(args))
     for finding in findings:
         print(finding.line())
-    wrong = problems(findings)
+    wrong = problems(findings) + failed
     if wrong:
         print(_("{count} problem(s) found.").format(count=len(wrong)) + ("" if args.fix else " " + _("relance doctor --fix repairs what is safe.")))
         return 1
@@ -615,9 +634,28 @@ def run_dashboard(args: argparse.Namespace) -> int:
             shutil.rmtree(demo_dir, ignore_errors=True)
 
 
+#: a control character (C0, DEL, C1) but a line break or a tab
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+#: the arguments that name a file or a column, which messages quote as they are
+_QUOTED_ARGUMENTS = ("data", "file", "output", "map", "backup")
+
+
+def _refuse_control_characters(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A path (``--data``, ``RELANCE_DATA``, a file, ``-o``), a --map or a backup's name
+    holding an escape sequence would reach the terminal in the messages that quote it:
+    refused, shown escaped. (A record's values are cleaned instead, as everywhere.)"""
+    values = [getattr(args, name, None) for name in _QUOTED_ARGUMENTS] + [os.environ.get("RELANCE_DATA")]
+    for value in values:
+        if isinstance(value, str) and _CONTROL.search(value):
+            parser.error(_("{value} holds a control character; type it without.").format(value=shown(value)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _refuse_control_characters(parser, args)
     try:
         if args.command is None:
             return run_dashboard(args)
