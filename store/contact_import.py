@@ -67,7 +67,8 @@ def parse_linkedin_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(_("{value!r} is not a date like 12 Mar 2024.").format(value=text)) from None
+        raise ValueError(_("{value!r} is not a date like 12 Mar 2024.").format(
+            value=text if len(text) <= 80 else text[:79] + "…")) from None  # (a cell may be 131,072 characters)
 
 
 @dataclass
