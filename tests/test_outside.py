@@ -269,7 +269,9 @@ def test_a_hostile_import_is_refused_in_one_line(tmp_path, data_path):
     assert data_path.read_bytes() == before
 
 
-async def test_an_open_dashboard_says_a_file_nested_too_deep_and_goes_on(demo_path):
+@pytest.mark.parametrize("value, said", [("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+                                         ("7" * 5000, "5000 digits, too long to read")])
+async def test_an_open_dashboard_says_a_hostile_file_another_program_wrote_and_goes_on(demo_path, value, said):
     from tui.app import make_app
 
     from .test_dashboard import settle
@@ -278,13 +280,13 @@ async def test_an_open_dashboard_says_a_file_nested_too_deep_and_goes_on(demo_pa
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         shown = app.dashboard.pane("network").table.row_count
-        text = demo_path.read_text().replace('"name":', '"name":' + "[" * 50_000 + "]" * 50_000 + ',"x":', 1)
+        text = demo_path.read_text().replace('"name":', '"name":' + value + ',"x":', 1)
         demo_path.write_text(text)
         for _ in range(40):
             await pilot.pause(0.1)
-            if any("nested too deeply" in n.message for n in app._notifications):
+            if any(said in n.message for n in app._notifications):
                 break
-        assert any("nested too deeply" in n.message for n in app._notifications)
+        assert any(said in n.message for n in app._notifications)
         assert app.dashboard.pane("network").table.row_count == shown  # what the file last held
         await pilot.press("j", "k")
         assert app.is_running
