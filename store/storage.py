@@ -474,14 +474,15 @@ def _record_lines(raw: bytes, span: tuple[int, int], keys: list[str]) -> list[in
 CHECK_KEY = "check"
 
 
-def content_check(rest: bytes | list[bytes]) -> str:
+def content_check(rest: bytes | memoryview | list[bytes]) -> str:
     """The check of the bytes after the ``_meta`` block: a CRC-32 (~2 ms for a file of
     10,000 contacts, 8 MB; BLAKE2 took 9 ms of every save). It tells a file as relance
     wrote it, every record checked, from one another program changed since."""
     crc = 0
-    for part in [rest] if isinstance(rest, bytes) else rest:
+    parts = rest if isinstance(rest, list) else [rest]
+    for part in parts:
         crc = zlib.crc32(part, crc)
-    return f"{crc:08x}-{sum(map(len, [rest] if isinstance(rest, bytes) else rest))}"
+    return f"{crc:08x}-{sum(map(len, parts))}"
 
 
 def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> list[bytes]:
@@ -997,7 +998,8 @@ class DurableStorage(Storage):
             if problem:
                 raise self._fail(problem)
             written = next(iter(meta.values()), {}).get(CHECK_KEY) if meta else None
-            self.incoming_checked = written == content_check(raw[spans[META_TABLE][1]:]) if written else False
+            # (a view, not a slice: copying the 8 MB after _meta took 4 ms of relance status)
+            self.incoming_checked = written == content_check(memoryview(raw)[spans[META_TABLE][1]:]) if written else False
             return lazy
         self.incoming_checked = False
         return self._full_parse(raw)
