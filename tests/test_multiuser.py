@@ -681,3 +681,15 @@ def test_10_doctor_fix_replaces_a_lock_another_user_opened_and_holds(world):
         holder.kill()
         holder.wait()
     assert "Bob" in succeeded(world.victim_relance(home, "--data", str(data), "list", "contact"))
+
+
+def test_12_doctor_agrees_that_a_sticky_folder_of_roots_is_fine(world):
+    """Every command accepts the user's data in a folder of root's that others cannot
+    swap files in (a sticky /tmp): doctor said "belongs to root, not to you" (an error)."""
+    home = world.victim_home()
+    shared = world.sticky()
+    data = shared / "relance.json"
+    succeeded(world.victim_relance(home, "--data", str(data), "add", "contact", "--name", "Ann"))
+    report = world.victim_relance(home, "--data", str(data), "doctor")
+    assert f"The folder {shared} belongs to root; others cannot replace your files there." in report.stdout
+    assert "not to you" not in report.stdout and report.returncode == 0, report.stdout
