@@ -23,11 +23,11 @@ from typing import Any
 from .errors import RelanceError, UnsafeFileError, ValidationError
 from .fields import Items, Ref, Refs
 from .filelock import holder, holder_uid
-from .filesafety import check_folder, resolve, user_name
+from .filesafety import check_folder, own_file, resolve, user_name
 from .fmt import shown
 from .jsontext import loads
 from .i18n import _, ngettext
-from .models import MODELS, Settings, a_kind
+from .models import MODELS, Settings, a_kind, new_uid
 from .storage import (
     BACKUP_DIR, META_TABLE, SCHEMA, Backups, DurableStorage, check_layout, describe_json_error,
 )
@@ -170,20 +170,21 @@ def dangling(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int | 
     return found
 
 
-def duplicate_uids(data: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(table, doc id, uid) of every record whose uid an earlier record of its table has
-    (the first one keeps it, and the links to it)."""
+def duplicate_uids(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(table, doc id, uid, doc id of the first) of every record whose uid an earlier record
+    of its table has (the first one keeps it, and the links to it)."""
     found = []
     for table, docs in data.items():
         if table in (META_TABLE, Settings.TABLE):
             continue
-        seen: set[str] = set()
+        first: dict[str, str] = {}
         for doc_id, doc in docs.items():
             uid = doc.get("uid") if isinstance(doc, dict) else None
             if isinstance(uid, str) and uid:
-                if uid in seen:
-                    found.append((table, doc_id, uid))
-                seen.add(uid)
+                if uid in first:
+                    found.append((table, doc_id, uid, first[uid]))
+                else:
+                    first[uid] = doc_id
     return found
 
 
@@ -288,8 +289,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
         findings.append(Finding(OK, _("Schema {schema}, the current one.").format(schema=schema)))
     counts = []
     invalid = 0
-    seen: dict[tuple[str, str], str] = {}
-    duplicates = 0
+    duplicates = {(table, doc_id): (uid, first) for table, doc_id, uid, first in duplicate_uids(data)}
     for table, docs in data.items():
         if table == META_TABLE:
             continue
@@ -304,14 +304,11 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
                 pass  # the one settings record is never pointed at: its uid does not matter
             elif not uid and schema >= 1:
                 findings.append(Finding(ERROR, _("{where} has no uid.").format(where=where)))
-            elif not isinstance(uid, str):
-                pass  # (a list, a number...: the record is invalid, said below)
-            elif uid and (table, uid) in seen:
-                duplicates += 1
+            elif (table, doc_id) in duplicates:
+                uid, first = duplicates[table, doc_id]
                 findings.append(Finding(ERROR, _("{where} has the uid {uid} of {other} too; --fix gives it a new "
-                                                 "uid.").format(where=where, uid=shown(uid), other=seen[(table, uid)])))
-            elif uid:
-                seen[(table, uid)] = where
+                                                 "uid.").format(where=where, uid=shown(uid),
+                                                                other=_name(table, first, docs[first]))))
             try:
                 model.from_doc(doc, datetime.now().date())
             except ValidationError as err:
@@ -334,18 +331,10 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
         findings.append(Finding(OK, _("Every uid is unique.")))
 
 
-def _own_file(path: Path) -> bool:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid()
-
-
 def _check_leftovers(real: Path, findings: list[Finding]) -> None:
     prefix = f".{real.name}.tmp-"
     named = sorted(n for n in os.listdir(real.parent) if n.startswith(prefix))
-    left = [n for n in named if _own_file(real.parent / n)]
+    left = [n for n in named if own_file(real.parent / n)]
     for name in named[:3]:
         if name not in left:  # (another user's file in a shared folder: not relance's, never removed)
             findings.append(Finding(WARNING, _("{path} is named like a temp file of relance's but is not a file of "
@@ -461,7 +450,7 @@ def repair(path: Path) -> list[Finding]:
     if not real.exists():
         return done
     prefix = f".{real.name}.tmp-"
-    left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix) and _own_file(folder / n)]
+    left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix) and own_file(folder / n)]
     try:
         storage = DurableStorage(real)
         storage.sweep()  # removes temp files left over, under the lock
@@ -477,9 +466,7 @@ def repair(path: Path) -> list[Finding]:
         with storage.transaction():
             data = storage.read()
             if data and META_TABLE in data:
-                from .models import new_uid
-
-                for table, doc_id, uid in duplicate_uids(data):
+                for table, doc_id, uid, _first in duplicate_uids(data):
                     doc = data[table][doc_id] = dict(data[table][doc_id], uid=new_uid())
                     links += 1
                     done.append(Finding(FIXED, _("{where} had the uid {uid} of another record; it now has its own, "

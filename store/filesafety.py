@@ -134,5 +134,16 @@ def check_file(path: Path, st: os.stat_result, what: str, owner_fix: str | None 
         ) + " " + fix).format(what=what, path=path, who=who, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
 
 
+def own_file(path: Path | str, dir_fd: int | None = None) -> bool:
+    """``path`` (a name in the folder ``dir_fd`` when given) is a regular file of the user's:
+    what relance may list, remove or overwrite as its own (a backup, a leftover temp file);
+    a folder, a link or another user's file of the same name is left alone."""
+    try:
+        st = os.lstat(path, dir_fd=dir_fd)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid()
+
+
 def read_only(err: OSError) -> bool:
     return err.errno == errno.EROFS

@@ -68,6 +68,10 @@ def _lone_surrogate(text: str) -> int | None:
     return high[0] if high is not None else None
 
 
+def _text(data: str | bytes) -> str:
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+
+
 def loads(data: str | bytes) -> Any:
     """``json.loads``: a ``JSONDecodeError`` for anything that is not JSON it can read (a
     lone surrogate escaped, ``"\\ud800"``, included), a ``UnicodeDecodeError`` for bytes
@@ -78,7 +82,7 @@ def loads(data: str | bytes) -> Any:
         hint = (_SURROGATE_BYTES if isinstance(data, bytes) else _SURROGATE).search(data)  # type: ignore[arg-type]
         if hint is None:
             return value
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        text = _text(data)
         where = _lone_surrogate(text)
         if where is None:
             return value
@@ -87,11 +91,11 @@ def loads(data: str | bytes) -> Any:
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise
     except RecursionError:
-        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        text = _text(data)
         depth, where = _deepest(text)
         raise json.JSONDecodeError(_("nested too deeply ({depth} levels)").format(depth=depth), text, where) from None
     except ValueError:  # (an integer past Python's limit on digits)
-        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        text = _text(data)
         match = _LONG_NUMBER.search(text)
         where = match.start() if match else 0
         digits = len(match.group().lstrip("-")) if match else 0

@@ -17,7 +17,6 @@ document ids in ``<kind>_id`` fields (``contact_id``, ``target_id``,
 
 from __future__ import annotations
 
-import copy
 import reprlib
 import uuid
 from collections.abc import Callable

@@ -162,12 +162,17 @@ class Repository:
                 settings = Settings.from_doc(doc, self.today)
             except ValidationError as err:
                 raise self._bad_file(_("the settings are invalid: {problem}.").format(problem=err)) from None
-            try:
-                return settings, int(doc_id)  # (TinyDB's document number)
-            except ValueError:
-                raise self._bad_file(_("record {doc_id} of table {table} is not numbered (its key is not a "
-                                       "number).").format(doc_id=shown(doc_id), table=Settings.TABLE)) from None
+            return settings, self._number(doc_id, Settings.TABLE)
         return Settings(), None
+
+    def _number(self, doc_id: str, table: str) -> int:
+        """TinyDB's number of a document, from its key; a key that is not one makes the file
+        unusable."""
+        try:
+            return int(doc_id)
+        except ValueError:
+            raise self._bad_file(_("record {doc_id} of table {table} is not numbered (its key is not a "
+                                   "number).").format(doc_id=shown(doc_id), table=table)) from None
 
     def _build(self, kind: str, table: dict[str, Any] | None = None) -> tuple[dict[str, Record], dict[str, int]]:
         """One kind's records from the parsed file (or from ``table``, its documents); an
@@ -179,11 +184,7 @@ class Repository:
         ids: dict[str, int] = {}
         with no_gc():
             for doc_id, doc in table.items():
-                try:
-                    number = int(doc_id)  # (TinyDB's document number)
-                except ValueError:
-                    raise self._bad_file(_("record {doc_id} of table {table} is not numbered (its key is not a "
-                                           "number).").format(doc_id=shown(doc_id), table=model.TABLE)) from None
+                number = self._number(doc_id, model.TABLE)
                 try:
                     record = model.from_doc(doc, self.today)
                 except ValidationError as err:

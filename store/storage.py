@@ -42,7 +42,7 @@ from tinydb.storages import Storage
 
 from .errors import DataFileError, DataFileGoneError, RelanceError, SaveError, UnsafeFileError
 from .filelock import Lock
-from .filesafety import check_file, check_folder, resolve, user_name
+from .filesafety import check_file, check_folder, own_file, resolve, user_name
 from .fmt import shown
 from .i18n import _
 from .jsontext import loads
@@ -496,11 +496,10 @@ def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None) 
         rest.append(b",\n")
         rest.extend(cache.block(name, data[name]))
     rest.append(b"\n}\n")
-    meta = {key: value for key, value in next(iter((data.get(META_TABLE) or {"1": {}}).values())).items()
-            if key != CHECK_KEY}
+    doc_id, meta = next(iter((data.get(META_TABLE) or {"1": {}}).items()))
+    meta = {key: value for key, value in meta.items() if key != CHECK_KEY}
     meta[CHECK_KEY] = content_check(rest)
-    head = LineCache().block(META_TABLE, {next(iter(data.get(META_TABLE) or {"1": {}})): meta})
-    return [b"{\n", *head, *rest]
+    return [b"{\n", *LineCache().block(META_TABLE, {doc_id: meta}), *rest]
 
 
 def dump_data(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> bytes:
@@ -548,8 +547,6 @@ class Backups:
         name = path.name
         self.prefix = name[: -len(".json")] + "-" if name.endswith(".json") else name + "."
         self._pattern = re.compile(re.escape(self.prefix) + r"([0-9]{8}T[0-9]{12})\.json")
-        #: the folder was found safe (see :meth:`check`)
-        self._checked: Path | None = None
 
     def check(self) -> Path:
         """The folder where the backups are, refused (:class:`UnsafeFileError`) when it is
@@ -575,7 +572,7 @@ class Backups:
             raise UnsafeFileError(_(
                 "The {what} {path} leads to {real}, which others can write (mode {mode}). Fix it with: chmod 700 {real}"
             ).format(what=what, path=requested, real=real, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
-        self.folder, self._checked = real, real
+        self.folder = real
         return real
 
     def _safe(self) -> bool:
@@ -593,19 +590,10 @@ class Backups:
             names = os.listdir(self.folder)
         except OSError:
             return []
-        found = [n for n in names if self._pattern.fullmatch(n) and self.when(Path(n)) is not None
-                 and self._is_backup(self.folder / n)]
+        # (a folder, a link or another user's file of the same name is neither listed,
+        # restored nor pruned)
+        found = [n for n in names if self.when(Path(n)) is not None and own_file(self.folder / n)]
         return [self.folder / n for n in sorted(found, reverse=True)]
-
-    @staticmethod
-    def _is_backup(path: Path) -> bool:
-        """A file relance may have kept: regular and the user's (a folder, a link or another
-        user's file of the same name is neither listed, restored nor pruned)."""
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return False
-        return stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid()
 
     def when(self, path: Path) -> datetime | None:
         """When a backup was kept, from its name."""
@@ -737,9 +725,8 @@ class Backups:
             return  # (kept for the next write, which says what is wrong)
         try:
             for item in old:  # only the user's own regular files, in the folder checked
-                with contextlib.suppress(OSError):
-                    st = os.lstat(item.name, dir_fd=folder)
-                    if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
+                if own_file(item.name, dir_fd=folder):
+                    with contextlib.suppress(OSError):
                         os.unlink(item.name, dir_fd=folder)
         finally:
             os.close(folder)
@@ -822,11 +809,10 @@ class DurableStorage(Storage):
         self._swept = True
         with contextlib.suppress(OSError):
             for name in os.listdir(self.folder):
-                if name.startswith(self._tmp_prefix) and not _writer_alive(name[len(self._tmp_prefix):]):
+                if (name.startswith(self._tmp_prefix) and not _writer_alive(name[len(self._tmp_prefix):])
+                        and own_file(self.folder / name)):  # (never another user's)
                     with contextlib.suppress(OSError):
-                        st = os.lstat(self.folder / name)
-                        if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():  # (never another user's)
-                            os.unlink(self.folder / name)
+                        os.unlink(self.folder / name)
 
     # -- reading --------------------------------------------------------------------
 
@@ -1180,8 +1166,7 @@ class DurableStorage(Storage):
             lock = Lock(self.lock_path)
             lock.acquire()
             try:
-                check_file_safety(self.path)
-                self.backups.check()
+                check_file_safety(self.path)  # (backups/ is checked again where it is written: Backups.keep)
                 self._sweep_leftovers()
                 self._lock = lock
                 yield
