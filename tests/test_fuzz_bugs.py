@@ -53,6 +53,19 @@ def import_json(tmp_path: Path, content: bytes) -> tuple[Result, Path]:
     return result, data
 
 
+def refused_by_reads_and_doctor(data: Path, said: str) -> Result:
+    """``list contacts`` and ``status`` refuse ``data`` in one line saying ``said``, and doctor
+    reports it (exit status 1 each); doctor's result."""
+    for command in (["list", "contacts"], ["status"]):
+        result = relance("--data", str(data), "--today", TODAY.isoformat(), *command)
+        check_output(result)
+        assert result.code == 1 and said in result.stderr, str(result)
+    result = relance("--data", str(data), "doctor")
+    check_output(result, refused_lines=None)
+    assert result.code == 1 and said in result.stdout, str(result)
+    return result
+
+
 @pytest.mark.parametrize("uid", [[1], {"a": 1}, 5, True])
 def test_a_uid_that_is_not_text_is_refused_not_a_traceback(tmp_path, uid):
     """fields.make_loader took any uid that was not text "as stored": a list or an object
@@ -64,13 +77,7 @@ def test_a_uid_that_is_not_text_is_refused_not_a_traceback(tmp_path, uid):
     doc = json.loads(base_data())
     next(iter(doc["contacts"].values()))["uid"] = uid
     data = data_file(tmp_path / "file", doc)
-    for command in (["list", "contacts"], ["status"]):
-        result = relance("--data", str(data), "--today", TODAY.isoformat(), *command)
-        check_output(result)
-        assert result.code == 1 and "is invalid: uid: expected text" in result.stderr, str(result)
-    result = relance("--data", str(data), "doctor")
-    check_output(result, refused_lines=None)
-    assert result.code == 1 and "is invalid: uid: expected text" in result.stdout, str(result)
+    refused_by_reads_and_doctor(data, "is invalid: uid: expected text")
 
 
 def test_a_record_whose_key_is_not_a_number_is_refused_in_one_line(tmp_path):
@@ -82,13 +89,8 @@ def test_a_record_whose_key_is_not_a_number_is_refused_in_one_line(tmp_path):
     doc["settings"] = {"\x1b[31m": next(iter(doc["settings"].values()))}
     data = data_file(tmp_path, doc)
     before = data.read_bytes()
-    for command in (["list", "contacts"], ["status"]):
-        result = relance("--data", str(data), "--today", TODAY.isoformat(), *command)
-        check_output(result)
-        assert result.code == 1 and "is not numbered" in result.stderr, str(result)
-    result = relance("--data", str(data), "doctor")
-    check_output(result, refused_lines=None)
-    assert result.code == 1 and "contacts/abc (Zoé Durand) is not numbered" in result.stdout, str(result)
+    result = refused_by_reads_and_doctor(data, "is not numbered")
+    assert "contacts/abc (Zoé Durand) is not numbered" in result.stdout, str(result)
     assert "settings/\\x1b[31m is not numbered" in result.stdout, str(result)
     assert data.read_bytes() == before
 
