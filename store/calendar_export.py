@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from .i18n import _
 from .models import OPEN_STAGES
+from .rules import completed_review, review_due_on
 
 
 def write_ics(repository) -> str:
@@ -44,15 +45,15 @@ def write_ics(repository) -> str:
             entry(f"next-action-{opportunity.uid}", opportunity.next_action_date,
                   _("{title}: {action}").format(title=opportunity.title, action=opportunity.next_action or _("next action")),
                   opportunity.organisation)
-    from .review import completed_review  # (imports nothing heavy)
-
+    reviews = repository.records("review")
     for mission in repository.list("mission"):
         last = mission.last_day
         if last is None:
             continue
         entry(f"mission-end-{mission.uid}", last, _("Mission ends: {client}").format(client=mission.client), mission.title)
-        if completed_review(repository, mission) is None:
-            entry(f"review-{mission.uid}", last + timedelta(days=1),
+        # the review's day whether or not it has come: the calendar shows what is ahead
+        if completed_review(mission, reviews) is None:
+            entry(f"review-{mission.uid}", review_due_on(mission),
                   _("Lessons-learned review: {client}").format(client=mission.client),
                   _("relance: press r on the mission in the Missions pane."))
     return calendar.to_ical().decode("utf-8")

@@ -19,6 +19,7 @@ from typing import Any
 from .errors import NotFoundError, ValidationError
 from .i18n import _, ngettext
 from .models import Mission, Review, Target
+from . import rules
 from .repository import Repository
 
 STEPS = 6
@@ -87,13 +88,8 @@ def draft_review(repo: Repository, mission_uid: str) -> Review | None:
 
 
 def completed_review(repo: Repository, mission: Mission) -> Review | None:
-    if mission.review_uid:
-        try:
-            review = repo.get("review", mission.review_uid)
-        except NotFoundError:
-            return None
-        return review if review.completed else None  # type: ignore[attr-defined, return-value]
-    return None
+    """The mission's completed review, by the one rule of ``store.rules``."""
+    return rules.completed_review(mission, repo.records("review"))  # type: ignore[arg-type]
 
 
 def start_or_resume(repo: Repository, mission_uid: str) -> Draft:

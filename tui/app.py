@@ -28,10 +28,10 @@ from store.errors import ConflictError, RelanceError
 from store.i18n import _, ngettext
 from store.models import Record
 from store.repository import Repository
+from store.rules import mission_from_opportunity, missions_due_review, stage_change
 from themes import DEFAULT_THEME, register_themes
 
-from .dashboard import DashboardScreen, mission_from_opportunity, short_path
-from .panes import missions_due_review
+from .dashboard import DashboardScreen, short_path
 
 if TYPE_CHECKING:
     from .forms import RecordForm
@@ -614,11 +614,7 @@ class RelanceApp(App[None]):
                        lambda values: self.repository.log_interaction(values), finished)
 
     def move_stage(self, opportunity, stage: str) -> None:
-        changes: dict[str, Any] = {"stage": stage}
-        if stage == "won" and opportunity.closed is None:
-            changes["closed"] = self.repository.today
-        if opportunity.stage == "won" and stage != "won":
-            changes["closed"] = None
+        changes = stage_change(opportunity, stage, self.repository.today)
         before = opportunity
 
         def finished(record) -> None:

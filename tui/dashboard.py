@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from math import ceil
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -14,10 +12,11 @@ from textual.widgets import Static
 
 from store.i18n import _
 from store.models import STAGES, Opportunity
+from store.rules import missions_due_review
 
 from widgets import KeyBar, RecordTable, RevenueGauge
 
-from .panes import PANES, FilterInput, Pane, missions_due_review
+from .panes import PANES, FilterInput, Pane
 from .screens import StyledOnce
 
 
@@ -311,29 +310,3 @@ class DashboardScreen(StyledOnce, Screen):
     async def action_quit(self) -> None:
         self.app.quitting = True  # type: ignore[attr-defined]
         await self.app.action_quit()
-
-
-def mission_from_opportunity(opportunity: Opportunity, today) -> dict:
-    """A mission form pre-filled from a won opportunity."""
-    source_text = (opportunity.source or "").casefold()
-    if "recomm" in source_text:
-        source = "recommendation"
-    elif "natur" in source_text or "réseau" in source_text or "network" in source_text:
-        source = "natural"
-    else:
-        source = "prospecting"
-    start = opportunity.expected_start if opportunity.expected_start and opportunity.expected_start >= today else today + timedelta(days=7)
-    preset = {
-        "title": opportunity.title,
-        "client": opportunity.organisation or opportunity.title,
-        "contact_uid": opportunity.contact_uid,
-        "target_uid": opportunity.target_uid,
-        "source": source,
-        "start": start,
-        "daily_rate": opportunity.daily_rate,
-        "total_days": opportunity.estimated_days,
-    }
-    if opportunity.estimated_days:
-        weeks = ceil(opportunity.estimated_days / 5)
-        preset["end"] = start + timedelta(days=7 * weeks - 3)
-    return preset

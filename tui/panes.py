@@ -25,30 +25,8 @@ from store.headlines import headlines
 from store.i18n import _
 from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
+from store.rules import mission_status, opportunity_value
 from widgets import RecordTable, RevenueGauge
-
-
-def mission_status(mission: Mission, today: date) -> str:
-    """planned / active / ended / review due."""
-    if mission.start and mission.start > today:
-        return "planned"
-    last = mission.last_day
-    if last and last < today:
-        return "ended" if mission.review_uid else "review due"
-    return "active"
-
-
-def missions_due_review(repository: Repository) -> list[Mission]:
-    """Missions whose end has passed without a completed review, the longest-ended first."""
-    today = repository.today
-    due = [m for m in repository.list("mission") if mission_status(m, today) == "review due"]  # type: ignore[arg-type]
-    return sorted(due, key=lambda m: m.last_day)  # type: ignore[arg-type, return-value]
-
-
-def opportunity_value(opportunity: Opportunity) -> Decimal:
-    if opportunity.daily_rate is None or opportunity.estimated_days is None:
-        return Decimal(0)
-    return opportunity.daily_rate * opportunity.estimated_days
 
 
 class FilterInput(Input):
@@ -493,10 +471,11 @@ class MissionsPane(Pane):
         return " ".join([m.client, m.title, m.sold_as, m.notes]).casefold()
 
     def prepare(self) -> None:
-        self.drafts = {r.mission_uid for r in self.repository.list("review") if r.completed is None}  # type: ignore[attr-defined]
+        self.reviews = self.repository.records("review")
+        self.drafts = {r.mission_uid for r in self.reviews.values() if r.completed is None}  # type: ignore[attr-defined]
 
     def row(self, m: Mission) -> tuple:  # type: ignore[override]
-        status = mission_status(m, self.today)
+        status = mission_status(m, self.reviews, self.today)  # type: ignore[arg-type]
         labels = {"planned": _("planned"), "active": _("active"), "ended": _("ended"), "review due": _("review due")}
         cell = Text(labels[status])
         if status == "review due":

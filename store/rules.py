@@ -1,0 +1,141 @@
+"""The business rules the views, the commands and the exports share, each defined once:
+a mission's status at a date, when its lessons-learned review is due, an
+opportunity's value, the mission made from a won opportunity, and what moving an
+opportunity to another stage changes.
+
+Plain functions of records (``store.models``) and a date, so that the panes, the
+app, the CLI and the calendar export cannot disagree; only
+:func:`missions_due_review` reads a repository. A new rule of the same sort goes
+here (docs/ARCHITECTURE.md, "Where does a change go").
+
+Review due — the one rule. A mission's review is due from the day after its last
+day (:func:`review_due_on`) until the review its ``review_uid`` names is
+completed. Why this one: the review flow (``store.review.apply_review``) sets
+``review.completed`` and the mission's ``review_uid`` in one write, so on a file
+the app wrote the link alone and the completed review alone agree; they differ
+only on a file changed elsewhere (a ``review_uid`` naming a draft or a review that
+is gone). There the completed review is what says the lessons were drawn, and it
+is what ``r`` already reads to choose between the review screen and the
+mission's detail (``store.review.completed_review``): a mission shown "review
+due" is one ``r`` opens the review for. The panes used to test ``review_uid``
+alone and the calendar export the completed review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from math import ceil
+from typing import TYPE_CHECKING, Any
+
+from .models import Mission, Opportunity, Review
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+#: a mission's status: its phase, or "review due" in place of "ended"
+MISSION_STATUSES = ("planned", "active", "ended", "review due")
+#: a won opportunity's mission starts this long after today when its expected start has passed
+MISSION_START_DELAY = timedelta(days=7)
+
+
+# -- missions and their review ----------------------------------------------------------------
+
+
+def mission_phase(mission: Mission, today: date) -> str:
+    """"planned" (it starts after ``today``), "ended" (its last day, the early end
+    when there is one, is before ``today``) or "active" (a mission without an end
+    stays active)."""
+    if mission.start and mission.start > today:
+        return "planned"
+    last = mission.last_day
+    if last and last < today:
+        return "ended"
+    return "active"
+
+
+def review_due_on(mission: Mission) -> date | None:
+    """The day the mission's review becomes due: the day after its last day."""
+    last = mission.last_day
+    return last + timedelta(days=1) if last else None
+
+
+def completed_review(mission: Mission, reviews: Mapping[str, Review]) -> Review | None:
+    """The completed review the mission's ``review_uid`` names (``reviews``: uid ->
+    review), or None: no link, a link to a draft, or to a review that is gone."""
+    review = reviews.get(mission.review_uid) if mission.review_uid else None
+    return review if review is not None and review.completed else None
+
+
+def review_due(mission: Mission, reviews: Mapping[str, Review], today: date) -> bool:
+    """Its review is due on ``today`` and not completed (see the module's docstring)."""
+    due = review_due_on(mission)
+    return due is not None and due <= today and completed_review(mission, reviews) is None
+
+
+def mission_status(mission: Mission, reviews: Mapping[str, Review], today: date) -> str:
+    """One of :data:`MISSION_STATUSES`: the phase, with "review due" for an ended
+    mission whose review is due."""
+    if review_due(mission, reviews, today):
+        return "review due"
+    return mission_phase(mission, today)
+
+
+def missions_due_review(repository: Repository) -> list[Mission]:
+    """Missions whose end has passed without a completed review, the longest-ended first."""
+    today = repository.today
+    reviews: Mapping[str, Review] = repository.records("review")  # type: ignore[assignment]
+    due = [m for m in repository.list("mission") if review_due(m, reviews, today)]  # type: ignore[arg-type]
+    return sorted(due, key=lambda m: m.last_day)  # type: ignore[arg-type, return-value, attr-defined]
+
+
+# -- opportunities ----------------------------------------------------------------------------
+
+
+def opportunity_value(opportunity: Opportunity) -> Decimal:
+    """Daily rate × estimated days; 0 when either is missing (no usual rate stands in)."""
+    if opportunity.daily_rate is None or opportunity.estimated_days is None:
+        return Decimal(0)
+    return opportunity.daily_rate * opportunity.estimated_days
+
+
+def stage_change(opportunity: Opportunity, stage: str, today: date) -> dict[str, Any]:
+    """The field changes of moving ``opportunity`` to ``stage``: won sets the closing
+    date (a date already there is kept), leaving won clears it."""
+    changes: dict[str, Any] = {"stage": stage}
+    if stage == "won" and opportunity.closed is None:
+        changes["closed"] = today
+    if opportunity.stage == "won" and stage != "won":
+        changes["closed"] = None
+    return changes
+
+
+def mission_from_opportunity(opportunity: Opportunity, today: date) -> dict[str, Any]:
+    """The mission a won opportunity makes, as values for the mission form: its source
+    guessed from the opportunity's, starting at the expected start (a week from
+    ``today`` when that has passed or is unknown), over whole weeks of 5 days for the
+    estimated days, ending 4 days into the last week (the Friday, for a Monday start)."""
+    source_text = (opportunity.source or "").casefold()
+    if "recomm" in source_text:
+        source = "recommendation"
+    elif "natur" in source_text or "réseau" in source_text or "network" in source_text:
+        source = "natural"
+    else:
+        source = "prospecting"
+    expected = opportunity.expected_start
+    start = expected if expected and expected >= today else today + MISSION_START_DELAY
+    preset: dict[str, Any] = {
+        "title": opportunity.title,
+        "client": opportunity.organisation or opportunity.title,
+        "contact_uid": opportunity.contact_uid,
+        "target_uid": opportunity.target_uid,
+        "source": source,
+        "start": start,
+        "daily_rate": opportunity.daily_rate,
+        "total_days": opportunity.estimated_days,
+    }
+    if opportunity.estimated_days:
+        weeks = ceil(opportunity.estimated_days / 5)
+        preset["end"] = start + timedelta(days=7 * weeks - 3)
+    return preset
