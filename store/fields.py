@@ -246,8 +246,9 @@ class DateField(FieldType):
     stored_value = "_fromisoformat({v})"
 
     def stored_as_is(self, v: str) -> str | None:
-        # (the date is made at once; past the year's range, or 02-30, it goes to load)
-        return (f"(type({v}) is str and len({v}) == 10 and {v}[4] == '-' "
+        # YYYY-MM-DD as load requires it (fromisoformat alone also reads 2027-W01-1), made
+        # at once; past the year's range, or 02-30, it goes to load
+        return (f"(type({v}) is str and len({v}) == 10 and {v}[4] == {v}[7] == '-' "
                 f"and {str(FIRST_YEAR)!r} <= {v}[:4] <= {str(LAST_YEAR)!r})")
 
     def load(self, raw: Any, today: date) -> Any:
