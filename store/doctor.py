@@ -394,29 +394,58 @@ def repair(path: Path) -> list[Finding]:
     except UnsafeFileError:
         return done  # (nothing is touched there; the report says why)
     folder = real.parent
-    me = os.geteuid()
     if not folder.exists():
         return done
-
-    def tighten(target: Path, mode: int, what: str) -> None:
-        st = os.lstat(target)
-        if st.st_uid == me and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) & ~mode & 0o777:
-            try:
-                os.chmod(target, mode)
-            except OSError as err:  # (a read-only file system...)
-                done.append(Finding(ERROR, _("The {what} {path} cannot be set to mode {mode}: {reason}.").format(
-                    what=what, path=target, mode=oct(mode)[2:], reason=err.strerror or err)))
-                return
-            done.append(Finding(FIXED, _("The {what} {path} is now mode {mode}.").format(what=what, path=target, mode=oct(mode)[2:])))
-
     if real.exists() and not stat.S_ISREG(os.stat(real).st_mode):
         done.append(Finding(ERROR, _("{path} is not a regular file: nothing was changed.").format(path=real)))
         return done
     if _own_folder(real):
-        tighten(folder, 0o700, _("folder"))
+        _tighten(folder, 0o700, _("folder"), done)
     if real.exists():
-        tighten(real, 0o600, _("data file"))
-    lock = real.with_name(real.name + ".lock")
+        _tighten(real, 0o600, _("data file"), done)
+    if not _repair_lock(real.with_name(real.name + ".lock"), done):
+        return done
+    if (folder / BACKUP_DIR).exists():
+        _tighten(folder / BACKUP_DIR, 0o700, _("backup folder"), done)
+        for item in Backups(real).list():
+            _tighten(item, 0o600, _("backup"), done)
+    if not real.exists():
+        return done
+    storage = _sweep(real, done)
+    if storage is None:
+        return done
+    try:
+        with storage.transaction():
+            data = storage.read()
+            links = _repair_records(storage, data, done) if data and META_TABLE in data else 0
+    except RelanceError as err:  # a damaged file: the report says what is wrong with it
+        done.append(Finding(ERROR, _("The file itself cannot be repaired here: {problem}").format(problem=err)))
+    else:
+        if links:
+            done.append(Finding(FIXED, _("The previous version is kept in {backup}.").format(backup=storage.backups.newest())))
+    finally:
+        storage.close()
+    _migrate(real, done)
+    return done
+
+
+def _tighten(target: Path, mode: int, what: str, done: list[Finding]) -> None:
+    """``target`` of the user's, open to others, set to ``mode``."""
+    st = os.lstat(target)
+    if st.st_uid == os.geteuid() and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) & ~mode & 0o777:
+        try:
+            os.chmod(target, mode)
+        except OSError as err:  # (a read-only file system...)
+            done.append(Finding(ERROR, _("The {what} {path} cannot be set to mode {mode}: {reason}.").format(
+                what=what, path=target, mode=oct(mode)[2:], reason=err.strerror or err)))
+            return
+        done.append(Finding(FIXED, _("The {what} {path} is now mode {mode}.").format(what=what, path=target, mode=oct(mode)[2:])))
+
+
+def _repair_lock(lock: Path, done: list[Finding]) -> bool:
+    """An empty folder in the place of the lock file removed, a lock file others could
+    open replaced; False when a folder there holds files (nothing more is repaired)."""
+    me = os.geteuid()
     if os.path.isdir(lock) and not os.path.islink(lock):
         try:
             os.rmdir(lock)
@@ -425,7 +454,7 @@ def repair(path: Path) -> list[Finding]:
                     else err.strerror or str(err))
             done.append(Finding(ERROR, _("The lock file {path} is a folder and was left as it is: {reason}.").format(
                 path=lock, reason=what.format(path=lock))))
-            return done
+            return False
         done.append(Finding(FIXED, _("The folder {path} in the place of the lock file was removed (it was empty); "
                                      "the next save makes the lock file.").format(path=lock)))
     elif os.path.isfile(lock) and not os.path.islink(lock):
@@ -443,12 +472,13 @@ def repair(path: Path) -> list[Finding]:
             else:
                 done.append(Finding(FIXED, _("The lock file {path} was removed; the next save makes a new one, "
                                              "yours alone.").format(path=lock)))
-    if (folder / BACKUP_DIR).exists():
-        tighten(folder / BACKUP_DIR, 0o700, _("backup folder"))
-        for item in Backups(real).list():
-            tighten(item, 0o600, _("backup"))
-    if not real.exists():
-        return done
+    return True
+
+
+def _sweep(real: Path, done: list[Finding]) -> DurableStorage | None:
+    """The storage of ``real``, opened with the temp files left over removed (under the
+    lock), or None when it cannot be opened (said in ``done``)."""
+    folder = real.parent
     prefix = f".{real.name}.tmp-"
     left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix) and own_file(folder / n)]
     try:
@@ -456,59 +486,65 @@ def repair(path: Path) -> list[Finding]:
         storage.sweep()  # removes temp files left over, under the lock
     except RelanceError as err:
         done.append(Finding(ERROR, _("Nothing more can be repaired: {problem}").format(problem=err)))
-        return done
+        return None
     removed = sum(1 for item in left_before if not item.exists())  # the storage removed them on open
     if removed:
         done.append(Finding(FIXED, ngettext("{count} leftover temp file removed.", "{count} leftover temp files removed.",
                                             removed).format(count=removed)))
+    return storage
+
+
+def _repair_records(storage: DurableStorage, data: dict[str, Any], done: list[Finding]) -> int:
+    """A uid held twice made new, then the links to missing records removed, each step
+    written at once (in the caller's transaction); how many were repaired."""
     links = 0
-    try:
-        with storage.transaction():
-            data = storage.read()
-            if data and META_TABLE in data:
-                for table, doc_id, uid, _first in duplicate_uids(data):
-                    doc = data[table][doc_id] = dict(data[table][doc_id], uid=new_uid())
-                    links += 1
-                    done.append(Finding(FIXED, _("{where} had the uid {uid} of another record; it now has its own, "
-                                                 "{new}.").format(where=_name(table, doc_id, doc), uid=uid, new=doc["uid"])))
-                if links:
-                    storage.write(data)
-                broken = dangling(data)
-                for table, doc_id in {(item[0], item[1]) for item in broken}:
-                    # a changed record is a new document: the storage writes again only the
-                    # documents it has not seen (a record changed in place kept its old line)
-                    data[table][doc_id] = copy.deepcopy(data[table][doc_id])
-                for table, doc_id, name, kind, uid, index in broken:
-                    doc = data[table][doc_id]
-                    field, _dot, sub = name.partition(".")
-                    value = doc.get(field)
-                    if index is not None:  # inside a review's list
-                        item = value[index]
-                        if sub == "contact_uid":
-                            item["_remove"] = True
-                        else:
-                            item[sub] = None
-                    elif isinstance(value, list):
-                        doc[field] = [v for v in value if v != uid]
-                    else:
-                        doc[field] = None
-                    done.append(Finding(FIXED, _("{where}: the link {field} to the missing {kind} {uid} was removed.").format(
-                        where=_name(table, doc_id, doc), field=name, kind=kind, uid=uid[:8])))
-                for table, doc_id, name, *_rest in broken:
-                    field = name.partition(".")[0]
-                    value = data[table][doc_id].get(field)
-                    if isinstance(value, list):
-                        data[table][doc_id][field] = [i for i in value if not (isinstance(i, dict) and i.get("_remove"))]
-                if broken:
-                    storage.write(data)
-                    links += len(broken)
-    except RelanceError as err:  # a damaged file: the report says what is wrong with it
-        done.append(Finding(ERROR, _("The file itself cannot be repaired here: {problem}").format(problem=err)))
-    else:
-        if links:
-            done.append(Finding(FIXED, _("The previous version is kept in {backup}.").format(backup=storage.backups.newest())))
-    finally:
-        storage.close()
+    for table, doc_id, uid, _first in duplicate_uids(data):
+        doc = data[table][doc_id] = dict(data[table][doc_id], uid=new_uid())
+        links += 1
+        done.append(Finding(FIXED, _("{where} had the uid {uid} of another record; it now has its own, "
+                                     "{new}.").format(where=_name(table, doc_id, doc), uid=uid, new=doc["uid"])))
+    if links:
+        storage.write(data)
+    broken = dangling(data)
+    if broken:
+        _unlink(data, broken, done)
+        storage.write(data)
+        links += len(broken)
+    return links
+
+
+def _unlink(data: dict[str, Any], broken: list, done: list[Finding]) -> None:
+    """The links of :func:`dangling` removed from ``data``: a reference set to null, a uid
+    taken out of its list, a review's item naming a missing contact dropped."""
+    for table, doc_id in {(item[0], item[1]) for item in broken}:
+        # a changed record is a new document: the storage writes again only the
+        # documents it has not seen (a record changed in place kept its old line)
+        data[table][doc_id] = copy.deepcopy(data[table][doc_id])
+    for table, doc_id, name, kind, uid, index in broken:
+        doc = data[table][doc_id]
+        field, _dot, sub = name.partition(".")
+        value = doc.get(field)
+        if index is not None:  # inside a review's list
+            item = value[index]
+            if sub == "contact_uid":
+                item["_remove"] = True
+            else:
+                item[sub] = None
+        elif isinstance(value, list):
+            doc[field] = [v for v in value if v != uid]
+        else:
+            doc[field] = None
+        done.append(Finding(FIXED, _("{where}: the link {field} to the missing {kind} {uid} was removed.").format(
+            where=_name(table, doc_id, doc), field=name, kind=kind, uid=uid[:8])))
+    for table, doc_id, name, *_rest in broken:
+        field = name.partition(".")[0]
+        value = data[table][doc_id].get(field)
+        if isinstance(value, list):
+            data[table][doc_id][field] = [i for i in value if not (isinstance(i, dict) and i.get("_remove"))]
+
+
+def _migrate(real: Path, done: list[Finding]) -> None:
+    """A file of an older schema migrated, as any command would (after a backup)."""
     data, problem = read_data_file(real)
     if not problem and data and META_TABLE not in data:
         from .repository import Repository
@@ -523,4 +559,3 @@ def repair(path: Path) -> list[Finding]:
                 done.append(Finding(FIXED, _("Migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
                     old=old, new=new, backup=backup)))
             repo.close()
-    return done

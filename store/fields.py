@@ -17,7 +17,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
-from .fmt import shown
 from .i18n import _
 
 CENTS = Decimal("0.01")
@@ -99,10 +98,8 @@ class FieldType:
         raise NotImplementedError
 
     def load(self, raw: Any, today: date) -> Any:
-        """``parse`` for a stored value: the same result and the same checks, with a quick
-        path for values already in their stored form (10,000 contacts load in a blink)."""
-        if raw is None and not self.required:
-            return self.empty()
+        """``parse`` for a stored value that the loader's inline test (:meth:`stored_as_is`)
+        did not take: the same result and the same checks as a form's."""
         return self.parse(raw, today)
 
     def dump(self, value: Any) -> Any:
@@ -121,15 +118,25 @@ class FieldType:
         """Whether a value of this type can point at a record of ``kind``."""
         return False
 
+    #: what the loader keeps of a stored value ``{v}`` that :meth:`stored_as_is` took:
+    #: the value itself, a copy of a list, a date made from its text (a ``ValueError``
+    #: then sends the value to ``load``)
+    stored_value = "{v}"
+
     def stored_as_is(self, v: str) -> str | None:
-        """A Python condition on the stored value ``v`` that is true when ``load`` would
-        return ``v`` itself (no conversion, nothing to check further), or None. Used by
-        :func:`make_loader`; anything the condition does not recognise goes to ``load``."""
+        """The type's fast test, the one place it is written: a Python condition on the
+        stored value ``v``, true when ``load`` would give :attr:`stored_value` with nothing
+        more to check, or None. :func:`record_loader.make_loader` inlines it; anything it does not
+        recognise goes to ``load``."""
         return None
 
 
 class Text(FieldType):
     expected = "text"
+    #: a condition on a stored text ``{v}`` already short enough, trimmed and clean, true
+    #: when ``parse_value`` keeps it as it is ("": nothing more to check), or None when the
+    #: type checks more than the loader tests inline (a phone, a code)
+    kept: str | None = ""
 
     def __init__(self, required: bool = False, max_length: int = 2000, multiline: bool = False):
         super().__init__(required)
@@ -140,42 +147,22 @@ class Text(FieldType):
     def empty(self) -> str:
         return ""
 
-    def load(self, raw: Any, today: date) -> Any:
-        if type(raw) is str:
-            if not raw and not self.required:
-                return self.empty()
-            if (raw and len(raw) <= self.max_length and not raw[0].isspace() and not raw[-1].isspace() and self._plain
-                    and (raw.isprintable() or not self._unclean(raw))):
-                return raw
-        return super().load(raw, today)
-
-    @property
-    def _unclean(self):
-        return _UNCLEAN_TEXT if self.multiline else _UNCLEAN_LINE
-
-    @property
-    def _plain(self) -> bool:
-        """No check beyond the length: the stored text is the value."""
-        return type(self) is Text
-
     def stored_as_is(self, v: str) -> str | None:
-        empty = f"{v} == ''" if not self.required and self.empty() == "" else "False"
-        if not self._plain:
-            return f"(type({v}) is str and {empty})"
-        unclean = "_UNCLEAN_TEXT" if self.multiline else "_UNCLEAN_LINE"
-        return (f"(type({v}) is str and ({empty} or (0 < len({v}) <= {self.max_length} "
-                f"and not {v}[0].isspace() and not {v}[-1].isspace() and ({v}.isprintable() or not {unclean}({v})))))")
+        tests = [f"{v} == ''"] if not self.required and self.empty() == "" else []
+        kept = None if self.kept is None else self.kept.format(v=v)
+        if kept is not None:  # what parse_value does: cleans (a text without _UNCLEAN* is kept), trims
+            unclean = "_UNCLEAN_TEXT" if self.multiline else "_UNCLEAN_LINE"
+            tests.append(f"(0 < len({v}) <= {self.max_length} and not {v}[0].isspace() and not {v}[-1].isspace() "
+                         f"and ({v}.isprintable() or not {unclean}({v})){' and ' + kept if kept else ''})")
+        return f"(type({v}) is str and ({' or '.join(tests)}))" if tests else None
 
     def parse_value(self, raw: Any, today: date) -> str:
         if not isinstance(raw, str):
             raise ValueError(_("expected text, got {value!r}.").format(value=raw))
         value = clean_text(raw, self.multiline).strip()
         if len(value) > self.max_length:
-            raise ValueError(
-                _("is too long ({length} characters, at most {limit}).").format(
-                    length=len(value), limit=self.max_length
-                )
-            )
+            raise ValueError(_("is too long ({length} characters, at most {limit}).").format(
+                length=len(value), limit=self.max_length))
         return value
 
 
@@ -183,35 +170,29 @@ class OptionalText(Text):
     """A text that is null, not "", when there is none (the settings' ``subdivision``): an
     export, imported and exported again, gives the same file."""
 
+    kept = None  # (one record holds it: the settings)
+
     def empty(self) -> None:
         return None
-
-    @property
-    def _plain(self) -> bool:
-        return False
 
 
 class Email(Text):
     expected = "name@example.com"
+    kept = "_EMAIL_MATCH({v}) is not None"
 
     def __init__(self, required: bool = False):
         super().__init__(required, max_length=254)
 
-    def stored_as_is(self, v: str) -> str | None:
-        return (f"(type({v}) is str and (({v} == '' and {not self.required}) or (0 < len({v}) <= {self.max_length} "
-                f"and not {v}[0].isspace() and not {v}[-1].isspace() and {v}.isprintable() and _EMAIL_MATCH({v}) is not None)))")
-
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today)
         if not _EMAIL.match(value):
-            raise ValueError(
-                _("expected an e-mail address like name@example.com, got {value!r}.").format(value=value)
-            )
+            raise ValueError(_("expected an e-mail address like name@example.com, got {value!r}.").format(value=value))
         return value
 
 
 class Phone(Text):
     expected = "+33 6 12 34 56 78"
+    kept = None
 
     def __init__(self, required: bool = False):
         super().__init__(required, max_length=40)
@@ -219,16 +200,15 @@ class Phone(Text):
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today)
         if not _PHONE.match(value):
-            raise ValueError(
-                _("expected a phone number of digits, spaces and + ( ) . - /, got {value!r}.").format(
-                    value=value
-                )
-            )
+            raise ValueError(_("expected a phone number of digits, spaces and + ( ) . - /, got {value!r}.").format(
+                value=value))
         return value
 
 
 class Code(Text):
     """A short upper-case code: a currency (EUR) or a country (FR)."""
+
+    kept = None  # (stored upper-case: parse_value makes it so)
 
     def __init__(self, length: int, example: str, what: str, required: bool = True):
         super().__init__(required, max_length=40)
@@ -239,11 +219,8 @@ class Code(Text):
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today).upper()
         if len(value) != self.length or not value.isalpha() or not value.isascii():
-            raise ValueError(
-                _("expected a {length}-letter {what} such as {example}, got {value!r}.").format(
-                    length=self.length, what=self.what, example=self.expected, value=raw
-                )
-            )
+            raise ValueError(_("expected a {length}-letter {what} such as {example}, got {value!r}.").format(
+                length=self.length, what=self.what, example=self.expected, value=raw))
         return value
 
 
@@ -253,25 +230,26 @@ class Choice(FieldType):
         self.choices = tuple(choices)
         self.expected = "|".join(self.choices)
 
-    def load(self, raw: Any, today: date) -> Any:
-        return raw if raw in self.choices else self.parse(raw, today)
-
     def stored_as_is(self, v: str) -> str | None:
         return f"(type({v}) is str and {v} in {self.choices!r})"
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = str(raw).strip().lower()
         if value not in self.choices:
-            raise ValueError(
-                _("expected one of {choices}; got {value!r}.").format(
-                    choices=", ".join(self.choices), value=raw
-                )
-            )
+            raise ValueError(_("expected one of {choices}; got {value!r}.").format(
+                choices=", ".join(self.choices), value=raw))
         return value
 
 
 class DateField(FieldType):
     expected = "YYYY-MM-DD"
+    stored_value = "_fromisoformat({v})"
+
+    def stored_as_is(self, v: str) -> str | None:
+        # YYYY-MM-DD as load requires it (fromisoformat alone also reads 2027-W01-1), made
+        # at once; past the year's range, or 02-30, it goes to load
+        return (f"(type({v}) is str and len({v}) == 10 and {v}[4] == {v}[7] == '-' "
+                f"and {str(FIRST_YEAR)!r} <= {v}[:4] <= {str(LAST_YEAR)!r})")
 
     def load(self, raw: Any, today: date) -> Any:
         """A stored date is ``YYYY-MM-DD`` only: "+3d" in a file would mean another day
@@ -392,11 +370,8 @@ class Integer(FieldType):
         except ValueError:
             raise ValueError(_("expected a whole number, got {value!r}.").format(value=raw)) from None
         if not self.minimum <= value <= self.maximum:
-            raise ValueError(
-                _("must be between {low} and {high}, got {value}.").format(
-                    low=self.minimum, high=self.maximum, value=value
-                )
-            )
+            raise ValueError(_("must be between {low} and {high}, got {value}.").format(
+                low=self.minimum, high=self.maximum, value=value))
         return value
 
 
@@ -405,11 +380,6 @@ _UID = re.compile(r"[0-9a-f-]{8,64}")
 
 class Uid(Text):
     expected = "uid"
-
-    def load(self, raw: Any, today: date) -> Any:
-        if type(raw) is str and _UID.fullmatch(raw):
-            return raw
-        return super().load(raw, today)
 
     def stored_as_is(self, v: str) -> str | None:
         return f"(type({v}) is str and _UID_MATCH({v}) is not None)"
@@ -448,30 +418,32 @@ def _split_list(raw: Any) -> list[Any]:
     raise ValueError(_("expected a list, got {value!r}.").format(value=raw))
 
 
-class Tags(FieldType):
-    expected = "tag,tag"
+class TextList(FieldType):
+    """A list of distinct texts (tags, uids): typed comma-separated, stored as a JSON list."""
+
+    #: (a copy: a record never shares a list with the stored document)
+    stored_value = "{v}[:]"
+    #: the loader's test of one stored item ``{x}``, as :meth:`FieldType.stored_as_is`
+    item_as_is = "False"
 
     def empty(self) -> list[str]:
         return []
 
-    def load(self, raw: Any, today: date) -> Any:
-        if type(raw) is list and not raw:
-            return []
-        return self.parse(raw, today)
+    def stored_as_is(self, v: str) -> str | None:  # [] or distinct items, each as stored
+        return (f"(type({v}) is list and (not {v} or (all({self.item_as_is.format(x='x')} for x in {v}) "
+                f"and len(set({v})) == len({v}))))")
 
-    def stored_as_is(self, v: str) -> str | None:  # a list of distinct, trimmed, non-empty words
-        return (f"(type({v}) is list and all(type(x) is str and x and not x[0].isspace() and not x[-1].isspace() "
-                f"and x.isprintable() for x in {v}) and len(set({v})) == len({v}))")
+    def parse_item(self, raw: Any, today: date) -> str | None:  # pragma: no cover - abstract
+        """One item typed or stored, or None/"" for none; ``ValueError`` with a sentence."""
+        raise NotImplementedError
 
     def parse_value(self, raw: Any, today: date) -> list[str]:
-        tags: list[str] = []
+        values: list[str] = []
         for item in _split_list(raw):
-            if not isinstance(item, str):
-                raise ValueError(_("expected a list of words, got {value!r}.").format(value=item))
-            tag = clean_text(item).strip()
-            if tag and tag not in tags:
-                tags.append(tag)
-        return tags
+            value = self.parse_item(item, today)
+            if value and value not in values:
+                values.append(value)
+        return values
 
     def dump(self, value: list[str]) -> list[str]:
         return list(value)
@@ -480,8 +452,21 @@ class Tags(FieldType):
         return ", ".join(value)
 
 
-class Refs(FieldType):
+class Tags(TextList):
+    expected = "tag,tag"
+    #: a trimmed, non-empty word
+    item_as_is = "type({x}) is str and {x} and not {x}[0].isspace() and not {x}[-1].isspace() and {x}.isprintable()"
+
+    def parse_item(self, raw: Any, today: date) -> str:
+        if not isinstance(raw, str):
+            raise ValueError(_("expected a list of words, got {value!r}.").format(value=raw))
+        return clean_text(raw).strip()
+
+
+class Refs(TextList):
     """A list of uids of one kind (``target_uids``)."""
+
+    item_as_is = "type({x}) is str and _UID_MATCH({x}) is not None"  # a uid as stored
 
     def __init__(self, kind: str):
         super().__init__(False)
@@ -489,31 +474,8 @@ class Refs(FieldType):
         self.expected = f"{kind} uids or names, comma-separated"
         self._uid = Uid()
 
-    def empty(self) -> list[str]:
-        return []
-
-    def load(self, raw: Any, today: date) -> Any:
-        if type(raw) is list and not raw:
-            return []
-        return self.parse(raw, today)
-
-    def stored_as_is(self, v: str) -> str | None:  # a list of distinct uids as stored
-        return (f"(type({v}) is list and all(type(x) is str and _UID_MATCH(x) is not None for x in {v}) "
-                f"and len(set({v})) == len({v}))")
-
-    def parse_value(self, raw: Any, today: date) -> list[str]:
-        uids: list[str] = []
-        for item in _split_list(raw):
-            uid = self._uid.parse(item, today)
-            if uid and uid not in uids:
-                uids.append(uid)
-        return uids
-
-    def dump(self, value: list[str]) -> list[str]:
-        return list(value)
-
-    def display(self, value: list[str]) -> str:
-        return ", ".join(value)
+    def parse_item(self, raw: Any, today: date) -> str | None:
+        return self._uid.parse(raw, today)
 
     def references(self, value: list[str]) -> Iterator[tuple[str, str]]:
         for uid in value:
@@ -596,6 +558,14 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
+#: the names the types' inline tests (``stored_as_is``, ``stored_value``) use, which
+#: the loader puts in the namespace of the code it makes
+INLINE_NAMES = {
+    "_UID_MATCH": _UID.fullmatch, "_EMAIL_MATCH": _EMAIL.match, "_fromisoformat": date.fromisoformat,
+    "_UNCLEAN_LINE": _UNCLEAN_LINE, "_UNCLEAN_TEXT": _UNCLEAN_TEXT,
+}
+
+
 # -- helpers for model declarations -------------------------------------------------
 
 
@@ -628,102 +598,3 @@ def money(required: bool = False, positive: bool = True, help: str = "") -> Any:
 
 def ref(kind: str, required: bool = False, help: str = "") -> Any:
     return field(Ref(kind, required), help=help)
-
-
-#: how deep a field relance does not know may nest lists and objects (see make_loader)
-EXTRA_DEPTH = 100
-
-
-def make_loader(model: type, types: dict[str, FieldType]):
-    """A function ``(doc, today) -> (record, errors)`` made for one model, as dataclasses
-    make their ``__init__``: each field's common stored forms are recognised inline
-    (``stored_as_is``; ISO dates converted at once; ``null`` and ``[]`` for empty values),
-    the rest go through the field type's ``load`` with its checks and messages. Missing
-    fields take the model's defaults; unknown keys are kept in ``extra``."""
-    fields = {f.name: f for f in dataclasses.fields(model)}
-    namespace: dict[str, Any] = {
-        "_new": object.__new__, "_model": model, "_fromisoformat": date.fromisoformat,
-        "_UID_MATCH": _UID.fullmatch, "_EMAIL_MATCH": _EMAIL.match, "_known": frozenset(types), "_MISSING": object(),
-        "_UNCLEAN_LINE": _UNCLEAN_LINE, "_UNCLEAN_TEXT": _UNCLEAN_TEXT,
-    }
-    lines = ["def load(doc, today):", "    errors = None", "    d = {}", "    get = doc.get"]
-    for number, (name, ftype) in enumerate(types.items()):
-        namespace[f"_t{number}"] = ftype
-        spec = fields[name]
-        lines.append(f"    v = get({name!r}, _MISSING)")
-        if spec.default is not dataclasses.MISSING:
-            namespace[f"_d{number}"] = spec.default
-            lines.append(f"    if v is _MISSING: d[{name!r}] = _d{number}")
-        else:
-            namespace[f"_f{number}"] = spec.default_factory
-            lines.append(f"    if v is _MISSING: d[{name!r}] = _f{number}()")
-        if name == "uid":  # taken as stored (checked by the repository: present and unique)...
-            lines.append(f"    elif v is None or (type(v) is str and v.isprintable()): d[{name!r}] = v")
-            # ...but never with a control character: it is shown, and cleaning it would break the links
-            lines.append("    elif type(v) is str: errors = _unprintable_uid(v, errors)")
-            # ...nor anything but text (a list or an object as uid cannot even be looked up)
-            lines.append(f"    else: errors = _slow(_t{number}, {name!r}, v, today, d, errors)")
-            continue
-        if not ftype.required:
-            empty = ftype.empty()
-            if empty is None or empty == "":
-                lines.append(f"    elif v is None: d[{name!r}] = {empty!r}")
-            else:
-                lines.append(f"    elif v is None: d[{name!r}] = _t{number}.empty()")
-        if isinstance(ftype, (Tags, Refs)):
-            lines.append(f"    elif type(v) is list and not v: d[{name!r}] = []")
-        if isinstance(ftype, DateField):
-            lines += [f"    elif type(v) is str and len(v) == 10 and v[4] == '-' and {str(FIRST_YEAR)!r} <= v[:4] <= {str(LAST_YEAR)!r}:",
-                      f"        try: d[{name!r}] = _fromisoformat(v)",
-                      f"        except ValueError: errors = _slow(_t{number}, {name!r}, v, today, d, errors)"]
-        condition = ftype.stored_as_is("v")
-        if condition:  # (a list is copied: a record never shares a list with the stored document)
-            lines.append(f"    elif {condition}: d[{name!r}] = {'v[:]' if isinstance(ftype, (Tags, Refs)) else 'v'}")
-        lines.append(f"    else: errors = _slow(_t{number}, {name!r}, v, today, d, errors)")
-    lines += [
-        "    record = _new(_model)",
-        "    record.__dict__.update(d)",
-        "    record.extra = {k: x for k, x in doc.items() if k not in _known} if not doc.keys() <= _known else {}",
-        "    if record.extra: errors = _deep_extra(record.extra, errors)",
-        "    return record, errors",
-    ]
-
-    def slow(ftype: FieldType, name: str, raw: Any, today: date, values: dict, errors: dict | None):
-        try:
-            values[name] = ftype.load(raw, today)
-        except ValueError as err:
-            errors = errors if errors is not None else {}
-            message = str(err)  # (it may quote the value: a file's list of 100,000 items...)
-            errors[name] = message if len(message) <= 300 else message[:299] + "…"
-        except RecursionError:  # (a value nested hundreds deep, quoted or cleaned)
-            errors = errors if errors is not None else {}
-            errors[name] = _("is nested too deeply.")
-        return errors
-
-    def unprintable_uid(raw: str, errors: dict | None) -> dict:
-        errors = errors if errors is not None else {}
-        errors["uid"] = _("holds a control character: {value!r}.").format(value=raw)
-        return errors
-
-    def deep_extra(extra: dict, errors: dict | None) -> dict | None:
-        """A field relance does not know is kept as it is, but not nested deeper than
-        EXTRA_DEPTH: how deep JSON is read or written depends on how deep the call is (about
-        1,000 levels less the stack), so a value read once could not be written, or read
-        again by another command."""
-        for name, value in extra.items():
-            stack = [(value, 1)]
-            while stack:
-                item, depth = stack.pop()
-                if isinstance(item, (list, dict)):
-                    if depth > EXTRA_DEPTH:
-                        errors = errors if errors is not None else {}
-                        errors[shown(name, 40)] = _("is nested too deeply.")  # (a name the file gave)
-                        break
-                    stack.extend((x, depth + 1) for x in (item.values() if isinstance(item, dict) else item))
-        return errors
-
-    namespace["_slow"] = slow
-    namespace["_unprintable_uid"] = unprintable_uid
-    namespace["_deep_extra"] = deep_extra
-    exec(compile("\n".join(lines), f"<loader of {model.__name__}>", "exec"), namespace)
-    return namespace["load"]

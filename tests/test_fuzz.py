@@ -58,7 +58,7 @@ from tui.cli import main
 from .conftest import ROOT, TODAY, run_relance
 
 #: a line of a refusal, of an import's report or of doctor's longer than this is not "short".
-#: Not 400: a message quotes the value it refuses cut at 300 characters (fields.make_loader,
+#: Not 400: a message quotes the value it refuses cut at 300 characters (record_loader.make_loader,
 #: Repository.build, fmt.shown), after the file's path and the newest backup's, and a record's
 #: or a row's problems share its line; a quote that grows with the input (values here are of
 #: 5,000 to 131,072 characters, lists of 3,000 items, nesting 100,000 deep) is far past it.

@@ -68,7 +68,7 @@ def refused_by_reads_and_doctor(data: Path, said: str) -> Result:
 
 @pytest.mark.parametrize("uid", [[1], {"a": 1}, 5, True])
 def test_a_uid_that_is_not_text_is_refused_not_a_traceback(tmp_path, uid):
-    """fields.make_loader took any uid that was not text "as stored": a list or an object
+    """record_loader.make_loader took any uid that was not text "as stored": a list or an object
     then failed as a dict key (TypeError) in import json, in every read and in doctor."""
     result, data = import_json(tmp_path, export_with(lambda doc: doc["contacts"][0].update(uid=uid)))
     assert result.code == 2 and "contacts[0] uid: expected text" in result.stderr, str(result)

@@ -147,7 +147,7 @@ async def test_the_key_bar_shows_the_keys_and_a_click_presses_one(demo_path):
 
 
 async def test_the_garbage_collector_is_back_on_once_the_data_is_loaded(demo_path):
-    """The command line turns it off for the start-up (tui/cli.py); the app must turn it
+    """The command line turns it off for the start-up (tui/cli_commands.py, run_dashboard); the app must turn it
     back on, or a long session would keep every reference cycle it ever made."""
     import gc
 

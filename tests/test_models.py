@@ -48,6 +48,18 @@ def test_bad_dates_are_refused_with_the_expected_form(text):
     assert "YYYY-MM-DD" in str(err.value) or "not a real date" in str(err.value)
 
 
+@pytest.mark.parametrize("stored", ["2027-W01-1", "+3d", "2027-1-4", "2027-02-30"])
+def test_a_stored_date_is_year_month_day_on_the_fast_path_too(stored):
+    """The loader's inline test took any ten characters with a dash fifth that
+    date.fromisoformat read: an ISO week date (2027-W01-1, Python 3.11) was loaded as
+    2027-01-04, where the type's own check refuses it."""
+    from store.models import Contact
+
+    with pytest.raises(ValidationError) as err:
+        Contact.from_doc({"uid": "c1", "name": "Zoé", "last_contact": stored}, TODAY)
+    assert "last_contact" in err.value.errors
+
+
 @pytest.mark.parametrize("text", ["+9999y", "-9999y", "-2500y", "+9000y"])
 def test_a_relative_date_past_the_calendar_is_refused_with_a_sentence(text):
     """Years 1 to 9999 only: +9999y ended in an AssertionError ('unreachable') that

@@ -1,0 +1,410 @@
+"""What each ``relance`` command does, once :mod:`tui.cli` has read its arguments.
+
+Only the dashboard imports Textual (``tui.app``, about 0.3 s); ``add``, ``list``,
+``export``, ``import`` and the others run on the store alone and start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
+from store.fields import Ref, Refs
+from store.i18n import _
+from store.models import MODELS, Settings
+
+#: ``relance list contacts`` and ``relance list contact`` both work
+KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()}}
+
+
+def flag(name: str) -> str:
+    """The option of a field: ``--daily-rate`` for ``daily_rate``."""
+    return "--" + name.replace("_", "-")
+
+
+#: what ``json.dumps(ensure_ascii=False)`` leaves as it is that a terminal takes as a command
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as readable JSON (``ensure_ascii=False``, indented) with DEL and the C1
+    controls escaped too (``\\u009b``), as JSON escapes the C0 ones: a field relance does
+    not know, kept as the file holds it, never reaches the terminal as a command."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return _RAW_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+
+def _open(args: argparse.Namespace):
+    from store.paths import resolve_data_path
+    from store.repository import Repository
+
+    repo = Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+    report_migration(repo)
+    return repo
+
+
+def report_migration(repo) -> None:
+    if repo.migrated:
+        old, new, backup = repo.migrated
+        print(_("relance: {path} was migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
+            path=repo.path, old=old, new=new, backup=backup), file=sys.stderr)
+
+
+def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    model = MODELS[args.record_kind]
+    repo = _open(args)
+    data: dict[str, Any] = {}
+    for name, ftype in model.field_types().items():
+        raw = getattr(args, name, None)
+        if raw is None:
+            continue
+        try:
+            if isinstance(ftype, Ref) and raw.strip():
+                raw = repo.find(ftype.kind, raw).uid
+            elif isinstance(ftype, Refs):
+                raw = [repo.find(ftype.kind, part).uid for part in raw.split(",") if part.strip()]
+        except (NotFoundError, AmbiguousError) as err:
+            parser.exit(2, _("relance add {kind}: error: {flag}: {problem}\n").format(
+                kind=args.record_kind, flag=flag(name), problem=err))
+        data[name] = raw
+    try:
+        record = repo.add(args.record_kind, data)
+    except ValidationError as err:
+        problems = err.sentences(flag)
+        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=args.record_kind, problems=problems))
+    print(record.uid)
+    return 0
+
+
+LIST_COLUMNS = {
+    "contact": ("name", "company", "circle", "last_contact", "next_follow_up"),
+    "target": ("name", "status", "decision_maker", "sector"),
+    "opportunity": ("title", "organisation", "stage", "daily_rate", "expected_start"),
+    "mission": ("client", "title", "start", "end", "daily_rate", "days_per_week"),
+    "interaction": ("date", "kind", "contact_uid", "summary"),
+    "review": ("mission_uid", "created", "completed"),
+}
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    kind = KIND_NAMES[args.kind]
+    repo = _open(args)
+    records = repo.list(kind)
+    if args.json:
+        sys.stdout.write(json_text([r.to_doc() for r in records]) + "\n")
+        return 0
+    columns = LIST_COLUMNS[kind]
+    names: dict[str, str] = {}
+    for column in columns:
+        if column.endswith("_uid"):
+            ref_kind = column[: -len("_uid")]
+            names.update({r.uid: r.label() for r in repo.list(ref_kind)})
+    key = columns[0]
+    records.sort(key=lambda r: str(getattr(r, key) or "").casefold())
+    # a reference shows the referenced record's name; any other field as the forms show it
+    types = MODELS[kind].field_types()
+    shown = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].display)
+             for column in columns]
+    rows = [["uid", *columns]] + [[r.uid[:8], *(show(getattr(r, column)) for column, show in shown)] for r in records]
+    widths = [min(40, max(len(row[i]) for row in rows)) for i in range(len(rows[0]))]
+    out = sys.stdout
+    for row in rows:
+        cells = [cell if len(cell) <= width else cell[: width - 1] + "…" for cell, width in zip(row, widths)]
+        out.write("  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n")
+    if not records:
+        out.write(_("(no {kind} yet)").format(kind=kind) + "\n")
+    return 0
+
+
+class ExportError(RelanceError):
+    """-o names a place the export cannot go."""
+
+
+def _export_target(args: argparse.Namespace, repo) -> Path | None:
+    """Where ``-o`` asks the export to go (None: standard output); a place it cannot be
+    written is a usage error, said before anything is made."""
+    if args.output == "-":
+        return None
+    target = Path(args.output).expanduser()
+    problem = None
+    if target.is_dir():
+        problem = _("{path} is a folder: give the file to write in it.")
+    elif not target.parent.is_dir():
+        problem = _("there is no folder {folder} to write {path} in.")
+    elif target.resolve() in (repo.path, repo.storage.lock_path):
+        problem = _("{path} is the data file itself: the export goes in a file of its own.")
+    if problem:
+        raise ExportError(problem.format(path=target, folder=target.parent))
+    return target
+
+
+def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    repo = _open(args)
+    try:
+        target = _export_target(args, repo)
+    except ExportError as err:
+        parser.exit(2, _("relance export: error: {problem}\n").format(problem=err))
+    if args.format == "csv":
+        from store.csv_export import write_csv
+
+        text = write_csv(repo, args.kind)
+    elif args.format == "vcard":
+        from store.contact_import import write_vcards
+
+        text = write_vcards(sorted(repo.list("contact"), key=lambda c: c.name.casefold()))
+    elif args.format == "ics":
+        from store.calendar_export import write_ics
+
+        text = write_ics(repo)
+    else:
+        text = json_text(repo.export()) + "\n"
+    if target is None:
+        sys.stdout.write(text)
+        return 0
+    from store.storage import replace_file
+
+    # a file beside the target, then put in its place: a reader never sees half an export
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        replace_file(target, text.encode("utf-8"), tmp)
+    except OSError as err:  # a full disk, no right to write there...
+        raise RelanceError(_("Could not write {path}: {reason}. Nothing was written.").format(
+            path=target, reason=err.strerror or err)) from None
+    print(_("Exported to {path}.").format(path=target), file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.format in ("linkedin", "csv", "vcard"):
+        return cmd_import_contacts(args, parser)
+    source = Path(args.file)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        parser.exit(2, _("relance import json: error: {path}: no such file.\n").format(path=source))
+    except IsADirectoryError:
+        parser.exit(2, _("relance import json: error: {path} is a folder: give the file in it.\n").format(path=source))
+    except UnicodeDecodeError as err:  # (an export is always UTF-8)
+        parser.exit(2, _("relance import json: error: {path}: not UTF-8 text (byte {at}): not a relance export.\n").format(
+            path=source, at=err.start))
+    except OSError as err:
+        parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}.\n").format(
+            path=source, reason=err.strerror or err))
+    from store.jsontext import loads
+
+    try:
+        payload = loads(text)
+    except json.JSONDecodeError as err:
+        parser.exit(2, _("relance import json: error: {path}: not valid JSON: {msg} at line {line}, column {col}\n").format(
+            path=source, msg=err.msg, line=err.lineno, col=err.colno))
+    repo = _open(args)
+    had_data = not repo.is_empty()
+    try:
+        counts = repo.import_data(payload, replace=args.replace)
+    except ValidationError as err:
+        problems = err.sentences(first=20)
+        more = len(err.errors) - 20
+        if more > 0:
+            problems += " " + _("(and {count} more problems)").format(count=more)
+        parser.exit(2, _("relance import json: error: {path}: nothing was imported: {problems}\n").format(
+            path=source, problems=problems))
+    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(_("Imported {summary} into {path}.").format(summary=summary, path=repo.path))
+    if had_data:
+        print(_("The previous data was kept in {backup}.").format(backup=repo.storage.backups.list()[0]))
+    return 0
+
+
+def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """``relance import linkedin|vcard|csv``: plan, show, then apply in one write (or not: --dry-run)."""
+    from store.contact_import import apply_import, plan_import, read_contacts_file
+
+    source = Path(args.file)
+    where = f"relance import {args.format}"
+    mapping = {}
+    for pair in filter(None, (part.strip() for part in getattr(args, "map", "").split(","))):
+        name, sep, header = pair.partition("=")
+        if not sep:
+            parser.exit(2, _("{where}: error: --map {pair!r}: write FIELD=HEADER.\n").format(where=where, pair=pair))
+        mapping[name.strip()] = header.strip()
+    try:
+        _format, rows = read_contacts_file(source, args.format, mapping)
+    except ValidationError as err:
+        problem = " ".join(f"{k}: {v}" if k.startswith("--") else v for k, v in err.errors.items())
+        if not problem.startswith(str(source)):
+            problem = f"{source}: {problem}"
+        parser.exit(2, _("{where}: error: {problem}\n").format(where=where, problem=problem))
+    repo = _open(args)
+    plan = plan_import(repo, rows, circle=args.circle, tags=args.tag)
+    for line, problem in plan.problems:
+        print(_("{path}, line {line}: {problem}").format(path=source.name, line=line, problem=problem), file=sys.stderr)
+    if args.dry_run:
+        for line in plan.lines():
+            print(line)
+        print(_("Dry run, nothing written: {summary}.").format(summary=plan.summary()))
+        return 0
+    added, updated = apply_import(repo, plan) if plan.add or plan.update else (0, 0)
+    print(_("Imported from {path}: {added} added, {updated} updated, {skipped} already there, {problems} with problems.").format(
+        path=source.name, added=added, updated=updated, skipped=len(plan.skipped), problems=len(plan.problems)))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from store.headlines import short_line, status_json
+
+    from tui.status import FOLLOW_UPS_SHOWN
+
+    repo = _open(args)
+    forecast = repo.forecast(months=args.months)
+    if args.json:
+        _count, due = repo.follow_ups_due()
+        sys.stdout.write(json_text(status_json(forecast, due)) + "\n")
+    elif args.short:
+        count, _due = repo.follow_ups_due(first=0)
+        print(short_line(forecast, count))
+    else:
+        from tui.status import print_status  # Rich only
+
+        count, due = repo.follow_ups_due(first=FOLLOW_UPS_SHOWN)
+        print_status(forecast, count, due)
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    repo = _open(args)
+    changes = {name: getattr(args, name) for name in Settings.field_types() if getattr(args, name, None) is not None}
+    if changes:
+        try:
+            repo.set_settings(changes)
+        except ValidationError as err:
+            problems = err.sentences(flag)
+            parser.exit(2, _("relance settings: error: {problems}\n").format(problems=problems))
+    settings = repo.settings()
+    types = settings.field_types()
+    width = max(len(flag(name)) - 2 for name in types)
+    for name, ftype in types.items():
+        if name == "uid":
+            continue
+        print(f"{flag(name)[2:]:<{width}}  {ftype.display(getattr(settings, name))}".rstrip())
+    if changes:
+        print(_("Saved to {path}.").format(path=repo.path), file=sys.stderr)
+    return 0
+
+
+def _source(args: argparse.Namespace) -> str:
+    if getattr(args, "data", None):
+        return _("from --data")
+    if os.environ.get("RELANCE_DATA"):
+        return _("from $RELANCE_DATA")
+    return _("the default location")
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from store.doctor import diagnose, problems, repair
+    from store.paths import resolve_data_path
+
+    path = resolve_data_path(getattr(args, "data", None))
+    failed: list = []
+    if args.fix:
+        done = repair(path)
+        for finding in done:
+            print(finding.line())
+        failed = problems(done)  # (a repair that could not be done: a read-only disk...)
+    findings = diagnose(path, _source(args))
+    for finding in findings:
+        print(finding.line())
+    wrong = problems(findings) + failed
+    if wrong:
+        print(_("{count} problem(s) found.").format(count=len(wrong)) + ("" if args.fix else " " + _("relance doctor --fix repairs what is safe.")))
+        return 1
+    print(_("Nothing wrong."))
+    return 0
+
+
+def _storage(args: argparse.Namespace, command: str):
+    """The storage of an existing data file (nothing is created for a file that is not there)."""
+    from store.paths import resolve_data_path
+    from store.storage import DurableStorage
+
+    path = resolve_data_path(getattr(args, "data", None))
+    if not path.exists():
+        raise RelanceError(_("{command}: there is no data file at {path} yet.").format(command=command, path=path))
+    return DurableStorage(path)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    storage = _storage(args, "backup")
+    print(storage.backup_now())
+    return 0
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} kB" if n >= 1024 else f"{n} B"
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from store.restore import find_backup, list_backups, restore
+
+    storage = _storage(args, "restore")
+    if not args.backup:
+        items = list_backups(storage)
+        if not items:
+            print(_("No backup of {path} yet: one is kept at every save, or run relance backup.").format(path=storage.path))
+            return 0
+        print(_("Backups of {path}, newest first (relance restore N puts one back):").format(path=storage.path))
+        for item in items:
+            when = item.when.strftime("%Y-%m-%d %H:%M:%S") if item.when else "?"
+            print(f"{item.number:>3}  {when}  {_size(item.size):>9}  {item.summary()}")
+        return 0
+    chosen = find_backup(storage, args.backup)
+    kept = restore(storage, chosen)
+    print(_("Restored {backup} ({summary}) into {path}.").format(backup=chosen.path, summary=chosen.summary(), path=storage.path))
+    if kept is not None:
+        print(_("The file it replaced is kept in {kept}.").format(kept=kept))
+    return 0
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    import gc
+    import shutil
+    import tempfile
+
+    # No garbage-collector passes until the first screen is drawn: loading makes hundreds
+    # of thousands of objects and no garbage, and each full pass walked them all again.
+    # The app turns it back on once the data is loaded (``check_whole_file``).
+    gc.disable()
+
+    from store.paths import resolve_data_path
+    from store.repository import Repository
+
+    demo_dir = None
+    try:
+        if args.demo:
+            from seeds.demo import build_demo
+
+            demo_dir = tempfile.mkdtemp(prefix="relance-demo-")
+            repo = Repository(Path(demo_dir) / "relance.json", today=getattr(args, "today", None))
+            repo.import_data(build_demo(repo.today))
+        else:
+            repo = Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+            report_migration(repo)
+            # what the first screen shows: a damaged table there is reported before the
+            # screen opens; the interactions are read after it is drawn (and checked then)
+            repo.load("contact", "target", "opportunity", "mission", "review")
+        from tui.app import make_app  # Textual is imported here only
+
+        app = make_app(repo, demo=args.demo)
+        if demo_dir:
+            app.exit_hooks = [lambda: shutil.rmtree(demo_dir, ignore_errors=True)]
+        app.run()
+        return app.return_code or 0
+    finally:
+        if demo_dir:
+            shutil.rmtree(demo_dir, ignore_errors=True)
