@@ -113,6 +113,7 @@ class RecordFlows(_App):
 
     def after_save(self, record: Record, message: str) -> None:
         self.refresh_views((record.KIND, record.uid))
+        self.notify(message, timeout=3)
 
     @property
     def dashboard(self) -> DashboardScreen:
