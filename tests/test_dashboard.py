@@ -809,3 +809,19 @@ async def test_empty_lists_say_what_to_do_next(data_path):
         await settle(pilot)
         assert network.row_count == 0
         assert "Nothing matches “xyz”: esc clears the filter." in shown(network)
+
+
+async def test_a_save_says_what_was_saved(demo_repo):
+    """The flows tell what each save did (and that u undoes an edit), beside the redraw."""
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "n")
+        await type_text(pilot, "Zoé Durand")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Saved the contact 'Zoé Durand'." in [n.message for n in app._notifications]
+        await pilot.press("e", "tab")
+        await type_text(pilot, "Acme")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Saved 'Zoé Durand' (u undoes)." in [n.message for n in app._notifications]

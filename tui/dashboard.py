@@ -17,7 +17,7 @@ from store.rules import missions_due_review
 from widgets import KeyBar, RecordTable, RevenueGauge
 
 from .panes import PANES, FilterInput, Pane
-from .screens import StyledOnce
+from .screens import RelanceScreen
 
 
 def short_path(path: Path, width: int) -> str:
@@ -51,7 +51,7 @@ class WhereLine(Static):
 STAGE_WALK = STAGES[:6]
 
 
-class DashboardScreen(StyledOnce, Screen):
+class DashboardScreen(RelanceScreen, Screen):
     BINDINGS = [
         Binding("1", "focus_pane('network')", _("Network"), show=False, id="pane.network"),
         Binding("2", "focus_pane('targets')", _("Targets"), show=False, id="pane.targets"),
@@ -107,8 +107,7 @@ class DashboardScreen(StyledOnce, Screen):
     def on_screen_resume(self) -> None:
         # a screen above was closed: free what it left once this one is drawn again and
         # the keyboard rests
-        if hasattr(self.app, "release_closed_screens"):
-            self.set_timer(0.2, self.app.release_closed_screens)
+        self.set_timer(0.2, self.relance.release_closed_screens)
 
     def on_descendant_focus(self, event) -> None:
         node = event.widget
@@ -215,9 +214,9 @@ class DashboardScreen(StyledOnce, Screen):
     def action_open(self) -> None:
         kind, uid = self.selection()
         if kind == "forecast":
-            self.app.open_forecast()  # type: ignore[attr-defined]
+            self.relance.open_forecast()
         elif uid:
-            self.app.open_detail(kind, uid)  # type: ignore[attr-defined]
+            self.relance.open_detail(kind, uid)
 
     def action_new(self) -> None:
         kind, _uid = self.selection()
@@ -229,14 +228,14 @@ class DashboardScreen(StyledOnce, Screen):
             target_uid = self.pane("targets").table.selected_uid
             if target_uid:
                 preset["target_uid"] = target_uid
-        self.app.new_record(kind, preset)  # type: ignore[attr-defined]
+        self.relance.new_record(kind, preset)
 
     def action_edit(self) -> None:
         kind, uid = self.selection()
         if kind == "forecast":
-            self.app.open_settings()  # type: ignore[attr-defined]
+            self.relance.open_settings()
         elif uid:
-            self.app.edit_record(kind, uid)  # type: ignore[attr-defined]
+            self.relance.edit_record(kind, uid)
         else:
             self.notify(_("Nothing is selected."), severity="warning")
 
@@ -245,15 +244,15 @@ class DashboardScreen(StyledOnce, Screen):
         if kind == "forecast" or not uid:
             self.notify(_("Nothing to delete here."), severity="warning")
             return
-        self.app.delete_record(kind, uid)  # type: ignore[attr-defined]
+        self.relance.delete_record(kind, uid)
 
     def action_undo(self) -> None:
-        self.app.undo()  # type: ignore[attr-defined]
+        self.relance.undo()
 
     def action_log(self) -> None:
         kind, uid = self.selection()
         if kind == "contact" and uid:
-            self.app.log_interaction(uid)  # type: ignore[attr-defined]
+            self.relance.log_interaction(uid)
         else:
             self.notify(_("Select a contact in the Network pane (1) to log an interaction."), severity="warning")
 
@@ -270,14 +269,14 @@ class DashboardScreen(StyledOnce, Screen):
         index = STAGE_WALK.index(opportunity.stage) + step
         if not 0 <= index < len(STAGE_WALK):
             return
-        self.app.move_stage(opportunity, STAGE_WALK[index])  # type: ignore[attr-defined]
+        self.relance.move_stage(opportunity, STAGE_WALK[index])
 
     def action_end_mission(self) -> None:
         kind, uid = self.selection()
         if kind != "mission" or not uid:
             self.notify(_("Select a mission (3) to end it."), severity="warning")
             return
-        self.app.end_mission(uid)  # type: ignore[attr-defined]
+        self.relance.end_mission(uid)
 
     def action_review(self) -> None:
         """The selected mission's review; elsewhere, the first one due."""
@@ -288,25 +287,25 @@ class DashboardScreen(StyledOnce, Screen):
                 self.notify(_("No review is due. Select a mission (3) to review it."), severity="warning")
                 return
             uid = due[0].uid
-        self.app.open_review(uid)  # type: ignore[attr-defined]
+        self.relance.open_review(uid)
 
     def action_settings(self) -> None:
-        self.app.open_settings()  # type: ignore[attr-defined]
+        self.relance.open_settings()
 
     def action_import_contacts(self) -> None:
-        self.app.open_import()  # type: ignore[attr-defined]
+        self.relance.open_import()
 
     def action_help(self) -> None:
-        self.app.show_help()  # type: ignore[attr-defined]
+        self.relance.show_help()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # keys typed after q (a burst of keys in one read) must not open screens on the way out
-        if getattr(self.app, "quitting", False):
+        if self.relance.quitting:
             return False
         if action in ("maximize", "restore"):  # one of the two, as the view is
             return (action == "restore") == (self.maximized is not None)
         return True
 
     async def action_quit(self) -> None:
-        self.app.quitting = True  # type: ignore[attr-defined]
+        self.relance.quitting = True
         await self.app.action_quit()

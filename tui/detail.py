@@ -19,10 +19,10 @@ from store.repository import Repository
 from widgets import RecordTable
 
 from .forms import field_label
-from .screens import StyledOnce
+from .screens import RelanceScreen
 
 
-class DetailScreen(StyledOnce, ModalScreen[None]):
+class DetailScreen(RelanceScreen, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", _("Close"), id="detail.close"),
         Binding("e", "edit", _("Edit (the record, or the selected interaction)"), id="detail.edit"),
@@ -100,7 +100,7 @@ class DetailScreen(StyledOnce, ModalScreen[None]):
         try:
             self._refresh_content()
         except RelanceError as err:  # (a damaged record among those it shows: said, not shown)
-            self.app.say_damaged(err)  # type: ignore[attr-defined]
+            self.relance.say_damaged(err)
             self.dismiss(None)
 
     def _refresh_content(self) -> None:
@@ -154,23 +154,23 @@ class DetailScreen(StyledOnce, ModalScreen[None]):
     def action_edit(self) -> None:
         interaction = self._selected_interaction()
         if interaction:
-            self.app.edit_record("interaction", interaction)  # type: ignore[attr-defined]
+            self.relance.edit_record("interaction", interaction)
         else:
-            self.app.edit_record(self.kind, self.uid)  # type: ignore[attr-defined]
+            self.relance.edit_record(self.kind, self.uid)
 
     def action_delete(self) -> None:
         interaction = self._selected_interaction()
         if interaction:
-            self.app.delete_record("interaction", interaction)  # type: ignore[attr-defined]
+            self.relance.delete_record("interaction", interaction)
         else:
             self.notify(_("Tab to the interaction log and select one to delete it."), severity="warning")
 
     def action_review(self) -> None:
         self.dismiss(None)
-        self.app.open_review(self.uid)  # type: ignore[attr-defined]
+        self.relance.open_review(self.uid)
 
     def action_undo(self) -> None:
-        self.app.undo()  # type: ignore[attr-defined]
+        self.relance.undo()
 
     def action_log(self) -> None:
-        self.app.log_interaction(self.uid)  # type: ignore[attr-defined]
+        self.relance.log_interaction(self.uid)

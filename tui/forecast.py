@@ -19,10 +19,10 @@ from store.i18n import _
 from store.repository import Repository
 from widgets.bars import headline_text
 
-from .screens import StyledOnce
+from .screens import RelanceScreen
 
 
-class ForecastScreen(StyledOnce, ModalScreen[None]):
+class ForecastScreen(RelanceScreen, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", _("Close"), id="forecast.close"),
         Binding("t", "toggle_net", _("Turnover / net income"), id="forecast.toggle"),
@@ -117,7 +117,7 @@ class ForecastScreen(StyledOnce, ModalScreen[None]):
         self.refresh_content()
 
     def action_settings(self) -> None:
-        self.app.open_settings()  # type: ignore[attr-defined]
+        self.relance.open_settings()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -3,12 +3,13 @@ model's field types; plus the confirmation dialog.
 
 A form validates each field as you type (the message shows under the field),
 saves nothing until everything is valid (``ctrl+s``), and asks before
-discarding edits (``esc``). It returns the raw values; the App saves them in
-a worker.
+discarding edits (``esc``). The App gives a form its save (tui/flows.py,
+``push_form``), which runs in the App's store worker while the form stays open.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -17,13 +18,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
-from store.errors import AmbiguousError, NotFoundError, ValidationError
+from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceError, ValidationError
 from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import _
 from store.models import MODELS, Record, Settings
 from store.repository import Repository
 
-from .screens import StyledOnce
+from .screens import RelanceScreen
 
 #: fields of each form, in reading order; the first one gets the focus
 FORM_FIELDS: dict[str, tuple[str, ...]] = {
@@ -69,7 +70,7 @@ def field_label(name: str) -> str:
     return LABELS.get(name) or _(name.replace("_", " ").capitalize())
 
 
-class ConfirmScreen(StyledOnce, ModalScreen[bool]):
+class ConfirmScreen(RelanceScreen, ModalScreen[bool]):
     """A yes/no question: ``y`` or ``enter`` says yes, ``n`` or ``esc`` says no."""
 
     BINDINGS = [
@@ -93,7 +94,7 @@ class ConfirmScreen(StyledOnce, ModalScreen[bool]):
         self.dismiss(value)
 
 
-class ConflictScreen(StyledOnce, ModalScreen[str | None]):
+class ConflictScreen(RelanceScreen, ModalScreen[str | None]):
     """Another session saved the record first: what now? Nothing is dropped silently."""
 
     BINDINGS = [
@@ -215,7 +216,7 @@ class FieldRow(Horizontal):
         self.set_class(bool(message), "invalid")
 
 
-class RecordForm(StyledOnce, ModalScreen[dict | None]):
+class RecordForm(RelanceScreen, ModalScreen[dict | None]):
     """The form of one record kind (or of the settings)."""
 
     BINDINGS = [
@@ -231,6 +232,9 @@ class RecordForm(StyledOnce, ModalScreen[dict | None]):
         preset: dict[str, Any] | None = None,
         form: str | None = None,
         note: str = "",
+        save: Callable[[dict], Any] | None = None,
+        finished: Callable[[Any], None] | None = None,
+        failed: Callable[[ConflictError, dict], bool] | None = None,
     ):
         super().__init__()
         self.repository = repository
@@ -242,16 +246,17 @@ class RecordForm(StyledOnce, ModalScreen[dict | None]):
         self.model = Settings if kind == "settings" else MODELS[kind]
         self.types = self.model.field_types()
         self.names = FORM_FIELDS[self.form]
-        #: the save the App would run on ctrl+s, without the UI (set by ``App.push_form``;
-        #: used when the connection drops with the form open)
-        self.save_now = None
-        #: what ctrl+s runs with the valid values (set by ``App.push_form``: the save, in a
-        #: worker, while the form stays open); None: the form closes with the values
-        self.submit = None
+        #: the repository change ctrl+s makes with the valid values, in the App's store
+        #: worker while the form stays open; also what a hang-up runs (``pending_values``).
+        #: None: the form closes with the values
+        self.save = save
+        #: after a save, the form closed: redraws the views in the same frame
+        self.finished = finished
+        #: someone saved first (``ConflictError``), with the values of the ctrl+s, after the
+        #: form closed; True: handled. Other errors are shown with the form still open
+        self.failed = failed
         #: a save is running: ctrl+s and esc wait for it
         self.saving = False
-        #: the values of the last ctrl+s
-        self.submitted: dict[str, Any] = {}
         #: preset values of fields the form does not show (a mission's opportunity_uid)
         self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
         self.initial: dict[str, Any] = {}
@@ -395,18 +400,46 @@ class RecordForm(StyledOnce, ModalScreen[dict | None]):
             return None
         return values
 
+    def pending_values(self) -> dict[str, Any] | None:
+        """What was typed and not saved yet, if ``save`` can save it: None when nothing
+        changed, when it is not valid, or when the form has no save. Checked without
+        drawing anything (after a hang-up, drawing would block on the dead terminal)."""
+        if self.save is None or self.values() == self.initial:
+            return None
+        values = self.values()
+        try:
+            self.repository.build(self.kind, dict(values), base=self.base)
+        except RelanceError:
+            return None  # not valid: nothing that can be saved
+        return values
+
+    # saving ------------------------------------------------------------------------------------
+
     def action_save(self) -> None:
         if self.saving:
             return
         values = self.check()
         if values is None:
             return
-        if self.submit is None:
+        save = self.save
+        if save is None:
             self.dismiss(values)
             return
         self.saving = True
-        self.submitted = values
-        self.submit(values)
+        self.relance.store_job(lambda: save(values), self._saved, lambda err: self._not_saved(err, values))
+
+    def _saved(self, result: Any) -> None:
+        self.dismiss(None)
+        if self.finished is not None:
+            self.finished(result)
+
+    def _not_saved(self, err: RelanceError, values: dict[str, Any]) -> bool:
+        if self.failed is not None and isinstance(err, ConflictError):
+            self.dismiss(None)
+            return self.failed(err, values)
+        self.saving = False
+        self.notify(str(err), title=_("Not saved"), severity="error", timeout=10)
+        return True
 
     def action_cancel(self) -> None:
         if self.saving:

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from store.i18n import _
 
-from .screens import StyledOnce
+from .screens import RelanceScreen
 
 #: keys handled by widgets rather than by bindings with a description
 MOVES = [
@@ -44,7 +44,7 @@ def describe(bindings) -> list[tuple[str, str]]:
     return list(rows.items())
 
 
-class HelpScreen(StyledOnce, ModalScreen[None]):
+class HelpScreen(RelanceScreen, ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", _("Close"), id="help.close")]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]):

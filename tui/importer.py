@@ -19,13 +19,13 @@ from textual.widgets import Input, Static
 from store.errors import RelanceError
 from store.i18n import _
 
-from .screens import StyledOnce
+from .screens import RelanceScreen
 
 #: lines of each kind shown in the preview
 SHOWN = 40
 
 
-class ImportScreen(StyledOnce, ModalScreen[tuple[int, int] | None]):
+class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
     """File path → preview → apply."""
 
     BINDINGS = [
@@ -118,7 +118,7 @@ class ImportScreen(StyledOnce, ModalScreen[tuple[int, int] | None]):
             self.plan = plan  # not written (a full disk...): ctrl+s can try again
             return False  # (and the reason is said as for any save)
 
-        self.app.store_job(lambda: apply_import(self.repository, plan), done, failed)  # type: ignore[attr-defined]
+        self.relance.store_job(lambda: apply_import(self.repository, plan), done, failed)
 
     def action_scroll_preview(self, direction: int) -> None:
         preview = self.query_one("#import-preview", VerticalScroll)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import threading
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,7 +29,10 @@ from store.repository import Repository
 from store.review import STEPS, Applied, Draft, NewTarget, apply_review, save_draft, step_errors, summary
 from widgets import RecordTable
 
-from .screens import StyledOnce
+from .screens import RelanceScreen
+
+if TYPE_CHECKING:
+    from .app import RelanceApp
 
 NEW_TARGET = "__new__"
 #: contacts listed at once in step 5 (type to narrow a large network)
@@ -44,7 +48,7 @@ STEP_TITLES = {
 }
 
 
-class ReviewScreen(StyledOnce, ModalScreen[Applied | None]):
+class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
     BINDINGS = [
         Binding("ctrl+n,pagedown", "next", _("Next step (apply on the summary)"), id="review.next", priority=True),
         # inside tmux, ctrl+b is tmux's own prefix: page up works everywhere
@@ -262,13 +266,18 @@ class ReviewScreen(StyledOnce, ModalScreen[Applied | None]):
             finally:
                 self._applying = False
 
-        self.app.store_job(job, finished)  # type: ignore[attr-defined]
+        self.relance.store_job(job, finished)
 
     def action_previous(self) -> None:
         self.collect()
         if self.draft.step > 1:
             self.show_step(self.draft.step - 1)
             self.save_draft()
+
+    def current_draft(self) -> Draft:
+        """The draft with what is on screen now (saved by the App on a hang-up)."""
+        self.collect()
+        return self.draft
 
     def action_close(self) -> None:
         self.collect()
@@ -293,12 +302,12 @@ class ReviewScreen(StyledOnce, ModalScreen[Applied | None]):
 
     def save_draft(self) -> None:
         self._version += 1
-        draft, version, app = copy.deepcopy(self.draft), self._version, self.app
+        draft, version, app = copy.deepcopy(self.draft), self._version, self.relance
         # the App's worker, not the screen's: after esc the screen leaves the DOM (and would
         # cancel its own workers) while the save must still happen
         app.run_worker(lambda: self._save(draft, version, app), thread=True, group="review-draft")
 
-    def _save(self, draft: Draft, version: int, app) -> None:
+    def _save(self, draft: Draft, version: int, app: RelanceApp) -> None:
         with self._save_lock:
             if version < self._saved_version:
                 return  # a newer draft is already on disk
@@ -460,7 +469,7 @@ def review_text(repository: Repository, review) -> Text:
     return text
 
 
-class EndMissionScreen(StyledOnce, ModalScreen[date | None]):
+class EndMissionScreen(RelanceScreen, ModalScreen[date | None]):
     """``x``: when did the mission end? Then its review opens."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="end.cancel")]

@@ -1,0 +1,105 @@
+"""What tui/tuning.py relies on inside Textual (checked against 8.2.8) is still there and
+still behaves so. When one of these fails after a Textual upgrade, the tuning it guards
+must be adapted or removed, and its saving measured again (``python -m benchmarks``)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App
+from textual.screen import Screen
+from textual.theme import Theme
+
+from themes import register_themes
+from tui import tuning
+from tui.tuning import StyledOnce
+
+
+def test_registered_themes_is_the_dict_register_theme_fills():
+    app = App()
+    theme = Theme(name="probe", primary="#336699", dark=True)
+    app.register_theme(theme)
+    assert app._registered_themes["probe"] is theme
+    assert tuning.registered_theme(app, "probe") is theme
+    assert tuning.registered_theme(app, "nothing") is None
+    # what it stands in for: the same themes, without the copy
+    assert app.available_themes == app._registered_themes
+    assert app.available_themes is not app._registered_themes
+
+
+@pytest.mark.parametrize("name", ["relance-dark", "relance-contrast"])
+def test_the_theme_set_before_the_css_is_the_theme_set_the_usual_way(name):
+    fast, usual = App(), App()
+    for app in (fast, usual):
+        register_themes(app)
+    if not fast.available_themes[name].dark:
+        pytest.skip("only dark themes take the fast path")
+    assert tuning.set_theme_before_css(fast, name)
+    usual.theme = name
+    assert fast.theme == usual.theme == name
+    assert set(fast.classes) == set(usual.classes)
+    assert fast.get_css_variables() == usual.get_css_variables()
+    assert fast.current_theme is usual.current_theme or fast.current_theme == usual.current_theme
+
+
+def test_a_light_theme_is_left_to_the_usual_way():
+    app = App()
+    register_themes(app)
+    light = next(name for name, theme in app.available_themes.items() if not theme.dark and name.startswith("relance-"))
+    assert not tuning.set_theme_before_css(app, light)
+
+
+def test_the_style_cache_is_a_method_lru_cache_that_can_be_emptied():
+    from textual._styles_cache import StylesCache
+
+    cached = StylesCache.get_inner_outer
+    assert cached.cache_info().maxsize == 1024
+    tuning.release_style_caches()
+    assert cached.cache_info().currsize == 0
+
+
+async def test_the_linux_driver_keeps_the_terminal_modes_in_attrs_before():
+    import inspect
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    app = App()
+    assert hasattr(app, "_driver")
+    driver = LinuxDriver(app)  # (needs a running loop)
+    assert driver.attrs_before is None  # until the app takes the terminal
+    # filled then with the modes the terminal had, put back when the app leaves
+    source = inspect.getsource(LinuxDriver)
+    assert "self.attrs_before = termios.tcgetattr" in source
+    assert "termios.tcsetattr(self.fileno, termios.TCSANOW, self.attrs_before)" in source
+
+
+async def test_a_screen_is_styled_once_and_laid_out_once_when_first_shown(monkeypatch):
+    """Textual restyles a screen when it is first shown and sends it a Resize to the size it
+    was just laid out at; ``StyledOnce`` skips both, and handles a real resize as Textual does."""
+    restyled: list[str] = []
+    resized: list[str] = []
+    original_resize = Screen._on_resize
+
+    class Plain(Screen):
+        def update_node_styles(self, animate: bool = True) -> None:
+            restyled.append(type(self).__name__)
+            super().update_node_styles(animate)
+
+    class Once(StyledOnce, Plain):
+        pass
+
+    async def on_resize(self, event):
+        resized.append(type(self).__name__)
+        await original_resize(self, event)
+
+    monkeypatch.setattr(Screen, "_on_resize", on_resize)
+    app = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(Plain())
+        await pilot.pause()
+        await app.push_screen(Once())
+        await pilot.pause()
+        assert "Plain" in restyled and "Plain" in resized  # what Textual does, and what it costs
+        assert "Once" not in restyled and "Once" not in resized
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert "Once" in resized

@@ -1,0 +1,131 @@
+"""Speed and terminal tuning that leans on how Textual works inside: the one module that does.
+
+Checked against Textual 8.2.8. Each function or class names the internal it relies on
+and what it saves; tests/test_textual_internals.py fails if Textual changes any of them
+(then remove the tuning, or adapt it, and measure again with ``python -m benchmarks``).
+Also here: the garbage-collector policy, which the same frames depend on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import App
+
+if TYPE_CHECKING:
+    from textual.screen import Screen as _Screen
+    from textual.theme import Theme
+else:
+    _Screen = object  # a mixin at run time; typed as the screens it is mixed into
+
+# the garbage collector ------------------------------------------------------------------------
+
+DEFAULT_GC_THRESHOLDS = gc.get_threshold()
+
+
+def collect_at_rest_only() -> None:
+    """Young objects are collected as usual (well under a millisecond a pass); full
+    collections, which walk every object made since the data was frozen, wait for the
+    app to call them when the keyboard rests (``release_closed_screens``, the file
+    poll). Python's own remains as a backstop, after ~1,000 young passes instead of 10."""
+    young, middle, _old = DEFAULT_GC_THRESHOLDS
+    gc.set_threshold(young, middle, 1000)
+
+
+def default_collections() -> None:
+    """Python's own thresholds again (the app is leaving)."""
+    gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
+
+
+# the theme ------------------------------------------------------------------------------------
+
+
+def registered_theme(app: App, name: str) -> Theme | None:
+    """The theme of that name, without a copy. ``App.available_themes`` copies every
+    registered theme into a new dict at each call, and ``App.get_theme`` calls it for each
+    widget at each redraw (the dark/light pseudo-classes): ~4 ms a frame. Relies on
+    ``App._registered_themes``, the dict ``register_theme`` fills."""
+    return app._registered_themes.get(name)
+
+
+def set_theme_before_css(app: App, name: str) -> bool:
+    """Set the theme before the first CSS parse; False when it must be set the usual way.
+
+    Setting ``App.theme`` queues a parse of every stylesheet again (~15 ms of each start);
+    a dark theme, like the default one Textual set up in ``__init__``, needs only its name
+    (the reactive, without its watcher), its ``-theme-`` class and its colours. Relies on
+    what ``App._watch_theme`` does beyond that (the dark/light classes, the truecolor
+    filter) being already right for a dark theme over Textual's dark default."""
+    if not (app.available_themes[name].dark and app.current_theme.dark):
+        return False
+    app.set_reactive(App.theme, name)
+    app.set_class(True, f"-theme-{name}", update=False)
+    app.stylesheet.set_variables(app.get_css_variables())  # (nothing is parsed yet)
+    return True
+
+
+# closed screens -------------------------------------------------------------------------------
+
+
+def release_style_caches() -> None:
+    """Textual's ``StylesCache.get_inner_outer`` (textual._styles_cache) is an ``lru_cache``
+    on a method, so it keeps the style caches of up to 1,024 widgets alive, closed forms'
+    included (~65 a form): after fifteen saves the next frame took 100 ms instead of 20,
+    the garbage collector walking them all. Emptied here, beside a full collection."""
+    from textual._styles_cache import StylesCache
+
+    clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
+    if clear is not None:
+        clear()
+
+
+class StyledOnce(_Screen):
+    """Mixed into each relance screen, before Textual's ``Screen`` or ``ModalScreen``.
+
+    When a new screen is shown, Textual styles every node of it again, though each was
+    styled as it was mounted (no relance screen has CSS of its own: all of it is parsed
+    at start-up, before anything is styled). And the screen's first layout sends the
+    screen a Resize to the size it was just laid out at, which lays it all out and draws
+    it a second time. Together they were a fifth of the time to open a form (edit form at
+    10,000 contacts, key to first frame: 142 -> 113 ms), and every start paid them for the
+    dashboard (~10 ms). A later resume (a theme changed meanwhile) and a Resize to a new
+    size (the terminal's) are handled as Textual does.
+
+    Relies on Textual calling a mixin's handler before ``Screen._on_screen_resume`` (the
+    class order), on that handler restyling only when ``ScreenResume.refresh_styles``, and
+    on ``Screen._on_resize`` being what ``prevent_default`` skips.
+    """
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            event.refresh_styles = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:
+            event.prevent_default()  # (Textual's own handler would lay the screen out again)
+
+
+# the terminal, after a hang-up ----------------------------------------------------------------
+
+
+def restore_terminal(app: App) -> None:
+    """Best effort, for a SIGHUP sent to a live terminal: mouse reporting, the alternate
+    screen and the cursor back to normal, the terminal modes as they were. Textual's own
+    shutdown would block writing to a terminal that is gone; the modes it saved are the
+    Linux driver's ``attrs_before`` (``App._driver``)."""
+    import termios
+
+    with contextlib.suppress(Exception):
+        fd = sys.__stderr__.fileno()
+        os.set_blocking(fd, False)
+        os.write(fd, b"\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[?1004l\x1b[?1049l\x1b[?25h")
+    with contextlib.suppress(Exception):
+        attrs = getattr(app._driver, "attrs_before", None)
+        if attrs is not None:
+            termios.tcsetattr(sys.__stdin__.fileno(), termios.TCSANOW, attrs)
