@@ -13,7 +13,7 @@ from typing import Any
 from . import fmt
 from .forecast import Forecast, MonthForecast, cents
 from .i18n import _, ngettext
-from .repository import FollowUp
+from .followups import FollowUp
 
 #: more than this share of missions from the natural network earns a warning
 NATURAL_WARNING = Decimal("0.5")

@@ -14,16 +14,18 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tinydb import TinyDB
 
-from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError, ReferencedError, RelanceError, ValidationError
-from .fields import clean_text
+from .errors import ConflictError, DataFileError, NotFoundError, RelanceError, ValidationError
+from .followups import FollowUp, due_in_documents, due_in_records, oldest
 from .history import ChangeHistory
 from .i18n import _
 from .layout import SCHEMA
+from .lookup import Referrer, find_record, referenced_error, referrers_of
 from .models import MODELS, Record, Settings, new_uid
+from .documents import StoredDocuments
 from .records import build_record, build_records, load_settings
 from .storage import DurableStorage, Version
 from .transfer import export_document, parse_export
@@ -42,15 +44,6 @@ def model_for(kind: str) -> type[Record]:
 
 #: the records of one kind built from the file (uid -> record) and their document numbers (uid -> number)
 Built = dict[str, tuple[dict[str, Record], dict[str, int]]]
-
-
-class FollowUp(NamedTuple):
-    """A contact's follow-up due, as :meth:`Repository.follow_ups_due` gives it."""
-
-    uid: str
-    name: str
-    company: str
-    next_follow_up: date
 
 
 class Repository:
@@ -84,8 +77,8 @@ class Repository:
         #: kind (None: the kind replaced wholesale)
         self._copied: set[str] = set()
         self._touched: dict[str, set[str] | None] = {}
-        #: the next document number of each table the transaction inserted into
-        self._next_ids: dict[str, int] = {}
+        #: the stored documents the transaction changes
+        self._docs: StoredDocuments | None = None
         self._history = ChangeHistory()
         #: (from schema, to schema, backup of the old file) when opening migrated the file
         self.migrated: tuple[int, int, Path | None] | None = None
@@ -275,17 +268,14 @@ class Repository:
             self._publish()
 
     def _begin(self) -> None:
-        """The working copies of a transaction, visible only to the writing thread. (The
-        documents are changed through the storage (:meth:`_documents`), never through
-        TinyDB's ``Table``, which would keep its next document number from one write to the
-        next, when another process may have inserted since.)"""
+        """The working copies of a transaction, visible only to the writing thread."""
         self._work = dict(self._models)
         self._work_ids = dict(self._doc_ids)
         self._work_settings = self._settings
         self._writer = threading.get_ident()
         self._copied = set()
         self._touched = {}
-        self._next_ids = {}
+        self._docs = StoredDocuments(self.storage)
 
     def _publish(self) -> None:
         """After a write: the working copies become the records, and what changed is said."""
@@ -378,24 +368,13 @@ class Repository:
         parses only the lines of the ones it shows)."""
         models, _ids = self._tables()
         if "contact" in models:
-            due = [FollowUp(c.uid, c.name, c.company, c.next_follow_up)  # type: ignore[attr-defined]
-                   for c in models["contact"].values()
-                   if c.next_follow_up and c.next_follow_up <= self.today]  # type: ignore[attr-defined]
+            due = due_in_records(models["contact"].values(), self.today)  # type: ignore[arg-type]
             count = len(due)
         else:
-            today = self.today.isoformat()
-            count, docs = self.storage.docs_due("contacts", "next_follow_up", today, first, after="cadence_days")
-            due = []
-            for doc in docs:
-                try:
-                    day = date.fromisoformat(doc["next_follow_up"])
-                except ValueError:
-                    count -= 1  # not a date: not due (the records would refuse it anyway)
-                    continue
-                due.append(FollowUp(doc.get("uid", ""), clean_text(str(doc.get("name", ""))).strip(),
-                                    clean_text(str(doc.get("company") or "")).strip(), day))
-        due.sort(key=lambda c: (c.next_follow_up, c.name.casefold()))
-        return count, due if first is None else due[:first]
+            count, docs = self.storage.docs_due("contacts", "next_follow_up", self.today.isoformat(), first,
+                                                after="cadence_days")
+            count, due = due_in_documents(count, docs)
+        return count, oldest(due, first)
 
     def forecast(self, months: int | None = None):
         """The revenue-gap forecast of the data as it is now (``store.forecast``)."""
@@ -411,49 +390,12 @@ class Repository:
 
     def find(self, kind: str, text: str) -> Record:
         """A record by uid, uid prefix (8+ characters), or unambiguous name."""
-        model = model_for(kind)
-        records = self._records(kind)
-        wanted = text.strip()
-        if wanted in records:
-            return records[wanted]
-        lowered = wanted.casefold()
-        if len(lowered) >= 8:
-            by_uid = [r for uid, r in records.items() if uid.startswith(lowered)]
-            if len(by_uid) == 1:
-                return by_uid[0]
-        exact = [r for r in records.values() if r.label().casefold() == lowered]
-        if len(exact) == 1:
-            return exact[0]
-        matches = exact or [r for r in records.values() if r.label().casefold().startswith(lowered)]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise NotFoundError(_("No {kind} is named {name!r}.").format(kind=model.KIND, name=text))
-        shown = ", ".join(f"{r.label()} ({r.uid[:8]})" for r in matches[:5])
-        raise AmbiguousError(
-            _("{count} records of kind {kind} match {name!r}: {shown}. Give the uid instead.").format(
-                count=len(matches), kind=model.KIND, name=text, shown=shown
-            )
-        )
+        return find_record(model_for(kind), self._records(kind), text)
 
-    def referrers(self, kind: str, uid: str) -> list[tuple[str, str, str, str]]:
+    def referrers(self, kind: str, uid: str) -> list[Referrer]:
         """(kind, uid, label, field) of every record that points at ``kind``/``uid``."""
-        found = []
         tables = self._tables()
-        for other_kind, model in MODELS.items():
-            # only the fields that can point at ``kind`` (nothing points at an interaction:
-            # deleting a contact's 50 interactions looked through every record 50 times)
-            fields = [(name, ftype) for name, ftype in model.field_types().items() if ftype.may_refer_to(kind)]
-            if not fields:
-                continue
-            for record in self._records(other_kind, tables).values():
-                if record.uid == uid:
-                    continue
-                for name, ftype in fields:
-                    if any(ref_kind == kind and ref_uid == uid for ref_kind, ref_uid in ftype.references(getattr(record, name))):
-                        found.append((other_kind, record.uid, record.label(), name))
-                        break
-        return found
+        return referrers_of(kind, uid, lambda other: self._records(other, tables))
 
     # -- validation ---------------------------------------------------------------------
 
@@ -493,35 +435,9 @@ class Repository:
 
     def _insert(self, record: Record) -> None:
         records, ids = self._writable(record.KIND, record.uid)
-        doc_id = self._insert_doc(record.TABLE, record.to_doc())
+        doc_id = self._docs.insert(record.TABLE, record.to_doc())
         records[record.uid] = record
         ids[record.uid] = doc_id
-
-    def _stored(self) -> dict[str, dict[str, Any]]:
-        """The stored tables in the running transaction, to change in place: the storage
-        writes them when the transaction ends."""
-        data = self.storage.read() or {}  # (None: a new, empty file)
-        self.storage.write(data)  # (raises outside a transaction)
-        return data
-
-    def _documents(self, table: str) -> dict[str, dict[str, Any]]:
-        """The stored documents of ``table`` in the running transaction (see :meth:`_stored`)."""
-        return self._stored().setdefault(table, {})
-
-    def _insert_doc(self, table: str, doc: dict[str, Any]) -> int:
-        """Store a new document under the next doc id (the highest one + 1, as TinyDB
-        numbers them). TinyDB's own ``Table.insert`` converts every key of the table to
-        a number and back at each call: 10,000 contacts imported in one write took
-        13 s into an empty file and 47 s next to 10,000 others."""
-        documents = self._documents(table)
-        doc_id = self._next_ids.get(table) or max(map(int, documents), default=0) + 1
-        documents[str(doc_id)] = dict(doc)
-        self._next_ids[table] = doc_id + 1
-        return doc_id
-
-    def _remove_doc(self, table: str, doc_id: int) -> None:
-        """Drop one stored document (TinyDB's ``remove`` also goes through every key)."""
-        del self._documents(table)[str(doc_id)]
 
     def update(self, kind: str, uid: str, changes: Mapping[str, Any], expected: Record | None = None) -> Record:
         """Validate and save changes to one record; returns the new version.
@@ -551,13 +467,8 @@ class Repository:
 
     def _replace(self, record: Record) -> None:
         records, ids = self._writable(record.KIND, record.uid)
-        self._replace_doc(record.TABLE, ids[record.uid], record.to_doc())
+        self._docs.replace(record.TABLE, ids[record.uid], record.to_doc())
         records[record.uid] = record
-
-    def _replace_doc(self, table: str, doc_id: int, doc: dict[str, Any]) -> None:
-        """Put a new document object in place of the stored one (never mutate it in place:
-        the storage reuses the JSON line of every document object it has already written)."""
-        self._documents(table)[str(doc_id)] = dict(doc)
 
     def delete(self, kind: str, uid: str) -> Record:
         """Delete one record; refused while other records point at it."""
@@ -565,18 +476,9 @@ class Repository:
             record = self.get(kind, uid)
             referrers = self.referrers(kind, uid)
             if referrers:
-                shown = "; ".join(f"{k} {label!r} ({field})" for k, _uid, label, field in referrers[:10])
-                more = len(referrers) - 10
-                if more > 0:
-                    shown += " " + _("and {count} more").format(count=more)
-                raise ReferencedError(
-                    _("Cannot delete the {kind} {label!r}: {count} record(s) refer to it: {shown}.").format(
-                        kind=record.KIND, label=record.label(), count=len(referrers), shown=shown
-                    ),
-                    referrers,
-                )
+                raise referenced_error(record, referrers)
             records, ids = self._writable(kind, uid)
-            self._remove_doc(record.TABLE, ids.pop(uid))
+            self._docs.remove(record.TABLE, ids.pop(uid))
             del records[uid]
             return record
 
@@ -635,9 +537,9 @@ class Repository:
             settings.uid = current.uid or new_uid()
             # the transaction re-read the file under the lock: the doc id is current
             if self._settings_doc_id is None:
-                self._settings_doc_id = self._insert_doc(Settings.TABLE, settings.to_doc())
+                self._settings_doc_id = self._docs.insert(Settings.TABLE, settings.to_doc())
             else:
-                self._replace_doc(Settings.TABLE, self._settings_doc_id, settings.to_doc())
+                self._docs.replace(Settings.TABLE, self._settings_doc_id, settings.to_doc())
             self._work_settings = settings
             return settings
 
@@ -662,10 +564,7 @@ class Repository:
                     "import",
                     {"store": _("the data file already holds records; use --replace to replace them.")},
                 )
-            data = self._stored()
-            for table in (*(model.TABLE for model in MODELS.values()), Settings.TABLE):
-                data[table] = {}  # (emptied: numbered from 1 again, as TinyDB numbers them)
-            self._next_ids.clear()
+            data = self._docs.empty((*(model.TABLE for model in MODELS.values()), Settings.TABLE))
             assert self._work is not None and self._work_ids is not None
             for kind in KINDS:
                 self._writable(kind)
@@ -686,7 +585,7 @@ class Repository:
             if errors:
                 raise ValidationError("import", errors)
             if settings is not None:
-                self._settings_doc_id = self._insert_doc(Settings.TABLE, settings.to_doc())
+                self._settings_doc_id = self._docs.insert(Settings.TABLE, settings.to_doc())
                 self._work_settings = settings
             else:
                 self._settings_doc_id = None

@@ -13,7 +13,7 @@ from store import fmt
 from store.forecast import Forecast
 from store.headlines import headlines
 from store.i18n import _, ngettext
-from store.repository import FollowUp
+from store.followups import FollowUp
 from widgets.bars import gauge_lines, headline_text, legend, wrap
 
 #: bars wider than this are harder to read, not easier
