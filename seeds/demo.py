@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from store.dates import add_months
-from store.storage import SCHEMA
+from store.layout import SCHEMA
 
 from .names import COMPANY_HEAD, COMPANY_TAIL, FIRST, LAST, ROLES
 

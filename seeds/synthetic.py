@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from store.models import INTERACTION_KINDS, STAGES
-from store.storage import SCHEMA
+from store.layout import SCHEMA
 
 from .names import COMPANY_HEAD, COMPANY_TAIL, FIRST, LAST, ROLES, SECTORS
 

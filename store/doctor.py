@@ -28,9 +28,10 @@ from .fmt import shown
 from .jsontext import loads
 from .i18n import _, ngettext
 from .models import MODELS, Settings, a_kind, new_uid
-from .storage import (
-    BACKUP_DIR, META_TABLE, SCHEMA, Backups, DurableStorage, check_layout, describe_json_error,
-)
+from .backups import BACKUP_DIR, Backups
+from .files import temp_prefix
+from .layout import META_TABLE, SCHEMA, check_layout, describe_json_error
+from .storage import DurableStorage
 
 OK, WARNING, ERROR, FIXED = "ok", "warning", "error", "fixed"
 TABLE_KIND = {model.TABLE: kind for kind, model in MODELS.items()}
@@ -58,7 +59,7 @@ def _own_folder(real: Path) -> bool:
         names = os.listdir(real.parent)
     except OSError:
         return False
-    return all(n in allowed or n.startswith(f".{real.name}.tmp-") for n in names)
+    return all(n in allowed or n.startswith(temp_prefix(real)) for n in names)
 
 
 def _check_private(path: Path, what: str, wanted: int, findings: list[Finding], fixable: bool = True,
@@ -332,7 +333,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
 
 
 def _check_leftovers(real: Path, findings: list[Finding]) -> None:
-    prefix = f".{real.name}.tmp-"
+    prefix = temp_prefix(real)
     named = sorted(n for n in os.listdir(real.parent) if n.startswith(prefix))
     left = [n for n in named if own_file(real.parent / n)]
     for name in named[:3]:
@@ -479,7 +480,7 @@ def _sweep(real: Path, done: list[Finding]) -> DurableStorage | None:
     """The storage of ``real``, opened with the temp files left over removed (under the
     lock), or None when it cannot be opened (said in ``done``)."""
     folder = real.parent
-    prefix = f".{real.name}.tmp-"
+    prefix = temp_prefix(real)
     left_before = [folder / n for n in os.listdir(folder) if n.startswith(prefix) and own_file(folder / n)]
     try:
         storage = DurableStorage(real)

@@ -2,7 +2,7 @@
 
 On a shared server another account can write in shared folders such as ``/tmp``:
 plant a symbolic link where the data file will be, a lock file, a ``backups``
-folder, or swap the data file under an open dashboard. The rules (DESIGN.md,
+folder, or swap the data file under an open dashboard. The rules (docs/ARCHITECTURE.md,
 "Storage contract" 4 and 6), decided before anything is created:
 
 - a symbolic link on the way to a file is followed only when it is the user's own
@@ -147,3 +147,13 @@ def own_file(path: Path | str, dir_fd: int | None = None) -> bool:
 
 def read_only(err: OSError) -> bool:
     return err.errno == errno.EROFS
+
+
+def check_data_file(path: Path) -> None:
+    """Refuse a data file that is not a regular file, another user owns or others can write
+    (nothing to refuse when there is no file)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    check_file(path, st, _("data file"))

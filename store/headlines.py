@@ -13,7 +13,7 @@ from typing import Any
 from . import fmt
 from .forecast import Forecast, MonthForecast, cents
 from .i18n import _, ngettext
-from .models import Contact
+from .followups import FollowUp
 
 #: more than this share of missions from the natural network earns a warning
 NATURAL_WARNING = Decimal("0.5")
@@ -162,7 +162,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def status_json(fc: Forecast, follow_ups: list[Contact]) -> dict[str, Any]:
+def status_json(fc: Forecast, follow_ups: list[FollowUp]) -> dict[str, Any]:
     """The document of ``relance status --json`` (the issue's public format)."""
     return {
         "today": fc.today.isoformat(),

@@ -82,15 +82,13 @@ def write(country: str, subdivision: str | None, year: int, days: dict[date, str
     if path is None:
         return
     try:
-        from .storage import make_private_dirs, write_new_file
+        from .files import make_private_dirs, replace_file
 
         make_private_dirs(path.parent)
         if not _trusted():  # (made by someone else between the look and the mkdir)
             return
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
         text = json.dumps({d.isoformat(): n for d, n in sorted(days.items())}, ensure_ascii=False)
-        write_new_file(tmp, text.encode("utf-8"))
-        os.replace(tmp, path)
+        replace_file(path, text.encode("utf-8"))
     except OSError:
         pass  # a read-only home: computed again next time
 

@@ -1,18 +1,18 @@
 """Schema migrations: take a data file of any older schema to the current one.
 
-``_meta.schema`` versions the file (``storage.SCHEMA``). Each migration is a
+``_meta.schema`` versions the file (``layout.SCHEMA``). Each migration is a
 pure function from the raw data of schema N to that of schema N+1; the
 repository applies them in order when it opens an older file, in one write
 under the file lock, and the storage keeps the previous file in ``backups/``
 first (every write does). A file from a newer relance is refused by
-``storage.check_layout`` with the version it needs.
+``layout.check_layout`` with the version it needs.
 
 Schema 0 is the layout of files written before relance versioned them: no
 ``_meta`` table, records without ``uid``, and references held as TinyDB
 document ids in ``<kind>_id`` fields (``contact_id``, ``target_id``,
 ``opportunity_id``, ``mission_id``, ``review_id``), ``target_ids`` lists and
 ``referred_by``. Schema 1 gives every record a uid and points at uids
-(DESIGN.md, "Data contract").
+(docs/DATA.md, "The data file").
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from .fmt import shown
 from .i18n import _
-from .storage import META_TABLE, SCHEMA
+from .layout import META_TABLE, SCHEMA
 
 Data = dict[str, dict[str, Any]]
 

@@ -10,21 +10,25 @@ with :meth:`Repository.transaction` (an import, a review applied at once).
 from __future__ import annotations
 
 import contextlib
-import reprlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
-from .errors import AmbiguousError, ConflictError, DataFileError, NotFoundError, ReferencedError, ValidationError
-from .fields import clean_text
-from .fmt import shown
+from .errors import ConflictError, DataFileError, NotFoundError, RelanceError, ValidationError
+from .followups import FollowUp, due_in_documents, due_in_records, oldest
+from .history import ChangeHistory
 from .i18n import _
-from .models import MODELS, Record, Settings, a_kind, new_uid
-from .storage import META_TABLE, SCHEMA, DurableStorage, no_gc
+from .layout import SCHEMA
+from .lookup import Referrer, find_record, referenced_error, referrers_of
+from .models import MODELS, Record, Settings, new_uid
+from .documents import StoredDocuments
+from .records import build_record, build_records, load_settings
+from .storage import DurableStorage, Version
+from .transfer import export_document, parse_export
 
 KINDS = tuple(MODELS)
 
@@ -38,6 +42,10 @@ def model_for(kind: str) -> type[Record]:
         ) from None
 
 
+#: the records of one kind built from the file (uid -> record) and their document numbers (uid -> number)
+Built = dict[str, tuple[dict[str, Record], dict[str, int]]]
+
+
 class Repository:
     """Add, update, delete, get and list the consultant's records."""
 
@@ -47,11 +55,10 @@ class Repository:
         self.today = today or clock()
         #: ``--today`` pins the date; otherwise :meth:`new_day` follows the calendar
         self._clock = None if today is not None else clock
-        self.db = TinyDB(path, storage=DurableStorage)
+        # (TinyDB hands ``follow`` to the storage: this repository checks each new version
+        # of the file before the storage takes it, see _look)
+        self.db = TinyDB(path, storage=DurableStorage, follow=False)
         self.storage: DurableStorage = self.db.storage  # type: ignore[assignment]
-        self.storage.check = self._check_version
-        #: the kinds built by the last check, from the version the storage then took
-        self._checked: dict[str, tuple[dict[str, Record], dict[str, int]]] = {}
         self.path = self.storage.path
         self._lock = threading.RLock()
         self._generation = -1
@@ -66,12 +73,20 @@ class Repository:
         self._work_ids: dict[str, dict[str, int]] | None = None
         self._work_settings: Settings | None = None
         self._writer: int | None = None
-        #: per kind, the last few saves: (mapping before, mapping after, uids changed)
-        self._history: dict[str, list[tuple[Mapping[str, Record], Mapping[str, Record], frozenset[str]]]] = {}
+        #: the kinds the transaction copied (copy on write), and the uids it changed per
+        #: kind (None: the kind replaced wholesale)
+        self._copied: set[str] = set()
+        self._touched: dict[str, set[str] | None] = {}
+        #: the stored documents the transaction changes
+        self._docs: StoredDocuments | None = None
+        self._history = ChangeHistory()
         #: (from schema, to schema, backup of the old file) when opening migrated the file
         self.migrated: tuple[int, int, Path | None] | None = None
-        self._migrate()
-        self._sync(force=True)
+        with self._lock:
+            built = self._look(reading=False)  # (a damaged file is refused here)
+            self._migrate()
+            again = self._look(reading=False)  # (changed by another program meanwhile)
+            self._rebuild(again if again is not None else built or {})
 
     def _migrate(self) -> None:
         """Take an older file to the current schema: one write, under the lock, after a backup."""
@@ -80,7 +95,9 @@ class Repository:
         schema = self.storage.schema()
         if schema is None or schema >= SCHEMA:
             return
-        with self.storage.transaction():
+        with self.storage.transaction() as incoming:
+            if incoming is not None:  # changed since it was looked at: checked, then taken
+                self._accept(incoming)
             data = self.storage.read() or {}
             schema = self.storage.schema() or 0
             if schema >= SCHEMA:
@@ -91,7 +108,7 @@ class Repository:
                 raise self._bad_file(_("it has schema {schema} and cannot be migrated: {problem}").format(
                     schema=schema, problem=err)) from None
             # a file that would be refused once migrated is refused now, as it is: not written
-            self._load_settings(new.get(Settings.TABLE) or {})
+            load_settings(new.get(Settings.TABLE) or {}, self.today, self._bad_file)
             for kind in KINDS:
                 self._build(kind, new.get(MODELS[kind].TABLE) or {})
             self.storage.write(new)
@@ -119,60 +136,61 @@ class Repository:
         if not self._lock.acquire(blocking=force or self._writer == threading.get_ident()):
             return
         try:
-            self.storage.refresh(reading=not force)  # (a read goes on from what the file last held)
+            built = self._look(reading=not force)  # (a read goes on from what the file last held)
             if self._stale or self.storage.generation != self._generation:
-                self._rebuild()
+                self._rebuild(built or {})
         finally:
             self._lock.release()
 
-    def _check_version(self, table_of: Callable[[str], dict[str, Any]]) -> None:
-        """The storage's look at a changed file before it takes it (any re-read: the poll,
-        a read, a save): every kind this session has built is built from the new version
-        (``table_of(name)``: one of its tables). A record another program made invalid is
-        then refused with the file (a :class:`DataFileError`; the data last read stays in
-        use), not found later by a view drawing it. Nothing is built before the file was
-        first read (``relance status`` builds only what it shows)."""
-        kinds = [kind for kind in KINDS if kind in self._models] if self._generation >= 0 else []
-        meta = next(iter(table_of(META_TABLE).values()), {})
-        if not self.storage.incoming_checked and meta.get("schema") == SCHEMA:  # (an older one is migrated first)
-            # changed by another program (or by hand) since relance last wrote it: every
-            # record is checked now, as a write would, so that no command (``relance status``
-            # reads three tables) goes on from a record the forms would refuse
-            kinds = list(KINDS)
-        self._checked = {kind: self._build(kind, table_of(MODELS[kind].TABLE)) for kind in kinds}
+    def _look(self, reading: bool) -> Built | None:
+        """Take the file's new version, if there is one, once it is checked (:meth:`_accept`);
+        the kinds built doing so (None: no new version). A version that cannot be used
+        raises the :class:`RelanceError` saying what is wrong; with ``reading``, once a
+        version was taken, the reads go on from it instead (the file poll says what is
+        wrong, and a save is refused)."""
+        try:
+            version = self.storage.incoming()
+            return self._accept(version) if version is not None else None
+        except RelanceError:
+            if reading and self.storage.in_use:
+                return None
+            raise
 
-    def _rebuild(self) -> None:
+    def _accept(self, version: Version) -> Built:
+        """Check a new version of the file before the storage takes it (any re-read: the
+        poll, a read, a save): every kind this session has built is built from it. A record
+        another program made invalid is then refused with the file (a
+        :class:`DataFileError`; the data last read stays in use), not found later by a
+        view drawing it. Nothing is built before the file was first read (``relance
+        status`` builds only what it shows). Returns the kinds built."""
+        if version.data is None:  # an empty file: nothing to check
+            self.storage.take(version)
+            return {}
+        kinds = [kind for kind in KINDS if kind in self._models] if self._generation >= 0 else []
+        try:
+            if not version.checked and version.schema() == SCHEMA:  # (an older one is migrated first)
+                # changed by another program (or by hand) since relance last wrote it: every
+                # record is checked now, as a write would, so that no command (``relance status``
+                # reads three tables) goes on from a record the forms would refuse
+                kinds = list(KINDS)
+            built = {kind: self._build(kind, version.table(MODELS[kind].TABLE)) for kind in kinds}
+        except DataFileError as err:
+            raise self.storage.refuse(version, err) from None
+        self.storage.take(version)
+        return built
+
+    def _rebuild(self, built: Built) -> None:
         """Start over from the file as parsed: the settings now, each kind of record when
-        it is first asked for (``relance status`` never builds the 20,000 interactions)."""
-        settings, settings_doc_id = self._load_settings(self.storage.read_table(Settings.TABLE))
+        it is first asked for (``relance status`` never builds the 20,000 interactions),
+        but for the kinds ``built`` when the version was checked (not built again)."""
+        settings, settings_doc_id = load_settings(self.storage.read_table(Settings.TABLE), self.today, self._bad_file)
         self._models, self._doc_ids = {}, {}
-        self._history = {}
+        self._history.clear()
         self._settings, self._settings_doc_id = settings, settings_doc_id
         self._generation = self.storage.generation
         self._stale = False
-        for kind, (records, ids) in self._checked.items():  # (built by the check: not again)
+        for kind, (records, ids) in built.items():
             self._models[kind], self._doc_ids[kind] = records, ids
-        self._checked = {}
-
-    def _load_settings(self, table: dict[str, Any]) -> tuple[Settings, int | None]:
-        """The settings of the file's settings table and their document number (the defaults
-        and None when there are none); invalid ones make the file unusable."""
-        for doc_id, doc in table.items():
-            try:
-                settings = Settings.from_doc(doc, self.today)
-            except ValidationError as err:
-                raise self._bad_file(_("the settings are invalid: {problem}.").format(problem=err)) from None
-            return settings, self._number(doc_id, Settings.TABLE)
-        return Settings(), None
-
-    def _number(self, doc_id: str, table: str) -> int:
-        """TinyDB's number of a document, from its key; a key that is not one makes the file
-        unusable."""
-        try:
-            return int(doc_id)
-        except ValueError:
-            raise self._bad_file(_("record {doc_id} of table {table} is not numbered (its key is not a "
-                                   "number).").format(doc_id=shown(doc_id), table=table)) from None
 
     def _build(self, kind: str, table: dict[str, Any] | None = None) -> tuple[dict[str, Record], dict[str, int]]:
         """One kind's records from the parsed file (or from ``table``, its documents); an
@@ -180,32 +198,7 @@ class Repository:
         model = MODELS[kind]
         if table is None:
             table = self.storage.read_table(model.TABLE)
-        records: dict[str, Record] = {}
-        ids: dict[str, int] = {}
-        with no_gc():
-            for doc_id, doc in table.items():
-                number = self._number(doc_id, model.TABLE)
-                try:
-                    record = model.from_doc(doc, self.today)
-                except ValidationError as err:
-                    raise self._bad_file(
-                        _("record {doc_id} of table {table} is invalid: {problem}.").format(
-                            doc_id=shown(doc_id), table=model.TABLE, problem=str(err).rstrip(".")
-                        )
-                    ) from None
-                if not record.uid:
-                    raise self._bad_file(
-                        _("record {doc_id} of table {table} has no uid.").format(doc_id=shown(doc_id), table=model.TABLE)
-                    )
-                if record.uid in records:  # (one of them would be hidden: doctor --fix renumbers it)
-                    raise self._bad_file(
-                        _("records {first} and {second} of table {table} have the same uid {uid}; "
-                          "relance doctor --fix gives the second one a new uid.").format(
-                            first=ids[record.uid], second=number, table=model.TABLE, uid=shown(record.uid))
-                    )
-                records[record.uid] = record
-                ids[record.uid] = number
-        return records, ids
+        return build_records(model, table, self.today, self._bad_file)
 
     def load_all(self) -> None:
         """Build every kind now (checks every record of the file)."""
@@ -256,59 +249,53 @@ class Repository:
                 yield self
                 return
             try:
-                with self.storage.transaction():
-                    # the storage re-read the file under the lock: start from it
+                # a file that cannot be used is refused before the lock, the folder or
+                # anything else is made beside it
+                built = self._look(reading=False)
+                with self.storage.transaction() as incoming:
+                    if incoming is not None:  # changed by another program since: checked, then taken
+                        built = self._accept(incoming)
+                    # start from the file as it is under the lock
                     if self._stale or self.storage.generation != self._generation:
-                        self._rebuild()
-                    # TinyDB tables cache the next doc id in memory; another process
-                    # may have inserted since: recompute it from the file just read
-                    for table in self.db._tables.values():
-                        table._next_id = None
-                        table.clear_cache()
-                    self._work = dict(self._models)
-                    self._work_ids = dict(self._doc_ids)
-                    self._work_settings = self._settings
-                    self._writer = threading.get_ident()
-                    self._copied: set[str] = set()
-                    self._touched: dict[str, set[str]] = {}
-                    self._next_ids: dict[str, int] = {}
+                        self._rebuild(built or {})
+                    self._begin()
                     yield self
             except BaseException:  # in the changes, or the write refused (a full disk...)
                 self._work = self._work_ids = self._work_settings = None
                 self._writer = None
                 self._stale = True  # built again on the next read (not a change from elsewhere)
                 raise
-            # committed: publish the working copies, and say what changed
-            for kind, uids in self._touched.items():
-                before, after = self._models.get(kind), self._work[kind]  # type: ignore[index]
-                if uids is None:  # replaced wholesale (an import): not said record by record
-                    self._history.pop(kind, None)
-                elif before is not None and before is not after:
-                    history = self._history.setdefault(kind, [])
-                    history.append((before, after, frozenset(uids)))
-                    del history[:-self.HISTORY]
-            self._models, self._doc_ids = self._work, self._work_ids  # type: ignore[assignment]
-            self._settings = self._work_settings  # type: ignore[assignment]
-            self._generation = self.storage.generation
-            self._work = self._work_ids = self._work_settings = None
-            self._writer = None
+            self._publish()
 
-    #: saves remembered per kind by :meth:`changed_since`
-    HISTORY = 4  # (a pane looks one or two saves back)
+    def _begin(self) -> None:
+        """The working copies of a transaction, visible only to the writing thread."""
+        self._work = dict(self._models)
+        self._work_ids = dict(self._doc_ids)
+        self._work_settings = self._settings
+        self._writer = threading.get_ident()
+        self._copied = set()
+        self._touched = {}
+        self._docs = StoredDocuments(self.storage)
+
+    def _publish(self) -> None:
+        """After a write: the working copies become the records, and what changed is said."""
+        for kind, uids in self._touched.items():
+            before, after = self._models.get(kind), self._work[kind]  # type: ignore[index]
+            if uids is None:  # replaced wholesale (an import): not said record by record
+                self._history.forget(kind)
+            elif before is not None and before is not after:
+                self._history.add(kind, before, after, uids)
+        self._models, self._doc_ids = self._work, self._work_ids  # type: ignore[assignment]
+        self._settings = self._work_settings  # type: ignore[assignment]
+        self._generation = self.storage.generation
+        self._work = self._work_ids = self._work_settings = None
+        self._writer = None
 
     def changed_since(self, kind: str, before: Mapping[str, Record]) -> frozenset[str] | None:
         """The uids of ``kind`` added, changed or deleted since ``before`` (a mapping
         :meth:`records` returned) by the saves of this process; None when that is not
         known (``before`` is too old, or the file was read again): compare it all then."""
-        current = self._records(kind)
-        if before is current:
-            return frozenset()
-        changed: set[str] = set()
-        for old, new, uids in self._history.get(kind, ()):
-            if old is before:
-                changed |= uids
-                before = new
-        return frozenset(changed) if before is current else None
+        return self._history.changed_since(before, self._records(kind), kind)
 
     def _writable(self, kind: str, uid: str | None = None) -> tuple[dict[str, Record], dict[str, int]]:
         """Copy-on-write tables of the running transaction (``uid``: the record about to change)."""
@@ -372,35 +359,22 @@ class Repository:
         self._sync(force=True)
         return self._generation != before
 
-    def follow_ups_due(self, first: int | None = None) -> tuple[int, list[Any]]:
+    def follow_ups_due(self, first: int | None = None) -> tuple[int, list[FollowUp]]:
         """How many contacts are due today or before, and the ``first`` oldest (all with
-        None): records with ``uid``, ``name``, ``company`` and ``next_follow_up``, the
-        oldest first (then by name).
+        None), the oldest first (then by name).
 
         Read from the stored documents when the contacts were not built yet (``relance
         status`` on 10,000 contacts would spend most of its time building them; it
         parses only the lines of the ones it shows)."""
-        from types import SimpleNamespace
-
         models, _ids = self._tables()
         if "contact" in models:
-            due = [c for c in models["contact"].values()
-                   if c.next_follow_up and c.next_follow_up <= self.today]  # type: ignore[attr-defined]
+            due = due_in_records(models["contact"].values(), self.today)  # type: ignore[arg-type]
             count = len(due)
         else:
-            today = self.today.isoformat()
-            count, docs = self.storage.docs_due("contacts", "next_follow_up", today, first, after="cadence_days")
-            due = []
-            for doc in docs:
-                try:
-                    day = date.fromisoformat(doc["next_follow_up"])
-                except ValueError:
-                    count -= 1  # not a date: not due (the records would refuse it anyway)
-                    continue
-                due.append(SimpleNamespace(uid=doc.get("uid", ""), name=clean_text(str(doc.get("name", ""))).strip(),
-                                           company=clean_text(str(doc.get("company") or "")).strip(), next_follow_up=day))
-        due.sort(key=lambda c: (c.next_follow_up, c.name.casefold()))
-        return count, due if first is None else due[:first]
+            count, docs = self.storage.docs_due("contacts", "next_follow_up", self.today.isoformat(), first,
+                                                after="cadence_days")
+            count, due = due_in_documents(count, docs)
+        return count, oldest(due, first)
 
     def forecast(self, months: int | None = None):
         """The revenue-gap forecast of the data as it is now (``store.forecast``)."""
@@ -416,84 +390,24 @@ class Repository:
 
     def find(self, kind: str, text: str) -> Record:
         """A record by uid, uid prefix (8+ characters), or unambiguous name."""
-        model = model_for(kind)
-        records = self._records(kind)
-        wanted = text.strip()
-        if wanted in records:
-            return records[wanted]
-        lowered = wanted.casefold()
-        if len(lowered) >= 8:
-            by_uid = [r for uid, r in records.items() if uid.startswith(lowered)]
-            if len(by_uid) == 1:
-                return by_uid[0]
-        exact = [r for r in records.values() if r.label().casefold() == lowered]
-        if len(exact) == 1:
-            return exact[0]
-        matches = exact or [r for r in records.values() if r.label().casefold().startswith(lowered)]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise NotFoundError(_("No {kind} is named {name!r}.").format(kind=model.KIND, name=text))
-        shown = ", ".join(f"{r.label()} ({r.uid[:8]})" for r in matches[:5])
-        raise AmbiguousError(
-            _("{count} records of kind {kind} match {name!r}: {shown}. Give the uid instead.").format(
-                count=len(matches), kind=model.KIND, name=text, shown=shown
-            )
-        )
+        return find_record(model_for(kind), self._records(kind), text)
 
-    def referrers(self, kind: str, uid: str) -> list[tuple[str, str, str, str]]:
+    def referrers(self, kind: str, uid: str) -> list[Referrer]:
         """(kind, uid, label, field) of every record that points at ``kind``/``uid``."""
-        found = []
         tables = self._tables()
-        for other_kind, model in MODELS.items():
-            # only the fields that can point at ``kind`` (nothing points at an interaction:
-            # deleting a contact's 50 interactions looked through every record 50 times)
-            fields = [(name, ftype) for name, ftype in model.field_types().items() if ftype.may_refer_to(kind)]
-            if not fields:
-                continue
-            for record in self._records(other_kind, tables).values():
-                if record.uid == uid:
-                    continue
-                for name, ftype in fields:
-                    if any(ref_kind == kind and ref_uid == uid for ref_kind, ref_uid in ftype.references(getattr(record, name))):
-                        found.append((other_kind, record.uid, record.label(), name))
-                        break
-        return found
+        return referrers_of(kind, uid, lambda other: self._records(other, tables))
 
     # -- validation ---------------------------------------------------------------------
 
     def build(self, kind: str, data: Mapping[str, Any], base: Record | None = None) -> Record:
-        """Validate ``data`` (raw values from a form, the CLI or a file) into a record.
+        """Validate ``data`` (raw values from a form, the CLI or a file) into a record, its
+        references included (see ``records.build_record``).
 
         Raises :class:`ValidationError` mapping each bad field to a sentence.
         """
         model = model_for(kind) if kind != "settings" else Settings
-        types = model.field_types()
-        errors: dict[str, str] = {}
-        values = {name: getattr(base, name) for name in types} if base is not None else {}
-        for name, raw in data.items():
-            if name not in types:
-                errors[name] = _("is not a field of {a_kind}; fields are: {fields}.").format(
-                    a_kind=a_kind(model.KIND), fields=", ".join(model.editable_fields())
-                )
-                continue
-            if name == "uid":
-                continue
-            try:
-                values[name] = types[name].parse(raw, self.today)
-            except ValueError as err:
-                message = str(err)  # (it may quote the value: an imported cell of 100,000 characters...)
-                errors[name] = message if len(message) <= 300 else message[:299] + "…"
-        record = model(**{k: v for k, v in values.items() if k not in errors})
-        if base is not None:
-            record.extra = dict(getattr(base, "extra", {}) or {})
-        for name, ftype in types.items():
-            if ftype.required and name not in errors and getattr(record, name) in (None, "", []):
-                errors[name] = _("is required.")
-        for name, message in record.check().items():
-            errors.setdefault(name, message)
-        if not errors:
-            errors.update(self._check_references(record))
+        record = build_record(model, data, self.today, base)
+        errors = self._check_references(record)
         if errors:
             raise ValidationError(model.KIND, errors)
         return record
@@ -521,31 +435,9 @@ class Repository:
 
     def _insert(self, record: Record) -> None:
         records, ids = self._writable(record.KIND, record.uid)
-        doc_id = self._insert_doc(record.TABLE, record.to_doc())
+        doc_id = self._docs.insert(record.TABLE, record.to_doc())
         records[record.uid] = record
         ids[record.uid] = doc_id
-
-    def _documents(self, table: str) -> dict[str, dict[str, Any]]:
-        """The stored documents of ``table`` in the running transaction, to change in
-        place: the storage writes them when the transaction ends."""
-        data = self.storage.read() or {}  # (None: a new, empty file)
-        self.storage.write(data)  # (raises outside a transaction)
-        return data.setdefault(table, {})
-
-    def _insert_doc(self, table: str, doc: dict[str, Any]) -> int:
-        """Store a new document under the next doc id (the highest one + 1, as TinyDB
-        numbers them). TinyDB's own ``Table.insert`` converts every key of the table to
-        a number and back at each call: 10,000 contacts imported in one write took
-        13 s into an empty file and 47 s next to 10,000 others."""
-        documents = self._documents(table)
-        doc_id = self._next_ids.get(table) or max(map(int, documents), default=0) + 1
-        documents[str(doc_id)] = dict(doc)
-        self._next_ids[table] = doc_id + 1
-        return doc_id
-
-    def _remove_doc(self, table: str, doc_id: int) -> None:
-        """Drop one stored document (TinyDB's ``remove`` also goes through every key)."""
-        del self._documents(table)[str(doc_id)]
 
     def update(self, kind: str, uid: str, changes: Mapping[str, Any], expected: Record | None = None) -> Record:
         """Validate and save changes to one record; returns the new version.
@@ -575,13 +467,8 @@ class Repository:
 
     def _replace(self, record: Record) -> None:
         records, ids = self._writable(record.KIND, record.uid)
-        self._replace_doc(record.TABLE, ids[record.uid], record.to_doc())
+        self._docs.replace(record.TABLE, ids[record.uid], record.to_doc())
         records[record.uid] = record
-
-    def _replace_doc(self, table: str, doc_id: int, doc: dict[str, Any]) -> None:
-        """Put a new document object in place of the stored one (never mutate it in place:
-        the storage reuses the JSON line of every document object it has already written)."""
-        self._documents(table)[str(doc_id)] = dict(doc)
 
     def delete(self, kind: str, uid: str) -> Record:
         """Delete one record; refused while other records point at it."""
@@ -589,18 +476,9 @@ class Repository:
             record = self.get(kind, uid)
             referrers = self.referrers(kind, uid)
             if referrers:
-                shown = "; ".join(f"{k} {label!r} ({field})" for k, _uid, label, field in referrers[:10])
-                more = len(referrers) - 10
-                if more > 0:
-                    shown += " " + _("and {count} more").format(count=more)
-                raise ReferencedError(
-                    _("Cannot delete the {kind} {label!r}: {count} record(s) refer to it: {shown}.").format(
-                        kind=record.KIND, label=record.label(), count=len(referrers), shown=shown
-                    ),
-                    referrers,
-                )
+                raise referenced_error(record, referrers)
             records, ids = self._writable(kind, uid)
-            self._remove_doc(record.TABLE, ids.pop(uid))
+            self._docs.remove(record.TABLE, ids.pop(uid))
             del records[uid]
             return record
 
@@ -659,26 +537,18 @@ class Repository:
             settings.uid = current.uid or new_uid()
             # the transaction re-read the file under the lock: the doc id is current
             if self._settings_doc_id is None:
-                self._settings_doc_id = self._insert_doc(Settings.TABLE, settings.to_doc())
+                self._settings_doc_id = self._docs.insert(Settings.TABLE, settings.to_doc())
             else:
-                self._replace_doc(Settings.TABLE, self._settings_doc_id, settings.to_doc())
+                self._docs.replace(Settings.TABLE, self._settings_doc_id, settings.to_doc())
             self._work_settings = settings
             return settings
 
     # -- export and import --------------------------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        """Everything, in the export format of DESIGN.md."""
+        """Everything, in the export format (docs/DATA.md, "The export format")."""
         view = self._view()
-        out: dict[str, Any] = {
-            "format": "relance",
-            "schema": SCHEMA,
-            "exported": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "settings": self.settings().to_doc(),
-        }
-        for kind, model in MODELS.items():
-            out[model.TABLE] = [record.to_doc() for record in view[kind].values()]
-        return out
+        return export_document(self.settings(), view)
 
     def import_data(self, payload: Any, replace: bool = False) -> dict[str, int]:
         """Load an export into this store in one atomic write.
@@ -694,20 +564,17 @@ class Repository:
                     "import",
                     {"store": _("the data file already holds records; use --replace to replace them.")},
                 )
-            for model in MODELS.values():
-                self.db.table(model.TABLE).truncate()
-            self.db.table(Settings.TABLE).truncate()
-            self._next_ids.clear()  # (TinyDB numbers what follows: the tables were emptied)
+            data = self._docs.empty((*(model.TABLE for model in MODELS.values()), Settings.TABLE))
             assert self._work is not None and self._work_ids is not None
             for kind in KINDS:
                 self._writable(kind)
-                self._touched[kind] = None  # type: ignore[assignment]
+                self._touched[kind] = None  # replaced wholesale
                 self._work[kind].clear()
                 self._work_ids[kind].clear()
             for kind, items in records.items():
-                table = self.db.table(MODELS[kind].TABLE)
-                doc_ids = table.insert_multiple(record.to_doc() for record in items)
-                for record, doc_id in zip(items, doc_ids):
+                documents = data[MODELS[kind].TABLE]
+                for doc_id, record in enumerate(items, start=1):
+                    documents[str(doc_id)] = record.to_doc()
                     self._work[kind][record.uid] = record
                     self._work_ids[kind][record.uid] = doc_id
             errors: dict[str, str] = {}
@@ -718,71 +585,10 @@ class Repository:
             if errors:
                 raise ValidationError("import", errors)
             if settings is not None:
-                self._settings_doc_id = self.db.table(Settings.TABLE).insert(settings.to_doc())
+                self._settings_doc_id = self._docs.insert(Settings.TABLE, settings.to_doc())
                 self._work_settings = settings
             else:
                 self._settings_doc_id = None
                 self._work_settings = Settings()
         return {MODELS[kind].TABLE: len(items) for kind, items in records.items()}
 
-
-def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Settings | None]:
-    """Validate an export document; every problem is named by table, index and field."""
-    if not isinstance(payload, dict) or payload.get("format") != "relance":
-        raise ValidationError("import", {"format": _("this is not a relance export (no \"format\": \"relance\").")})
-    schema = payload.get("schema")
-    if not isinstance(schema, int) or schema > SCHEMA:
-        raise ValidationError(
-            "import",
-            {"schema": _("schema {schema} is not supported; this relance reads schema {supported} at most.").format(
-                schema=reprlib.repr(schema), supported=SCHEMA  # (reprlib: a value of the file quoted short)
-            )},
-        )
-    errors: dict[str, str] = {}
-    records: dict[str, list[Record]] = {}
-    seen: dict[str, str] = {}
-    for kind, model in MODELS.items():
-        items = payload.get(model.TABLE, [])
-        if not isinstance(items, list):
-            errors[model.TABLE] = _("expected a list of records.")
-            continue
-        parsed = []
-        for index, doc in enumerate(items):
-            where = f"{model.TABLE}[{index}]"
-            if not isinstance(doc, dict):
-                errors[where] = _("expected an object, got {value}.").format(value=reprlib.repr(doc))
-                continue
-            try:
-                record = model.from_doc(doc, today)
-            except ValidationError as err:
-                for field, problem in err.errors.items():
-                    errors[f"{where} {field}"] = problem
-                continue
-            problems = record.check()
-            for name, ftype in model.field_types().items():
-                if ftype.required and getattr(record, name) in (None, "", []):
-                    problems.setdefault(name, _("is required."))
-            for field, problem in problems.items():
-                errors[f"{where} {field}"] = problem
-            if not record.uid:
-                errors[f"{where} uid"] = _("is required.")
-            elif record.uid in seen:
-                errors[f"{where} uid"] = _("{uid} is already used by {other}.").format(uid=shown(record.uid), other=seen[record.uid])
-            else:
-                seen[record.uid] = where
-            parsed.append(record)
-        records[kind] = parsed
-    settings = None
-    if payload.get("settings") and not isinstance(payload["settings"], dict):
-        errors["settings"] = _("expected an object, got {value}.").format(value=reprlib.repr(payload["settings"]))
-    elif payload.get("settings"):
-        try:
-            settings = Settings.from_doc(payload["settings"], today)
-            for field, problem in settings.check().items():
-                errors[f"settings {field}"] = problem
-        except ValidationError as err:
-            for field, problem in err.errors.items():
-                errors[f"settings {field}"] = problem
-    if errors:
-        raise ValidationError("import", errors)
-    return records, settings

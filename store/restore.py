@@ -1,6 +1,6 @@
 """``relance backup`` and ``relance restore``: the versions kept in ``backups/``.
 
-Every save keeps the previous file (storage.Backups: the last 10, and one a day
+Every save keeps the previous file (backups.Backups: the last 10, and one a day
 for 30 days). Restoring checks the chosen version first, keeps the current
 file as a backup (even a damaged one), then puts the version in place in one
 atomic write; a version of an older schema is migrated on the way.
@@ -16,7 +16,8 @@ from pathlib import Path
 from .doctor import read_data_file
 from .errors import RelanceError
 from .i18n import _
-from .storage import META_TABLE, SCHEMA, DurableStorage
+from .layout import META_TABLE, SCHEMA
+from .storage import DurableStorage
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from store.repository import Repository
-from store.storage import SCHEMA, dump_data
+from store.files import temp_prefix
+from store.layout import SCHEMA, dump_data
 
 from .conftest import TODAY, run_relance
 
@@ -179,7 +180,7 @@ def test_a_duplicate_uid_is_refused_then_doctor_fix_renumbers_the_second_record(
 
 
 def test_doctor_removes_leftover_temp_files(small):
-    leftover = small.parent / f".{small.name}.tmp-99999999-abcd"
+    leftover = small.parent / f"{temp_prefix(small)}99999999-abcd"
     leftover.write_text("{half", encoding="utf-8")
     result = doctor(small)
     assert result.returncode == 1 and "1 temp file left by an interrupted save" in result.stdout

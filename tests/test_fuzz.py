@@ -52,6 +52,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from store.files import TEMP_MARK
 from store.repository import Repository
 from tui.cli import main
 
@@ -186,7 +187,7 @@ def check_output(result: Result, refused_lines: int | None = 1, max_line: int = 
 
 def leftovers(folder: Path) -> list[str]:
     """Temp files of a write left beside the data file."""
-    return [name for name in os.listdir(folder) if ".tmp-" in name]
+    return [name for name in os.listdir(folder) if TEMP_MARK in name]
 
 
 def kept(data: Path, before: bytes | None) -> bool:

@@ -10,7 +10,7 @@ import pytest
 
 from seeds.demo import build_demo
 from store.repository import Repository
-from store.storage import LineCache, dump_data
+from store.layout import LineCache, dump_data
 from tui.app import make_app
 from tui.forms import RecordForm
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from store.repository import Repository
-from store.storage import KEEP_LAST, write_new_file
+from store.backups import KEEP_LAST
+from store.files import temp_prefix, write_new_file
 
 from .conftest import ROOT, TODAY, run_relance
 
@@ -417,7 +418,7 @@ def test_a_backups_link_planted_after_the_check_is_not_followed(data_path, tmp_p
     """The race an attacker won 4 times in 40: ``backups/`` is checked (not there), then
     another user puts a link to a folder of the user's in its place before it is made.
     The save is refused; the folder the link points at is neither chmod'ed nor written."""
-    from store.storage import Backups
+    from store.backups import Backups
 
     if os.geteuid() != 0:
         pytest.skip("a link of another user's needs root to make")
@@ -471,7 +472,7 @@ def test_junk_named_like_backups_is_never_listed_restored_or_pruned(data_path):
 
 def test_paths_and_leftovers_with_escape_sequences_never_reach_the_terminal(tmp_path, data_path):
     Repository(data_path, today=TODAY).add("contact", {"name": "Zoé"})
-    planted = data_path.parent / ".relance.json.tmp-1-\x1b]0;PWN\x07\x1b[2J"
+    planted = data_path.parent / (temp_prefix(data_path) + "1-\x1b]0;PWN\x07\x1b[2J")
     planted.write_text("")
     report = relance(data_path, "doctor")
     assert "\x1b" not in report.stdout and "\\x1b]0;PWN" in report.stdout

@@ -16,7 +16,10 @@ import pytest
 from seeds.demo import build_demo
 from store.errors import DataFileError, UnsafeFileError
 from store.repository import Repository
-from store.storage import KEEP_LAST, SCHEMA, DurableStorage
+from store.backups import KEEP_LAST
+from store.files import temp_prefix
+from store.layout import SCHEMA
+from store.storage import DurableStorage
 
 from .conftest import ROOT, TODAY
 
@@ -59,18 +62,18 @@ def test_sigkill_at_random_instants_always_leaves_a_committed_state(data_path):
         assert all(doc["notes"].startswith(f"{k}:") and len(doc["notes"]) > 3000
                    for k, doc in enumerate(data["contacts"].values(), start=1))
         committed = n
-        leftovers_seen += len(list(data_path.parent.glob(".relance.json.tmp-*")))
+        leftovers_seen += len(list(data_path.parent.glob(temp_prefix(data_path) + "*")))
     # a kill during a write leaves its temp file, and one between a backup and its pruning
     # an extra backup: the next write removes both
     Repository(data_path).add("contact", {"name": "after the kills"})
-    assert list(data_path.parent.glob(".relance.json.tmp-*")) == []
+    assert list(data_path.parent.glob(temp_prefix(data_path) + "*")) == []
     assert len(list((data_path.parent / "backups").iterdir())) == KEEP_LAST
     assert committed > 0
 
 
 def test_leftover_temp_file_is_removed_by_the_next_write(repo, data_path):
     repo.add("contact", {"name": "Zoé Durand"})
-    leftover = data_path.parent / ".relance.json.tmp-99999999-deadbeef"
+    leftover = data_path.parent / f"{temp_prefix(data_path)}99999999-deadbeef"
     leftover.write_text('{"half": ')
     other = Repository(data_path)
     assert [c.name for c in other.list("contact")] == ["Zoé Durand"]
@@ -273,7 +276,7 @@ def test_corrupt_file_names_file_line_column_and_backup(repo, data_path):
 def test_tables_read_one_by_one_equal_a_full_parse(data_path):
     """The per-table reading of relance's own layout gives exactly json.loads of the
     file; any other layout (a hand-edited or reformatted file) is parsed whole."""
-    from store.storage import DurableStorage, split_tables
+    from store.layout import split_tables
 
     repo = Repository(data_path, today=TODAY)
     repo.import_data(build_demo(TODAY))
@@ -421,7 +424,7 @@ def test_backups_keep_one_a_day_for_30_days(repo, data_path):
 def test_cached_lines_write_exactly_what_a_full_encoding_would(repo, data_path):
     """A save re-encodes only the records that changed: the file must still be the
     same bytes as encoding everything afresh, after adds, edits, deletes and a reopen."""
-    from store.storage import dump_data
+    from store.layout import dump_data
 
     uids = [repo.add("contact", {"name": f"c{i}", "company": "A"}).uid for i in range(30)]
     for uid in uids[::3]:
@@ -442,7 +445,7 @@ def test_hand_edited_records_over_several_lines_are_written_whole(repo, data_pat
     put two on one line): a save then writes every record whole, the untouched table
     included. The lines kept from the file for a quick save once cut such a record
     after its first line: the file written was broken, the record lost."""
-    from store.storage import LineCache
+    from store.layout import LineCache
 
     count = {"only record": 1, "last record": 5, "end of a chunk": LineCache.CHUNK + 3, "two on a line": 5}[edit]
     with repo.transaction():
@@ -617,7 +620,7 @@ def test_two_sessions_making_random_changes_agree_with_the_file(data_path, monke
     step the file is the bytes of a full encoding, and both sessions read what a fresh one
     reads from it."""
     from store.errors import RelanceError
-    from store.storage import LineCache, dump_data
+    from store.layout import LineCache, dump_data
 
     rng = random.Random(seed)
     monkeypatch.setattr(LineCache, "CHUNK", rng.choice([3, 8, 256]))

@@ -168,12 +168,11 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if target is None:
         sys.stdout.write(text)
         return 0
-    from store.storage import replace_file
+    from store.files import replace_file
 
     # a file beside the target, then put in its place: a reader never sees half an export
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
     try:
-        replace_file(target, text.encode("utf-8"), tmp)
+        replace_file(target, text.encode("utf-8"))
     except OSError as err:  # a full disk, no right to write there...
         raise RelanceError(_("Could not write {path}: {reason}. Nothing was written.").format(
             path=target, reason=err.strerror or err)) from None

@@ -13,7 +13,7 @@ from store import fmt
 from store.forecast import Forecast
 from store.headlines import headlines
 from store.i18n import _, ngettext
-from store.models import Contact
+from store.followups import FollowUp
 from widgets.bars import gauge_lines, headline_text, legend, wrap
 
 #: bars wider than this are harder to read, not easier
@@ -22,7 +22,7 @@ MAX_WIDTH = 100
 FOLLOW_UPS_SHOWN = 15
 
 
-def print_status(fc: Forecast, due: int, follow_ups: list[Contact], console: Console | None = None) -> None:
+def print_status(fc: Forecast, due: int, follow_ups: list[FollowUp], console: Console | None = None) -> None:
     """The gauge, the sentences, and ``due`` follow-ups of which ``follow_ups`` are the oldest."""
     console = console or Console(highlight=False)
     width = min(console.width, MAX_WIDTH)

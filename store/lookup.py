@@ -1,0 +1,73 @@
+"""Finding records: one by what a user types (a uid, its first characters, a name), and
+the records that point at one (a delete is refused while there are any)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from .errors import AmbiguousError, NotFoundError, ReferencedError
+from .i18n import _
+from .models import MODELS, Record
+
+#: (kind, uid, label, field) of a record pointing at another
+Referrer = tuple[str, str, str, str]
+
+
+def find_record(model: type[Record], records: Mapping[str, Record], text: str) -> Record:
+    """The record of ``records`` (uid -> record of ``model``) with the uid ``text``, a uid
+    starting with it (8+ characters), or that unambiguous name."""
+    wanted = text.strip()
+    if wanted in records:
+        return records[wanted]
+    lowered = wanted.casefold()
+    if len(lowered) >= 8:
+        by_uid = [r for uid, r in records.items() if uid.startswith(lowered)]
+        if len(by_uid) == 1:
+            return by_uid[0]
+    exact = [r for r in records.values() if r.label().casefold() == lowered]
+    if len(exact) == 1:
+        return exact[0]
+    matches = exact or [r for r in records.values() if r.label().casefold().startswith(lowered)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(_("No {kind} is named {name!r}.").format(kind=model.KIND, name=text))
+    shown = ", ".join(f"{r.label()} ({r.uid[:8]})" for r in matches[:5])
+    raise AmbiguousError(
+        _("{count} records of kind {kind} match {name!r}: {shown}. Give the uid instead.").format(
+            count=len(matches), kind=model.KIND, name=text, shown=shown
+        )
+    )
+
+
+def referrers_of(kind: str, uid: str, records_of: Callable[[str], Mapping[str, Record]]) -> list[Referrer]:
+    """Every record that points at ``kind``/``uid`` (``records_of(kind)``: the records of a kind)."""
+    found = []
+    for other_kind, model in MODELS.items():
+        # only the fields that can point at ``kind`` (nothing points at an interaction:
+        # deleting a contact's 50 interactions looked through every record 50 times)
+        fields = [(name, ftype) for name, ftype in model.field_types().items() if ftype.may_refer_to(kind)]
+        if not fields:
+            continue
+        for record in records_of(other_kind).values():
+            if record.uid == uid:
+                continue
+            for name, ftype in fields:
+                if any(ref_kind == kind and ref_uid == uid for ref_kind, ref_uid in ftype.references(getattr(record, name))):
+                    found.append((other_kind, record.uid, record.label(), name))
+                    break
+    return found
+
+
+def referenced_error(record: Record, referrers: list[Referrer]) -> ReferencedError:
+    """The refusal to delete ``record`` while ``referrers`` point at it (the first ten named)."""
+    shown = "; ".join(f"{k} {label!r} ({field})" for k, _uid, label, field in referrers[:10])
+    more = len(referrers) - 10
+    if more > 0:
+        shown += " " + _("and {count} more").format(count=more)
+    return ReferencedError(
+        _("Cannot delete the {kind} {label!r}: {count} record(s) refer to it: {shown}.").format(
+            kind=record.KIND, label=record.label(), count=len(referrers), shown=shown
+        ),
+        referrers,
+    )
