@@ -25,8 +25,8 @@ from textual.screen import Screen
 
 from store import fmt
 from store.errors import ConflictError, RelanceError
-from store.i18n import _, ngettext
-from store.models import Record
+from store.i18n import _, ngettext, set_language
+from store.models import Record, kind_name
 from store.repository import Repository
 from store.rules import mission_from_opportunity, missions_due_review, stage_change
 from themes import DEFAULT_THEME, register_themes
@@ -40,11 +40,6 @@ if TYPE_CHECKING:
 # opened: the first paint does not wait for them (~15 ms of imports, Textual's included).
 
 __all__ = ["RelanceApp", "make_app", "short_path"]
-
-KIND_NAMES = {
-    "contact": _("contact"), "target": _("micro-target"), "opportunity": _("opportunity"),
-    "mission": _("mission"), "interaction": _("interaction"),
-}
 
 
 DEFAULT_GC_THRESHOLDS = gc.get_threshold()
@@ -95,6 +90,7 @@ class RelanceApp(App[None]):
         # The theme is set before the first CSS parse. Setting it the usual way queues a
         # parse of every stylesheet again (~15 ms of each start); a dark theme, like the
         # default one Textual set up in __init__, needs only its name and its colours.
+        set_language(repository.settings().language)
         register_themes(self)
         wanted = repository.settings().theme or DEFAULT_THEME
         wanted = wanted if wanted in self.available_themes else DEFAULT_THEME
@@ -331,6 +327,8 @@ class RelanceApp(App[None]):
         from .forecast import ForecastScreen
 
         self._drawn_generation = self.repository.generation
+        if set_language(self.repository.settings().language):  # (saved here or in another session)
+            self.dashboard.retranslate()
         self.dashboard.reload(select)
         for screen in self.screen_stack:
             if isinstance(screen, (DetailScreen, ForecastScreen)):
@@ -383,7 +381,7 @@ class RelanceApp(App[None]):
         from .forms import RecordForm
 
         def finished(record: Record) -> None:
-            self.after_save(record, _("Saved the {kind} {label!r}.").format(kind=KIND_NAMES[kind], label=record.label()))
+            self.after_save(record, _("Saved the {kind} {label!r}.").format(kind=kind_name(kind), label=record.label()))
             if done:
                 done(record)
 
@@ -473,7 +471,7 @@ class RelanceApp(App[None]):
             else:
                 self.store_job(lambda: self.repository.delete(kind, uid), finished)
 
-        question = _("Delete the {kind} {label!r}?").format(kind=KIND_NAMES[kind], label=record.label())
+        question = _("Delete the {kind} {label!r}?").format(kind=kind_name(kind), label=record.label())
         detail = _("Its {count} logged interaction(s) will be deleted with it.").format(count=len(log)) if log else ""
         self.push_screen(ConfirmScreen(question, detail), answered)
 
@@ -704,7 +702,7 @@ class RelanceApp(App[None]):
         dash = screen
         for kind, label in (("contact", _("New contact")), ("target", _("New micro-target")),
                             ("opportunity", _("New opportunity")), ("mission", _("New mission"))):
-            yield SystemCommand(label, _("Open the form of a new {kind}").format(kind=KIND_NAMES[kind]),
+            yield SystemCommand(label, _("Open the form of a new {kind}").format(kind=kind_name(kind)),
                                 lambda kind=kind: self.new_record(kind))
         for key, label in (("network", _("Network")), ("targets", _("Targets")), ("missions", _("Missions")),
                            ("revenue", _("Revenue gap"))):
