@@ -87,10 +87,10 @@ class RelanceApp(App[None]):
         self.last_input = time.monotonic()
         self._collect_timer = None
         self._theme_ready = False
+        set_language(repository.settings().language)  # ("" follows the environment)
         # The theme is set before the first CSS parse. Setting it the usual way queues a
         # parse of every stylesheet again (~15 ms of each start); a dark theme, like the
         # default one Textual set up in __init__, needs only its name and its colours.
-        set_language(repository.settings().language)
         register_themes(self)
         wanted = repository.settings().theme or DEFAULT_THEME
         wanted = wanted if wanted in self.available_themes else DEFAULT_THEME
