@@ -5,31 +5,78 @@ Sentences are whole, with named placeholders, so that a French catalogue
 code that shows them::
 
     _("{field}: expected a date as YYYY-MM-DD, got {value!r}.").format(...)
+
+Nothing is translated when a module is imported: a text defined ahead (a key's
+description, a column title, a form label) is marked with :func:`N_`, which
+returns it as it is, and translated with :func:`_` where it is shown. So the
+language can change while the dashboard runs (:func:`set_language`, from the
+settings' ``language``). Extraction tools find both markers: Babel knows ``N_``
+by default, ``xgettext`` with ``--keyword=N_ --keyword=pgettext:1c,2``. A test
+(tests/test_i18n.py) fails if a call to ``_``, ``ngettext`` or ``pgettext`` is
+evaluated at import time.
 """
 
 from __future__ import annotations
 
 import gettext
+import os
 from pathlib import Path
 
 _LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-_translation: gettext.NullTranslations = gettext.translation(
-    "relance", localedir=_LOCALE_DIR, fallback=True
-)
+#: the environment variables gettext reads to choose a language, in its order
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
-def set_language(language: str | None) -> None:
-    """Switch the catalogue (``None`` follows the environment: LANGUAGE, LANG...)."""
-    global _translation
-    languages = [language] if language else None
+def locale_dir() -> Path:
+    """Where the catalogues are: ``RELANCE_LOCALEDIR`` when set (a catalogue not
+    installed yet, the tests' own), else ``locale/`` beside the code."""
+    return Path(os.environ.get("RELANCE_LOCALEDIR") or _LOCALE_DIR)
+
+
+def _wanted(language: str | None, localedir: Path) -> tuple:
+    """What a catalogue is chosen from: no language follows the environment."""
+    chosen = (language,) if language else tuple(os.environ.get(name) for name in _ENVIRONMENT)
+    return (chosen, str(localedir))
+
+
+_translation: gettext.NullTranslations = gettext.translation("relance", localedir=locale_dir(), fallback=True)
+_applied = _wanted(None, locale_dir())
+#: bumped at each change of catalogue: what caches translated text keys on it
+_generation = 0
+
+
+def set_language(language: str | None, localedir: str | Path | None = None) -> bool:
+    """Switch the catalogue: ``language`` is a code such as ``fr``; ``None`` or ``""``
+    follows the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext does.
+    ``localedir`` defaults to :func:`locale_dir`. True when the catalogue changed
+    (what is on screen is to be drawn again); the same choice again costs nothing."""
+    global _translation, _applied, _generation
+    where = Path(localedir) if localedir else locale_dir()
+    wanted = _wanted(language, where)
+    if wanted == _applied:
+        return False
     _translation = gettext.translation(
-        "relance", localedir=_LOCALE_DIR, languages=languages, fallback=True
+        "relance", localedir=where, languages=[language] if language else None, fallback=True
     )
+    _applied = wanted
+    _generation += 1
+    return True
+
+
+def generation() -> int:
+    """A number that changes with the catalogue (a key for text kept drawn)."""
+    return _generation
+
+
+def N_(message: str) -> str:
+    """Mark a text to translate where it is shown, not here (gettext's no-op marker)."""
+    return message
 
 
 def _(message: str) -> str:
-    """Translate one whole sentence."""
-    return _translation.gettext(message)
+    """Translate one whole sentence (a dictionary lookup: cheap enough for every paint).
+    The empty text stays empty (gettext would give the catalogue's header)."""
+    return _translation.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

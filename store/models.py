@@ -1,4 +1,4 @@
-"""The records of the data contract (see DESIGN.md, "Data contract").
+"""The records of the data contract (see docs/ARCHITECTURE.md, "Data contract").
 
 Field names are a public interface: add fields freely, rename none without a
 schema migration. Each model knows its fields' types (``fields.py``), how to
@@ -38,13 +38,13 @@ from .fields import (
     ref,
     text,
 )
-from .i18n import _
+from .i18n import N_, _
 
 CIRCLES = ("natural", "professional")
 TARGET_STATUSES = ("exploring", "active", "paused", "dropped")
 STAGES = ("identified", "contacted", "meeting", "proposal", "negotiation", "won", "lost")
 OPEN_STAGES = STAGES[:5]
-#: probability of an open opportunity when its own is not set (DESIGN.md forecast rules)
+#: probability of an open opportunity when its own is not set (docs/ARCHITECTURE.md, "Forecast rules")
 STAGE_PROBABILITY = {
     "identified": Decimal("0.05"),
     "contacted": Decimal("0.10"),
@@ -71,6 +71,11 @@ class Record:
     NAME_FIELD: ClassVar[str] = "name"
     #: a stored record is held to :meth:`check` too, as a form's is
     CHECKED_ON_LOAD: ClassVar[bool] = True
+    #: the kind as a user reads it, alone and with its article (:func:`kind_name`,
+    #: :func:`a_kind`): whole words, so that a translation gives each its own
+    #: ("une opportunité", "un contact"); marked here, translated where shown
+    NAME: ClassVar[str] = ""
+    A_NAME: ClassVar[str] = ""
 
     uid: str = dataclasses.field(default="", metadata={"type": Text(), "help": "", "auto": True})
 
@@ -87,7 +92,7 @@ class Record:
     def field_help(cls, name: str) -> str:
         for f in dataclasses.fields(cls):
             if f.name == name:
-                return f.metadata.get("help", "")
+                return _(f.metadata.get("help", ""))  # (marked N_ in the declaration)
         return ""
 
     @classmethod
@@ -142,21 +147,23 @@ class Record:
 class Settings(Record):
     KIND: ClassVar[str] = "settings"
     TABLE: ClassVar[str] = "settings"
+    NAME: ClassVar[str] = N_("settings")
+    A_NAME: ClassVar[str] = N_("the settings")
     #: the codes are checked against the ``holidays`` package: a file must not become
     #: unreadable because an upgrade of it dropped a subdivision (a form still checks)
     CHECKED_ON_LOAD: ClassVar[bool] = False
 
-    currency: str = field(Code(3, "EUR", "currency code"), default="EUR", help="ISO 4217 code")
-    target_monthly: Decimal | None = money(help="billed turnover per month, excl. tax")
-    daily_rate: Decimal | None = money(help="usual daily rate")
-    country: str = field(Code(2, "FR", "country code"), default="FR", help="country of public holidays")
-    subdivision: str | None = field(OptionalText(max_length=10), default=None, help="holidays subdivision, e.g. 57 for Moselle")
+    currency: str = field(Code(3, "EUR", "currency code"), default="EUR", help=N_("ISO 4217 code"))
+    target_monthly: Decimal | None = money(help=N_("billed turnover per month, excl. tax"))
+    daily_rate: Decimal | None = money(help=N_("usual daily rate"))
+    country: str = field(Code(2, "FR", "country code"), default="FR", help=N_("country of public holidays"))
+    subdivision: str | None = field(OptionalText(max_length=10), default=None, help=N_("holidays subdivision, e.g. 57 for Moselle"))
     horizon_months: int = field(Integer(True, 1, 36), default=6)
     default_lead_time_days: int = field(Integer(True, 1, 1000), default=180)
     fee_rate: Decimal = field(Number(True, 0, 1, expected="a rate such as 0.08"), default=Decimal("0.08"))
     net_share: Decimal = field(Number(True, 0, 1, expected="a share such as 0.50"), default=Decimal("0.50"))
     theme: str = field(Text(max_length=60), default="relance-dark")
-    language: str = field(Text(max_length=10), default="")
+    language: str = field(Text(max_length=10), default="", help=N_("a code such as fr; empty: the system's"))
 
     def check(self) -> dict[str, str]:
         """The country and subdivision must be ones the ``holidays`` package knows:
@@ -185,6 +192,8 @@ class Settings(Record):
 class Contact(Record):
     KIND: ClassVar[str] = "contact"
     TABLE: ClassVar[str] = "contacts"
+    NAME: ClassVar[str] = N_("contact")
+    A_NAME: ClassVar[str] = N_("a contact")
 
     name: str = text(required=True, max_length=200)
     company: str = text(max_length=200)
@@ -192,16 +201,16 @@ class Contact(Record):
     email: str = field(Email())
     phone: str = field(Phone())
     url: str = text(max_length=500)
-    circle: str = choice(CIRCLES, default="natural", help="natural | professional")
+    circle: str = choice(CIRCLES, default="natural", help=N_("natural | professional"))
     tags: list[str] = field(Tags())
-    target_uids: list[str] = field(Refs("target"), help="micro-targets this contact belongs to")
-    referred_by: str | None = ref("contact", help="who introduced you")
+    target_uids: list[str] = field(Refs("target"), help=N_("micro-targets this contact belongs to"))
+    referred_by: str | None = ref("contact", help=N_("who introduced you"))
     last_contact: date | None = date_field()
     next_follow_up: date | None = date_field()
-    cadence_days: int | None = field(Integer(False, 1, 3650), help="days between follow-ups")
+    cadence_days: int | None = field(Integer(False, 1, 3650), help=N_("days between follow-ups"))
     notes: str = text(max_length=20000, multiline=True)
     created: date | None = date_field()
-    review_uid: str | None = ref("review", help="the lessons-learned review that added this contact")
+    review_uid: str | None = ref("review", help=N_("the lessons-learned review that added this contact"))
 
     def check(self) -> dict[str, str]:
         if self.referred_by and self.referred_by == self.uid:
@@ -213,23 +222,27 @@ class Contact(Record):
 class Target(Record):
     KIND: ClassVar[str] = "target"
     TABLE: ClassVar[str] = "targets"
+    NAME: ClassVar[str] = N_("micro-target")
+    A_NAME: ClassVar[str] = N_("a micro-target")
 
     name: str = text(required=True, max_length=200)
     sector: str = text(max_length=200)
     company_size: str = text(max_length=100)
     decision_maker: str = text(max_length=200)
     need: str = text(max_length=2000)
-    offer: str = text(max_length=5000, help="your expertise, stated for this need")
+    offer: str = text(max_length=5000, help=N_("your expertise, stated for this need"))
     status: str = choice(TARGET_STATUSES, default="exploring")
     notes: str = text(max_length=20000, multiline=True)
     created: date | None = date_field()
-    review_uid: str | None = ref("review", help="the lessons-learned review that revealed this micro-target")
+    review_uid: str | None = ref("review", help=N_("the lessons-learned review that revealed this micro-target"))
 
 
 @dataclasses.dataclass(kw_only=True)
 class Opportunity(Record):
     KIND: ClassVar[str] = "opportunity"
     TABLE: ClassVar[str] = "opportunities"
+    NAME: ClassVar[str] = N_("opportunity")
+    A_NAME: ClassVar[str] = N_("an opportunity")
     NAME_FIELD: ClassVar[str] = "title"
 
     title: str = text(required=True, max_length=200)
@@ -244,7 +257,7 @@ class Opportunity(Record):
     )
     expected_start: date | None = date_field()
     probability: Decimal | None = field(
-        Number(False, 0, 1, expected="a probability between 0 and 1"), help="empty = stage default"
+        Number(False, 0, 1, expected="a probability between 0 and 1"), help=N_("empty = stage default")
     )
     first_contact: date | None = date_field()
     closed: date | None = date_field()
@@ -252,7 +265,7 @@ class Opportunity(Record):
     next_action: str = text(max_length=500)
     next_action_date: date | None = date_field()
     notes: str = text(max_length=20000, multiline=True)
-    review_uid: str | None = ref("review", help="the lessons-learned review that found this lead")
+    review_uid: str | None = ref("review", help=N_("the lessons-learned review that found this lead"))
 
     def check(self) -> dict[str, str]:
         errors = {}
@@ -275,6 +288,8 @@ class Opportunity(Record):
 class Mission(Record):
     KIND: ClassVar[str] = "mission"
     TABLE: ClassVar[str] = "missions"
+    NAME: ClassVar[str] = N_("mission")
+    A_NAME: ClassVar[str] = N_("a mission")
     NAME_FIELD: ClassVar[str] = "title"
 
     title: str = text(max_length=200)
@@ -290,10 +305,10 @@ class Mission(Record):
         Number(True, 0, 5, exclusive_minimum=True, expected="days per week, up to 5"), default=Decimal(5)
     )
     total_days: Decimal | None = field(
-        Number(False, 0, 5000, exclusive_minimum=True, expected="a number of days"), help="days sold, spread over the period"
+        Number(False, 0, 5000, exclusive_minimum=True, expected="a number of days"), help=N_("days sold, spread over the period")
     )
-    sold_as: str = text(max_length=2000, help="what was pitched")
-    ended_on: date | None = date_field(help="an early end")
+    sold_as: str = text(max_length=2000, help=N_("what was pitched"))
+    ended_on: date | None = date_field(help=N_("an early end"))
     review_uid: str | None = ref("review")
     notes: str = text(max_length=20000, multiline=True)
 
@@ -319,6 +334,8 @@ class Mission(Record):
 class Interaction(Record):
     KIND: ClassVar[str] = "interaction"
     TABLE: ClassVar[str] = "interactions"
+    NAME: ClassVar[str] = N_("interaction")
+    A_NAME: ClassVar[str] = N_("an interaction")
     NAME_FIELD: ClassVar[str] = "summary"
 
     contact_uid: str | None = ref("contact", required=True)
@@ -336,6 +353,8 @@ class Interaction(Record):
 class Review(Record):
     KIND: ClassVar[str] = "review"
     TABLE: ClassVar[str] = "reviews"
+    NAME: ClassVar[str] = N_("review")
+    A_NAME: ClassVar[str] = N_("a review")
     NAME_FIELD: ClassVar[str] = "actually_bought"
 
     mission_uid: str | None = ref("mission", required=True)
@@ -377,11 +396,17 @@ MODELS: dict[str, type[Record]] = {
 TABLES: dict[str, str] = {model.TABLE: kind for kind, model in MODELS.items()}
 
 
+def _model(kind: str) -> type[Record] | None:
+    return Settings if kind == Settings.KIND else MODELS.get(kind)
+
+
+def kind_name(kind: str) -> str:
+    """The kind as a user reads it, translated ("micro-target" for ``target``)."""
+    model = _model(kind)
+    return _(model.NAME) if model is not None else kind
+
+
 def a_kind(kind: str) -> str:
-    """The kind with its article, for sentences ("add {a_kind}"): whole words, so that
-    a translation gives each its own ("une opportunité", "un contact")."""
-    return {
-        "contact": _("a contact"), "target": _("a micro-target"), "opportunity": _("an opportunity"),
-        "mission": _("a mission"), "interaction": _("an interaction"), "review": _("a review"),
-        "settings": _("the settings"),
-    }.get(kind, kind)
+    """The kind with its article, translated, for sentences ("add {a_kind}")."""
+    model = _model(kind)
+    return _(model.A_NAME) if model is not None else kind

@@ -23,7 +23,8 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from store.errors import RelanceError
-from store.i18n import _
+from store.i18n import _, set_language
+from store.models import kind_name
 from store.repository import Repository
 from themes import DEFAULT_THEME, register_themes
 
@@ -35,11 +36,6 @@ from .flows import RecordFlows, UndoEntry
 # opened: the first paint does not wait for them (~15 ms of imports, Textual's included).
 
 __all__ = ["RelanceApp", "make_app", "short_path"]
-
-KIND_NAMES = {
-    "contact": _("contact"), "target": _("micro-target"), "opportunity": _("opportunity"),
-    "mission": _("mission"), "interaction": _("interaction"),
-}
 
 
 class RelanceApp(RecordFlows, App[None]):
@@ -69,6 +65,7 @@ class RelanceApp(RecordFlows, App[None]):
         self.last_input = time.monotonic()
         self._collect_timer = None
         self._theme_ready = False
+        set_language(repository.settings().language)  # ("" follows the environment)
         # The theme is set before the first CSS parse (see tuning.set_theme_before_css).
         register_themes(self)
         wanted = repository.settings().theme or DEFAULT_THEME
@@ -270,7 +267,7 @@ class RelanceApp(RecordFlows, App[None]):
         dash = screen
         for kind, label in (("contact", _("New contact")), ("target", _("New micro-target")),
                             ("opportunity", _("New opportunity")), ("mission", _("New mission"))):
-            yield SystemCommand(label, _("Open the form of a new {kind}").format(kind=KIND_NAMES[kind]),
+            yield SystemCommand(label, _("Open the form of a new {kind}").format(kind=kind_name(kind)),
                                 lambda kind=kind: self.new_record(kind))
         for key, label in (("network", _("Network")), ("targets", _("Targets")), ("missions", _("Missions")),
                            ("revenue", _("Revenue gap"))):

@@ -16,7 +16,7 @@ from typing import Any
 
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
 from store.fields import Ref, Refs
-from store.i18n import _
+from store.i18n import _, set_language
 from store.models import MODELS, Settings
 
 #: ``relance list contacts`` and ``relance list contact`` both work
@@ -46,6 +46,7 @@ def _open(args: argparse.Namespace):
     from store.repository import Repository
 
     repo = Repository(resolve_data_path(getattr(args, "data", None)), today=getattr(args, "today", None))
+    set_language(repo.settings().language)  # (the settings are read with the file: no read more)
     report_migration(repo)
     return repo
 

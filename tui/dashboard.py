@@ -10,7 +10,7 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.i18n import _
+from store.i18n import N_, _
 from store.models import STAGES, Opportunity
 from store.rules import missions_due_review
 
@@ -53,29 +53,29 @@ STAGE_WALK = STAGES[:6]
 
 class DashboardScreen(RelanceScreen, Screen):
     BINDINGS = [
-        Binding("1", "focus_pane('network')", _("Network"), show=False, id="pane.network"),
-        Binding("2", "focus_pane('targets')", _("Targets"), show=False, id="pane.targets"),
-        Binding("3", "focus_pane('missions')", _("Missions"), show=False, id="pane.missions"),
-        Binding("4", "focus_pane('revenue')", _("Revenue gap"), show=False, id="pane.revenue"),
-        Binding("tab", "cycle(1)", _("Next pane"), show=False, id="pane.next"),
-        Binding("shift+tab", "cycle(-1)", _("Previous pane"), show=False, id="pane.previous"),
-        Binding("n", "new", _("New"), id="record.new"),
-        Binding("e", "edit", _("Edit"), id="record.edit"),
-        Binding("d", "delete", _("Delete"), id="record.delete"),
-        Binding("u", "undo", _("Undo"), show=False, id="record.undo"),
-        Binding("slash", "filter", _("Filter"), id="pane.filter"),
-        Binding("escape", "clear_filter", _("Clear filter"), show=False, id="pane.clear_filter"),
-        Binding("a", "maximize", _("Maximise"), id="pane.maximize"),
-        Binding("a", "restore", _("Restore"), id="pane.restore"),  # (in the maximised view, instead)
-        Binding("l", "log", _("Log interaction"), show=False, id="contact.log"),
-        Binding("greater_than_sign", "stage(1)", _("Next stage"), show=False, id="opportunity.next_stage"),
-        Binding("less_than_sign", "stage(-1)", _("Previous stage"), show=False, id="opportunity.previous_stage"),
-        Binding("x", "end_mission", _("End the mission, then review it"), show=False, id="mission.end"),
-        Binding("r", "review", _("Lessons-learned review of the mission"), show=False, id="mission.review"),
-        Binding("s", "settings", _("Settings"), show=False, id="settings"),
-        Binding("i", "import_contacts", _("Import contacts from a file"), show=False, id="import"),
-        Binding("question_mark", "help", _("Help"), id="help"),
-        Binding("q", "quit", _("Quit"), id="quit"),
+        Binding("1", "focus_pane('network')", N_("Network"), show=False, id="pane.network"),
+        Binding("2", "focus_pane('targets')", N_("Targets"), show=False, id="pane.targets"),
+        Binding("3", "focus_pane('missions')", N_("Missions"), show=False, id="pane.missions"),
+        Binding("4", "focus_pane('revenue')", N_("Revenue gap"), show=False, id="pane.revenue"),
+        Binding("tab", "cycle(1)", N_("Next pane"), show=False, id="pane.next"),
+        Binding("shift+tab", "cycle(-1)", N_("Previous pane"), show=False, id="pane.previous"),
+        Binding("n", "new", N_("New"), id="record.new"),
+        Binding("e", "edit", N_("Edit"), id="record.edit"),
+        Binding("d", "delete", N_("Delete"), id="record.delete"),
+        Binding("u", "undo", N_("Undo"), show=False, id="record.undo"),
+        Binding("slash", "filter", N_("Filter"), id="pane.filter"),
+        Binding("escape", "clear_filter", N_("Clear filter"), show=False, id="pane.clear_filter"),
+        Binding("a", "maximize", N_("Maximise"), id="pane.maximize"),
+        Binding("a", "restore", N_("Restore"), id="pane.restore"),  # (in the maximised view, instead)
+        Binding("l", "log", N_("Log interaction"), show=False, id="contact.log"),
+        Binding("greater_than_sign", "stage(1)", N_("Next stage"), show=False, id="opportunity.next_stage"),
+        Binding("less_than_sign", "stage(-1)", N_("Previous stage"), show=False, id="opportunity.previous_stage"),
+        Binding("x", "end_mission", N_("End the mission, then review it"), show=False, id="mission.end"),
+        Binding("r", "review", N_("Lessons-learned review of the mission"), show=False, id="mission.review"),
+        Binding("s", "settings", N_("Settings"), show=False, id="settings"),
+        Binding("i", "import_contacts", N_("Import contacts from a file"), show=False, id="import"),
+        Binding("question_mark", "help", N_("Help"), id="help"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
     ]
 
     def __init__(self, repository, demo: bool = False):
@@ -124,10 +124,19 @@ class DashboardScreen(RelanceScreen, Screen):
 
         tabs = Text(" ")
         for pane in self.query(Pane):
-            label = f" {pane.NUMBER} {pane.TITLE} "
+            label = f" {pane.NUMBER} {_(pane.TITLE)} "
             tabs.append(label, style="reverse bold" if pane is current else "")
             tabs.append(" ")
         self.query_one("#tabs", Static).update(tabs)
+
+    def retranslate(self) -> None:
+        """The language changed (the settings were saved): everything drawn again in it at
+        once, the panes, the tabs, the data file's line and the key bar."""
+        for pane in self.query(Pane):
+            pane.retranslate()
+        self.update_tabs(self.current_pane())
+        self.query_one(WhereLine).refresh()
+        self.query_one(KeyBar).refresh()
 
     # panes ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from store import fmt
 from store.errors import NotFoundError, RelanceError
 from store.fields import Ref, Refs
-from store.i18n import _
+from store.i18n import N_, _
 from store.models import Record
 from store.repository import Repository
 from widgets import RecordTable
@@ -24,12 +24,12 @@ from .screens import RelanceScreen
 
 class DetailScreen(RelanceScreen, ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q", "close", _("Close"), id="detail.close"),
-        Binding("e", "edit", _("Edit (the record, or the selected interaction)"), id="detail.edit"),
-        Binding("d", "delete", _("Delete the selected interaction"), id="detail.delete"),
-        Binding("l", "log", _("Log interaction"), id="detail.log"),
-        Binding("u", "undo", _("Undo"), id="detail.undo"),
-        Binding("r", "review", _("Lessons-learned review (a mission)"), id="detail.review"),
+        Binding("escape,q", "close", N_("Close"), id="detail.close"),
+        Binding("e", "edit", N_("Edit (the record, or the selected interaction)"), id="detail.edit"),
+        Binding("d", "delete", N_("Delete the selected interaction"), id="detail.delete"),
+        Binding("l", "log", N_("Log interaction"), id="detail.log"),
+        Binding("u", "undo", N_("Undo"), id="detail.undo"),
+        Binding("r", "review", N_("Lessons-learned review (a mission)"), id="detail.review"),
     ]
 
     def __init__(self, repository: Repository, kind: str, uid: str):

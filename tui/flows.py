@@ -19,8 +19,8 @@ from textual.app import App
 
 from store import fmt
 from store.errors import ConflictError, RelanceError
-from store.i18n import _, ngettext
-from store.models import Record
+from store.i18n import _, ngettext, set_language
+from store.models import Record, kind_name
 from store.repository import Repository
 from store.rules import mission_from_opportunity, mission_phase, missions_due_review, stage_change
 
@@ -106,6 +106,8 @@ class RecordFlows(_App):
         from .forecast import ForecastScreen
 
         self._drawn_generation = self.repository.generation
+        if set_language(self.repository.settings().language):  # (saved here or in another session)
+            self.dashboard.retranslate()
         self.dashboard.reload(select)
         for screen in self.screen_stack:
             if isinstance(screen, (DetailScreen, ForecastScreen)):
@@ -129,10 +131,9 @@ class RecordFlows(_App):
     # records ------------------------------------------------------------------------------------
 
     def new_record(self, kind: str, preset: dict[str, Any] | None = None, done: Callable[[Record], None] | None = None) -> None:
-        from .app import KIND_NAMES  # (imported here: tui/app.py imports this module)
 
         def finished(record: Record) -> None:
-            self.after_save(record, _("Saved the {kind} {label!r}.").format(kind=KIND_NAMES[kind], label=record.label()))
+            self.after_save(record, _("Saved the {kind} {label!r}.").format(kind=kind_name(kind), label=record.label()))
             if done:
                 done(record)
 
@@ -187,7 +188,6 @@ class RecordFlows(_App):
         self.push_screen(ConflictScreen(str(err), before, current), chosen)
 
     def delete_record(self, kind: str, uid: str) -> None:
-        from .app import KIND_NAMES  # (imported here: tui/app.py imports this module)
         from .forms import ConfirmScreen
 
         try:
@@ -221,7 +221,7 @@ class RecordFlows(_App):
             else:
                 self.store_job(lambda: self.repository.delete(kind, uid), finished)
 
-        question = _("Delete the {kind} {label!r}?").format(kind=KIND_NAMES[kind], label=record.label())
+        question = _("Delete the {kind} {label!r}?").format(kind=kind_name(kind), label=record.label())
         detail = _("Its {count} logged interaction(s) will be deleted with it.").format(count=len(log)) if log else ""
         self.push_screen(ConfirmScreen(question, detail), answered)
 

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from store import fmt
 from store.forecast import Forecast
 from store.headlines import closing_the_gap, headlines, month_name
-from store.i18n import _
+from store.i18n import N_, _
 from store.repository import Repository
 from widgets.bars import headline_text
 
@@ -24,9 +24,9 @@ from .screens import RelanceScreen
 
 class ForecastScreen(RelanceScreen, ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q", "close", _("Close"), id="forecast.close"),
-        Binding("t", "toggle_net", _("Turnover / net income"), id="forecast.toggle"),
-        Binding("s", "settings", _("Settings"), id="forecast.settings"),
+        Binding("escape,q", "close", N_("Close"), id="forecast.close"),
+        Binding("t", "toggle_net", N_("Turnover / net income"), id="forecast.toggle"),
+        Binding("s", "settings", N_("Settings"), id="forecast.settings"),
     ]
 
     def __init__(self, repository: Repository, net: bool = False):
@@ -39,7 +39,7 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
             yield Static("", id="forecast-title", classes="form-title")
             with VerticalScroll(id="forecast-body"):
                 yield Static("", id="forecast-content")
-            yield Static(_("t turnover / net income · s settings · ↑↓ scroll · esc close"), classes="hint")
+            yield Static("", id="forecast-hint", classes="hint")
 
     def on_mount(self) -> None:
         self.refresh_content()
@@ -53,6 +53,8 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
         else:
             title = _("Revenue gap, month by month — turnover excl. tax")
         self.query_one("#forecast-title", Static).update(title)
+        # (here, not in compose: the settings saved from this screen may change the language)
+        self.query_one("#forecast-hint", Static).update(_("t turnover / net income · s settings · ↑↓ scroll · esc close"))
         parts: list = []
         if self.net:
             parts.append(Text(_("Net income = turnover × (1 − {fee} portage fee) × {share} net share. "

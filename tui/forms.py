@@ -20,8 +20,8 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceError, ValidationError
 from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
-from store.i18n import _
-from store.models import MODELS, Record, Settings
+from store.i18n import N_, _
+from store.models import MODELS, Record, Settings, kind_name
 from store.repository import Repository
 
 from .screens import RelanceScreen
@@ -38,44 +38,52 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
                 "days_per_week", "total_days", "sold_as", "ended_on", "notes"),
     "interaction": ("summary", "contact_uid", "date", "kind", "opportunity_uid"),
     "settings": ("target_monthly", "daily_rate", "currency", "country", "subdivision", "horizon_months",
-                 "default_lead_time_days", "fee_rate", "net_share"),
+                 "default_lead_time_days", "fee_rate", "net_share", "language"),
     "onboarding": ("target_monthly", "daily_rate", "country"),
 }
 
+#: field labels not made from the field's name (marked here, translated by ``field_label``)
 LABELS = {
-    "target_uids": _("Micro-targets"), "target_uid": _("Micro-target"), "contact_uid": _("Contact"),
-    "opportunity_uid": _("Opportunity"), "referred_by": _("Referred by"), "next_follow_up": _("Next follow-up"),
-    "last_contact": _("Last contact"), "cadence_days": _("Cadence (days)"), "company_size": _("Company size"),
-    "decision_maker": _("Decision maker"), "daily_rate": _("Daily rate"), "estimated_days": _("Estimated days"),
-    "expected_start": _("Expected start"), "first_contact": _("First contact"), "next_action": _("Next action"),
-    "next_action_date": _("Next action date"), "lost_reason": _("Lost reason"), "days_per_week": _("Days per week"),
-    "total_days": _("Total days sold"), "sold_as": _("Sold as"), "ended_on": _("Ended early on"),
-    "target_monthly": _("Monthly target"), "horizon_months": _("Horizon (months)"),
-    "default_lead_time_days": _("Lead time (days)"), "fee_rate": _("Fee rate"), "net_share": _("Net share"),
-    "email": _("E-mail"), "url": _("URL"), "review_uid": _("From the review"),
+    "target_uids": N_("Micro-targets"), "referred_by": N_("Referred by"), "next_follow_up": N_("Next follow-up"),
+    "last_contact": N_("Last contact"), "cadence_days": N_("Cadence (days)"), "company_size": N_("Company size"),
+    "decision_maker": N_("Decision maker"), "daily_rate": N_("Daily rate"), "estimated_days": N_("Estimated days"),
+    "expected_start": N_("Expected start"), "first_contact": N_("First contact"), "next_action": N_("Next action"),
+    "next_action_date": N_("Next action date"), "lost_reason": N_("Lost reason"), "days_per_week": N_("Days per week"),
+    "total_days": N_("Total days sold"), "sold_as": N_("Sold as"), "ended_on": N_("Ended early on"),
+    "target_monthly": N_("Monthly target"), "horizon_months": N_("Horizon (months)"),
+    "default_lead_time_days": N_("Lead time (days)"), "fee_rate": N_("Fee rate"), "net_share": N_("Net share"),
+    "email": N_("E-mail"), "url": N_("URL"), "review_uid": N_("From the review"), "language": N_("Language"),
 }
+#: reference fields labelled with the kind they point at
+KIND_LABELS = {"target_uid": "target", "contact_uid": "contact", "opportunity_uid": "opportunity"}
 
+
+#: (new, edit) title of each form: whole sentences, marked here, translated when shown
 TITLES = {
-    "contact": (_("New contact"), _("Edit contact")),
-    "target": (_("New micro-target"), _("Edit micro-target")),
-    "opportunity": (_("New opportunity"), _("Edit opportunity")),
-    "mission": (_("New mission"), _("Edit mission")),
-    "interaction": (_("Log an interaction"), _("Edit interaction")),
-    "settings": (_("Settings"), _("Settings")),
-    "onboarding": (_("Welcome to relance"), _("Welcome to relance")),
+    "contact": (N_("New contact"), N_("Edit contact")),
+    "target": (N_("New micro-target"), N_("Edit micro-target")),
+    "opportunity": (N_("New opportunity"), N_("Edit opportunity")),
+    "mission": (N_("New mission"), N_("Edit mission")),
+    "interaction": (N_("Log an interaction"), N_("Edit interaction")),
+    "settings": (N_("Settings"), N_("Settings")),
+    "onboarding": (N_("Welcome to relance"), N_("Welcome to relance")),
 }
 
 
 def field_label(name: str) -> str:
-    return LABELS.get(name) or _(name.replace("_", " ").capitalize())
+    """The field's label, in the language now in use."""
+    if name in KIND_LABELS:
+        kind = kind_name(KIND_LABELS[name])
+        return kind[:1].upper() + kind[1:]
+    return _(LABELS.get(name) or name.replace("_", " ").capitalize())
 
 
 class ConfirmScreen(RelanceScreen, ModalScreen[bool]):
     """A yes/no question: ``y`` or ``enter`` says yes, ``n`` or ``esc`` says no."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", _("Yes"), id="confirm.yes"),
-        Binding("n,escape", "answer(False)", _("No"), id="confirm.no"),
+        Binding("y,enter", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
 
     def __init__(self, question: str, detail: str = ""):
@@ -98,11 +106,11 @@ class ConflictScreen(RelanceScreen, ModalScreen[str | None]):
     """Another session saved the record first: what now? Nothing is dropped silently."""
 
     BINDINGS = [
-        Binding("o", "choose('overwrite')", _("Overwrite with yours"), id="conflict.overwrite"),
-        Binding("t", "choose('theirs')", _("Take the other version"), id="conflict.theirs"),
-        Binding("c", "choose('recreate')", _("Create it again with yours"), id="conflict.recreate"),
-        Binding("d", "choose('discard')", _("Discard yours"), id="conflict.discard"),
-        Binding("k,escape", "choose('keep')", _("Keep editing"), id="conflict.keep"),
+        Binding("o", "choose('overwrite')", N_("Overwrite with yours"), id="conflict.overwrite"),
+        Binding("t", "choose('theirs')", N_("Take the other version"), id="conflict.theirs"),
+        Binding("c", "choose('recreate')", N_("Create it again with yours"), id="conflict.recreate"),
+        Binding("d", "choose('discard')", N_("Discard yours"), id="conflict.discard"),
+        Binding("k,escape", "choose('keep')", N_("Keep editing"), id="conflict.keep"),
     ]
 
     def __init__(self, message: str, before: Record, current: Record | None):
@@ -220,8 +228,8 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
     """The form of one record kind (or of the settings)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", _("Save"), id="form.save", priority=True),
-        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
     ]
 
     def __init__(
@@ -305,13 +313,13 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         elif isinstance(ftype, Money) and (meaning := self.model.field_help(name)):
             # what the amount is ("billed turnover per month, excl. tax"): the format's
             # example, 650.00, read like a value proposed for a monthly target
-            placeholder = _(meaning)
+            placeholder = meaning
         else:
             placeholder = "" if ftype.expected == "text" else ftype.expected
         return Input(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
 
     def compose(self) -> ComposeResult:
-        new_title, edit_title = TITLES[self.form]
+        new_title, edit_title = (_(title) for title in TITLES[self.form])
         with Vertical(id="form", classes="dialog"):
             yield Static(edit_title if self.base is not None else new_title, classes="form-title")
             if self.note:

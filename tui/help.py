@@ -9,19 +9,19 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from store.i18n import _
+from store.i18n import N_, _
 
 from .screens import RelanceScreen
 
-#: keys handled by widgets rather than by bindings with a description
+#: keys handled by widgets rather than by bindings with a description (translated when shown)
 MOVES = [
-    ("j / k / ↑ / ↓", _("move in a list")),
-    ("g / G", _("first / last row")),
-    ("pgup / pgdn", _("page up / down")),
-    ("← / →", _("scroll a wide list sideways, to its last columns")),
-    ("tab / shift+tab", _("next / previous pane or field")),
-    ("enter", _("open the selected record")),
-    ("esc", _("clear the filter, close a screen, cancel a form")),
+    ("j / k / ↑ / ↓", N_("move in a list")),
+    ("g / G", N_("first / last row")),
+    ("pgup / pgdn", N_("page up / down")),
+    ("← / →", N_("scroll a wide list sideways, to its last columns")),
+    ("tab / shift+tab", N_("next / previous pane or field")),
+    ("enter", N_("open the selected record")),
+    ("esc", N_("clear the filter, close a screen, cancel a form")),
 ]
 
 
@@ -33,19 +33,21 @@ KEY_NAMES = {
 
 
 def describe(bindings) -> list[tuple[str, str]]:
-    """(keys, what they do) of each binding; a key bound twice (one or the other
-    active, as ``a`` maximises or restores) is one row: "Maximise / Restore"."""
+    """(keys, what they do) of each binding, in the language now in use; a key bound
+    twice (one or the other active, as ``a`` maximises or restores) is one row:
+    "Maximise / Restore"."""
     rows: dict[str, str] = {}
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
         keys = " / ".join(KEY_NAMES.get(k, k) for k in binding.key.split(","))
-        rows[keys] = f"{rows[keys]} / {binding.description}" if keys in rows else binding.description
+        description = _(binding.description)
+        rows[keys] = f"{rows[keys]} / {description}" if keys in rows else description
     return list(rows.items())
 
 
 class HelpScreen(RelanceScreen, ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", _("Close"), id="help.close")]
+    BINDINGS = [Binding("escape,q,question_mark", "close", N_("Close"), id="help.close")]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]):
         super().__init__()
@@ -55,7 +57,8 @@ class HelpScreen(RelanceScreen, ModalScreen[None]):
         with Vertical(id="help", classes="dialog"):
             yield Static(_("relance: keys"), classes="form-title")
             with VerticalScroll():
-                for title, rows in [*self.sections, (_("Moving around"), MOVES)]:
+                moves = [(keys, _(description)) for keys, description in MOVES]
+                for title, rows in [*self.sections, (_("Moving around"), moves)]:
                     text = Text()
                     for key, description in rows:
                         text.append(f"{key:<18}", style="bold")

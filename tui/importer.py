@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from store.errors import RelanceError
-from store.i18n import _
+from store.i18n import N_, _
 
 from .screens import RelanceScreen
 
@@ -29,10 +29,10 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
     """File path → preview → apply."""
 
     BINDINGS = [
-        Binding("ctrl+s", "apply", _("Import"), id="import.apply", priority=True),
-        Binding("escape", "cancel", _("Cancel"), id="import.cancel"),
-        Binding("pagedown", "scroll_preview(1)", _("Scroll the preview down"), show=False, id="import.page_down"),
-        Binding("pageup", "scroll_preview(-1)", _("Scroll the preview up"), show=False, id="import.page_up"),
+        Binding("ctrl+s", "apply", N_("Import"), id="import.apply", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="import.cancel"),
+        Binding("pagedown", "scroll_preview(1)", N_("Scroll the preview down"), show=False, id="import.page_down"),
+        Binding("pageup", "scroll_preview(-1)", N_("Scroll the preview up"), show=False, id="import.page_up"),
     ]
 
     def __init__(self, repository, path: str = ""):

@@ -22,11 +22,16 @@ from textual.widgets import Input, Static
 
 from store import fmt
 from store.headlines import headlines
-from store.i18n import _
+from store.i18n import N_, _
 from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
 from store.rules import mission_status, opportunity_value
 from widgets import RecordTable, RevenueGauge
+
+
+def translated(texts: tuple[str, ...]) -> list[str]:
+    """Texts marked with ``N_``, in the language now in use."""
+    return [_(text) for text in texts]
 
 
 class FilterInput(Input):
@@ -52,11 +57,12 @@ class Pane(Vertical):
     def today(self) -> date:
         return self.repository.today
 
-    #: what the filter line says while empty
-    FILTER_HINT = _("filter: name, company, tags, notes (esc clears)")
+    #: what the filter line says while empty (the texts a pane defines are marked N_ and
+    #: translated where shown: the language can change while the dashboard runs)
+    FILTER_HINT = N_("filter: name, company, tags, notes (esc clears)")
 
     def compose(self) -> ComposeResult:
-        yield RecordTable(self.COLUMNS, id=f"{self.KEY}-table", classes="main-table")
+        yield RecordTable(translated(self.COLUMNS), id=f"{self.KEY}-table", classes="main-table")
 
     def on_mount(self) -> None:
         self.reload()
@@ -155,7 +161,7 @@ class Pane(Vertical):
     def title_text(self, shown: int) -> str:
         total = self.repository.count(self.KIND)
         count = f"{shown}/{total}" if self.filter_text else str(total)
-        return f"{self.NUMBER} {self.TITLE} ({count})"
+        return f"{self.NUMBER} {_(self.TITLE)} ({count})"
 
     def prepare(self) -> None:
         """Compute, once per reload, what the rows need from other kinds."""
@@ -204,7 +210,7 @@ class Pane(Vertical):
     def empty_text(self) -> str:
         if self.filter_text:
             return _("Nothing matches “{text}”: esc clears the filter.").format(text=self.filter_text)
-        return self.EMPTY
+        return _(self.EMPTY)
 
     def stale_rows(self, last: tuple) -> frozenset[str] | None:
         """The rows to make again after a reload (None: all). A row that shows its record
@@ -226,7 +232,7 @@ class Pane(Vertical):
         found = self.query(FilterInput)
         if found:
             return found.first()
-        box = FilterInput(placeholder=self.FILTER_HINT, classes="filter", compact=True)
+        box = FilterInput(placeholder=_(self.FILTER_HINT), classes="filter", compact=True)
         self.mount(box)
         return box
 
@@ -256,6 +262,15 @@ class Pane(Vertical):
             box.remove_class("open")
         self.focus_main()
 
+    def retranslate(self) -> None:
+        """The language changed: the titles, the column headers, the rows and the filter's
+        hint drawn again in it."""
+        self.table.set_columns(translated(self.COLUMNS))
+        for box in self.query(FilterInput):
+            box.placeholder = _(self.FILTER_HINT)
+        self._inputs = None  # (every row made again: they hold translated words)
+        self.reload()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, FilterInput):
             event.stop()
@@ -269,9 +284,9 @@ class Pane(Vertical):
 
 
 class NetworkPane(Pane):
-    KEY, NUMBER, TITLE, KIND = "network", 1, _("Network"), "contact"
-    EMPTY = _("No contact yet. n adds one; i imports LinkedIn's Connections.csv, a vCard or a CSV file.")
-    COLUMNS = (_("Name"), _("Next follow-up"), _("Circle"), _("Company"), _("Last contact"))
+    KEY, NUMBER, TITLE, KIND = "network", 1, N_("Network"), "contact"
+    EMPTY = N_("No contact yet. n adds one; i imports LinkedIn's Connections.csv, a vCard or a CSV file.")
+    COLUMNS = (N_("Name"), N_("Next follow-up"), N_("Circle"), N_("Company"), N_("Last contact"))
 
     def sort_key(self, c: Contact):  # type: ignore[override]
         # follow-ups due first (oldest first), then by name
@@ -331,17 +346,21 @@ class NetworkPane(Pane):
 class TargetsPane(Pane):
     """Micro-targets, and below them the opportunities of the selected one."""
 
-    KEY, NUMBER, TITLE, KIND = "targets", 2, _("Targets"), "target"
-    EMPTY = _("No micro-target yet: a sector, a decision maker in it and a need you meet. n adds one.")
-    FILTER_HINT = _("filter: name, sector, need, notes (esc clears)")
+    KEY, NUMBER, TITLE, KIND = "targets", 2, N_("Targets"), "target"
+    EMPTY = N_("No micro-target yet: a sector, a decision maker in it and a need you meet. n adds one.")
+    FILTER_HINT = N_("filter: name, sector, need, notes (esc clears)")
     DEPENDS = ("contact", "opportunity")
-    COLUMNS = (_("Micro-target"), _("Status"), _("Contacts n/p"), _("Open pipeline"), _("Weighted"), _("Last touch"))
-    OPP_COLUMNS = (_("Opportunity"), _("Organisation"), _("Stage"), _("Value"), _("Next action"))
+    COLUMNS = (N_("Micro-target"), N_("Status"), N_("Contacts n/p"), N_("Open pipeline"), N_("Weighted"), N_("Last touch"))
+    OPP_COLUMNS = (N_("Opportunity"), N_("Organisation"), N_("Stage"), N_("Value"), N_("Next action"))
 
     def compose(self) -> ComposeResult:
-        yield RecordTable(self.COLUMNS, id="targets-table", classes="main-table")
+        yield RecordTable(translated(self.COLUMNS), id="targets-table", classes="main-table")
         yield Static("", id="opps-label", classes="sublabel")
-        yield RecordTable(self.OPP_COLUMNS, id="opps-table", classes="opps-table")
+        yield RecordTable(translated(self.OPP_COLUMNS), id="opps-table", classes="opps-table")
+
+    def retranslate(self) -> None:
+        self.opps_table.set_columns(translated(self.OPP_COLUMNS))
+        super().retranslate()  # (which shows the opportunities again)
 
     @property
     def opps_table(self) -> RecordTable:
@@ -456,11 +475,11 @@ class TargetsPane(Pane):
 
 
 class MissionsPane(Pane):
-    KEY, NUMBER, TITLE, KIND = "missions", 3, _("Missions"), "mission"
-    EMPTY = _("No mission yet. n adds one; an opportunity moved to won offers one too.")
+    KEY, NUMBER, TITLE, KIND = "missions", 3, N_("Missions"), "mission"
+    EMPTY = N_("No mission yet. n adds one; an opportunity moved to won offers one too.")
     DEPENDS = ("review",)
     # the status second: "! review due" must show in the narrow 2x2 grid too
-    COLUMNS = (_("Client"), _("Status"), _("Title"), _("Start"), _("End"), _("Rate"), _("d/wk"))
+    COLUMNS = (N_("Client"), N_("Status"), N_("Title"), N_("Start"), N_("End"), N_("Rate"), N_("d/wk"))
 
     sort_key = None  # type: ignore[assignment]  # newest first: sorted whole (a handful of missions)
 
@@ -488,7 +507,7 @@ class MissionsPane(Pane):
 class RevenuePane(Pane):
     """The revenue-gap gauge: the months ahead against the target, the cliff and the deadline."""
 
-    KEY, NUMBER, TITLE, KIND = "revenue", 4, _("Revenue gap"), "forecast"
+    KEY, NUMBER, TITLE, KIND = "revenue", 4, N_("Revenue gap"), "forecast"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="revenue-scroll", can_focus=False):
@@ -510,8 +529,12 @@ class RevenuePane(Pane):
             return  # a contact was saved: the forecast has not changed
         forecast = self.repository.forecast()
         self.gauge.show(forecast, headlines(forecast, where="tui", brief=True))
-        self.border_title = f"{self.NUMBER} {self.TITLE}"
+        self.border_title = f"{self.NUMBER} {_(self.TITLE)}"
         self.border_subtitle = _("enter: month by month")
+
+    def retranslate(self) -> None:
+        self._inputs = None
+        self.reload()
 
     def selection(self) -> tuple[str, str | None]:
         return "forecast", None

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from store.dates import parse_date
 from store.errors import NotFoundError
-from store.i18n import _
+from store.i18n import N_, _
 from store.models import Mission, Target
 from store.repository import Repository
 from store.review import STEPS, Applied, Draft, NewTarget, apply_review, save_draft, step_errors, summary
@@ -38,23 +38,24 @@ NEW_TARGET = "__new__"
 #: contacts listed at once in step 5 (type to narrow a large network)
 PICK_LIMIT = 50
 
+#: the title of each step (translated when shown)
 STEP_TITLES = {
-    1: _("What the client bought"),
-    2: _("The micro-target"),
-    3: _("Your offer for that need"),
-    4: _("Adjacent environments"),
-    5: _("Recommendations"),
-    6: _("Summary"),
+    1: N_("What the client bought"),
+    2: N_("The micro-target"),
+    3: N_("Your offer for that need"),
+    4: N_("Adjacent environments"),
+    5: N_("Recommendations"),
+    6: N_("Summary"),
 }
 
 
 class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
     BINDINGS = [
-        Binding("ctrl+n,pagedown", "next", _("Next step (apply on the summary)"), id="review.next", priority=True),
+        Binding("ctrl+n,pagedown", "next", N_("Next step (apply on the summary)"), id="review.next", priority=True),
         # inside tmux, ctrl+b is tmux's own prefix: page up works everywhere
-        Binding("ctrl+b,pageup", "previous", _("Previous step"), id="review.previous", priority=True),
-        Binding("escape", "close", _("Close, keeping the draft"), id="review.close"),
-        Binding("delete", "remove", _("Remove the selected lead or contact"), id="review.remove", show=False),
+        Binding("ctrl+b,pageup", "previous", N_("Previous step"), id="review.previous", priority=True),
+        Binding("escape", "close", N_("Close, keeping the draft"), id="review.close"),
+        Binding("delete", "remove", N_("Remove the selected lead or contact"), id="review.remove", show=False),
     ]
 
     def __init__(self, repository: Repository, draft: Draft):
@@ -155,7 +156,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
         self.draft.step = step
         self.query_one(ContentSwitcher).current = f"step-{step}"
         self.query_one("#review-step", Static).update(
-            _("Step {step} of {steps} — {title}").format(step=step, steps=STEPS, title=STEP_TITLES[step]))
+            _("Step {step} of {steps} — {title}").format(step=step, steps=STEPS, title=_(STEP_TITLES[step])))
         self.show_error("")
         if step == 3:
             self._offer_context()
@@ -472,7 +473,7 @@ def review_text(repository: Repository, review) -> Text:
 class EndMissionScreen(RelanceScreen, ModalScreen[date | None]):
     """``x``: when did the mission end? Then its review opens."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="end.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="end.cancel")]
 
     def __init__(self, mission: Mission, today: date):
         super().__init__()

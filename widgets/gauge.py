@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
+from store import i18n
 from store.forecast import Forecast
 from store.headlines import Headline
 
@@ -75,10 +76,11 @@ class RevenueGauge(Widget, can_focus=True):
         )
 
     def lines(self, width: int) -> list[Text]:
-        """The gauge's lines at ``width``; kept until the forecast, the width or the theme change."""
+        """The gauge's lines at ``width``; kept until the forecast, the width, the theme or
+        the language change."""
         if self.forecast is None or width <= 0:
             return []
-        key = (id(self.forecast), width, self.net, self.app.theme)
+        key = (id(self.forecast), width, self.net, self.app.theme, i18n.generation())
         if getattr(self, "_lines_key", None) == key:
             return self._lines
         self._lines_key = key

@@ -3,7 +3,9 @@
 Textual's ``Footer`` makes a widget per key and builds them all again whenever
 the focus or the screen changes; with the dashboard's dozen keys that was ~10 ms
 of styling at every change (three times per saved edit). This bar draws the same
-keys, in the footer's colours, and a click on one presses it.
+keys, in the footer's colours, and a click on one presses it. The descriptions
+are translated as the bar is drawn (marked ``N_`` in the bindings): the language can
+change while the app runs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,12 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
+
+from store.i18n import N_, _
+
+#: Textual's own description of its command palette key (``ctrl+p``), listed here for the
+#: catalogue: the bar translates it as it draws it, like the app's own keys
+PALETTE = N_("palette")
 
 
 class KeyBar(Widget):
@@ -44,15 +52,16 @@ class KeyBar(Widget):
             self.refresh()
 
     def keys(self) -> list[tuple[str, str, str, bool]]:
-        """(key, how it is shown, description, enabled) of each key to show, once per action."""
+        """(key, how it is shown, description, enabled) of each key to show, once per action,
+        the description in the language now in use."""
         shown: dict[str, tuple[str, str, str, bool]] = {}
         palette = None
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
-                palette = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+                palette = (binding.key, self.app.get_key_display(binding), _(binding.description), enabled)
                 continue
             if binding.show and binding.action not in shown:
-                shown[binding.action] = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+                shown[binding.action] = (binding.key, self.app.get_key_display(binding), _(binding.description), enabled)
         keys = list(shown.values())
         if palette is not None:
             keys.append(palette)

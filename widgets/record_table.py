@@ -109,6 +109,15 @@ class RecordTable(ScrollView, can_focus=True):
             if not self._uids:
                 self.refresh()
 
+    def set_columns(self, columns: Sequence[str]) -> None:
+        """New column titles (the language changed); the widths are measured again with
+        the next rows (``set_lazy``)."""
+        self.columns = list(columns)
+        self._widths = [max(len(c), width) for c, width in zip(self.columns, self._widths)]
+        self._strips = {}
+        self._fit()
+        self.refresh()
+
     # data ------------------------------------------------------------------------------------
 
     @property
