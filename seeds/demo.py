@@ -33,7 +33,7 @@ def _monday(day: date) -> date:
 
 
 def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
-    """An export document (DESIGN.md format) telling the article's story."""
+    """An export document (docs/DATA.md, "The export format") telling the article's story."""
     rng = random.Random(seed)
     iso = date.isoformat
 

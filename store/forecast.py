@@ -1,4 +1,4 @@
-"""Forecast rules of DESIGN.md: the months ahead, the cliff and the prospecting deadline.
+"""Forecast rules (docs/ARCHITECTURE.md, "Forecast rules"): the months ahead, the cliff and the prospecting deadline.
 
 Pure functions on the models; money stays ``Decimal`` (rounded to cents only
 for display and output). Loading a country's holidays costs about 0.15 s, so a
@@ -130,7 +130,7 @@ def horizon(today: date, months: int) -> list[Month]:
 
 
 def billable_in(mission: Mission, first: date, last: date, calendar: Calendar) -> Decimal:
-    """A mission's billable days between ``first`` and ``last`` (DESIGN.md forecast rules).
+    """A mission's billable days between ``first`` and ``last`` (docs/ARCHITECTURE.md, "Forecast rules").
 
     Working days inside ``[start, end]`` (``end`` = ``ended_on`` when set) × ``days_per_week``/5;
     with ``total_days``, the days sold are spread over the planned period in proportion to

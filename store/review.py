@@ -1,6 +1,6 @@
-"""The lessons-learned review of a mission (DESIGN.md): what the client actually
-bought, the micro-target it reveals and the offer restated for it, the adjacent
-environments met, and the recommendations to ask for.
+"""The lessons-learned review of a mission (docs/ARCHITECTURE.md, "The lessons-learned
+review"): what the client actually bought, the micro-target it reveals and the offer
+restated for it, the adjacent environments met, and the recommendations to ask for.
 
 While it is being answered the review is a record with ``completed`` empty and
 its answers in ``draft``, saved at each step, so that a dropped connection

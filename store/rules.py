@@ -6,7 +6,7 @@ opportunity to another stage changes.
 Plain functions of records (``store.models``) and a date, so that the panes, the
 app, the CLI and the calendar export cannot disagree; only
 :func:`missions_due_review` reads a repository. A new rule of the same sort goes
-here (docs/ARCHITECTURE.md, "Where does a change go").
+here (docs/ARCHITECTURE.md, "Where does a change of kind X go").
 
 Review due — the one rule. A mission's review is due from the day after its last
 day (:func:`review_due_on`) until the review its ``review_uid`` names is

@@ -1,4 +1,4 @@
-"""The forecast rules of DESIGN.md against months worked out by hand.
+"""The forecast rules of docs/ARCHITECTURE.md against months worked out by hand.
 
 French public holidays used below: 2026-11-11 (Wednesday), 2026-12-25 (Friday),
 2027-01-01 (Friday), 2027-03-29 (Easter Monday); 2026-11-01 falls on a Sunday.

@@ -1,4 +1,4 @@
-"""The five storage guarantees of DESIGN.md, each against the real file on disk."""
+"""The storage guarantees of docs/ARCHITECTURE.md ("Storage contract"), each against the real file on disk."""
 
 from __future__ import annotations
 

@@ -148,7 +148,7 @@ class RelanceApp(RecordFlows, App[None]):
         finally:
             # what was loaded stays out of the collector's full passes (at 10,000 contacts
             # each walked ~0.5 million objects, ~60 ms in the middle of a save), and the
-            # collector, off for the start-up (tui/cli.py), is on again
+            # collector, off for the start-up (tui/cli_commands.py: run_dashboard), is on again
             gc.freeze()
             tuning.collect_at_rest_only()
             gc.enable()
