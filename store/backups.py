@@ -1,5 +1,5 @@
 """The versions of a data file kept in ``backups/`` beside it (docs/ARCHITECTURE.md,
-"Storage contract" 5): one kept at every save, pruned to the newest few and one a day,
+"Storage contract", 5 and 7): one kept at every save, pruned to the newest few and one a day,
 listed for ``relance restore``; in a folder that must be the user's own."""
 
 from __future__ import annotations

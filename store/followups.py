@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from .fields import clean_text
 from .models import Contact
+from .rules import follow_up_due
 
 
 class FollowUp(NamedTuple):
@@ -24,7 +25,7 @@ class FollowUp(NamedTuple):
 def due_in_records(contacts: Iterable[Contact], today: date) -> list[FollowUp]:
     """The follow-ups due among ``contacts``, in no order."""
     return [FollowUp(c.uid, c.name, c.company, c.next_follow_up)  # type: ignore[arg-type]
-            for c in contacts if c.next_follow_up and c.next_follow_up <= today]
+            for c in contacts if follow_up_due(c, today)]
 
 
 def due_in_documents(count: int, docs: list[dict[str, Any]]) -> tuple[int, list[FollowUp]]:

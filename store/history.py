@@ -1,6 +1,6 @@
 """What the last saves of this process changed, kind by kind: a pane that drew the
 records of one save redraws only the rows of the records changed since, instead of
-comparing every record (docs/ARCHITECTURE.md, "How a save flows")."""
+comparing every record (docs/ARCHITECTURE.md, "A save, from a key to the disk and back")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The business rules the views, the commands and the exports share, each defined once:
-a mission's status at a date, when its lessons-learned review is due, an
-opportunity's value, the mission made from a won opportunity, and what moving an
-opportunity to another stage changes.
+a mission's status at a date, when its lessons-learned review is due, when a
+follow-up is due, an opportunity's value and weighted value, a micro-target's last
+touch, the stages ``>`` and ``<`` walk through, the mission made from a won
+opportunity, and what moving an opportunity to another stage changes.
 
 Plain functions of records (``store.models``) and a date, so that the panes, the
 app, the CLI and the calendar export cannot disagree; only
@@ -29,7 +30,7 @@ from decimal import Decimal
 from math import ceil
 from typing import TYPE_CHECKING, Any
 
-from .models import Mission, Opportunity, Review
+from .models import STAGES, Contact, Mission, Opportunity, Review
 
 if TYPE_CHECKING:
     from .repository import Repository
@@ -82,6 +83,11 @@ def mission_status(mission: Mission, reviews: Mapping[str, Review], today: date)
     return mission_phase(mission, today)
 
 
+def draft_missions(reviews: Mapping[str, Review]) -> set[str]:
+    """The uids of the missions whose review was started and not completed."""
+    return {r.mission_uid for r in reviews.values() if r.completed is None}
+
+
 def missions_due_review(repository: Repository) -> list[Mission]:
     """Missions whose end has passed without a completed review, the longest-ended first."""
     today = repository.today
@@ -90,7 +96,55 @@ def missions_due_review(repository: Repository) -> list[Mission]:
     return sorted(due, key=lambda m: m.last_day)  # type: ignore[arg-type, return-value, attr-defined]
 
 
+# -- follow-ups -------------------------------------------------------------------------------
+
+
+def days_late(next_follow_up: date | None, today: date) -> int | None:
+    """How many days ago a follow-up fell due (0: it is due today); None when it is not
+    due (there is none, or it is after ``today``)."""
+    if next_follow_up is None or next_follow_up > today:
+        return None
+    return (today - next_follow_up).days
+
+
+def follow_up_due(contact: Contact, today: date) -> bool:
+    """The contact's next follow-up is ``today`` or before."""
+    return contact.next_follow_up is not None and contact.next_follow_up <= today
+
+
+def follow_up_order(contact: Contact, today: date) -> tuple[bool, date, str]:
+    """The Network pane's order: the follow-ups due first, the oldest first, then every
+    other contact; by name within a day."""
+    follow = contact.next_follow_up
+    if follow is not None and follow <= today:
+        return (False, follow, contact.name.casefold())
+    return (True, date.max, contact.name.casefold())
+
+
+def follow_ups_first(contacts: list[Contact], today: date) -> list[Contact]:
+    """``contacts`` sorted by :func:`follow_up_order`, its keys made in one comprehension
+    (a call per contact was ~40 % of sorting 10,000)."""
+    last = date.max
+    keys = [(False, f, c.name.casefold()) if (f := c.next_follow_up) is not None and f <= today
+            else (True, last, c.name.casefold()) for c in contacts]
+    return [contacts[i] for i in sorted(range(len(contacts)), key=keys.__getitem__)]
+
+
 # -- opportunities ----------------------------------------------------------------------------
+
+#: the stages ``>`` and ``<`` walk an opportunity through; "lost" is set in the form, and a
+#: lost opportunity is reopened there too
+STAGE_WALK = STAGES[:6]
+
+
+def stage_step(stage: str, step: int) -> str | None:
+    """The stage ``step`` places along :data:`STAGE_WALK` from ``stage``; None past either
+    end, or from "lost"."""
+    if stage not in STAGE_WALK:
+        return None
+    index = STAGE_WALK.index(stage) + step
+    return STAGE_WALK[index] if 0 <= index < len(STAGE_WALK) else None
+
 
 
 def opportunity_value(opportunity: Opportunity) -> Decimal:
@@ -98,6 +152,19 @@ def opportunity_value(opportunity: Opportunity) -> Decimal:
     if opportunity.daily_rate is None or opportunity.estimated_days is None:
         return Decimal(0)
     return opportunity.daily_rate * opportunity.estimated_days
+
+
+def weighted_value(opportunity: Opportunity) -> Decimal:
+    """Its value × its probability (its own, else its stage's; 0 once won or lost)."""
+    return opportunity_value(opportunity) * opportunity.weight()
+
+
+def last_touch(contacts: list[Contact], opportunities: list[Opportunity]) -> date | None:
+    """A micro-target's last touch: the latest of its contacts' last contact and its
+    opportunities' first contact (None: never touched)."""
+    touches = [c.last_contact for c in contacts if c.last_contact]
+    touches += [o.first_contact for o in opportunities if o.first_contact]
+    return max(touches) if touches else None
 
 
 def stage_change(opportunity: Opportunity, stage: str, today: date) -> dict[str, Any]:

@@ -9,9 +9,16 @@ from decimal import Decimal
 import pytest
 
 from store.calendar_export import write_ics
-from store.models import Mission, Opportunity, Review
+from store.models import Contact, Mission, Opportunity, Review
 from store.rules import (
+    STAGE_WALK,
     completed_review,
+    days_late,
+    draft_missions,
+    follow_up_due,
+    follow_up_order,
+    follow_ups_first,
+    last_touch,
     mission_from_opportunity,
     mission_phase,
     mission_status,
@@ -20,6 +27,8 @@ from store.rules import (
     review_due,
     review_due_on,
     stage_change,
+    stage_step,
+    weighted_value,
 )
 
 from .conftest import TODAY
@@ -168,3 +177,63 @@ def test_the_mission_of_a_won_opportunity():
     late = opportunity(title="Audit", expected_start=TODAY - DAY)
     preset = mission_from_opportunity(late, TODAY)
     assert preset["start"] == TODAY + 7 * DAY and preset["client"] == "Audit" and "end" not in preset
+
+
+# -- follow-ups ------------------------------------------------------------------------------
+
+
+def contact(name: str, follow: date | None = None, last: date | None = None) -> Contact:
+    return Contact(uid=name.lower(), name=name, next_follow_up=follow, last_contact=last)
+
+
+def test_a_follow_up_is_due_on_its_day_and_after_it():
+    assert days_late(TODAY, TODAY) == 0
+    assert days_late(TODAY - 3 * DAY, TODAY) == 3
+    assert days_late(TODAY + DAY, TODAY) is None
+    assert days_late(None, TODAY) is None
+    assert follow_up_due(contact("Zoé", TODAY), TODAY)
+    assert not follow_up_due(contact("Zoé", TODAY + DAY), TODAY)
+    assert not follow_up_due(contact("Zoé"), TODAY)
+
+
+def test_the_follow_ups_due_come_first_the_oldest_first_then_everyone_by_name():
+    contacts = [contact("Zoé", TODAY + DAY), contact("claire"), contact("Anne", TODAY),
+                contact("Bruno", TODAY - 5 * DAY), contact("Alice", TODAY)]
+    ordered = [c.name for c in follow_ups_first(contacts, TODAY)]
+    assert ordered == ["Bruno", "Alice", "Anne", "claire", "Zoé"]
+    # the fast sort and the key the pane patches its list with agree
+    assert ordered == [c.name for c in sorted(contacts, key=lambda c: follow_up_order(c, TODAY))]
+
+
+# -- the pipeline ----------------------------------------------------------------------------
+
+
+def test_the_stage_keys_walk_from_identified_to_won_and_never_from_lost():
+    assert STAGE_WALK[0] == "identified" and STAGE_WALK[-1] == "won"
+    assert stage_step("identified", 1) == "contacted"
+    assert stage_step("negotiation", 1) == "won"
+    assert stage_step("won", 1) is None
+    assert stage_step("identified", -1) is None
+    assert stage_step("won", -1) == "negotiation"
+    assert stage_step("lost", 1) is None and stage_step("lost", -1) is None
+
+
+def test_the_weighted_value_is_the_value_times_the_probability_and_nothing_once_closed():
+    quoted = dict(title="Audit", daily_rate=Decimal("700"), estimated_days=Decimal("10"))
+    assert weighted_value(Opportunity(stage="proposal", **quoted)) == Decimal("3500")  # 7,000 × 0.50
+    assert weighted_value(Opportunity(stage="proposal", probability=Decimal("0.9"), **quoted)) == Decimal("6300")
+    assert weighted_value(Opportunity(stage="won", **quoted)) == 0
+    assert weighted_value(Opportunity(title="No rate", stage="meeting", estimated_days=Decimal("10"))) == 0
+
+
+def test_a_targets_last_touch_is_the_latest_contact_or_first_contact():
+    contacts = [contact("Anne", last=date(2026, 10, 2)), contact("Bruno")]
+    opportunities = [Opportunity(title="A", first_contact=date(2026, 11, 5)), Opportunity(title="B")]
+    assert last_touch(contacts, opportunities) == date(2026, 11, 5)
+    assert last_touch(contacts, []) == date(2026, 10, 2)
+    assert last_touch([contact("Bruno")], [Opportunity(title="B")]) is None
+
+
+def test_the_missions_with_a_review_in_progress():
+    reviews = {"r1": review("r1", "m1"), "r2": review("r2", "m2", completed=TODAY), "r3": review("r3", "m3")}
+    assert draft_missions(reviews) == {"m1", "m3"}

@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from store.i18n import N_, _
-from store.models import STAGES, Opportunity
-from store.rules import missions_due_review
+from store.models import Opportunity
+from store.rules import missions_due_review, stage_step
 
 from widgets import KeyBar, RecordTable, RevenueGauge
 
@@ -45,10 +45,6 @@ class WhereLine(Static):
         label = _("Demo (a temporary copy):") if self.demo else _("Data:")
         room = max(12, self.size.width - len(label) - 3)
         return f"{label} {short_path(self.path, room)}"
-
-
-#: the stages ``>`` and ``<`` walk through; "lost" is set in the form
-STAGE_WALK = STAGES[:6]
 
 
 class DashboardScreen(RelanceScreen, Screen):
@@ -275,10 +271,9 @@ class DashboardScreen(RelanceScreen, Screen):
         if opportunity.stage == "lost":
             self.notify(_("This opportunity is lost; edit it (e) to reopen it."), severity="warning")
             return
-        index = STAGE_WALK.index(opportunity.stage) + step
-        if not 0 <= index < len(STAGE_WALK):
-            return
-        self.relance.move_stage(opportunity, STAGE_WALK[index])
+        stage = stage_step(opportunity.stage, step)
+        if stage is not None:
+            self.relance.move_stage(opportunity, stage)
 
     def action_end_mission(self) -> None:
         kind, uid = self.selection()

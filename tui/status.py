@@ -14,6 +14,7 @@ from store.forecast import Forecast
 from store.headlines import headlines
 from store.i18n import _, ngettext
 from store.followups import FollowUp
+from store.rules import days_late
 from widgets.bars import gauge_lines, headline_text, legend, wrap
 
 #: bars wider than this are harder to read, not easier
@@ -48,7 +49,7 @@ def print_status(fc: Forecast, due: int, follow_ups: list[FollowUp], console: Co
     shown = follow_ups[:FOLLOW_UPS_SHOWN]
     name_w = min(30, max(len(c.name) for c in shown))
     for contact in shown:
-        late = (fc.today - contact.next_follow_up).days if contact.next_follow_up else 0
+        late = days_late(contact.next_follow_up, fc.today) or 0
         when = ngettext("{days} day late", "{days} days late", late).format(days=late) if late else _("today")
         line = Text("  ")
         line.append(contact.name[:name_w].ljust(name_w), style="bold" if late else "")
