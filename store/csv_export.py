@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .contact_import import spreadsheet_text
+from .csv_contacts import spreadsheet_text
 from .models import MODELS
 
 

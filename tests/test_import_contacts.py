@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from store.contact_import import parse_linkedin_date, plan_import, read_linkedin
+from store.contact_import import plan_import
+from store.csv_contacts import parse_linkedin_date, read_linkedin
 from store.repository import Repository
 
 from .conftest import ROOT, TODAY, run_relance
@@ -165,7 +166,7 @@ def test_csv_columns_recognised_or_mapped(data_path, tmp_path):
 
 
 def test_vcards_3_and_4_are_read_with_folding_escapes_and_several_values():
-    from store.contact_import import read_vcard
+    from store.vcard import read_vcard
 
     v3 = read_vcard((FIXTURES / "contacts_v3.vcf").read_text(encoding="utf-8"))
     assert [row.line for row in v3] == [1, 14, 21]

@@ -157,7 +157,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
         text = write_csv(repo, args.kind)
     elif args.format == "vcard":
-        from store.contact_import import write_vcards
+        from store.vcard import write_vcards
 
         text = write_vcards(sorted(repo.list("contact"), key=lambda c: c.name.casefold()))
     elif args.format == "ics":

@@ -1,0 +1,17 @@
+"""One contact as read from a file, before it is matched against the data
+(``store/contact_import.py``): its line, its fields, or what is wrong with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Row:
+    """One contact read from a file: its line, the fields, or what is wrong with it."""
+
+    line: int
+    data: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""
+
