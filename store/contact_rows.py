@@ -13,5 +13,9 @@ class Row:
 
     line: int
     data: dict[str, Any] = field(default_factory=dict)
+    #: what makes the row no contact at all (no name...): reported, the row skipped
     problem: str = ""
+    #: what was read but cannot be kept (an unreadable date, a field the contact rules
+    #: refuse): reported with the line, the contact imported without it
+    warnings: list[str] = field(default_factory=list)
 
