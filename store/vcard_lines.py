@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from .i18n import _
 
 _LINE_END = re.compile(r"\r*\n|\r")
-_NAME = re.compile(r"(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)")
+_NAME = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)")  # (Lotus writes X-LOTUS-CHILD_UID)
 _QP_PARAM = re.compile(r";\s*(?:ENCODING\s*=\s*)?QUOTED-PRINTABLE\s*(?:;|$)", re.IGNORECASE)
 _CARD_EDGE = re.compile(r"\s*(?:BEGIN|END)\s*:\s*VCARD\s*", re.IGNORECASE)
 _VERSION_21 = re.compile(r"\s*VERSION\s*:\s*2\.1\s*", re.IGNORECASE)
