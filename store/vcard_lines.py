@@ -55,22 +55,27 @@ class Property:
 
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """(the line number it begins on, the line unfolded) for each non-blank line."""
-    start, current, quoted_printable, v21 = 0, None, False, False
+    # a line's pieces are joined once it is whole: a note of a thousand folded lines is
+    # read in linear time; whether it is quoted-printable is known once its head is read
+    start, pieces, quoted_printable, v21 = 0, [], None, False
     for number, line in enumerate(_LINE_END.split(text), start=1):
-        if current is not None and quoted_printable and current.endswith("=") and not _CARD_EDGE.fullmatch(line):
-            current = current[:-1] + line  # a soft line break: the value goes on, whatever the line starts with
+        if pieces and quoted_printable and pieces[-1].endswith("=") and not _CARD_EDGE.fullmatch(line):
+            pieces[-1] = pieces[-1][:-1]  # a soft line break: the value goes on, whatever the line starts with
+            pieces.append(line)
             continue
-        if current is not None and line[:1] in (" ", "\t"):
-            current += line if v21 else line[1:]
-            quoted_printable = quoted_printable or _is_quoted_printable(current)
+        if pieces and line[:1] in (" ", "\t"):
+            pieces.append(line if v21 else line[1:])
+            if quoted_printable is None and ":" in pieces[-1]:
+                quoted_printable = _is_quoted_printable("".join(pieces))
             continue
-        if current is not None:
-            yield start, current
-            v21 = bool(_VERSION_21.fullmatch(current)) or (v21 and not _CARD_EDGE.fullmatch(current))
-        start, current = number, (line if line.strip() else None)
-        quoted_printable = current is not None and _is_quoted_printable(current)
-    if current is not None:
-        yield start, current
+        if pieces:
+            whole = "".join(pieces)
+            yield start, whole
+            v21 = bool(_VERSION_21.fullmatch(whole)) or (v21 and not _CARD_EDGE.fullmatch(whole))
+        start, pieces = number, ([line] if line.strip() else [])
+        quoted_printable = _is_quoted_printable(line) if ":" in line else None
+    if pieces:
+        yield start, "".join(pieces)
 
 
 def _is_quoted_printable(line: str) -> bool:
