@@ -1,139 +1,146 @@
 """Contacts in vCard files: read (``relance import vcard``) and written (``relance
-export vcard``)."""
+export vcard``).
+
+Reading is done here, on ``store/vcard_lines.py``'s tolerant lines, rather than with a
+library: the files phones and mail clients write (a photo that is not base64, Lotus
+Notes' PROFILE, Gmail's unescaped commas, 2.1's quoted-printable, the iPhone's CR CR LF)
+made the library refuse a whole file or cut a name at a comma. Writing keeps ``vobject``:
+its vCard 3.0 is correct (escapes, folding at 75 octets, CRLF).
+
+relance's own fields that vCard has no property for go in ``X-RELANCE-…`` properties,
+so that an export imported into another data file keeps them; other tools ignore them.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from .contact_rows import Row
 from .errors import ValidationError
 from .fmt import shown
 from .i18n import _
+from .vcard_lines import Property, logical_lines, parse_line, parts, text_value
+
+#: relance's fields kept in X- properties (written by write_vcards, read back by read_vcard)
+X_FIELDS = {"X-RELANCE-CIRCLE": "circle", "X-RELANCE-REFERRED-BY": "referred_by", "X-RELANCE-CREATED": "created",
+            "X-RELANCE-LAST-CONTACT": "last_contact", "X-RELANCE-NEXT-FOLLOW-UP": "next_follow_up",
+            "X-RELANCE-CADENCE-DAYS": "cadence_days"}
+#: cards inside cards (vCard 2.1's AGENT) deeper than this are no address book
+MAX_DEPTH = 100
+_UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _cards(items: Iterable[Any]) -> tuple[list[Any], list[Any]]:
-    """The cards (BEGIN:VCARD ... END:VCARD) among what vobject read, in file order, and the
-    lines found outside any card. A property after END:VCARD comes as a lone line, or as a
-    component with no name that holds it and the cards after it."""
-    import vobject
+class _Card:
+    def __init__(self, line: int):
+        self.line = line
+        self.props: dict[str, list[Property]] = {}
+        self.v21 = False
 
-    cards: list[Any] = []
-    outside: list[Any] = []
-    for item in items:
-        if not isinstance(item, vobject.base.Component):
-            outside.append(item)
-        elif str(item.name or "").upper() == "VCARD":
-            if item.behavior is None:  # (nested in the nameless component, it was left raw: N a text...)
-                item.setBehavior(vobject.vcard.VCard3_0)  # read as the cards before it were
-                item.transformChildrenToNative()
-            cards.append(item)
+
+def _cards(text: str) -> tuple[list[_Card], list[Row]]:
+    """The cards of a file, in the order they end, and a problem row for each line that is
+    not a property (inside a card or outside any)."""
+    cards: list[_Card] = []
+    open_cards: list[_Card] = []  # a card begun inside another: 2.1's AGENT, or an END missing
+    strays: list[Row] = []
+    for number, line in logical_lines(text):
+        prop = parse_line(number, line)
+        word = prop.raw.strip().upper() if prop else ""
+        if prop and prop.name == "BEGIN" and word == "VCARD":
+            if len(open_cards) >= MAX_DEPTH:
+                raise ValidationError("import", {"file": _(
+                    "cards nested too deeply (BEGIN:VCARD inside a card, over and over)")})
+            open_cards.append(_Card(number))
+        elif prop and prop.name == "END" and word == "VCARD" and open_cards:
+            cards.append(open_cards.pop())
+        elif prop and open_cards:
+            card = open_cards[-1]
+            card.props.setdefault(prop.name, []).append(prop)
+            if prop.name == "VERSION":
+                card.v21 = prop.raw.strip() == "2.1"
         else:
-            more, lines = _cards(item.getChildren())
-            cards += more
-            outside += lines
-    return cards, outside
+            strays.append(Row(number, problem=_("not a vCard line (skipped): {line}").format(line=shown(line.strip()))))
+    return cards + open_cards[::-1], strays  # (a card without END:VCARD is read to the end of the file)
 
 
 def read_vcard(text: str) -> list[Row]:
-    """The cards of a vCard file (3.0 or 4.0; folded lines, escapes, several cards), read
-    with ``vobject``. Of several e-mails or phones the first fills the field, the others
-    are written in the notes. A card's "line" is the line it begins on."""
-    import vobject
-
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = text.splitlines()
-    starts = [number for number, line in enumerate(lines, start=1) if line.strip().upper() == "BEGIN:VCARD"]
-    rows: list[Row] = []
-    try:
-        with _lines_vobject_skips() as skipped:
-            found = list(vobject.readComponents(text, ignoreUnreadable=True))
-            cards, outside = _cards(found)
-    except Exception as err:  # vobject raises its own ParseError and others
-        problem = (_("cards nested too deeply (BEGIN:VCARD inside a card, over and over)")
-                   if isinstance(err, RecursionError) else shown(str(err), 200))
-        raise ValidationError("import", {"file": _("it is not a vCard file: {problem}").format(
-            problem=problem)}) from None
-    skipped += [(0, f"{line.name}:{line.value}") for line in outside]
-    if not starts:  # (the library reads any "name:value" lines as a card)
+    """The cards of a vCard file (2.1, 3.0 or 4.0; see ``store/vcard_lines.py`` for what is
+    tolerated), a row each on the line its BEGIN:VCARD is. Of several e-mails, phones or
+    web addresses the first fills the field, the others are written in the notes."""
+    text = text.removeprefix("\ufeff")
+    cards, strays = _cards(text)
+    if not cards:
         raise ValidationError("import", {"file": _("no card in it (BEGIN:VCARD ... END:VCARD).")})
-    for number, card in enumerate(cards):
-        row = Row(starts[number] if number < len(starts) else 0)
-        contents = card.contents
-
-        def first(key: str) -> str:
-            values = contents.get(key) or []
-            value = values[0].value if values else ""
-            if isinstance(value, list):  # (ORG's units, a text split on an unescaped comma)
-                value = ", ".join(str(part).strip() for part in value if str(part).strip())
-            return str(value).strip()
-
-        name = first("fn")
-        if not name and contents.get("n"):
-            n = contents["n"][0].value
-            name = " ".join(part for part in (str(n.given or "").strip(), str(n.family or "").strip()) if part)
-        if not name:
-            row.problem = _("the card has no name (FN or N).")
-            rows.append(row)
-            continue
-        row.data = {"name": name, "company": first("org"), "role": first("title"), "email": first("email"),
-                    "phone": first("tel").removeprefix("tel:"), "url": first("url"), "notes": first("note")}
-        # a contact has one e-mail and one phone: the others go into the notes, not away
-        more = []
-        for key, label in (("email", _("Other e-mails")), ("tel", _("Other phones"))):
-            others = [str(item.value).strip().removeprefix("tel:") for item in (contents.get(key) or [])[1:]]
-            if any(others):
-                more.append(f"{label}: {', '.join(o for o in others if o)}")
-        if more:
-            row.data["notes"] = "\n".join(filter(None, [row.data["notes"], *more]))
-        categories = contents.get("categories") or []
-        tags = [str(tag).strip() for item in categories for tag in (item.value if isinstance(item.value, list) else [item.value])]
-        if any(tags):
-            row.data["tags"] = [tag for tag in tags if tag]
-        if contents.get("uid"):
-            uid = first("uid").removeprefix("urn:uuid:")
-            if re.fullmatch(r"[0-9a-f-]{36}", uid):
-                row.data["uid"] = uid
-        rows.append(row)
-    after = 0
-    for number, content in skipped:  # (vobject's own line numbers are not the file's)
-        found = next((i for i in range(after, len(lines)) if lines[i].strip() == content.strip()), None)
-        if found is not None:
-            number, after = found + 1, found + 1
-        rows.append(Row(number, problem=_("not a vCard line (skipped): {line}").format(line=shown(content.strip()))))
-    return sorted(rows, key=lambda row: row.line)
+    rows = [_row(card) for card in cards]
+    return sorted(rows + strays, key=lambda row: row.line)
 
 
-@contextlib.contextmanager
-def _lines_vobject_skips() -> Iterator[list[tuple[int, str]]]:
-    """(its line number, the line) of each line vobject skips while reading, which it
-    would otherwise log on stderr in its own words (``vobject.base ERROR Skipped line``)."""
-    import logging
+def _row(card: _Card) -> Row:
+    row = Row(card.line)
+    props, v21, warnings = card.props, card.v21, row.warnings
 
-    skipped: list[tuple[int, str]] = []
+    def texts(name: str) -> list[str]:
+        return [value for value in (text_value(prop, v21, warnings).strip() for prop in props.get(name, [])) if value]
 
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            number = re.search(r"Skipped line (\d+)", message)
-            content = message.split("Failed to parse line: ", 1)[1] if "Failed to parse line: " in message else message
-            skipped.append((int(number.group(1)) if number else 0, content))
+    def first(name: str) -> str:
+        found = texts(name)
+        return found[0] if found else ""
 
-    logger = logging.getLogger("vobject.base")
-    handlers, propagate = logger.handlers[:], logger.propagate
-    logger.handlers, logger.propagate = [Collect()], False
-    try:
-        yield skipped
-    finally:
-        logger.handlers, logger.propagate = handlers, propagate
+    name = first("FN") or _name_from_n(props.get("N", []), v21, warnings)
+    if not name:
+        row.problem = _("the card has no name (FN or N).")
+        return row
+    emails, phones, urls = texts("EMAIL"), [_phone(prop, v21, warnings) for prop in props.get("TEL", [])], texts("URL")
+    phones = [phone for phone in phones if phone]
+    org = [part.strip() for prop in props.get("ORG", [])[:1] for part in parts(prop, ";", v21, warnings)]
+    row.data = {"name": name, "company": ", ".join(part for part in org if part), "role": first("TITLE") or first("ROLE"),
+                "email": emails[0] if emails else "", "phone": phones[0] if phones else "",
+                "url": urls[0] if urls else "", "notes": "\n".join(texts("NOTE"))}
+    # a contact has one e-mail, one phone, one web address: the others go into the notes, not away
+    more = [f"{label}: {', '.join(others[1:])}" for label, others in (
+        (_("Other e-mails"), emails), (_("Other phones"), phones), (_("Other web addresses"), urls)) if others[1:]]
+    if more:
+        row.data["notes"] = "\n".join(filter(None, [row.data["notes"], *more]))
+    tags = [tag.strip() for prop in props.get("CATEGORIES", []) for tag in parts(prop, ",", v21, warnings)]
+    if any(tags):
+        row.data["tags"] = list(dict.fromkeys(tag for tag in tags if tag))
+    uid = first("UID").lower().removeprefix("urn:uuid:")
+    if _UID.fullmatch(uid):
+        row.data["uid"] = uid
+    for prop_name, field_name in X_FIELDS.items():
+        if first(prop_name):
+            row.data[field_name] = first(prop_name)
+    return row
+
+
+def _name_from_n(found: list[Property], v21: bool, warnings: list[str]) -> str:
+    """The name N gives (family; given; additional; prefixes; suffixes), in the order it
+    is said: "Dr. Ada King Lovelace Jr."; a part's several values (``Ada,Augusta``) by spaces."""
+    if not found:
+        return ""
+    units = [" ".join(v.strip() for v in unit.split(",") if v.strip()) for unit in parts(found[0], ";", v21, warnings)]
+    family, given, additional, prefix, suffix = (units + [""] * 5)[:5]
+    return " ".join(part for part in (prefix, given, additional, family, suffix) if part)
+
+
+def _phone(prop: Property, v21: bool, warnings: list[str]) -> str:
+    """A TEL as the user would write it: 4.0's ``tel:+1-418-656-9254;ext=102`` is
+    "+1-418-656-9254 ext. 102"."""
+    value = text_value(prop, v21, warnings).strip() if not prop.raw.lower().startswith("tel:") else prop.raw.strip()
+    if not value.lower().startswith("tel:"):
+        return value
+    number, *params = value[4:].split(";")
+    extension = next((p.partition("=")[2] for p in params if p.lower().startswith("ext=")), "")
+    number = unquote(number).strip()
+    return f"{number} ext. {unquote(extension).strip()}" if extension.strip() else number
 
 
 def write_vcards(contacts: Iterable[Any]) -> str:
     """The contacts as vCard 3.0 cards, written with ``vobject`` (their uid as UID, so
-    that importing them again finds them)."""
+    that importing them again finds them; relance's own fields in X-RELANCE-…)."""
     import vobject
 
     cards = []
@@ -159,5 +166,9 @@ def write_vcards(contacts: Iterable[Any]) -> str:
             card.add("categories").value = list(contact.tags)
         if contact.notes:
             card.add("note").value = contact.notes
+        for prop_name, field_name in X_FIELDS.items():
+            value = getattr(contact, field_name, None)
+            if value not in (None, ""):
+                card.add(prop_name.lower()).value = str(value)
         cards.append(card.serialize())
     return "".join(cards)
