@@ -16,6 +16,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,9 @@ def read_vcard_folder(folder: Path) -> list[Row]:
     except OSError as err:
         raise ValidationError("import", {"file": _("{path}: cannot read the folder: {reason}.").format(
             path=folder, reason=err.strerror or err)}) from None
-    cards = [name for name in names if Path(name).suffix.casefold() in (".vcf", ".vcard")]
+    # (a subfolder, even one named x.vcf, is not gone into)
+    cards = [name for name in names if Path(name).suffix.casefold() in (".vcf", ".vcard")
+             and not (folder / name).is_dir()]
     if not cards:
         raise ValidationError("import", {"file": _(
             "{path} is a folder with no .vcf file in it: give a vCard file, or the folder of its cards."
@@ -153,6 +156,8 @@ ROW_FIELDS = ("name", "company", "role", "email", "phone", "url", "circle", "tag
 FILLED = ("company", "role", "email", "phone", "url", "notes", "created", "last_contact", "next_follow_up",
           "cadence_days")
 
+#: the dates of a row
+DATES = ("created", "last_contact", "next_follow_up")
 #: where a row is: its line, or (its file in a folder, its line)
 At = int | tuple[str, int]
 
@@ -287,7 +292,12 @@ class _Planner:
         for name, value in row.data.items():
             if value in ("", None, []):
                 continue
-            if name in ROW_FIELDS:
+            if name in DATES and not (isinstance(value, date) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value))):
+                # (the contract's dates are YYYY-MM-DD: "+3d" or "today" in a file means no day, and
+                # the rule's sentence, meant for a form, would offer them)
+                self.warn(at, _dropped(name, value, _("expected a date as YYYY-MM-DD, got {value!r}.").format(
+                    value=value if isinstance(value, str) else shown(repr(value), 60))))
+            elif name in ROW_FIELDS:
                 data[name] = value
             else:
                 self.warn(at, _("{field}: not a field of a contact: not kept.").format(field=shown(str(name), 40)))

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,24 @@ def _export_target(args: argparse.Namespace, repo) -> Path | None:
     return target
 
 
+def _previous_export(target: Path | None) -> str | None:
+    """The text of the file an export replaces (the calendar export keeps what it said of
+    the entries that did not change); None when there is none or it cannot be read."""
+    if target is None:
+        return None
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK)  # (a pipe would wait for a writer)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # (a pipe, a device: nothing to read back)
+                return None
+            return file.read(64 * 1024 * 1024).decode("utf-8", "replace")
+        except OSError:
+            return None
+
+
 def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     repo = _open(args)
     try:
@@ -163,7 +182,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     elif args.format == "ics":
         from store.calendar_export import write_ics
 
-        text = write_ics(repo)
+        text = write_ics(repo, previous=_previous_export(target))
     else:
         text = json_text(repo.export()) + "\n"
     if target is None:
