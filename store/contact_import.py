@@ -413,9 +413,11 @@ def _order(at: At) -> tuple[str, int]:
 
 def _dropped(name: str, value: Any, problem: str) -> str:
     """The warning for a value not kept: the field, the value, what is expected."""
+    problem = shown(problem, 280)  # (a report's line stays readable: a cell may be 100,000 characters)
     text = value if isinstance(value, str) else repr(value)
     quoted = repr(shown(text, 60)) if isinstance(value, str) else shown(text, 60)
-    if repr(text) in problem or repr(text.strip()) in problem:  # (the rule's sentence quotes it already)
+    # (the rule's sentence quotes it already, maybe cut short: its beginning is enough)
+    if repr(text)[:-1][:40] in problem or repr(text.strip())[:-1][:40] in problem:
         return _("{field}: {problem} Imported without it.").format(field=name, problem=problem)
     return _("{field} {value}: {problem} Imported without it.").format(field=name, value=quoted, problem=problem)
 

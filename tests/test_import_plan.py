@@ -59,7 +59,7 @@ def test_the_phone_rule_refuses_what_is_no_number_and_says_what_it_expects(value
     with pytest.raises(ValueError) as refused:
         Phone().parse(value, TODAY)
     message = str(refused.value)
-    assert message.startswith("expected a phone number of at least 3 digits") and "ext. 102" in message
+    assert message.startswith("expected a phone number of 3 digits or more") and "ext. 102" in message
     assert message.endswith(f"got {value!r}.")
 
 
@@ -74,9 +74,8 @@ def test_a_refused_field_is_dropped_and_said_and_the_same_person_is_merged(data_
     assert first.stderr.splitlines() == [
         "people.csv, line 3: email: expected an e-mail address like name@example.com, got 'grace(at)navy'. "
         "Imported without it.",
-        "people.csv, line 5: phone: expected a phone number of at least 3 digits, with spaces and + ( ) . - / "
-        "(+33 6 12 34 56 78, 112), and maybe an extension (ext. 102, x102, poste 12, ;ext=102), got 'call me'. "
-        "Imported without it.",
+        "people.csv, line 5: phone: expected a phone number of 3 digits or more, maybe with an extension "
+        "(+33 6 12 34 56 78, 112, 418 656 9254 ext. 102, x102, poste 12, ;ext=102), got 'call me'. Imported without it.",
     ]
     saved = contacts_on_disk(data_path)
     assert sorted(saved) == ["Ada Lovelace", "Bob Martin", "Grace Hopper", "Jean Tremblay", "Marc Petit"]
@@ -120,8 +119,8 @@ def test_the_readers_warnings_are_reported_with_their_line(repo):
         (4, "connection date: '31 Foo 2022' is not a date like 12 Mar 2024."),
         (4, "created: expected a date as YYYY-MM-DD, got 'not a date'. Imported without it."),
         (4, "cadence_days: expected a whole number, got 'often'. Imported without it."),
-        (4, "phone: expected a phone number of at least 3 digits, with spaces and + ( ) . - / (+33 6 12 34 56 78, "
-            "112), and maybe an extension (ext. 102, x102, poste 12, ;ext=102), got '12'. Imported without it."),
+        (4, "phone: expected a phone number of 3 digits or more, maybe with an extension (+33 6 12 34 56 78, 112, "
+            "418 656 9254 ext. 102, x102, poste 12, ;ext=102), got '12'. Imported without it."),
         (7, "shoe_size: not a field of a contact: not kept."),
         (7, "uid: expected a uid, got 'not-a-uid'. Imported without it."),
     ]
@@ -234,9 +233,8 @@ def test_a_folder_of_vcards_is_one_import(data_path):
     assert result.stdout == "Imported from cards: 4 added, 0 updated, 0 already there, 1 with problems, 1 warning.\n"
     assert result.stderr.splitlines() == [
         "bruno.vcf, line 6: the card has no name (FN or N).",
-        "bruno.vcf, line 10: phone: expected a phone number of at least 3 digits, with spaces and + ( ) . - / "
-        "(+33 6 12 34 56 78, 112), and maybe an extension (ext. 102, x102, poste 12, ;ext=102), got '12'. "
-        "Imported without it."]
+        "bruno.vcf, line 10: phone: expected a phone number of 3 digits or more, maybe with an extension "
+        "(+33 6 12 34 56 78, 112, 418 656 9254 ext. 102, x102, poste 12, ;ext=102), got '12'. Imported without it."]
     saved = contacts_on_disk(data_path)
     assert {name: (c["company"], c["email"], c["phone"]) for name, c in saved.items() if name != "Someone"} == {
         "Alice Martin": ("", "alice@example.com", "3631"), "Bruno Costa": ("Costa & Filhos", "", ""),
