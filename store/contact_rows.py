@@ -18,4 +18,7 @@ class Row:
     #: what was read but cannot be kept (an unreadable date, a field the contact rules
     #: refuse): reported with the line, the contact imported without it
     warnings: list[str] = field(default_factory=list)
+    #: the file of a folder the row comes from ("alice.vcf"; "" for the file itself): a
+    #: folder of .vcf files is one import, and its rows' line numbers are each file's own
+    source: str = ""
 

@@ -45,7 +45,8 @@ def clean_text(text: str, multiline: bool = False) -> str:
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_PHONE = re.compile(r"^\+?[0-9 ().\-/]{4,}$")
+_PHONE = re.compile(r"^(?=\+?(?:[ ().\-/]*[0-9]){3}|\+?[0-9 ().\-/]{4})\+?[0-9 ().\-/]+"
+                    r"(?:(?:\s*;\s*ext=|,?\s*(?:ext\.?|extension|x|poste)\s*)[0-9]{1,8})?$", re.I)  # 3 digits, or 4 signs as before
 
 
 def _blank(raw: Any) -> bool:
@@ -198,10 +199,9 @@ class Phone(Text):
         super().__init__(required, max_length=40)
 
     def parse_value(self, raw: Any, today: date) -> str:
-        value = super().parse_value(raw, today)
-        if not _PHONE.match(value):
-            raise ValueError(_("expected a phone number of digits, spaces and + ( ) . - /, got {value!r}.").format(
-                value=value))
+        if not _PHONE.match(value := super().parse_value(raw, today)):
+            raise ValueError(_("expected a phone number of 3 digits or more, maybe with an extension (+33 6 12 34 56 78, "
+                               "112, 418 656 9254 ext. 102, x102, poste 12, ;ext=102), got {value!r}.").format(value=value))
         return value
 
 

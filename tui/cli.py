@@ -183,8 +183,10 @@ def _import_command(commands, command) -> None:
     import_vcard = command(
         formats, "vcard", _("contacts from a vCard file (.vcf)"),
         _("Add the contacts of a vCard file (3.0 or 4.0, many cards a file), as a phone or a "
-          "mail client exports them. Contacts already there are completed, never doubled."))
-    import_vcard.add_argument("file", metavar="FILE", help=_("the .vcf file"))
+          "mail client exports them, or of every .vcf file of a folder (a card per file, as "
+          "vdirsyncer and khard keep an address book), in one write. Contacts already there are "
+          "completed, never doubled."))
+    import_vcard.add_argument("file", metavar="FILE", help=_("the .vcf file, or a folder of them"))
     import_linkedin = command(
         formats, "linkedin", _("LinkedIn's Connections export (Connections.csv)"),
         _("Add the contacts of LinkedIn's Connections export. A contact already there (same "

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,24 @@ def _export_target(args: argparse.Namespace, repo) -> Path | None:
     return target
 
 
+def _previous_export(target: Path | None) -> str | None:
+    """The text of the file an export replaces (the calendar export keeps what it said of
+    the entries that did not change); None when there is none or it cannot be read."""
+    if target is None:
+        return None
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK)  # (a pipe would wait for a writer)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # (a pipe, a device: nothing to read back)
+                return None
+            return file.read(64 * 1024 * 1024).decode("utf-8", "replace")
+        except OSError:
+            return None
+
+
 def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     repo = _open(args)
     try:
@@ -163,7 +182,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     elif args.format == "ics":
         from store.calendar_export import write_ics
 
-        text = write_ics(repo)
+        text = write_ics(repo, previous=_previous_export(target))
     else:
         text = json_text(repo.export()) + "\n"
     if target is None:
@@ -225,6 +244,7 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """``relance import linkedin|vcard|csv``: plan, show, then apply in one write (or not: --dry-run)."""
     from store.contact_import import apply_import, plan_import, read_contacts_file
+    from store.contact_import import warnings, where as place
 
     source = Path(args.file)
     where = f"relance import {args.format}"
@@ -243,16 +263,24 @@ def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParse
         parser.exit(2, _("{where}: error: {problem}\n").format(where=where, problem=problem))
     repo = _open(args)
     plan = plan_import(repo, rows, circle=args.circle, tags=args.tag)
-    for line, problem in plan.problems:
-        print(_("{path}, line {line}: {problem}").format(path=source.name, line=line, problem=problem), file=sys.stderr)
+    # (a folder's rows name their own file: "alice.vcf, line 3"; a file's, "cards.vcf, line 3")
+    prefix = "" if source.is_dir() else source.name + ", "
+    for at, problem in plan.problems:
+        print(f"{prefix}{place(at)}: {problem}", file=sys.stderr)
+    for at, warning in plan.warnings:
+        print(f"{prefix}{place(at)}: {warning}", file=sys.stderr)
     if args.dry_run:
         for line in plan.lines():
             print(line)
         print(_("Dry run, nothing written: {summary}.").format(summary=plan.summary()))
         return 0
     added, updated = apply_import(repo, plan) if plan.add or plan.update else (0, 0)
-    print(_("Imported from {path}: {added} added, {updated} updated, {skipped} already there, {problems} with problems.").format(
-        path=source.name, added=added, updated=updated, skipped=len(plan.skipped), problems=len(plan.problems)))
+    said = _("Imported from {path}: {added} added, {updated} updated, {skipped} already there, {problems} with problems, "
+             "{warnings}").format(path=source.name, added=added, updated=updated, skipped=len(plan.skipped),
+                                  problems=len(plan.problems), warnings=warnings(len(plan.warnings)))
+    if plan.merged:
+        said += _(" ({merged} rows merged into an earlier row of the same person)").format(merged=len(plan.merged))
+    print(said + ".")
     return 0
 
 

@@ -45,8 +45,8 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import"):
             yield Static(_("Import contacts from a file"), classes="form-title")
-            yield Static(_("LinkedIn's Connections.csv, a vCard file (.vcf) or a CSV with a header row. "
-                           "Type its path, then enter to preview."), classes="intro")
+            yield Static(_("LinkedIn's Connections.csv, a vCard file (.vcf) or a folder of them, or a CSV with a "
+                           "header row. Type its path, then enter to preview."), classes="intro")
             yield Input(self.start_path, placeholder="~/Downloads/Connections.csv", id="import-path")
             with VerticalScroll(id="import-preview"):
                 yield Static("", id="import-plan")
@@ -88,7 +88,11 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
 
     def show_plan(self, path: Path, format: str, plan) -> None:
         self.plan, self.source = plan, path
+        from store.contact_import import where
+
         names = {"linkedin": _("LinkedIn's Connections export"), "vcard": _("vCard file"), "csv": _("CSV file")}
+        if path.is_dir():
+            names["vcard"] = _("folder of vCard files")
         # the summary on a line of its own: a long path must not push it onto two lines
         lines = [_("{format}: {name}").format(format=names[format], name=path.name), plan.summary() + ".", ""]
         body = plan.lines()
@@ -97,7 +101,12 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
             lines.append(_("… and {count} more.").format(count=len(body) - SHOWN))
         if plan.problems:
             lines += ["", _("Not imported:")]
-            lines += [_("line {line}: {problem}").format(line=line, problem=problem) for line, problem in plan.problems[:SHOWN]]
+            lines += [f"{where(at)}: {problem}" for at, problem in plan.problems[:SHOWN]]
+        if plan.warnings:
+            lines += ["", _("Imported without these values:")]
+            lines += [f"{where(at)}: {warning}" for at, warning in plan.warnings[:SHOWN]]
+            if len(plan.warnings) > SHOWN:
+                lines.append(_("… and {count} more.").format(count=len(plan.warnings) - SHOWN))
         lines += ["", _("ctrl+s imports it all in one write; esc leaves without writing anything.")
                   if plan.add or plan.update else _("Nothing to import: every contact is already there.")]
         self.query_one("#import-plan", Static).update("\n".join(lines))
