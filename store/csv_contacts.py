@@ -116,32 +116,42 @@ def _tags(text: str) -> list[str]:
     return tags
 
 
-def _csv_row(line: int, cells: list[str], columns: dict[str, list[int]], placeholders: bool) -> Row:
-    def value(key: str) -> str:
-        return cell(cells, columns[key][0], placeholders) if key in columns else ""
+#: the fields a column gives as it is written (relance's own export holds them all)
+_AS_WRITTEN = ("uid", "company", "role", "circle", "created", "last_contact", "next_follow_up", "cadence_days",
+               "referred_by", "notes")
+_SINGLE = (*_AS_WRITTEN, "tags", "name", "first", "middle", "last")
+_SPLIT = {key: re.compile(separators) for key, separators in MULTIPLE.items()}
 
-    name = value("name") or " ".join(part for part in (value("first"), value("middle"), value("last")) if part)
+
+def _several(cells: list[str], indexes: Sequence[int], key: str, placeholders: bool) -> list[str]:
+    """The values of a field several columns (or cells of several values) give, in order."""
+    values: list[str] = []
+    for index in indexes:
+        text = cell(cells, index, placeholders)
+        if not text:
+            continue
+        for part in ([text] if not placeholders else _SPLIT[key].split(text)):  # (relance's own: one value)
+            part = part.strip()
+            if part and part not in values and not (placeholders and part.casefold() in PLACEHOLDERS):
+                values.append(part)
+    return values
+
+
+def _csv_row(line: int, cells: list[str], columns: dict[str, list[int]], placeholders: bool) -> Row:
+    read = {key: cell(cells, columns[key][0], placeholders) for key in _SINGLE if key in columns}
+    name = read.get("name") or " ".join(filter(None, (read.get("first"), read.get("middle"), read.get("last"))))
     row = Row(line)
     if not name:
         row.problem = _("no name.")
         return row
     row.data = {"name": name}
-    for key in ("uid", "company", "role", "circle", "created", "last_contact", "next_follow_up", "cadence_days",
-                "referred_by", "notes"):
-        if value(key):
-            row.data[key] = value(key)
-    tags = _tags(value("tags"))
+    row.data.update((key, read[key]) for key in _AS_WRITTEN if read.get(key))
+    tags = _tags(read.get("tags", ""))
     if tags:
         row.data["tags"] = tags
     more = []
-    for key, separators in MULTIPLE.items():
-        values: list[str] = []
-        for index in columns.get(key, ()):
-            text = cell(cells, index, placeholders)
-            parts = [text] if not placeholders else re.split(separators, text)  # (relance's own: one value)
-            for part in (part.strip() for part in parts):
-                if part and part not in values and not (placeholders and part.casefold() in PLACEHOLDERS):
-                    values.append(part)
+    for key in MULTIPLE:
+        values = _several(cells, columns.get(key, ()), key, placeholders)
         if values:
             row.data[key] = values[0]
         if values[1:]:  # a contact has one of each: the others go into the notes, not away

@@ -153,6 +153,7 @@ def test_linkedin_variants_are_recognised(data_path, name):
 @pytest.mark.parametrize(("command", "name", "said"), [
     ("csv", "linkedin_2020_notes.csv", "it is LinkedIn's Connections export: import it with `relance import linkedin`"),
     ("csv", "linkedin_headerless.csv", "it is LinkedIn's Connections export: import it with `relance import linkedin`"),
+    ("csv", "linkedin_2018.csv", "it is LinkedIn's Connections export: import it with `relance import linkedin`"),
     ("linkedin", "google_legacy.csv", "not LinkedIn's Connections export: import it with `relance import csv`."),
     ("linkedin", "outlook.csv", "not LinkedIn's Connections export: import it with `relance import csv`."),
     ("csv", "cards.vcf", "it is a vCard file (BEGIN:VCARD), not a CSV: import it with `relance import vcard`."),
@@ -324,6 +325,15 @@ def test_any_text_is_read_or_refused_with_a_sentence(text):
             assert str(err) and "\n" not in str(err)
             continue
         assert all(row.line >= 1 and (row.problem or row.data.get("name")) for row in rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789/ ,:APMamrJné.-T")) | st.characters(), max_size=30))
+def test_any_connection_date_is_a_date_or_a_sentence(text):
+    try:
+        assert isinstance(parse_linkedin_date(text), date)
+    except ValueError as err:
+        assert "is not a date like 12 Mar 2024" in str(err)
 
 
 _NAME = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=20).filter(
