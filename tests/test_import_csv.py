@@ -290,10 +290,9 @@ def test_relance_export_columns_are_read_as_written():
 
 
 def test_export_csv_then_import_into_a_new_file_restores_every_field(demo_path, tmp_path):
-    """relance -> CSV -> relance is lossless for every field a contact's CSV row holds.
-    This reads with this half of issue 19; that plan_import keeps uid, dates, cadence
-    and referred_by (instead of dropping or resetting them) is the other half (helper
-    "plan", store/contact_import.py): the test passes once both are merged."""
+    """relance -> CSV -> relance is lossless for every field a contact's CSV row holds:
+    the reader gives back every column ``export csv`` writes, and plan_import keeps uid,
+    dates, cadence and referred_by (store/contact_import.py)."""
     exported = tmp_path / "contacts.csv"
     assert run_relance("--data", str(demo_path), "export", "csv", "--kind", "contacts", "-o", str(exported)).returncode == 0
     fresh = tmp_path / "fresh" / "relance.json"
