@@ -9,8 +9,6 @@ running the same import twice adds nothing and a bad row never stops the good on
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import stat
@@ -21,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .contact_rows import Row
-from .csv_contacts import linkedin_columns, read_csv, read_linkedin
+from .csv_contacts import looks_like_linkedin, read_csv, read_linkedin
 from .errors import UnsafeFileError, ValidationError
 from .fields import Uid
 from .filesafety import user_name
@@ -35,14 +33,8 @@ def guess_format(path: Path, text: str) -> str:
     """``vcard`` for a .vcf file, ``linkedin`` for LinkedIn's Connections export, else ``csv``."""
     if path.suffix.casefold() in (".vcf", ".vcard") or text.lstrip("\ufeff").upper().startswith("BEGIN:VCARD"):
         return "vcard"
-    try:
-        heads = list(csv.reader(io.StringIO(text[:20000].lstrip("\ufeff"), newline="")))
-    except csv.Error:  # (said by the reader of the whole file, with its line)
-        heads = []
-    for cells in heads:
-        if linkedin_columns(cells) is not None:
-            return "linkedin"
-    return "csv"
+    # (its header row, wherever it is, or its shape when it has none: linkedin.py)
+    return "linkedin" if looks_like_linkedin(text) else "csv"
 
 
 def _text(raw: bytes, refused) -> str:

@@ -1,235 +1,198 @@
-"""Contacts in CSV files: LinkedIn's Connections export, and the contacts CSV of a mail
-client or a spreadsheet (relance's own ``export csv`` included)."""
+"""Contacts in CSV files: the contacts CSV of a mail client, an address book or a
+spreadsheet — Google Contacts (legacy and current), Outlook (English and French), Apple's
+exporters, khard, relance's own ``export csv`` — and, in ``linkedin.py``, LinkedIn's
+Connections export."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Sequence
-from datetime import date
-from typing import Any
+from collections.abc import Sequence
 
 from .contact_rows import Row
+from .csv_cells import (FORMULA_STARTS, PLACEHOLDERS, Rows, cell, csv_rows, header_label, refuse_vcard, sniff_dialect,
+                        spreadsheet_text, unused_columns)
 from .errors import ValidationError
 from .fmt import shown
 from .i18n import _
+from .linkedin import LINKEDIN_HEADERS, MONTHS, linkedin_columns, looks_like_linkedin, parse_linkedin_date, read_linkedin
 
+__all__ = ["CSV_HEADERS", "FORMULA_STARTS", "LINKEDIN_HEADERS", "MONTHS", "linkedin_columns", "name_columns",
+           "parse_linkedin_date", "read_csv", "read_linkedin", "spreadsheet_text"]
 
-#: the columns of LinkedIn's "Connections" export, as its languages name them
-LINKEDIN_HEADERS: dict[str, tuple[str, ...]] = {
-    "first": ("first name", "prénom", "vorname", "nombre", "nome", "voornaam"),
-    "last": ("last name", "nom", "nom de famille", "nachname", "apellidos", "cognome", "achternaam"),
-    "url": ("url", "profile url", "url du profil"),
-    "email": ("email address", "e-mail address", "adresse e-mail", "adresse email", "e-mail-adresse",
-              "dirección de correo electrónico", "indirizzo email", "e-mailadres"),
-    "company": ("company", "entreprise", "société", "unternehmen", "empresa", "azienda", "bedrijf"),
-    "position": ("position", "poste", "titre", "cargo", "posizione", "functie"),
-    "connected": ("connected on", "date de connexion", "connecté le", "verbunden am", "fecha de conexión",
-                  "data di collegamento", "connectie gemaakt op"),
-}
+_N = r"(?: ?\d+)?"  # a column's number: "E-mail 2 Address", "Phone 1 - Value", "Organisation 1"
+_KIND = r"(?: ?[:(].*)?"  # Apple's exporters name a value's kind: "Email: work", "Phone (mobile)"
+_MAIL = r"e-?mail"
 
-#: month names and abbreviations LinkedIn writes its dates with ("12 Mar 2024", "12 mars 2024")
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate((
-    ("jan", "january", "janv", "janvier", "januar", "ene", "enero", "gen", "gennaio", "jan."),
-    ("feb", "february", "févr", "fevr", "février", "februar", "feb.", "febrero", "febbraio"),
-    ("mar", "march", "mars", "mär", "märz", "marzo", "maart"),
-    ("apr", "april", "avr", "avril", "abr", "abril", "aprile"),
-    ("may", "mai", "mayo", "mag", "maggio", "mei"),
-    ("jun", "june", "juin", "juni", "junio", "giu", "giugno"),
-    ("jul", "july", "juil", "juillet", "juli", "julio", "lug", "luglio"),
-    ("aug", "august", "août", "aout", "ago", "agosto", "augustus"),
-    ("sep", "sept", "september", "septembre", "septiembre", "set", "settembre"),
-    ("oct", "october", "octobre", "okt", "oktober", "octubre", "ott", "ottobre"),
-    ("nov", "november", "novembre", "noviembre"),
-    ("dec", "december", "déc", "dec.", "décembre", "dezember", "dez", "dic", "diciembre", "dicembre"),
-), start=1):
-    for _name in _names:
-        MONTHS[_name.rstrip(".")] = _number
-
-
-def parse_linkedin_date(text: str) -> date:
-    """``12 Mar 2024`` (or ``12 mars 2024``, ``2024-03-12``) as a date; ValueError otherwise."""
-    text = text.strip()
-    match = re.fullmatch(r"(\d{1,2})[ .]+([^\W\d_]+)\.?[ .]+(\d{4})", text)
-    if match:
-        month = MONTHS.get(match.group(2).casefold())
-        if month is not None:
-            return date(int(match.group(3)), month, int(match.group(1)))
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(_("{value!r} is not a date like 12 Mar 2024.").format(
-            value=text if len(text) <= 80 else text[:79] + "…")) from None  # (a cell may be 131,072 characters)
-
-
-
-#: a spreadsheet runs a cell beginning with one of these as a formula
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(text: str) -> str:
-    """A CSV cell a spreadsheet shows as the text it is: one that would start a formula
-    (a name chosen by someone else: '=HYPERLINK(...)'; a phone: '+33 6 ...') is written after
-    a ', the spreadsheet's mark for text. :func:`_cell` takes the mark off when read back."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _cell(row: Sequence[str], index: int | None) -> str:
-    value = row[index].strip() if index is not None and index < len(row) else ""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        value = value[1:]  # (the mark of spreadsheet_text)
-    return value
-
-
-def _rows(reader: Any) -> Iterator[list[str]]:
-    """The rows of a ``csv.reader``; the reader's own error (a cell over its 131,072
-    characters, a NUL...) is a one-line problem naming the line, not ``_csv.Error``."""
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            problem = str(err)
-            if "field larger than field limit" in problem:
-                problem = _("a cell is longer than {limit:,} characters, more than any contact holds").format(
-                    limit=csv.field_size_limit())
-            raise ValidationError("import", {"file": _("line {line}: {problem}.").format(
-                line=reader.line_num, problem=shown(problem))}) from None
-        yield cells
-
-
-def read_linkedin(text: str) -> list[Row]:
-    """The rows of LinkedIn's "Connections" export. Its header row is found by what it
-    says, not where it is (the export begins with "Notes:" lines, and other languages
-    translate the headers); a row without a name (a member who left LinkedIn keeps only
-    the date) is a problem, not a contact."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    columns: dict[str, int] | None = None
-    rows: list[Row] = []
-    for cells in _rows(reader):
-        line = reader.line_num
-        if columns is None:
-            columns = linkedin_columns(cells)
-            continue
-        if not any(cell.strip() for cell in cells):
-            continue
-        first, last = _cell(cells, columns.get("first")), _cell(cells, columns.get("last"))
-        name = " ".join(part for part in (first, last) if part)
-        row = Row(line)
-        if not name:
-            row.problem = _("no name (only a date: the member may have left LinkedIn).")
-            rows.append(row)
-            continue
-        row.data = {"name": name, "company": _cell(cells, columns.get("company")),
-                    "role": _cell(cells, columns.get("position")), "email": _cell(cells, columns.get("email")),
-                    "url": _cell(cells, columns.get("url"))}
-        connected = _cell(cells, columns.get("connected"))
-        if connected:
-            try:
-                row.data["created"] = parse_linkedin_date(connected)
-            except ValueError as err:
-                row.problem = _("connection date: {problem}").format(problem=err)
-        rows.append(row)
-    if columns is None:
-        raise ValidationError("import", {"file": _(
-            "no header row of LinkedIn's Connections export (First Name, Last Name, URL, Email Address, "
-            "Company, Position, Connected On) was found.")})
-    return rows
-
-
-def linkedin_columns(cells: Sequence[str]) -> dict[str, int] | None:
-    """Which column holds what, when ``cells`` is the header row; else None."""
-    found: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        label = cell.strip().strip("\ufeff").casefold()
-        for key, names in LINKEDIN_HEADERS.items():
-            if label in names and key not in found:
-                found[key] = index
-                break
-    if "first" in found and "last" in found and ("url" in found or "email" in found or "connected" in found):
-        return found
-    return None
-
-
-#: the headers a contacts CSV (a mail client's, a spreadsheet's, relance's own) commonly has
+#: the headers of each field, as the tools write them (a regular expression matching
+#: the whole header, case folded), the most telling first: Outlook's "Title" is "Mr." and
+#: its "Job Title" the role, so "job title" comes before "title". The columns of relance's
+#: own export are the field names.
 CSV_HEADERS: dict[str, tuple[str, ...]] = {
     "uid": ("uid",),
-    "name": ("name", "full name", "display name", "contact", "nom complet", "nom et prénom", "vollständiger name"),
-    "first": ("first name", "given name", "firstname", "prénom", "vorname", "nombre"),
-    "last": ("last name", "family name", "surname", "lastname", "nom", "nom de famille", "nachname", "apellidos"),
-    "company": ("company", "organization", "organisation", "organization name", "employer", "entreprise",
-                "société", "unternehmen", "empresa"),
-    "role": ("role", "title", "job title", "position", "fonction", "poste", "titre"),
-    "email": ("email", "e-mail", "email address", "e-mail address", "e-mail 1 - value", "primary email",
-              "courriel", "adresse e-mail", "adresse email"),
-    "phone": ("phone", "telephone", "phone number", "mobile", "mobile phone", "phone 1 - value", "téléphone",
-              "portable", "telefon"),
-    "url": ("url", "website", "web page", "linkedin", "profile url", "site web"),
+    "name": ("name", "full name", "display name", "formatted name", "contact", "nom complet", "nom et prénom",
+             "nom affiché", "vollständiger name", "nombre completo"),
+    "first": ("first name", "given name", "firstname", "first", "prénom", "vorname", "nombre"),
+    "middle": ("middle name", "additional name", "additional", "deuxième prénom", "second prénom",
+               "weitere vornamen"),
+    "last": ("last name", "family name", "surname", "lastname", "last", "nom", "nom de famille", "nachname",
+             "apellidos"),
+    "company": (r"company( name)?", r"organi[sz]ation( name)?", rf"organi[sz]ation{_N}( - name)?", "employer",
+                "entreprise", "société", "unternehmen", "firma", "empresa"),
+    "role": (r"job ?title", "organization title", rf"organi[sz]ation{_N} - title", "fonction", "position",
+             rf"title{_N}", rf"role{_N}", "poste", "titre", "cargo", "beruf", "occupation"),
+    "email": (rf"{_MAIL}( address)?{_N}( address)?( - value)?{_KIND}", rf"(primary|work|home|business|personal|"
+              rf"other) {_MAIL}( address)?", rf"courriel{_N}", rf"adresse (e-?mail|de messagerie){_N}",
+              "e-mail-adresse", "mail"),
+    "phone": (rf"phone( number)?s?{_N}( - value)?{_KIND}", r"(primary|mobile|business|work|home|other|main|"
+              rf"company main|car|radio|callback|iphone) phone{_N}", "telephone", "mobile", "cell",
+              r"t[ée]l[ée]phone.*", "tél", "tel", "portable", "telefon", "mobiltelefon", "handy"),
+    "url": (r"url", rf"(personal )?web ?(page|site){_N}( - value)?", rf"website{_N}( - value)?", rf"url{_KIND}",
+            "homepage", "linkedin", "profile url", "site web", "page web", "page web personnelle"),
     "circle": ("circle", "cercle"),
-    "tags": ("tags", "labels", "categories", "groups", "étiquettes"),
-    "notes": ("notes", "note", "comments", "commentaires"),
+    "tags": ("tags", "labels", rf"categor(y|ies){_N}", "group membership", "groups", "étiquettes", "catégories",
+             "libellés", "groupes", "kategorien"),
+    "notes": (rf"notes?{_N}", "comments", "commentaires", "remarques", "notizen"),
+    "created": ("created",),
+    "last_contact": ("last_contact",),
+    "next_follow_up": ("next_follow_up",),
+    "cadence_days": ("cadence_days",),
+    "referred_by": ("referred_by",),
 }
+_PATTERNS = {key: [re.compile(pattern) for pattern in patterns] for key, patterns in CSV_HEADERS.items()}
+#: fields a file may have several columns of: the first value fills the field, the others go to the notes
+MULTIPLE = {"email": r":::|[;,\s]+", "phone": r":::|[;\n]", "url": r":::|\s+"}
+#: the fields --map may name (the uid is the contact's identity: never another column's)
+MAPPABLE = tuple(key for key in CSV_HEADERS if key not in ("uid", "referred_by"))
+#: what the notes call the values a contact has no room for (as the vCard reader writes them)
+OTHERS = {"email": "Other e-mails", "phone": "Other phones", "url": "Other web pages"}
 
 
-def read_csv(text: str, mapping: dict[str, str] | None = None) -> list[Row]:
-    """The rows of a contacts CSV whose first row names the columns: the usual headers
-    are recognised (``CSV_HEADERS``), ``mapping`` (field -> header) says the others. The
-    delimiter (comma, semicolon, tab) is detected."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header = next(_rows(reader), None)
-    if not header:
-        raise ValidationError("import", {"file": _("it is empty: a header row naming the columns comes first.")})
-    labels = [cell.strip().casefold() for cell in header]
-    columns: dict[str, int] = {}
+def contacts_columns(header: Sequence[str], mapping: dict[str, str] | None = None) -> dict[str, list[int]]:
+    """Which columns give each field: the ones ``mapping`` (field -> header) names, then
+    the usual headers. A field has one column, or several (e-mails, phones, web pages)
+    in their order; a column gives one field."""
+    labels = [header_label(text) for text in header]
+    columns: dict[str, list[int]] = {}
     problems: dict[str, str] = {}
-    for field_name, wanted in (mapping or {}).items():
-        if field_name not in CSV_HEADERS or field_name == "uid":
-            problems[field_name] = _("is not a field that can be mapped; fields: {fields}.").format(
-                fields=", ".join(k for k in CSV_HEADERS if k != "uid"))
-        elif wanted.strip().casefold() not in labels:
-            problems[field_name] = _("no column is named {header!r} (columns: {columns}).").format(
-                header=wanted, columns=shown(", ".join(cell.strip() for cell in header), 300))
+    for key, wanted in (mapping or {}).items():
+        if key not in MAPPABLE:
+            problems[key] = _("is not a field that can be mapped; fields: {fields}.").format(fields=", ".join(MAPPABLE))
+        elif header_label(wanted) not in labels:
+            problems[key] = _("no column is named {header!r} (columns: {columns}).").format(
+                header=wanted, columns=shown(", ".join(text.strip() for text in header), 300))
         else:
-            columns[field_name] = labels.index(wanted.strip().casefold())
+            columns[key] = [labels.index(header_label(wanted))]
     if problems:
         raise ValidationError("import", {f"--map {k}": v for k, v in problems.items()})
-    for index, label in enumerate(labels):
-        for key, names in CSV_HEADERS.items():
-            if label in names and key not in columns and index not in columns.values():
-                columns[key] = index
+    taken = {index for indexes in columns.values() for index in indexes}
+    for key, patterns in _PATTERNS.items():
+        if key in columns:
+            continue
+        found: list[int] = []
+        for pattern in patterns:
+            found += [i for i, label in enumerate(labels) if i not in taken and i not in found and pattern.fullmatch(label)]
+            if found and key not in MULTIPLE:
+                found = found[:1]
                 break
-    if "name" not in columns and "first" not in columns and "last" not in columns:
+        if found:
+            columns[key] = sorted(found)
+            taken.update(found)
+    return columns
+
+
+def name_columns(header: Sequence[str]) -> bool:
+    """Whether ``header`` names a column that gives a contact's name."""
+    return bool({"name", "first", "last"} & set(contacts_columns(header)))
+
+
+def _tags(text: str) -> list[str]:
+    """Tags from a cell: relance's "a, b", Outlook's "a;b", Google's "* myContacts ::: Friends"
+    (a group Google gives every contact is no tag; its "*" marks its own groups)."""
+    tags = []
+    for part in re.split(r":::|[;,]", text):
+        tag = part.strip().removeprefix("*").strip()
+        if tag and tag.casefold() not in ("mycontacts", "my contacts") and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+#: the fields a column gives as it is written (relance's own export holds them all)
+_AS_WRITTEN = ("uid", "company", "role", "circle", "created", "last_contact", "next_follow_up", "cadence_days",
+               "referred_by", "notes")
+_SINGLE = (*_AS_WRITTEN, "tags", "name", "first", "middle", "last")
+_SPLIT = {key: re.compile(separators) for key, separators in MULTIPLE.items()}
+
+
+def _several(cells: list[str], indexes: Sequence[int], key: str, placeholders: bool) -> list[str]:
+    """The values of a field several columns (or cells of several values) give, in order."""
+    values: list[str] = []
+    for index in indexes:
+        text = cell(cells, index, placeholders)
+        if not text:
+            continue
+        for part in ([text] if not placeholders else _SPLIT[key].split(text)):  # (relance's own: one value)
+            part = part.strip()
+            if part and part not in values and not (placeholders and part.casefold() in PLACEHOLDERS):
+                values.append(part)
+    return values
+
+
+def _csv_row(line: int, cells: list[str], columns: dict[str, list[int]], placeholders: bool) -> Row:
+    read = {key: cell(cells, columns[key][0], placeholders) for key in _SINGLE if key in columns}
+    name = read.get("name") or " ".join(filter(None, (read.get("first"), read.get("middle"), read.get("last"))))
+    row = Row(line)
+    if not name:
+        row.problem = _("no name.")
+        return row
+    row.data = {"name": name}
+    row.data.update((key, read[key]) for key in _AS_WRITTEN if read.get(key))
+    tags = _tags(read.get("tags", ""))
+    if tags:
+        row.data["tags"] = tags
+    more = []
+    for key in MULTIPLE:
+        values = _several(cells, columns.get(key, ()), key, placeholders)
+        if values:
+            row.data[key] = values[0]
+        if values[1:]:  # a contact has one of each: the others go into the notes, not away
+            more.append(f"{_(OTHERS[key])}: {', '.join(values[1:])}")
+    if more:
+        row.data["notes"] = "\n".join(filter(None, [row.data.get("notes", ""), *more]))
+    return row
+
+
+def _described(used: set[int], header: Sequence[str]) -> set[int]:
+    """``used`` and the columns that only say the kind of a value taken (Google's "E-mail 1
+    - Label" of "E-mail 1 - Value", khard's "Phone 1 - type"): no loss worth naming."""
+    labels = [header_label(text) for text in header]
+    values = {labels[index].removesuffix(" - value") for index in used if labels[index].endswith(" - value")}
+    kinds = {index for index, label in enumerate(labels) if re.sub(r" - (type|label)$", "", label) in values - {label}}
+    return used | kinds
+
+
+def read_csv(text: str, mapping: dict[str, str] | None = None) -> Rows:
+    """The rows of a contacts CSV whose first row names the columns: the headers of the
+    usual tools are recognised (``CSV_HEADERS``), ``mapping`` (field -> header) says the
+    others. The delimiter (comma, semicolon, tab) is detected. The columns that hold
+    values no field takes are named in the result's ``unused_columns``."""
+    text = text.removeprefix("\ufeff")
+    refuse_vcard(text)
+    if looks_like_linkedin(text):
+        raise ValidationError("import", {"file": _(
+            "it is LinkedIn's Connections export: import it with `relance import linkedin`, which reads "
+            "its connection dates.")})
+    rows = csv_rows(text, sniff_dialect(text))
+    _line, header = next(rows, (0, []))
+    if not header:
+        raise ValidationError("import", {"file": _("it is empty: a header row naming the columns comes first.")})
+    columns = contacts_columns(header, mapping)
+    if not {"name", "first", "last"} & set(columns):
         raise ValidationError("import", {"file": _(
             "no column gives the name (name, full name, first name, last name...); say which with "
             "--map name=HEADER.")})
-    rows: list[Row] = []
-    for cells in _rows(reader):
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        name = _cell(cells, columns.get("name")) or " ".join(
-            part for part in (_cell(cells, columns.get("first")), _cell(cells, columns.get("last"))) if part)
-        row = Row(line)
-        if not name:
-            row.problem = _("no name.")
-        else:
-            row.data = {"name": name}
-            for key in ("uid", "company", "role", "email", "phone", "url", "circle", "tags", "notes"):
-                value = _cell(cells, columns.get(key))
-                if value:
-                    row.data[key] = value
-        rows.append(row)
-    return rows
-
+    # relance's own export (its uid column) holds what was typed: a "-" there is a value
+    placeholders = "uid" not in columns
+    data_rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
+    used = _described({index for indexes in columns.values() for index in indexes}, header)
+    return Rows([_csv_row(line, cells, columns, placeholders) for line, cells in data_rows],
+                unused_columns(header, used, data_rows, placeholders))

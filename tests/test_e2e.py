@@ -203,16 +203,17 @@ def test_import_linkedin_from_the_dashboard_in_a_real_terminal(session, tmp_path
     wait_for(session, "Import contacts from a file")
     type_text(session, str(export))
     keys(session, "Enter")
-    # (issue 19: Julie Martin, line 11, is added without her bad e-mail, and it is said)
-    wait_for(session, "4 to add, 0 to update, 1 already there", "line 5: add Camille Durand")
+    # (issue 19: Julie Martin, line 11, is added without her bad e-mail, Marc Petit, line 9, without his
+    # unreadable connection date, and it is said)
+    wait_for(session, "5 to add, 0 to update, 1 already there", "line 5: add Camille Durand")
     keys(session, "PageDown")  # at 80x24 the rows not imported are further down
     wait_for(session, "line 8: no name", "line 9: connection date")
     assert json.loads(data.read_text(encoding="utf-8")).get("contacts", {}) == {}  # a preview writes nothing
     keys(session, "C-s")
-    shown = wait_for(session, "1 Network (4)", "Camille Durand", "Imported: 4 added, 0 updated")
+    shown = wait_for(session, "1 Network (5)", "Camille Durand", "Imported: 5 added, 0 updated")
     assert "Thomas Bernard" in shown
     names = sorted(doc["name"] for doc in json.loads(data.read_text(encoding="utf-8"))["contacts"].values())
-    assert names == ["Camille Durand", "Julie Martin", "Thomas Bernard", "Élodie Lefèvre-Nguyễn"]
+    assert names == ["Camille Durand", "Julie Martin", "Marc Petit", "Thomas Bernard", "Élodie Lefèvre-Nguyễn"]
 
 
 def demo_file(tmp_path: Path) -> Path:

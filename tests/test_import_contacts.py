@@ -34,7 +34,7 @@ def test_the_export_is_read_as_linkedin_writes_it():
     assert by_line[6].data["company"] == "Bernard, Fils & Associés" and by_line[6].data["email"] == ""
     assert by_line[7].data["name"] == "Élodie Lefèvre-Nguyễn"
     assert "no name" in by_line[8].problem  # a member who left: only the date is left
-    assert "31 Foo 2022" in by_line[9].problem
+    assert not by_line[9].problem and "31 Foo 2022" in by_line[9].warnings[0]  # imported, without the date (issue 19)
 
 
 def test_a_translated_export_is_found_by_its_headers():
@@ -54,18 +54,19 @@ def test_dates_in_the_forms_linkedin_writes():
 def test_import_twice_adds_nothing_and_writes_once(data_path):
     first = run_relance("--data", str(data_path), "import", "linkedin", str(LINKEDIN), "--tag", "linkedin")
     assert first.returncode == 0, first.stderr
-    # (issue 19: a bad e-mail no longer drops Julie Martin: she is added without it, and it is said)
-    assert "4 added, 0 updated, 1 already there, 2 with problems, 1 warning" in first.stdout
+    # (issue 19: a bad e-mail no longer drops Julie Martin, nor an unreadable date Marc Petit: they are
+    # added without them, and it is said)
+    assert "5 added, 0 updated, 1 already there, 1 with problems, 2 warnings" in first.stdout
     for line, reason in ((8, "no name"), (9, "31 Foo 2022"), (11, "not-an-email")):
         assert f"line {line}: " in first.stderr and reason in first.stderr
     saved = contacts_on_disk(data_path)
-    assert sorted(c["name"] for c in saved) == ["Camille Durand", "Julie Martin", "Thomas Bernard",
+    assert sorted(c["name"] for c in saved) == ["Camille Durand", "Julie Martin", "Marc Petit", "Thomas Bernard",
                                                 "Élodie Lefèvre-Nguyễn"]
     assert all(c["tags"] == ["linkedin"] and c["circle"] == "natural" for c in saved)
     assert next(c for c in saved if c["name"] == "Camille Durand")["created"] == "2024-03-12"
     backups = len(Repository(data_path).storage.backups.list())
     again = run_relance("--data", str(data_path), "import", "linkedin", str(LINKEDIN), "--tag", "linkedin")
-    assert "0 added, 0 updated, 5 already there" in again.stdout
+    assert "0 added, 0 updated, 6 already there" in again.stdout
     assert contacts_on_disk(data_path) == saved
     assert len(Repository(data_path).storage.backups.list()) == backups  # nothing to write: not written
 
@@ -77,12 +78,13 @@ def test_a_contact_already_there_is_completed_not_doubled(data_path):
     backups = len(repo.storage.backups.list())
     result = run_relance("--data", str(data_path), "import", "linkedin", str(LINKEDIN), "--tag", "linkedin",
                          "--circle", "professional")
-    assert "3 added, 1 updated" in result.stdout  # (issue 19: Julie Martin without her bad e-mail)
+    # (issue 19: Julie Martin added without her bad e-mail, Marc Petit without his date)
+    assert "4 added, 1 updated" in result.stdout
     thomas = next(c for c in contacts_on_disk(data_path) if c["uid"] == known.uid)
     assert thomas["url"] == "https://www.linkedin.com/in/thomas-bernard-42" and thomas["role"] == "CTO"
     assert thomas["notes"] == "met at the fair" and thomas["tags"] == ["salon", "linkedin"]
     assert thomas["circle"] == "natural"  # (what was there stays)
-    assert len(contacts_on_disk(data_path)) == 4
+    assert len(contacts_on_disk(data_path)) == 5
     assert len(Repository(data_path).storage.backups.list()) == backups + 1  # one write for all of it
 
 
@@ -101,7 +103,8 @@ def test_a_file_that_is_not_a_linkedin_export_is_refused(data_path, tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("name,phone\nAda,123\n", encoding="utf-8")
     result = run_relance("--data", str(data_path), "import", "linkedin", str(other))
-    assert result.returncode == 2 and "no header row of LinkedIn's Connections export" in result.stderr
+    # (issue 19: a contacts CSV is named as one, with the importer that reads it)
+    assert result.returncode == 2 and "not LinkedIn's Connections export: import it with `relance import csv`" in result.stderr
     assert not data_path.exists()
     missing = run_relance("--data", str(data_path), "import", "linkedin", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "no such file" in missing.stderr

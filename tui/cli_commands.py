@@ -262,6 +262,9 @@ def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParse
             problem = f"{source}: {problem}"
         parser.exit(2, _("{where}: error: {problem}\n").format(where=where, problem=problem))
     repo = _open(args)
+    if getattr(rows, "unused_columns", None):  # (a CSV's columns that hold values no field takes)
+        print(_("{path}: columns not used: {columns}.").format(
+            path=source.name, columns=", ".join(rows.unused_columns)), file=sys.stderr)
     plan = plan_import(repo, rows, circle=args.circle, tags=args.tag)
     # (a folder's rows name their own file: "alice.vcf, line 3"; a file's, "cards.vcf, line 3")
     prefix = "" if source.is_dir() else source.name + ", "
