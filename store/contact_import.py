@@ -38,18 +38,33 @@ def guess_format(path: Path, text: str) -> str:
 
 
 def _text(raw: bytes, refused) -> str:
-    """The text of a file's bytes: UTF-8, else Windows-1252; ``refused(problem)`` otherwise."""
+    """The text of a file's bytes: UTF-16 when it starts with its byte-order mark (Google's
+    "Outlook CSV" and Windows tools), else UTF-8; a file that is not all UTF-8 is decoded
+    line by line, each line UTF-8 when it is, else Windows-1252: Excel's CSV and Outlook on
+    Windows write Windows-1252, and one stray byte (a € pasted in a note) must not turn
+    every accent of a UTF-8 file into two letters. ``refused(problem)`` otherwise."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise refused(_("{path}: not UTF-16 text as its first bytes say (byte {at})."), at=err.start) from None
     if b"\0" in raw:
         raise refused(_("{path}: not a text file: a CSV, a vCard or LinkedIn's Connections.csv is text."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # not UTF-8: Excel's CSV and Outlook on Windows write Windows-1252 (French
-        # accents included); it decodes any text byte but five, which no such file has
+        pass
+    lines, at = [], 0
+    for line in raw.splitlines(keepends=True):
         try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError as err:
-            raise refused(_("{path}: not UTF-8 nor Windows-1252 text (byte {at})."), at=err.start) from None
+            lines.append(line.decode("utf-8-sig" if at == 0 else "utf-8"))
+        except UnicodeDecodeError:
+            try:  # (it decodes any text byte but five, which no such file has)
+                lines.append(line.decode("cp1252"))
+            except UnicodeDecodeError as err:
+                raise refused(_("{path}: not UTF-8 nor Windows-1252 text (byte {at})."), at=at + err.start) from None
+        at += len(line)
+    return "".join(lines)
 
 
 def read_contacts_file(path: Path, format: str | None = None, mapping: dict[str, str] | None = None) -> tuple[str, list[Row]]:
@@ -87,7 +102,7 @@ def read_vcard_folder(folder: Path) -> list[Row]:
             path=folder, reason=err.strerror or err)}) from None
     # (a subfolder, even one named x.vcf, is not gone into)
     cards = [name for name in names if Path(name).suffix.casefold() in (".vcf", ".vcard")
-             and not (folder / name).is_dir()]
+             and not name.startswith(".") and not (folder / name).is_dir()]  # (nor a hidden file)
     if not cards:
         raise ValidationError("import", {"file": _(
             "{path} is a folder with no .vcf file in it: give a vCard file, or the folder of its cards."
@@ -101,7 +116,7 @@ def read_vcard_folder(folder: Path) -> list[Row]:
             found = read_vcard(_text(_read_in_folder(folder, name), refused))
         except (ValidationError, UnsafeFileError) as err:
             problem = " ".join(err.errors.values()) if isinstance(err, ValidationError) else str(err)
-            rows.append(Row(0, problem=problem, source=name))
+            rows.append(Row(0, problem=problem.removeprefix(f"{name}: "), source=name))  # (named once)
             continue
         for row in found:
             row.source = name

@@ -38,6 +38,8 @@ class _Card:
         self.line = line
         self.props: dict[str, list[Property]] = {}
         self.v21 = False
+        #: no END:VCARD closed it: what follows it to the end of the file was read into it
+        self.unended = False
 
 
 def _cards(text: str) -> tuple[list[_Card], list[Row]]:
@@ -63,7 +65,9 @@ def _cards(text: str) -> tuple[list[_Card], list[Row]]:
                 card.v21 = prop.raw.strip() == "2.1"
         else:
             strays.append(Row(number, problem=_("not a vCard line (skipped): {line}").format(line=shown(line.strip()))))
-    return cards + open_cards[::-1], strays  # (a card without END:VCARD is read to the end of the file)
+    for card in open_cards:  # (a card without END:VCARD is read to the end of the file, and said)
+        card.unended = True
+    return cards + open_cards[::-1], strays
 
 
 def read_vcard(text: str) -> list[Row]:
@@ -73,9 +77,21 @@ def read_vcard(text: str) -> list[Row]:
     text = text.removeprefix("\ufeff")
     cards, strays = _cards(text)
     if not cards:
-        raise ValidationError("import", {"file": _("no card in it (BEGIN:VCARD ... END:VCARD).")})
+        raise ValidationError("import", {"file": _no_card(text)})
     rows = [_row(card) for card in cards]
     return sorted(rows + strays, key=lambda row: row.line)
+
+
+def _no_card(text: str) -> str:
+    """Why a file has no card, and which import fits it when it is a CSV."""
+    from .linkedin import looks_like_linkedin
+
+    if looks_like_linkedin(text):
+        return _("no card in it: it is LinkedIn's Connections export; import it with `relance import linkedin`.")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if first.count(",") + first.count(";") + first.count("\t") >= 2:
+        return _("no card in it: it looks like a CSV file; import it with `relance import csv`.")
+    return _("no card in it (BEGIN:VCARD ... END:VCARD).")
 
 
 def _row(card: _Card) -> Row:
@@ -89,13 +105,21 @@ def _row(card: _Card) -> Row:
         found = texts(name)
         return found[0] if found else ""
 
-    name = first("FN") or _name_from_n(props.get("N", []), v21, warnings)
-    if not name:
-        row.problem = _("the card has no name (FN or N).")
-        return row
+    if card.unended:
+        warnings.append(_("the card has no END:VCARD: it was read to the end of the file."))
     emails, phones, urls = texts("EMAIL"), [_phone(prop, v21, warnings) for prop in props.get("TEL", [])], texts("URL")
     phones = [phone for phone in phones if phone]
     org = [part.strip() for prop in props.get("ORG", [])[:1] for part in parts(prop, ";", v21, warnings)]
+    name = first("FN") or _name_from_n(props.get("N", []), v21, warnings)
+    if not name:
+        # a company's card (a phone's "show as company", a switchboard) or an address
+        # alone: named by what it has, and said, rather than lost with its phone
+        name = ", ".join(part for part in org if part) or (emails[0] if emails else "")
+        if not name:
+            row.problem = _("the card has no name (FN or N), company (ORG) or e-mail.")
+            return row
+        warnings.append(_("the card has no name: it is named {name!r}, after its {what}.").format(
+            name=shown(name, 80), what=_("company") if org and any(org) else _("e-mail")))
     row.data = {"name": name, "company": ", ".join(part for part in org if part), "role": first("TITLE") or first("ROLE"),
                 "email": emails[0] if emails else "", "phone": phones[0] if phones else "",
                 "url": urls[0] if urls else "", "notes": "\n".join(texts("NOTE"))}
@@ -138,6 +162,17 @@ def _phone(prop: Property, v21: bool, warnings: list[str]) -> str:
     return f"{number} ext. {unquote(extension).strip()}" if extension.strip() else number
 
 
+def _family_and_given(name: str) -> tuple[str, str]:
+    """N's family and given names from a contact's name: "Durand, Zoé" is written family
+    first (as Gmail and Outlook file it), "Zoé Durand" given first; a single word is the
+    family name."""
+    if "," in name:
+        family, _sep, given = name.partition(",")
+        return family.strip(), given.strip()
+    given, _sep, family = name.rpartition(" ")
+    return family, given
+
+
 def write_vcards(contacts: Iterable[Any]) -> str:
     """The contacts as vCard 3.0 cards, written with ``vobject`` (their uid as UID, so
     that importing them again finds them; relance's own fields in X-RELANCE-…)."""
@@ -148,7 +183,7 @@ def write_vcards(contacts: Iterable[Any]) -> str:
         card = vobject.vCard()
         card.add("uid").value = contact.uid
         card.add("fn").value = contact.name
-        given, _sep, family = contact.name.rpartition(" ") if " " in contact.name else ("", "", contact.name)
+        family, given = _family_and_given(contact.name)
         card.add("n").value = vobject.vcard.Name(family=family, given=given)
         if contact.company:
             card.add("org").value = [contact.company]

@@ -185,7 +185,8 @@ def test_vcards_3_and_4_are_read_with_folding_escapes_and_several_values():
     assert zoe.data["tags"] == ["salon", "achats"]
     assert ase.data["name"] == "Åse Øyelund"  # from N, with no FN
     assert ase.data["notes"].endswith("folded by the writer, as vCard lines longer than 75 octets are.")
-    assert "no name" in nameless.problem
+    # a card with no name but a company is named after it (issue 19: a phone's company card)
+    assert nameless.data["name"] == "Nobody Ltd" and "named 'Nobody Ltd', after its company" in nameless.warnings[0]
     (karim,) = read_vcard((FIXTURES / "contacts_v4.vcf").read_text(encoding="utf-8"))
     assert (karim.data["name"], karim.data["phone"], karim.data["url"]) == (
         "Karim Benali", "+33-6-98-76-54-32", "https://www.linkedin.com/in/karim-benali")
@@ -204,7 +205,7 @@ def test_vcard_export_then_import_adds_nothing(demo_path, tmp_path):
     assert f"0 added, 0 updated, {len(before)} already there" in again.stdout, again.stdout + again.stderr
     assert contacts_on_disk(data_path) == before
     added = run_relance("--data", str(data_path), "import", "vcard", str(FIXTURES / "contacts_v3.vcf"), "--tag", "phone")
-    assert "2 added" in added.stdout and "line 21: the card has no name" in added.stderr
+    assert "3 added" in added.stdout and "line 21: the card has no name: it is named 'Nobody Ltd'" in added.stderr
 
 
 def test_ics_export_is_read_back_by_the_library_with_stable_uids(demo_path, tmp_path):

@@ -182,7 +182,7 @@ def _import_command(commands, command) -> None:
                             help=_("which column holds a field, e.g. --map name=Contact,company=Société"))
     import_vcard = command(
         formats, "vcard", _("contacts from a vCard file (.vcf)"),
-        _("Add the contacts of a vCard file (3.0 or 4.0, many cards a file), as a phone or a "
+        _("Add the contacts of a vCard file (2.1, 3.0 or 4.0, many cards a file), as a phone or a "
           "mail client exports them, or of every .vcf file of a folder (a card per file, as "
           "vdirsyncer and khard keep an address book), in one write. Contacts already there are "
           "completed, never doubled."))
