@@ -221,3 +221,36 @@ def test_every_named_row_a_csv_writer_wrote_is_read(people):
     writer.writerows(people)
     rows = read_csv(out.getvalue())
     assert [row.data["name"] for row in rows] == [name for name, *_rest in people]
+
+
+# -- 7. the dashboard's preview and its closing notification ---------------------------
+
+
+async def test_the_dashboard_names_the_columns_not_used_and_counts_the_warnings(data_path, tmp_path):
+    from tui.app import make_app
+    from tui.importer import ImportScreen
+
+    from .test_dashboard import settle, type_text
+
+    source = tmp_path / "r.csv"
+    source.write_text("Name,E-mail,Service\nA One,a@example.com,Achats\nC Three,not-an-email,\n", encoding="utf-8")
+    Repository(data_path, today=TODAY).add("contact", {"name": "Someone"})
+    app = make_app(Repository(data_path, today=TODAY), offer_reviews=False)
+    said: list[str] = []
+    app.notify = lambda message, **_options: said.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, str(source))
+        await pilot.press("enter")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#import-plan").render())
+        assert "2 to add, 0 to update, 0 already there, 0 with problems, 1 warning.\nColumns not used: Service.\n" \
+            in preview
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause()
+        assert not isinstance(app.screen, ImportScreen)
+    assert said == ["Imported: 2 added, 0 updated, 1 warning (a new preview of r.csv lists it)."]
+    assert sorted(contacts_on_disk(data_path)) == ["A One", "C Three", "Someone"]
