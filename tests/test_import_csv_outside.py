@@ -137,6 +137,16 @@ def test_a_cell_over_the_csv_module_s_limit_is_a_warning_not_a_refused_file(data
         "A One": ("a@example.com", ""), "B Two": ("b@example.com", "ok")}
 
 
+def test_a_linkedin_cell_over_the_limit_is_a_warning_too(data_path, tmp_path):
+    source = tmp_path / "Connections.csv"
+    source.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                      "Ada,Lovelace,," + "x" * 140_000 + ",Engines,CTO,01 Jan 2024\n", encoding="utf-8")
+    plan, stored = import_twice(data_path, source, "linkedin")
+    assert [at for at, _text in plan.warnings] == [2] and plan.warnings[0][1].startswith("email 'xxx")
+    ada = stored["Ada Lovelace"]
+    assert (ada["email"], ada["company"], ada["role"], ada["created"]) == ("", "Engines", "CTO", "2024-01-01")
+
+
 # -- 5. relance's own tags with ";" ----------------------------------------------------
 
 
