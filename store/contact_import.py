@@ -212,17 +212,43 @@ class Plan:
                  (f" ({data['company']})" if data.get("company") else "") for at, data in self.add]
         lines += [_("{at}: update {label}: {fields}").format(at=where(at), label=label, fields=", ".join(changes))
                   for at, _uid, label, changes in self.update]
+        joined = self.joined()
+        merged = sorted([*self.merged, *((at, first, []) for at, first in joined)], key=lambda item: _order(item[0]))
         lines += [_("{at}: the same person as {first}, adds {fields}").format(
-            at=where(at), first=where(first), fields=", ".join(fields)) for at, first, fields in self.merged]
-        lines += [_("{at}: skip, {why}").format(at=where(at), why=why) for at, why in self.skipped]
+            at=where(at), first=where(first), fields=", ".join(fields)) if fields else
+            _("{at}: the same person as {first}, nothing new").format(at=where(at), first=where(first))
+            for at, first, fields in merged]
+        listed = {at for at, _first in joined}
+        lines += [_("{at}: skip, {why}").format(at=where(at), why=why) for at, why in self.skipped if at not in listed]
         return lines
 
-    def summary(self) -> str:
-        text = _("{add} to add, {update} to update, {skipped} already there, {problems} with problems, "
-                 "{warnings}").format(add=len(self.add), update=len(self.update), skipped=len(self.skipped),
-                                      problems=len(self.problems), warnings=warnings(len(self.warnings)))
-        if self.merged:
-            text += _(" ({merged} rows merged into an earlier row of the same person)").format(merged=len(self.merged))
+    def joined(self) -> list[tuple[At, At]]:
+        """(where, where of the person's first row) of the rows skipped as the same person
+        as a row to be added: merged into that addition (bringing nothing new), not
+        contacts "already there"."""
+        first = {_("the same person as {first}.").format(first=where(at)): at for at, _data in self.add}
+        return [(at, first[why]) for at, why in self.skipped if why in first]
+
+    def summary(self, format: str = "csv", applied: tuple[int, int] | None = None) -> str:
+        """"2 to add, 0 to update, 1 already there, …" (or, ``applied`` (added, updated),
+        "2 added, 0 updated, …"); the rows of a person merged into their first row are
+        counted apart, as rows ("cards" for a vCard ``format``)."""
+        joined = len(self.joined())
+        values = dict(skipped=len(self.skipped) - joined, problems=len(self.problems),
+                      warnings=warnings(len(self.warnings)))
+        if applied is None:
+            text = _("{add} to add, {update} to update, {skipped} already there, {problems} with problems, "
+                     "{warnings}").format(add=len(self.add), update=len(self.update), **values)
+        else:
+            text = _("{added} added, {updated} updated, {skipped} already there, {problems} with problems, "
+                     "{warnings}").format(added=applied[0], updated=applied[1], **values)
+        merged = len(self.merged) + joined
+        if merged and format == "vcard":
+            text += ngettext(" ({count} card merged into an earlier card of the same person)",
+                             " ({count} cards merged into an earlier card of the same person)", merged).format(count=merged)
+        elif merged:
+            text += ngettext(" ({count} row merged into an earlier row of the same person)",
+                             " ({count} rows merged into an earlier row of the same person)", merged).format(count=merged)
         return text
 
 

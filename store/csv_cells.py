@@ -16,6 +16,13 @@ from .errors import ValidationError
 from .fmt import shown
 from .i18n import _
 
+#: a cell may be longer than the csv module's 131,072 characters (a note pasted from a
+#: mail thread, a photo in base64): the row is read and its field refused by the contact
+#: rules as a warning, instead of the whole file being refused. 16 MB bounds what one cell
+#: may take in memory. (A process-wide setting: relance's readers are its only users.)
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(FIELD_SIZE_LIMIT)
+
 #: a spreadsheet runs a cell beginning with one of these as a formula
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,11 +74,16 @@ def header_label(text: str) -> str:
     return " ".join(text.replace("\ufeff", "").split()).casefold()
 
 
-def csv_rows(text: str, dialect: Any = csv.excel) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(text: str, dialect: Any = csv.excel, whole: bool = True) -> Iterator[tuple[int, list[str]]]:
     """(the line a row begins on, its cells), as a text editor numbers lines: a row whose
-    quoted cell spans lines is named by its first. The reader's own error (a cell over its
-    131,072 characters, a NUL...) is a one-line problem naming the line, not ``_csv.Error``."""
+    quoted cell spans lines is named by its first. The reader's own error (a cell over
+    ``FIELD_SIZE_LIMIT``, a NUL...) is a one-line problem naming the line, not ``_csv.Error``;
+    so is a quote never closed when ``text`` is the ``whole`` file (not its beginning)."""
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # a quote never closed makes the reader take the rest of the file as one cell, without a
+    # word: the last row (the one that reaches the file's last line) is scanned for it
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    last = breaks + (1 if text and text[-1] not in "\r\n" else 0) if whole else -1
     while True:
         first = reader.line_num + 1  # (the reader yields [] for a blank line: counted too)
         try:
@@ -85,7 +97,35 @@ def csv_rows(text: str, dialect: Any = csv.excel) -> Iterator[tuple[int, list[st
                     limit=csv.field_size_limit())
             raise ValidationError("import", {"file": _("line {line}: {problem}.").format(
                 line=first, problem=shown(problem))}) from None
+        if reader.line_num == last and '"' in text:
+            lines = io.StringIO(text, newline="").readlines()
+            opened = _unclosed_quote(lines, first, getattr(dialect, "delimiter", ","))
+            if opened:
+                raise ValidationError("import", {"file": _(
+                    "line {line}: a quote opened here is never closed; the rest of the file would be read "
+                    "as one cell. Close it (\"), or double a quote meant as text (\"\").").format(line=opened)})
         yield first, cells
+
+
+def _unclosed_quote(lines: Sequence[str], first: int, delimiter: str) -> int:
+    """The line of the quote opening a cell of the row beginning on line ``first`` (of
+    ``lines``) that runs to the end of the file without being closed; 0 when the row's
+    quotes are all closed. The states are the csv module's, not strict: a quote opens a
+    cell only at its start; inside, a doubled quote is a quote."""
+    line, opened, state, previous = first, 0, "start", ""
+    for char in "".join(lines[first - 1:]):
+        if state == "quoted":
+            state = "quote" if char == '"' else "quoted"
+        elif char == '"' and state in ("start", "quote"):
+            state, opened = "quoted", opened if state == "quote" else line  # ("" is a quote: the cell goes on)
+        elif char in (delimiter, "\r", "\n"):
+            state = "start"
+        else:
+            state = "field"
+        if char == "\r" or (char == "\n" and previous != "\r"):
+            line += 1
+        previous = char
+    return opened if state == "quoted" else 0
 
 
 def sniff_dialect(text: str) -> Any:

@@ -45,7 +45,7 @@ CSV_HEADERS: dict[str, tuple[str, ...]] = {
               "e-mail-adresse", "mail"),
     "phone": (rf"phone( number)?s?{_N}( - value)?{_KIND}", r"(primary|mobile|business|work|home|other|main|"
               rf"company main|car|radio|callback|iphone) phone{_N}", "telephone", "mobile", "cell",
-              r"t[ée]l[ée]phone.*", "tél", "tel", "portable", "telefon", "mobiltelefon", "handy"),
+              r"t[ée]l[ée]phone.*", r"t[ée]l\.?( .+)?", "portable", "telefon", "mobiltelefon", "handy"),
     "url": (r"url", rf"(personal )?web ?(page|site){_N}( - value)?", rf"website{_N}( - value)?", rf"url{_KIND}",
             "homepage", "linkedin", "profile url", "site web", "page web", "page web personnelle"),
     "circle": ("circle", "cercle"),
@@ -88,6 +88,8 @@ def contacts_columns(header: Sequence[str], mapping: dict[str, str] | None = Non
     for key, patterns in _PATTERNS.items():
         if key in columns:
             continue
+        if key == "role":  # (Outlook's courtesy title, "Mr."/"Mme", is no role: see _courtesy)
+            taken |= _courtesy(labels, columns.get("first", ()))
         found: list[int] = []
         for pattern in patterns:
             found += [i for i, label in enumerate(labels) if i not in taken and i not in found and pattern.fullmatch(label)]
@@ -100,18 +102,25 @@ def contacts_columns(header: Sequence[str], mapping: dict[str, str] | None = Non
     return columns
 
 
+def _courtesy(labels: Sequence[str], first: Sequence[int]) -> set[int]:
+    """The columns of a courtesy title: a "Title" right before the first name. Outlook
+    writes "Title" (Mr.) there and "Job Title" further on; in French both are "Titre"."""
+    return {index - 1 for index in first if index and labels[index - 1] in ("title", "titre", "civilité")}
+
+
 def name_columns(header: Sequence[str]) -> bool:
     """Whether ``header`` names a column that gives a contact's name."""
     return bool({"name", "first", "last"} & set(contacts_columns(header)))
 
 
-def _tags(text: str) -> list[str]:
+def _tags(text: str, own: bool = False) -> list[str]:
     """Tags from a cell: relance's "a, b", Outlook's "a;b", Google's "* myContacts ::: Friends"
-    (a group Google gives every contact is no tag; its "*" marks its own groups)."""
+    (a group Google gives every contact is no tag; its "*" marks its own groups). In
+    relance's ``own`` export, only the way it joins them: a tag "a;b" stays one tag."""
     tags = []
-    for part in re.split(r":::|[;,]", text):
-        tag = part.strip().removeprefix("*").strip()
-        if tag and tag.casefold() not in ("mycontacts", "my contacts") and tag not in tags:
+    for part in re.split(r"," if own else r":::|[;,]", text):
+        tag = part.strip() if own else part.strip().removeprefix("*").strip()
+        if tag and (own or tag.casefold() not in ("mycontacts", "my contacts")) and tag not in tags:
             tags.append(tag)
     return tags
 
@@ -140,18 +149,24 @@ def _several(cells: list[str], indexes: Sequence[int], key: str, placeholders: b
 def _csv_row(line: int, cells: list[str], columns: dict[str, list[int]], placeholders: bool) -> Row:
     read = {key: cell(cells, columns[key][0], placeholders) for key in _SINGLE if key in columns}
     name = read.get("name") or " ".join(filter(None, (read.get("first"), read.get("middle"), read.get("last"))))
+    several = {key: _several(cells, columns.get(key, ()), key, placeholders) for key in MULTIPLE}
     row = Row(line)
     if not name:
-        row.problem = _("no name.")
-        return row
+        # a company's own address book entry (Google's "Organization Name" alone) or a bare
+        # address is a contact still: named after what the row has, and said so
+        name = read.get("company") or next(iter(several["email"]), "")
+        if not name:
+            row.problem = _("no name.")
+            return row
+        row.warnings.append((_("no name: the company {name!r} is taken as the name.") if read.get("company") else
+                             _("no name: the e-mail address {name!r} is taken as the name.")).format(name=shown(name, 60)))
     row.data = {"name": name}
     row.data.update((key, read[key]) for key in _AS_WRITTEN if read.get(key))
-    tags = _tags(read.get("tags", ""))
+    tags = _tags(read.get("tags", ""), own=not placeholders)
     if tags:
         row.data["tags"] = tags
     more = []
-    for key in MULTIPLE:
-        values = _several(cells, columns.get(key, ()), key, placeholders)
+    for key, values in several.items():
         if values:
             row.data[key] = values[0]
         if values[1:]:  # a contact has one of each: the others go into the notes, not away

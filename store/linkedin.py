@@ -143,7 +143,7 @@ def linkedin_layout(rows: Sequence[tuple[int, list[str]]]) -> tuple[int, dict[st
 def looks_like_linkedin(text: str) -> bool:
     """Whether ``text`` (its beginning is enough) is LinkedIn's Connections export."""
     try:
-        rows = list(csv_rows(text[:20000].removeprefix("\ufeff")))
+        rows = list(csv_rows(text[:20000].removeprefix("\ufeff"), whole=False))  # (its beginning: a quote may be cut)
     except ValidationError:  # (said by the reader of the whole file, with its line)
         return False
     return linkedin_layout(rows) is not None

@@ -56,7 +56,9 @@ def test_import_twice_adds_nothing_and_writes_once(data_path):
     assert first.returncode == 0, first.stderr
     # (issue 19: a bad e-mail no longer drops Julie Martin, nor an unreadable date Marc Petit: they are
     # added without them, and it is said)
-    assert "5 added, 0 updated, 1 already there, 1 with problems, 2 warnings" in first.stdout
+    # (the row of a person already in the file is merged into it, not "already there": issue 19's review)
+    assert ("5 added, 0 updated, 0 already there, 1 with problems, 2 warnings (1 row merged into an earlier row "
+            "of the same person)") in first.stdout
     for line, reason in ((8, "no name"), (9, "31 Foo 2022"), (11, "not-an-email")):
         assert f"line {line}: " in first.stderr and reason in first.stderr
     saved = contacts_on_disk(data_path)
@@ -154,10 +156,13 @@ def test_csv_columns_recognised_or_mapped(data_path, tmp_path):
                       "Grace Hopper;Navy;grace(at)navy;;\n", encoding="utf-8")
     result = run_relance("--data", str(data_path), "import", "csv", str(source), "--map", "name=Contact",
                          "--circle", "professional")
-    # (issue 19: Grace Hopper is added without her unreadable e-mail, and it is said)
-    assert "2 added, 0 updated, 0 already there, 1 with problems, 1 warning" in result.stdout
-    assert "line 3: no name." in result.stderr and "line 4: email:" in result.stderr
-    ada, grace = sorted(contacts_on_disk(data_path), key=lambda c: c["name"])
+    # (issue 19: Grace Hopper is added without her unreadable e-mail, and it is said; a row with
+    # a company and no name is named after the company, and it is said)
+    assert "3 added, 0 updated, 0 already there, 0 with problems, 2 warnings" in result.stdout
+    assert "line 3: no name: the company 'Nobody Ltd' is taken as the name." in result.stderr
+    assert "line 4: email:" in result.stderr
+    ada, grace, nobody = sorted(contacts_on_disk(data_path), key=lambda c: c["name"])
+    assert (nobody["name"], nobody["company"]) == ("Nobody Ltd", "Nobody Ltd")
     assert (grace["name"], grace["company"], grace["email"]) == ("Grace Hopper", "Navy", "")
     assert (ada["name"], ada["company"], ada["email"], ada["tags"], ada["phone"], ada["circle"]) == (
         "Ada Lovelace", "Engines", "ada@example.com", ["math", "history"], "+44 20 7946 0000", "professional")
@@ -169,7 +174,7 @@ def test_csv_columns_recognised_or_mapped(data_path, tmp_path):
     unnamed.write_text("Société,Courriel\nAcme,a@example.com\n", encoding="utf-8")
     refused = run_relance("--data", str(data_path), "import", "csv", str(unnamed))
     assert refused.returncode == 2 and "no column gives the name" in refused.stderr
-    assert len(contacts_on_disk(data_path)) == 2  # nothing half-written by the refused ones
+    assert len(contacts_on_disk(data_path)) == 3  # nothing half-written by the refused ones
 
 
 def test_vcards_3_and_4_are_read_with_folding_escapes_and_several_values():

@@ -248,17 +248,19 @@ def test_khard_csv(data_path):
 
 def test_placeholders_are_empty_cells(data_path):
     """"-", "n/a", "none", "(none)", "null"... in a cell are nothing: no e-mail refused,
-    no company named "None"; a row named "-" has no name (tab-separated, sniffed)."""
+    no company named "None"; a row named "-" has no name, its e-mail names it (tab-separated, sniffed)."""
     source = FIXTURES / "placeholders.tsv"
     rows = read_contacts_file(source, "csv")[1]
     assert [(row.line, row.data, row.problem) for row in rows] == [
         (2, {"name": "Ada Lovelace", "company": "Analytical Engines"}, ""),
         (3, {"name": "Grace Hopper"}, ""),
         (4, {"name": "Alan Turing", "email": "alan@example.org"}, ""),
-        (5, {}, "no name."),
+        # (named after its e-mail address, with a warning: issue 19's review)
+        (5, {"name": "someone@example.org", "email": "someone@example.org"}, ""),
     ]
+    assert rows[3].warnings == ["no name: the e-mail address 'someone@example.org' is taken as the name."]
     stored = import_twice(data_path, source, "csv")
-    assert sorted(stored) == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert sorted(stored) == ["Ada Lovelace", "Alan Turing", "Grace Hopper", "someone@example.org"]
     assert all(not c["phone"] and not c["role"] and not c["notes"] for c in stored.values())
 
 

@@ -260,13 +260,17 @@ def test_a_hostile_import_is_refused_in_one_line(tmp_path, data_path):
     huge = tmp_path / "huge.json"
     huge.write_text('{"format": "relance", "version": ' + "1" * 5000 + "}")
     assert "5000 digits" in one_line_refusal(relance(data_path, "import", "json", str(huge), "--replace"), 2)
-    for name, text in (("big.csv", "Name,Notes\nA," + "x" * 140_000 + "\n"),
+    # (a cell over the csv module's 131,072 characters is read since issue 19's outside review,
+    # and refused by the contact rules as a warning: test_import_csv_outside.py; one over the
+    # 16 MB relance's readers allow still refuses the file)
+    big = "x" * (16 * 1024 * 1024 + 1)
+    for name, text in (("big.csv", "Name,Notes\nA," + big + "\n"),
                        ("Connections.csv", "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-                                           "A,B,," + "x" * 140_000 + ",C,D,01 Jan 2024\n")):
+                                           "A,B,," + big + ",C,D,01 Jan 2024\n")):
         source = tmp_path / name
         source.write_text(text)
         line = one_line_refusal(relance(data_path, "import", "linkedin" if name.startswith("C") else "csv", str(source)), 2)
-        assert "line 2" in line and "131,072 characters" in line
+        assert "line 2" in line and "16,777,216 characters" in line
     assert data_path.read_bytes() == before
 
 

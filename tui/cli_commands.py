@@ -255,7 +255,7 @@ def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParse
             parser.exit(2, _("{where}: error: --map {pair!r}: write FIELD=HEADER.\n").format(where=where, pair=pair))
         mapping[name.strip()] = header.strip()
     try:
-        _format, rows = read_contacts_file(source, args.format, mapping)
+        read_as, rows = read_contacts_file(source, args.format, mapping)
     except ValidationError as err:
         problem = " ".join(f"{k}: {v}" if k.startswith("--") else v for k, v in err.errors.items())
         if not problem.startswith(str(source)):
@@ -275,14 +275,10 @@ def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParse
     if args.dry_run:
         for line in plan.lines():
             print(line)
-        print(_("Dry run, nothing written: {summary}.").format(summary=plan.summary()))
+        print(_("Dry run, nothing written: {summary}.").format(summary=plan.summary(read_as)))
         return 0
     added, updated = apply_import(repo, plan) if plan.add or plan.update else (0, 0)
-    said = _("Imported from {path}: {added} added, {updated} updated, {skipped} already there, {problems} with problems, "
-             "{warnings}").format(path=source.name, added=added, updated=updated, skipped=len(plan.skipped),
-                                  problems=len(plan.problems), warnings=warnings(len(plan.warnings)))
-    if plan.merged:
-        said += _(" ({merged} rows merged into an earlier row of the same person)").format(merged=len(plan.merged))
+    said = _("Imported from {path}: {summary}").format(path=source.name, summary=plan.summary(read_as, (added, updated)))
     print(said + ".")
     return 0
 

@@ -325,12 +325,11 @@ class RecordFlows(_App):
         """Import contacts from a file, after a preview (command palette)."""
         from .importer import ImportScreen
 
-        def done(counts: tuple[int, int] | None) -> None:
-            if counts is None:
+        def done(said: str | None) -> None:
+            if said is None:
                 return
             self.refresh_views()
-            self.notify(_("Imported: {added} added, {updated} updated.").format(added=counts[0], updated=counts[1]),
-                        timeout=5)
+            self.notify(said, timeout=5)  # (the screen says what was imported, and the warnings)
 
         self.push_screen(ImportScreen(self.repository, path), done)
 

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from store.errors import RelanceError
-from store.i18n import N_, _
+from store.i18n import N_, _, ngettext
 
 from .screens import RelanceScreen
 
@@ -25,8 +25,8 @@ from .screens import RelanceScreen
 SHOWN = 40
 
 
-class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
-    """File path → preview → apply."""
+class ImportScreen(RelanceScreen, ModalScreen[str | None]):
+    """File path → preview → apply; dismissed with what the closing notification says."""
 
     BINDINGS = [
         Binding("ctrl+s", "apply", N_("Import"), id="import.apply", priority=True),
@@ -41,6 +41,7 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
         self.start_path = path
         self.plan = None
         self.source: Path | None = None
+        self.format = "csv"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import"):
@@ -76,7 +77,7 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
             message = "; ".join(getattr(err, "errors", {}).values()) or str(err)
             self.app.call_from_thread(self.show_problem, path, message)
             return
-        self.app.call_from_thread(self.show_plan, path, format, plan)
+        self.app.call_from_thread(self.show_plan, path, format, plan, getattr(rows, "unused_columns", []))
 
     def show_problem(self, path: Path, message: str) -> None:
         self.plan = None
@@ -86,15 +87,18 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
             text = _("Cannot import {path}: {problem}").format(path=path, problem=message)
         self.query_one("#import-plan", Static).update(text)
 
-    def show_plan(self, path: Path, format: str, plan) -> None:
-        self.plan, self.source = plan, path
+    def show_plan(self, path: Path, format: str, plan, unused: list[str] = ()) -> None:
+        self.plan, self.source, self.format = plan, path, format
         from store.contact_import import where
 
         names = {"linkedin": _("LinkedIn's Connections export"), "vcard": _("vCard file"), "csv": _("CSV file")}
         if path.is_dir():
             names["vcard"] = _("folder of vCard files")
         # the summary on a line of its own: a long path must not push it onto two lines
-        lines = [_("{format}: {name}").format(format=names[format], name=path.name), plan.summary() + ".", ""]
+        lines = [_("{format}: {name}").format(format=names[format], name=path.name), plan.summary(format) + "."]
+        if unused:  # (as the CLI says it: values of the file that no field takes)
+            lines.append(_("Columns not used: {columns}.").format(columns=", ".join(unused)))
+        lines.append("")
         body = plan.lines()
         lines += body[:SHOWN]
         if len(body) > SHOWN:
@@ -119,9 +123,15 @@ class ImportScreen(RelanceScreen, ModalScreen[tuple[int, int] | None]):
         from store.contact_import import apply_import
 
         self.plan = None  # (once)
+        source = self.source or Path()
 
         def done(counts: tuple[int, int]) -> None:
-            self.dismiss(counts)
+            said = _("Imported: {added} added, {updated} updated").format(added=counts[0], updated=counts[1])
+            if plan.warnings:  # (the values not kept: the preview of the same file lists them again)
+                said += ", " + ngettext("{count} warning (a new preview of {file} lists it)",
+                                        "{count} warnings (a new preview of {file} lists them)",
+                                        len(plan.warnings)).format(count=len(plan.warnings), file=source.name)
+            self.dismiss(said + ".")
 
         def failed(err) -> bool:
             self.plan = plan  # not written (a full disk...): ctrl+s can try again
