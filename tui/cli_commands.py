@@ -244,7 +244,7 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """``relance import linkedin|vcard|csv``: plan, show, then apply in one write (or not: --dry-run)."""
     from store.contact_import import apply_import, plan_import, read_contacts_file
-    from store.contact_import import warnings, where as place
+    from store.contact_import import where as place
 
     source = Path(args.file)
     where = f"relance import {args.format}"
