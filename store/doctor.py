@@ -41,6 +41,8 @@ TABLE_KIND = {model.TABLE: kind for kind, model in MODELS.items()}
 class Finding:
     level: str
     text: str
+    #: a problem ``--fix`` repairs (the others need the user: their text says what to do)
+    fix: bool = False
 
     def line(self) -> str:
         mark = {OK: "ok     ", WARNING: "warning", ERROR: "error  ", FIXED: "fixed  "}[self.level]
@@ -86,10 +88,10 @@ def _check_private(path: Path, what: str, wanted: int, findings: list[Finding], 
                 "(the default, ~/.local/share/relance).")
     if mode & 0o022:
         findings.append(Finding(ERROR, _("The {what} {path} can be written by others (mode {mode}); {fix}").format(
-            what=what, path=path, mode=_mode(st), fix=fix)))
+            what=what, path=path, mode=_mode(st), fix=fix), fixable or bool(fix_text)))
     elif mode & 0o044:
         findings.append(Finding(WARNING, _("The {what} {path} can be read by others (mode {mode}); {fix}").format(
-            what=what, path=path, mode=_mode(st), fix=fix)))
+            what=what, path=path, mode=_mode(st), fix=fix), fixable or bool(fix_text)))
     else:
         findings.append(Finding(OK, _("The {what} {path} is yours, mode {mode}.").format(what=what, path=path, mode=_mode(st))))
 
@@ -243,7 +245,7 @@ def _check_lock(real: Path, findings: list[Finding]) -> None:
         return
     if os.path.isdir(lock):
         findings.append(Finding(ERROR, _("The lock file {path} is a folder, not a file, so nothing can be saved; "
-                                         "--fix removes it if it is empty.").format(path=lock)))
+                                         "--fix removes it if it is empty.").format(path=lock), True))
         return
     if not os.path.isfile(lock):
         findings.append(Finding(ERROR, _("The lock file {path} is not a regular file; remove it: rm {path}").format(path=lock)))
@@ -254,7 +256,7 @@ def _check_lock(real: Path, findings: list[Finding]) -> None:
     who = lock_holder(lock)
     if who is not None and who[1] not in (os.geteuid(), None):
         findings.append(Finding(ERROR, _("The lock file {path} is held by {who}, another user: nothing can be saved "
-                                         "while it is; --fix replaces the lock file.").format(path=lock, who=who[0])))
+                                         "while it is; --fix replaces the lock file.").format(path=lock, who=who[0]), True))
     elif who is not None:
         findings.append(Finding(OK, _("Another relance is saving right now (the lock is held by {who}).").format(
             who=who[0])))
@@ -285,7 +287,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
     schema = next(iter(data[META_TABLE].values())).get("schema") if META_TABLE in data else 0
     if schema < SCHEMA:
         findings.append(Finding(WARNING, _("The file has schema {schema}; relance migrates it to {current} when it "
-                                           "opens it (after a backup); --fix does it now.").format(schema=schema, current=SCHEMA)))
+                                           "opens it (after a backup); --fix does it now.").format(schema=schema, current=SCHEMA), True))
     else:
         findings.append(Finding(OK, _("Schema {schema}, the current one.").format(schema=schema)))
     counts = []
@@ -309,7 +311,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
                 uid, first = duplicates[table, doc_id]
                 findings.append(Finding(ERROR, _("{where} has the uid {uid} of {other} too; --fix gives it a new "
                                                  "uid.").format(where=where, uid=shown(uid),
-                                                                other=_name(table, first, docs[first]))))
+                                                                other=_name(table, first, docs[first])), True))
             try:
                 model.from_doc(doc, datetime.now().date())
             except ValidationError as err:
@@ -325,7 +327,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
             doc = data[table][doc_id]
             findings.append(Finding(ERROR, _("{where}: {field} points at {a_kind} that does not exist ({uid}); "
                                              "--fix removes the link.").format(where=_name(table, doc_id, doc), field=name,
-                                                                              a_kind=a_kind(kind), uid=shown(uid[:8]))))
+                                                                              a_kind=a_kind(kind), uid=shown(uid[:8])), True))
         if not broken:
             findings.append(Finding(OK, _("Every reference points at an existing record.")))
     if not duplicates and schema >= 1:
@@ -344,7 +346,7 @@ def _check_leftovers(real: Path, findings: list[Finding]) -> None:
         findings.append(Finding(WARNING, ngettext(
             "{count} temp file left by an interrupted save ({names}); --fix removes it.",
             "{count} temp files left by interrupted saves ({names}); --fix removes them.", len(left)).format(
-            count=len(left), names=shown(", ".join(left[:3]), 300))))
+            count=len(left), names=shown(", ".join(left[:3]), 300)), True))
     elif not named:
         findings.append(Finding(OK, _("No temp file left over.")))
 
@@ -379,11 +381,34 @@ def _check_backups(real: Path, findings: list[Finding]) -> None:
     loose = [p for p in items if stat.S_IMODE(os.stat(p).st_mode) & 0o077]
     if loose:
         findings.append(Finding(WARNING, ngettext("{count} backup can be read by others; --fix sets 600.",
-                                                  "{count} backups can be read by others; --fix sets 600.", len(loose)).format(count=len(loose))))
+                                                  "{count} backups can be read by others; --fix sets 600.", len(loose)).format(count=len(loose)),
+                                True))
 
 
 def problems(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.level in (WARNING, ERROR)]
+
+
+def summary(wrong: list[Finding], fixed: bool = False) -> str:
+    """The last line of ``relance doctor`` when something is wrong: what ``--fix`` will
+    repair and what needs the user (after ``--fix``: what is left)."""
+    count, fixable = len(wrong), sum(f.fix for f in wrong)
+    if fixed:
+        return ngettext("{count} problem is left: the line above says what to do.",
+                        "{count} problems are left: the lines above say what to do.", count).format(count=count)
+    found = ngettext("{count} problem found:", "{count} problems found:", count).format(count=count)
+    if fixable == count:
+        rest = ngettext("relance doctor --fix repairs it.", "relance doctor --fix repairs them all.", count)
+    elif not fixable:
+        rest = ngettext("--fix cannot repair it (the line above says what to do).",
+                        "--fix repairs none of them (the lines above say what to do).", count)
+    else:
+        rest = ngettext("relance doctor --fix repairs {fixable} (the lines that name --fix);",
+                        "relance doctor --fix repairs {fixable} (the lines that name --fix);", fixable).format(
+            fixable=fixable) + " " + ngettext("{left} needs you (its line says what to do).",
+                                              "{left} need you (their lines say what to do).", count - fixable).format(
+            left=count - fixable)
+    return f"{found} {rest}"
 
 
 def repair(path: Path) -> list[Finding]:

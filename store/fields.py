@@ -22,6 +22,7 @@ from .i18n import _
 CENTS = Decimal("0.01")
 #: the largest amount taken (a daily rate, a monthly target): more is a typing slip
 MONEY_MAX = Decimal("999999999.99")
+_PLAIN_AMOUNT = re.compile(r"\s*[+-]?(?:[0-9][0-9 \u00a0]*(?:[.,][0-9]*)?|[.,][0-9]+)\s*").fullmatch  # as typed
 
 #: what a terminal takes as commands (C0 but tab and line feed, DEL, C1): never stored,
 #: so never shown. A name in an imported file could otherwise set the terminal's title,
@@ -275,28 +276,26 @@ class DateField(FieldType):
 
 
 class Money(FieldType):
-    """An amount in the settings' currency, kept as ``Decimal``, stored ``"650.00"``."""
+    """An amount in the settings' currency, more than zero, kept as ``Decimal``, stored ``"650.00"``.
+    Typed, it is plain (650, 650.50, 1 200,50; never 1e3, 1_000, 0x10, inf); a file's "1e3" loads."""
 
     expected = "650.00"
 
-    def __init__(self, required: bool = False, positive: bool = True):
-        super().__init__(required)
-        self.positive = positive
-
-    def parse_value(self, raw: Any, today: date) -> Decimal:
+    def parse_value(self, raw: Any, today: date, plain: bool = True) -> Decimal:
         try:
-            value = _decimal(raw)
+            value = _decimal(raw) if not (plain and isinstance(raw, str)) or _PLAIN_AMOUNT(raw) else None
         except ValueError:
-            raise ValueError(_("expected an amount such as 650 or 650.50, got {value!r}.").format(value=raw)) from None
-        if self.positive and value <= 0:
-            raise ValueError(_("must be more than zero, got {value}.").format(value=raw))
-        if value < 0:
-            raise ValueError(_("must not be negative, got {value}.").format(value=raw))
-        if value > MONEY_MAX:  # (and past 28 digits, Decimal could not even round it to cents)
-            raise ValueError(_("is too large: at most {limit}, got {value}.").format(limit=MONEY_MAX, value=raw))
-        if value != value.quantize(CENTS):
-            raise ValueError(_("has more than two decimals: {value}.").format(value=raw))
-        return value.quantize(CENTS)
+            value = None
+        problem = (_("expected an amount such as 650 or 650.50, got {value!r}.") if value is None
+                   else _("must be more than zero, got {value}.") if value <= 0
+                   else _("is too large: at most {limit}, got {value}.") if value > MONEY_MAX  # (past 28 digits,
+                   else _("has more than two decimals: {value}.") if value != value.quantize(CENTS) else "")  # no cents)
+        if problem:
+            raise ValueError(problem.format(limit=MONEY_MAX, value=raw))
+        return value.quantize(CENTS)  # type: ignore[union-attr]
+
+    def load(self, raw: Any, today: date) -> Decimal:  # (relance writes "650.00"; a script may write "1e3")
+        return self.parse(raw, today) if _blank(raw) else self.parse_value(raw, today, plain=False)
 
     def dump(self, value: Decimal | None) -> str | None:
         return None if value is None else str(value.quantize(CENTS))
@@ -592,8 +591,8 @@ def date_field(required: bool = False, help: str = "") -> Any:
     return field(DateField(required), help=help)
 
 
-def money(required: bool = False, positive: bool = True, help: str = "") -> Any:
-    return field(Money(required, positive), help=help)
+def money(required: bool = False, help: str = "") -> Any:
+    return field(Money(required), help=help)
 
 
 def ref(kind: str, required: bool = False, help: str = "") -> Any:

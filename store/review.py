@@ -123,13 +123,23 @@ def save_draft(repo: Repository, draft: Draft) -> Review:
     return review  # type: ignore[return-value]
 
 
-def end_mission(repo: Repository, mission_uid: str, day: date) -> Mission:
-    """End a mission on ``day``: before the planned end it is an early end (``ended_on``);
-    after it, the mission ran longer and its end moves."""
-    mission: Mission = repo.get("mission", mission_uid)  # type: ignore[assignment]
+def end_problem(mission: Mission, day: date) -> str | None:
+    """Why ``mission`` cannot end on ``day`` (a sentence), or None. Ending never extends a
+    mission: a later day is an edit of its planned end."""
     if mission.start and day < mission.start:
-        raise ValidationError("mission", {"ended_on": _("the end {end} is before the start {start}.").format(
-            end=day, start=mission.start)})
+        return _("the end {end} is before the start {start}.").format(end=day, start=mission.start)
+    if mission.end and day > mission.end:
+        return _("{day} is after the planned end {end}: ending a mission never extends it; to extend it, "
+                 "edit its end.").format(day=day, end=mission.end)
+    return None
+
+
+def end_mission(repo: Repository, mission_uid: str, day: date) -> Mission:
+    """End a mission on ``day``: before the planned end it is an early end (``ended_on``); on
+    it, the mission ran as planned (and a mission without a planned end gets one)."""
+    mission: Mission = repo.get("mission", mission_uid)  # type: ignore[assignment]
+    if (problem := end_problem(mission, day)) is not None:
+        raise ValidationError("mission", {"ended_on": problem})
     if mission.end and day < mission.end:
         changes: dict[str, Any] = {"ended_on": day}
     else:

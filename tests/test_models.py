@@ -116,7 +116,8 @@ def test_unknown_field_is_named(repo):
     "raw,problem",
     [("-650", "more than zero"), ("0", "more than zero"), ("six cents", "amount"), ("650.555", "two decimals"),
      # past 28 digits Decimal could not round it to cents: InvalidOperation, a crash of `relance add`
-     ("1e309", "is too large: at most 999999999.99"), ("1000000000", "is too large")],
+     ("1" + "0" * 40, "is too large: at most 999999999.99"), ("1000000000", "is too large"),
+     ("1e309", "expected an amount such as 650 or 650.50")],  # (an exponent is never typed: issue 20, point 11)
 )
 def test_money_is_positive_decimal(repo, raw, problem):
     errors = errors_of(repo, "mission", {"client": "Acme", "start": "2027-01-04", "end": "2027-03-31", "daily_rate": raw})

@@ -140,8 +140,10 @@ def test_ending_a_mission_early_late_or_before_its_start(demo):
     main = next(m for m in demo.list("mission") if m.title == "Migration ERP")
     ended = end_mission(demo, main.uid, TODAY)
     assert ended.ended_on == TODAY and ended.end == main.end
-    later = end_mission(demo, main.uid, main.end + timedelta(days=10))
-    assert later.end == main.end + timedelta(days=10) and later.ended_on is None
+    with pytest.raises(ValidationError):  # (ending never extends: issue 20, point 13)
+        end_mission(demo, main.uid, main.end + timedelta(days=10))
+    on_time = end_mission(demo, main.uid, main.end)
+    assert on_time.end == main.end and on_time.ended_on is None
     with pytest.raises(ValidationError):
         end_mission(demo, main.uid, main.start - timedelta(days=1))
 

@@ -334,7 +334,7 @@ def _source(args: argparse.Namespace) -> str:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from store.doctor import diagnose, problems, repair
+    from store.doctor import diagnose, problems, repair, summary
     from store.paths import resolve_data_path
 
     path = resolve_data_path(getattr(args, "data", None))
@@ -349,7 +349,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(finding.line())
     wrong = problems(findings) + failed
     if wrong:
-        print(_("{count} problem(s) found.").format(count=len(wrong)) + ("" if args.fix else " " + _("relance doctor --fix repairs what is safe.")))
+        print(summary(wrong, fixed=args.fix))
         return 1
     print(_("Nothing wrong."))
     return 0

@@ -18,7 +18,7 @@ from textual import work
 from textual.app import App
 
 from store import fmt
-from store.errors import ConflictError, RelanceError
+from store.errors import ConflictError, RelanceError, ValidationError
 from store.i18n import _, ngettext, set_language
 from store.models import Record, kind_name
 from store.repository import Repository
@@ -301,23 +301,35 @@ class RecordFlows(_App):
         self.push_screen(ReviewScreen(self.repository, start_or_resume(self.repository, mission_uid)), done)
 
     def end_mission(self, mission_uid: str) -> None:
-        """``x``: the end date, then the review."""
+        """``x``: the end date, then the review. Never a later day than the planned end (the
+        rule is ``store.review.end_problem``); ``u`` puts the mission back as it was."""
         from .review import EndMissionScreen
 
-        from store.review import end_mission
+        from store.review import end_mission, end_problem
 
         mission = self.repository.get("mission", mission_uid)
 
         def chosen(day) -> None:
             if day is None:
                 return
+            if (problem := end_problem(mission, day)) is not None:  # type: ignore[arg-type]
+                self.notify(problem, title=_("Not ended"), severity="error", timeout=10)
+                return
 
             def finished(ended) -> None:
+                self.undo_stack.append(UndoEntry(_("end of {label!r}").format(label=mission.label()), mission))
                 self.refresh_views(("mission", mission_uid))
-                self.notify(_("{mission} ended on {date}.").format(mission=ended.label(), date=day.isoformat()), timeout=3)
+                self.notify(_("{mission} ended on {date} (u undoes).").format(mission=ended.label(), date=day.isoformat()),
+                            timeout=3)
                 self.open_review(mission_uid)
 
-            self.store_job(lambda: end_mission(self.repository, mission_uid, day), finished)
+            def failed(err: RelanceError) -> bool:  # (a rule broken meanwhile: its sentence alone)
+                if isinstance(err, ValidationError) and "ended_on" in err.errors:
+                    self.notify(err.errors["ended_on"], title=_("Not ended"), severity="error", timeout=10)
+                    return True
+                return False
+
+            self.store_job(lambda: end_mission(self.repository, mission_uid, day), finished, failed)
 
         self.push_screen(EndMissionScreen(mission, self.repository.today), chosen)  # type: ignore[arg-type]
 
