@@ -1,9 +1,10 @@
-"""Finding records: one by what a user types (a uid, its first characters, a name), and
-the records that point at one (a delete is refused while there are any)."""
+"""Finding records: one by what a user types (a uid, its first characters, a name), the
+records that point at one (a delete is refused while there are any), and a record
+identical to a new one (``relance add`` refuses to add it twice)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .errors import AmbiguousError, NotFoundError, ReferencedError
 from .i18n import _
@@ -38,6 +39,23 @@ def find_record(model: type[Record], records: Mapping[str, Record], text: str) -
             count=len(matches), kind=model.KIND, name=text, shown=shown
         )
     )
+
+
+#: the fields relance fills in itself, which two identical records may differ in
+NOT_COMPARED = frozenset({"uid", "created"})
+
+
+def identical_record(record: Record, records: Iterable[Record]) -> Record | None:
+    """The first of ``records`` (of ``record``'s kind) holding the same value as ``record``
+    in every field of the data contract but its uid and its date of creation; None when
+    there is none. Values are compared as they are stored: 650 and 650.00, "today" and
+    today's date, are the same; a field left out is compared as its default (a contact's
+    circle "natural"). Values relance has no field for (``extra``) are not compared."""
+    names = [name for name in record.field_types() if name not in NOT_COMPARED]
+    for other in records:
+        if other.uid != record.uid and all(getattr(other, name) == getattr(record, name) for name in names):
+            return other
+    return None
 
 
 def referrers_of(kind: str, uid: str, records_of: Callable[[str], Mapping[str, Record]]) -> list[Referrer]:

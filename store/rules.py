@@ -2,7 +2,8 @@
 a mission's status at a date, when its lessons-learned review is due, when a
 follow-up is due, an opportunity's value and weighted value, a micro-target's last
 touch, the stages ``>`` and ``<`` walk through, the mission made from a won
-opportunity, and what moving an opportunity to another stage changes.
+opportunity, what moving an opportunity to another stage changes, and what a new
+record takes from the settings.
 
 Plain functions of records (``store.models``) and a date, so that the panes, the
 app, the CLI and the calendar export cannot disagree; only
@@ -30,7 +31,7 @@ from decimal import Decimal
 from math import ceil
 from typing import TYPE_CHECKING, Any
 
-from .models import STAGES, Contact, Mission, Opportunity, Review
+from .models import STAGES, Contact, Mission, Opportunity, Review, Settings
 
 if TYPE_CHECKING:
     from .repository import Repository
@@ -206,3 +207,17 @@ def mission_from_opportunity(opportunity: Opportunity, today: date) -> dict[str,
         weeks = ceil(opportunity.estimated_days / 5)
         preset["end"] = start + timedelta(days=7 * weeks - 3)
     return preset
+
+
+# -- new records ------------------------------------------------------------------------------
+
+#: the fields a new record takes from the settings when they are not given: kind -> its
+#: field -> the settings' field (``relance add mission`` without ``--daily-rate``)
+FROM_SETTINGS = {"mission": {"daily_rate": "daily_rate"}}
+
+
+def usual_values(kind: str, settings: Settings) -> dict[str, Any]:
+    """The values of :data:`FROM_SETTINGS` a new record of ``kind`` takes from ``settings``:
+    those the settings hold (a mission's daily rate, when a usual one is set)."""
+    values = {name: getattr(settings, source) for name, source in FROM_SETTINGS.get(kind, {}).items()}
+    return {name: value for name, value in values.items() if value is not None}

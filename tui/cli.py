@@ -20,6 +20,7 @@ from store.fields import Ref, Refs
 from store.fmt import shown
 from store.i18n import _
 from store.models import MODELS, Record, Settings, a_kind
+from store.rules import FROM_SETTINGS
 
 from . import cli_commands as run
 from .cli_commands import KIND_NAMES, flag
@@ -132,15 +133,27 @@ def _add_command(commands, command) -> None:
     for kind in ADDABLE:
         model = MODELS[kind]
         sub = command(kinds, kind, _("add {a_kind}").format(a_kind=a_kind(kind)),
-                      _("Add {a_kind}. References take a uid or an unambiguous name.").format(a_kind=a_kind(kind)))
+                      _("Add {a_kind}. Its uid is printed; what was filled in for you is said on stderr. References "
+                        "take a uid or an unambiguous name. The same record twice is refused: every field but the "
+                        "uid and the date of creation equal to those of one already there.").format(a_kind=a_kind(kind)))
+        given_defaults = run.defaults(model)
+        from_settings = FROM_SETTINGS.get(kind, {})
         for name, ftype in model.field_types().items():
             if name in ("uid", "review_uid", "created"):
                 continue
             alias = _ref_alias(name) if isinstance(ftype, (Ref, Refs)) else None
             text = _field_help(model, name)
-            if ftype.required:
+            if name in given_defaults:
+                text = _("{text}; default: {default}").format(text=text, default=ftype.display(given_defaults[name]))
+            elif name in from_settings:
+                text = _("required, unless the settings hold a usual one (relance settings {flag}); {text}").format(
+                    flag=flag(from_settings[name]), text=text)
+            elif ftype.required:
                 text = _("required; {text}").format(text=text)
             sub.add_argument(flag(name), *([alias] if alias else []), dest=name, metavar="VALUE", default=None, help=text)
+        sub.add_argument("--force", action="store_true",
+                         help=_("add it even if {a_kind} with the same values in every field is already there").format(
+                             a_kind=a_kind(kind)))
 
 
 def _export_command(commands, command) -> None:

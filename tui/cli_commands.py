@@ -7,6 +7,7 @@ Only the dashboard imports Textual (``tui.app``, about 0.3 s); ``add``, ``list``
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -16,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
-from store.fields import Ref, Refs
+from store.fields import Choice, Ref, Refs
 from store.i18n import _, set_language
-from store.models import MODELS, Settings
+from store.models import MODELS, Record, Settings, a_kind, kind_name
 
 #: ``relance list contacts`` and ``relance list contact`` both work
 KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()}}
@@ -59,9 +60,24 @@ def report_migration(repo) -> None:
             path=repo.path, old=old, new=new, backup=backup), file=sys.stderr)
 
 
-def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    model = MODELS[args.record_kind]
-    repo = _open(args)
+class DuplicateError(RelanceError):
+    """``relance add`` of a record identical to one already there, without ``--force``."""
+
+
+def defaults(model: type[Record]) -> dict[str, Any]:
+    """The fields ``relance add`` fills with a default when they are not given (the
+    contract requires a value and has one: a contact's circle, a mission's source):
+    field -> its default."""
+    found = {}
+    for spec in dataclasses.fields(model):
+        if spec.metadata["type"].required and spec.default not in (dataclasses.MISSING, None, ""):
+            found[spec.name] = spec.default
+    return found
+
+
+def _given(args: argparse.Namespace, model: type[Record], repo, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The values given as options, references made uids (a reference no record answers
+    to is a usage error)."""
     data: dict[str, Any] = {}
     for name, ftype in model.field_types().items():
         raw = getattr(args, name, None)
@@ -76,13 +92,70 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parser.exit(2, _("relance add {kind}: error: {flag}: {problem}\n").format(
                 kind=args.record_kind, flag=flag(name), problem=err))
         data[name] = raw
+    return data
+
+
+def _filled_in(model: type[Record], given: dict[str, Any], usual: dict[str, Any], record: Record) -> list[str]:
+    """A sentence for each value of ``record`` the user did not type: a default, or a
+    value from the settings."""
+    types = model.field_types()
+    notes = []
+    for name, default in defaults(model).items():
+        if name not in given:
+            ftype = types[name]
+            value = ftype.display(getattr(record, name))
+            if isinstance(ftype, Choice):
+                notes.append(_("{flag}: {value}, the default (one of {choices}).").format(
+                    flag=flag(name), value=value, choices=", ".join(ftype.choices)))
+            else:
+                notes.append(_("{flag}: {value}, the default.").format(flag=flag(name), value=value))
+    for name in usual:
+        notes.append(_("{flag}: {value}, your usual one from the settings (relance settings {flag}).").format(
+            flag=flag(name), value=types[name].display(getattr(record, name))))
+    return notes
+
+
+def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Add a record; its uid is the only line on stdout, what was filled in and a refusal
+    go to stderr. A record identical to one already there (``lookup.identical_record``)
+    is refused, exit 1, unless ``--force``."""
+    from store.lookup import identical_record
+    from store.rules import usual_values
+
+    kind = args.record_kind
+    model = MODELS[kind]
+    repo = _open(args)
+    given = _given(args, model, repo, parser)
+    usual = {name: value for name, value in usual_values(kind, repo.settings()).items()
+             if not str(given.get(name) or "").strip()}
+    data = {**given, **usual}
     try:
-        record = repo.add(args.record_kind, data)
+        with repo.transaction():  # (the check and the add in one write: no twin in between)
+            twin = identical_record(repo.build(kind, data), repo.list(kind))
+            if twin is not None and not args.force:
+                raise DuplicateError(_(
+                    "{kind_name} {label!r} ({uid}) is already there with the same values in every field: "
+                    "nothing was added (--force adds it again).").format(
+                        kind_name=kind_name(kind).capitalize(), label=twin.label(), uid=twin.uid[:8]))
+            record = repo.add(kind, data)
     except ValidationError as err:
-        problems = err.sentences(flag)
-        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=args.record_kind, problems=problems))
+        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=kind, problems=_problems(err, kind)))
     print(record.uid)
+    notes = _filled_in(model, given, usual, record)
+    print(" ".join([_("Added {a_kind}: {label} ({uid}).").format(
+        a_kind=a_kind(kind), label=record.label(), uid=record.uid[:8]), *notes]), file=sys.stderr)
     return 0
+
+
+def _problems(err: ValidationError, kind: str) -> str:
+    """The sentences of a refused add; a required field the settings could give says so."""
+    from store.rules import FROM_SETTINGS
+
+    for name, source in FROM_SETTINGS.get(kind, {}).items():
+        if err.errors.get(name) == _("is required."):
+            err.errors[name] = _("is required when the settings hold no usual one: give {flag}, or set it "
+                                 "once with relance settings {setting}.").format(flag=flag(name), setting=flag(source))
+    return err.sentences(flag)
 
 
 LIST_COLUMNS = {
