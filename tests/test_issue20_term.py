@@ -90,3 +90,48 @@ def test_ctrl_z_in_tmux_gives_the_shell_back_and_fg_redraws(shell, tmp_path, siz
     keys(shell, "q")
     wait_for(shell, "SHELL$")
     assert "Network" not in screen(shell).split("SHELL$")[-1]
+
+
+# -- 15. labels and values ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["settings", "contact", "target", "opportunity", "mission", "interaction"])
+async def test_every_label_ends_before_its_value_with_a_space(repo, form):
+    from textual.widgets import Label
+
+    from tui.forms import FieldRow, RecordForm
+
+    app = make_app(repo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(RecordForm(repo, form))
+        await pilot.pause()
+        for row in app.screen.query(FieldRow):
+            label = row.query_one(Label)
+            text = str(label.content)
+            # on one line, and at least one blank cell between its end and the value
+            assert label.content_region.height == 1 and len(text) < label.content_region.width + 1, text
+            assert row.widget.region.x - (label.region.x + len(text)) >= 1, text
+
+
+# -- 16. ticked boxes without colour ------------------------------------------------------------------
+
+
+async def test_ticked_and_unticked_boxes_differ_without_colour(repo, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    from tui.forms import RecordForm
+    from widgets import CheckList
+
+    for name in ("Alpha", "Beta"):
+        repo.add("target", {"name": name})
+    app = make_app(repo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        app.push_screen(RecordForm(repo, "contact"))
+        await pilot.pause()
+        boxes = app.screen.query_one("#field-target_uids", CheckList)
+        boxes.select(boxes.get_option_at_index(1).value)
+        await pilot.pause()
+        lines = [boxes.render_line(y).text for y in range(2)]
+        assert lines[0].startswith("▐ ▌ Alpha") and lines[1].startswith("▐X▌ Beta")
