@@ -20,10 +20,11 @@ from pathlib import Path
 
 from textual import events, work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from store.errors import RelanceError
-from store.i18n import _, set_language
+from store.i18n import N_, _, set_language
 from store.models import kind_name
 from store.repository import Repository
 from themes import DEFAULT_THEME, register_themes
@@ -45,6 +46,13 @@ class RelanceApp(RecordFlows, App[None]):
     # when the screen is first shown (~20 ms of the start-up for the dashboard's)
     CSS_PATH = ["app.tcss", "dashboard.tcss", "forms.tcss"]
     TITLE = "relance"
+    BINDINGS = [
+        # as in every terminal program: the shell's fg brings relance back, redrawn (the
+        # terminal is in raw mode, so ctrl+z arrives as a key, not as a signal). A priority:
+        # also over a form or any other modal screen, whose binding chain ends before the App's
+        Binding("ctrl+z", "suspend_process", N_("suspend to the shell (fg comes back)"), id="app.suspend",
+                show=False, priority=True),
+    ]
 
     def __init__(self, repository: Repository, demo: bool = False, offer_reviews: bool = True):
         super().__init__()
@@ -256,7 +264,8 @@ class RelanceApp(RecordFlows, App[None]):
             (_("Record detail"), describe(DetailScreen.BINDINGS)),
             (_("Revenue gap, month by month"), describe(ForecastScreen.BINDINGS)),
             (_("Lessons-learned review"), describe(ReviewScreen.BINDINGS)),
-            (_("Anywhere"), [("ctrl+p", _("command palette: every action, and the theme")), ("ctrl+q", _("quit"))]),
+            (_("Anywhere"), [("ctrl+p", _("command palette: every action, and the theme")), ("ctrl+q", _("quit")),
+                             *describe(RelanceApp.BINDINGS)]),
         ]
         self.push_screen(HelpScreen(sections))
 

@@ -23,6 +23,7 @@ from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
 from store.repository import Repository
+from widgets.checklist import CheckList
 
 from .screens import RelanceScreen
 
@@ -300,7 +301,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
                           compact=True, prompt=_("(none: type to search)"))
         if isinstance(ftype, Refs):
             selected = set(value or [])
-            return SelectionList(*[(label, uid, uid in selected) for label, uid in self._options(ftype.kind)],
+            return CheckList(*[(label, uid, uid in selected) for label, uid in self._options(ftype.kind)],
                                  id=wid, compact=True)
         if value is None:
             text = ""

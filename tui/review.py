@@ -27,7 +27,7 @@ from store.i18n import N_, _
 from store.models import Mission, Target
 from store.repository import Repository
 from store.review import STEPS, Applied, Draft, NewTarget, apply_review, save_draft, step_errors, summary
-from widgets import RecordTable
+from widgets import CheckList, RecordTable
 
 from .screens import RelanceScreen
 
@@ -109,7 +109,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                     yield Static(_("Whom will you ask for a recommendation or an introduction?"), classes="question")
                     yield Input(placeholder=_("type a name or company, then tab to the list; space picks"),
                                 id="reco-search", compact=True)
-                    yield SelectionList(id="reco-contacts", compact=True)
+                    yield CheckList(id="reco-contacts", compact=True)
                     with Horizontal(classes="field-line"):
                         yield Input(placeholder=_("or a new contact: name"), id="reco-name", compact=True)
                         yield Input(placeholder=_("company (enter adds)"), id="reco-company", compact=True)

@@ -10,11 +10,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .checklist import CheckList
     from .gauge import RevenueGauge
     from .keybar import KeyBar
     from .record_table import RecordTable
 
-_WHERE = {"RecordTable": ".record_table", "RevenueGauge": ".gauge", "KeyBar": ".keybar"}
+_WHERE = {"CheckList": ".checklist", "RecordTable": ".record_table", "RevenueGauge": ".gauge", "KeyBar": ".keybar"}
 
 __all__ = sorted(_WHERE)
 
