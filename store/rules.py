@@ -97,6 +97,26 @@ def missions_due_review(repository: Repository) -> list[Mission]:
     return sorted(due, key=lambda m: m.last_day)  # type: ignore[arg-type, return-value, attr-defined]
 
 
+# -- search ---------------------------------------------------------------------------------
+
+#: the fields a search (the dashboard's ``/``, ``relance list KIND FILTER``) looks in; a
+#: kind not named here is found by its label
+SEARCHED = {
+    "contact": ("name", "company", "role", "email", "tags", "notes"),
+    "target": ("name", "sector", "decision_maker", "need", "offer", "notes"),
+    "mission": ("client", "title", "sold_as", "notes"),
+}
+
+
+def search_text(record: Any) -> str:
+    """What a search looks in, folded: a filter matches a record when it is part of it."""
+    names = SEARCHED.get(record.KIND)
+    if names is None:
+        return record.label().casefold()
+    values = (getattr(record, name) for name in names)
+    return " ".join(" ".join(v) if isinstance(v, list) else (v or "") for v in values).casefold()
+
+
 # -- follow-ups -------------------------------------------------------------------------------
 
 

@@ -111,6 +111,8 @@ def build_parser() -> Parser:
     _add_command(commands, command)
     lister = command(commands, "list", _("list records of one kind"), _("List the records of one kind."))
     lister.add_argument("kind", metavar="KIND", choices=sorted(KIND_NAMES), help=", ".join(MODELS))
+    lister.add_argument("filter", metavar="FILTER", nargs="?", default="",
+                        help=_("only the records that contain this text, as the dashboard's / finds them"))
     lister.add_argument("--json", action="store_true", help=_("print JSON documents"))
     _export_command(commands, command)
     _import_command(commands, command)

@@ -162,7 +162,7 @@ LIST_COLUMNS = {
     "contact": ("name", "company", "circle", "last_contact", "next_follow_up"),
     "target": ("name", "status", "decision_maker", "sector"),
     "opportunity": ("title", "organisation", "stage", "daily_rate", "expected_start"),
-    "mission": ("client", "title", "start", "end", "daily_rate", "days_per_week"),
+    "mission": ("client", "title", "source", "start", "end", "daily_rate", "days_per_week"),
     "interaction": ("date", "kind", "contact_uid", "summary"),
     "review": ("mission_uid", "created", "completed"),
 }
@@ -172,6 +172,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     kind = KIND_NAMES[args.kind]
     repo = _open(args)
     records = repo.list(kind)
+    needle = (getattr(args, "filter", "") or "").strip().casefold()
+    if needle:
+        from store.rules import search_text
+
+        records = [r for r in records if needle in search_text(r)]
     if args.json:
         sys.stdout.write(json_text([r.to_doc() for r in records]) + "\n")
         return 0
@@ -194,7 +199,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         cells = [cell if len(cell) <= width else cell[: width - 1] + "…" for cell, width in zip(row, widths)]
         out.write("  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n")
     if not records:
-        out.write(_("(no {kind} yet)").format(kind=kind) + "\n")
+        out.write((_("(no {kind} contains {text!r})").format(kind=kind, text=args.filter.strip()) if needle
+                   else _("(no {kind} yet)").format(kind=kind)) + "\n")
     return 0
 
 

@@ -26,7 +26,7 @@ from store.i18n import N_, _
 from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
 from store.rules import (days_late, draft_missions, follow_up_due, follow_up_order, follow_ups_first, last_touch, mission_status,
-                         opportunity_value, weighted_value)
+                         opportunity_value, search_text, weighted_value)
 from widgets import RecordTable, RevenueGauge
 
 
@@ -154,7 +154,7 @@ class Pane(Vertical):
         return sorted(records, key=self.sort_key)
 
     def haystack(self, record: Record) -> str:
-        return record.label().casefold()
+        return search_text(record)
 
     def row(self, record: Record) -> tuple:
         raise NotImplementedError
@@ -295,9 +295,6 @@ class NetworkPane(Pane):
     def sort(self, records: list[Record]) -> list[Record]:
         return follow_ups_first(records, self.today)  # type: ignore[arg-type, return-value]
 
-    def haystack(self, c: Contact) -> str:  # type: ignore[override]
-        return " ".join([c.name, c.company, c.role, c.email, " ".join(c.tags), c.notes]).casefold()
-
     def row(self, c: Contact) -> tuple:  # type: ignore[override]
         follow = Text(fmt.day(c.next_follow_up))
         name = Text(c.name)
@@ -357,9 +354,6 @@ class TargetsPane(Pane):
     @property
     def opps_table(self) -> RecordTable:
         return self.query_one("#opps-table", RecordTable)
-
-    def haystack(self, t: Target) -> str:  # type: ignore[override]
-        return " ".join([t.name, t.sector, t.decision_maker, t.need, t.offer, t.notes]).casefold()
 
     def prepare(self) -> None:
         before, contacts, changed = self.delta("targets", "contact")
@@ -475,9 +469,6 @@ class MissionsPane(Pane):
 
     def sort(self, records: list[Record]) -> list[Record]:
         return sorted(records, key=lambda m: m.start or date.min, reverse=True)  # type: ignore[attr-defined]
-
-    def haystack(self, m: Mission) -> str:  # type: ignore[override]
-        return " ".join([m.client, m.title, m.sold_as, m.notes]).casefold()
 
     def prepare(self) -> None:
         self.reviews = self.repository.records("review")
