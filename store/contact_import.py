@@ -203,6 +203,9 @@ class Plan:
     update: list[tuple[At, str, str, dict[str, Any]]] = field(default_factory=list)
     merged: list[tuple[At, At, list[str]]] = field(default_factory=list)
     skipped: list[tuple[At, str]] = field(default_factory=list)
+    #: (where, where of the person's first row) of the skipped rows of a person the import
+    #: adds: merged into that addition (bringing nothing new), not contacts "already there"
+    joined: list[tuple[At, At]] = field(default_factory=list)
     problems: list[tuple[At, str]] = field(default_factory=list)
     warnings: list[tuple[At, str]] = field(default_factory=list)
 
@@ -212,7 +215,7 @@ class Plan:
                  (f" ({data['company']})" if data.get("company") else "") for at, data in self.add]
         lines += [_("{at}: update {label}: {fields}").format(at=where(at), label=label, fields=", ".join(changes))
                   for at, _uid, label, changes in self.update]
-        joined = self.joined()
+        joined = self.joined
         merged = sorted([*self.merged, *((at, first, []) for at, first in joined)], key=lambda item: _order(item[0]))
         lines += [_("{at}: the same person as {first}, adds {fields}").format(
             at=where(at), first=where(first), fields=", ".join(fields)) if fields else
@@ -222,18 +225,11 @@ class Plan:
         lines += [_("{at}: skip, {why}").format(at=where(at), why=why) for at, why in self.skipped if at not in listed]
         return lines
 
-    def joined(self) -> list[tuple[At, At]]:
-        """(where, where of the person's first row) of the rows skipped as the same person
-        as a row to be added: merged into that addition (bringing nothing new), not
-        contacts "already there"."""
-        first = {_("the same person as {first}.").format(first=where(at)): at for at, _data in self.add}
-        return [(at, first[why]) for at, why in self.skipped if why in first]
-
     def summary(self, format: str = "csv", applied: tuple[int, int] | None = None) -> str:
         """"2 to add, 0 to update, 1 already there, …" (or, ``applied`` (added, updated),
         "2 added, 0 updated, …"); the rows of a person merged into their first row are
         counted apart, as rows ("cards" for a vCard ``format``)."""
-        joined = len(self.joined())
+        joined = len(self.joined)
         values = dict(skipped=len(self.skipped) - joined, problems=len(self.problems),
                       warnings=warnings(len(self.warnings)))
         if applied is None:
@@ -390,6 +386,8 @@ class _Planner:
             self.plan.merged.append((at, person.at, brought))
         else:
             self.plan.skipped.append((at, _("the same person as {first}.").format(first=where(person.at))))
+            if person.contact is None:  # (a person this import adds)
+                self.plan.joined.append((at, person.at))
         return person
 
     def referred(self, person: _Person) -> str | None:
