@@ -32,6 +32,7 @@ from themes import DEFAULT_THEME, register_themes
 from . import tuning
 from .dashboard import DashboardScreen, short_path
 from .flows import RecordFlows, UndoEntry
+from .typeahead import KeyGate
 
 # The other screens (forms, detail, review, month by month, help) are imported when first
 # opened: the first paint does not wait for them (~15 ms of imports, Textual's included).
@@ -73,6 +74,8 @@ class RelanceApp(RecordFlows, App[None]):
         self.last_input = time.monotonic()
         self._collect_timer = None
         self._theme_ready = False
+        #: keys typed ahead wait their turn (tui/typeahead.py)
+        self.key_gate = KeyGate(self)
         set_language(repository.settings().language)  # ("" follows the environment)
         # The theme is set before the first CSS parse (see tuning.set_theme_before_css).
         register_themes(self)
@@ -211,6 +214,8 @@ class RelanceApp(RecordFlows, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.last_input = time.monotonic()
+        if self.key_gate.offer(event):
+            return  # typed ahead: dispatched when what the keys before it started is done
         await super().on_event(event)
 
     def release_closed_screens(self) -> None:

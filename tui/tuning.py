@@ -129,3 +129,38 @@ def restore_terminal(app: App) -> None:
         attrs = getattr(app._driver, "attrs_before", None)
         if attrs is not None:
             termios.tcsetattr(sys.__stdin__.fileno(), termios.TCSANOW, attrs)
+
+
+# keys typed ahead (tui/typeahead.py) -------------------------------------------------------------
+
+#: loop turns a settling key may take before it is let go (each turn runs what is ready;
+#: a key's effects settle in a handful)
+MAX_TURNS = 2000
+
+
+def call_when_loop_idle(callback) -> None:
+    """Call ``callback`` on the first turn of the event loop at which nothing else is ready
+    to run: every task (each Textual widget and screen is one) waits for a message, a
+    timer or a thread. Relies on asyncio's default loop keeping its ready callbacks in
+    ``loop._ready`` (CPython's ``BaseEventLoop``); without it, after a few turns."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    ready = getattr(loop, "_ready", None)
+
+    def turn(count: int) -> None:
+        busy = len(ready) > 0 if ready is not None else count < 8
+        if busy and count < MAX_TURNS:
+            loop.call_soon(turn, count + 1)
+        else:
+            callback()
+
+    loop.call_soon(turn, 0)
+
+
+def screen_waits_for_frame(screen) -> bool:
+    """True while the screen has work its next frame will do: callbacks queued with
+    ``call_after_refresh`` (a form focuses its first field so) or a layout to make (where
+    a key scrolls to depends on it). Relies on ``Screen._callbacks`` and
+    ``Screen._layout_required``."""
+    return bool(getattr(screen, "_callbacks", None)) or bool(getattr(screen, "_layout_required", False))

@@ -1,0 +1,218 @@
+"""Issue 20, point 1: keys typed ahead are handled, in order, by the screen and the widget
+that would have received them had they been typed slowly (tui/typeahead.py).
+
+The in-process tests send a burst the way the terminal driver does (all the keys queued
+before the App reads the first), which is what fast typing over SSH, a paste as keys or
+tmux ``send-keys`` produce; the tmux tests send the same keys from outside, in one
+``send-keys`` call and one by one, and compare the data files."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import json
+import os
+import shlex
+import shutil
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from store.repository import Repository
+from tests.conftest import ROOT
+from tests.test_e2e import screen, tmux, wait_for
+from tui.app import make_app
+from tui.forms import RecordForm
+
+CHARACTERS = {"tab": "\t", "ctrl+s": "\x13", "enter": "\r", "escape": "\x1b", "space": " "}
+
+
+def burst(app, *keys: str) -> None:
+    """Queue keys as the terminal driver does when they arrive in one read: all of them
+    are in the App's queue before the first is handled."""
+    for key in keys:
+        name = "space" if key == " " else key
+        event = events.Key(name, CHARACTERS.get(name, key if len(key) == 1 else None))
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def spelled(text: str) -> list[str]:
+    return list(text)
+
+
+async def settle(pilot, seconds: float = 0.6) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    await pilot.pause()
+
+
+@pytest.fixture
+def configured(data_path) -> Path:
+    repo = Repository(data_path)
+    repo.set_settings({"target_monthly": "11000", "daily_rate": "650"})
+    repo.close()
+    return data_path
+
+
+def contacts(path: Path) -> list[tuple[str, str | None]]:
+    return sorted((c.name, c.company) for c in Repository(path).list("contact"))
+
+
+def targets(path: Path) -> list[str]:
+    return sorted(t.name for t in Repository(path).list("target"))
+
+
+async def test_a_burst_goes_where_slow_typing_would_pane_form_and_field(configured):
+    app = make_app(configured, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")  # the Missions pane has the focus
+        await pilot.pause()
+        # 1 then n: a new *contact* (the Network pane's), not a new mission; the name and
+        # the company in their fields; saved; then the Targets pane, a new micro-target
+        burst(app, "1", "n", *spelled("Jean Rapide"), "tab", *spelled("Acme"), "ctrl+s",
+              "2", "n", *spelled("DSI de PME"), "ctrl+s")
+        await settle(pilot, 1.5)
+        assert not isinstance(app.screen, RecordForm)
+    assert contacts(configured) == [("Jean Rapide", "Acme")]
+    assert targets(configured) == ["DSI de PME"]
+
+
+async def test_a_paste_right_after_the_key_that_opens_the_form_lands_in_it(configured):
+    app = make_app(configured, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, "n")
+        paste = events.Paste("Zoé Collée")
+        paste.set_sender(app)
+        app._driver.send_message(paste)
+        burst(app, "tab", *spelled("Orée"), "ctrl+s")
+        await settle(pilot, 1.0)
+    assert contacts(configured) == [("Zoé Collée", "Orée")]
+
+
+async def test_keys_after_a_save_go_to_the_dashboard_once_the_form_has_closed(configured):
+    """ctrl+s saves in a worker; the form closes when the save is done. The keys typed
+    after ctrl+s wait for it: here ``2 n`` opens a micro-target, not a second field edit."""
+    app = make_app(configured, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        burst(app, "n", *spelled("Ana"), "ctrl+s", "2", "n")
+        await settle(pilot, 1.5)
+        assert isinstance(app.screen, RecordForm) and app.screen.kind == "target"
+        assert app.screen.focused.id == "field-name" and app.screen.focused.value == ""
+    assert contacts(configured) == [("Ana", "")]
+
+
+async def test_a_save_held_by_another_sessions_lock_does_not_freeze_the_keyboard(configured, monkeypatch):
+    """A save waits for the lock (up to RELANCE_LOCK_TIMEOUT); keys typed meanwhile are
+    held at most SETTLE_LIMIT seconds, then handled where they would have gone: the form
+    is still open, so the letter lands in its field."""
+    import tui.typeahead as typeahead
+
+    monkeypatch.setattr(typeahead, "SETTLE_LIMIT", 0.5)
+    monkeypatch.setenv("RELANCE_LOCK_TIMEOUT", "4")
+    app = make_app(configured, offer_reviews=False)
+    lock = configured.with_name(configured.name + ".lock")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *spelled("Lia"))
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # another session saving
+            burst(app, "ctrl+s", "Z")
+            await settle(pilot, 1.5)
+            assert isinstance(app.screen, RecordForm)
+            assert app.screen.focused.value == "LiaZ"
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
+        await settle(pilot, 1.0)
+    assert contacts(configured) == [("Lia", "")]  # saved once the lock was free
+
+
+# -- in a real terminal: a burst gives the same data file as the same keys one by one ------------
+
+KEYS = ["1", "n", "Jean Rapide", "Tab", "Acme", "C-s", "2", "n", "DSI de PME", "C-s", "1", "n", "Éva Lenoir", "C-s"]
+
+
+def records(path: Path, start: Path) -> dict[str, list[dict]]:
+    """The records the keys added (those of the file they started from left out)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    there = json.loads(start.read_text(encoding="utf-8"))
+    kept = {}
+    for table in ("contacts", "targets"):
+        old = {row["uid"] for row in there.get(table, {}).values()}
+        rows = [row for row in document.get(table, {}).values() if row["uid"] not in old]
+        kept[table] = sorted(({k: v for k, v in row.items() if k not in ("uid", "created")} for row in rows),
+                             key=lambda row: json.dumps(row, sort_keys=True))
+    return kept
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory) -> Path:
+    """5,000 contacts: a form takes ~100 ms to open, so keys 20 ms apart arrive before it."""
+    from seeds.synthetic import build_synthetic
+
+    data = tmp_path_factory.mktemp("typeahead") / "big.json"
+    repo = Repository(data)
+    payload = build_synthetic(5000, date(2026, 12, 1))
+    payload["missions"] = []  # (no offer to review the missions that ended, in the way of the keys)
+    repo.import_data(payload)
+    repo.set_settings({"target_monthly": "11000", "daily_rate": "650"})
+    repo.close()
+    return data
+
+
+def run_in_tmux(tmp_path: Path, name: str, size: str, gap: float | None, start: Path) -> dict[str, list[dict]]:
+    data = tmp_path / f"{name}.json"
+    shutil.copyfile(start, data)
+    before = len(json.loads(data.read_text(encoding="utf-8")).get("contacts", {}))
+    session = f"relance-typeahead-{name}-{time.monotonic_ns()}"
+    width, height = size.split("x")
+    command = (f"cd {shlex.quote(str(ROOT))} && LANGUAGE=en RELANCE_DATA={shlex.quote(str(data))} "
+               f"PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)} -m tui.cli --today 2026-12-01")
+    tmux("new-session", "-d", "-s", session, "-x", width, "-y", height, command)
+    try:
+        wait_for(session, f"1 Network ({before})")
+        time.sleep(0.5)
+        tmux("send-keys", "-t", session, "3")  # the Missions pane, typed alone
+        wait_for(session, "3 Missions (")
+        time.sleep(0.3)
+        if gap is None:  # one call: the keys arrive together
+            tmux("send-keys", "-t", session, *KEYS)
+        else:
+            for key in KEYS:
+                if len(key) > 1 and not key.startswith("C-") and key != "Tab":
+                    for letter in key:  # typed, a letter at a time
+                        tmux("send-keys", "-t", session, "-l", letter)
+                        time.sleep(gap)
+                else:
+                    tmux("send-keys", "-t", session, key)
+                    time.sleep(gap)
+        wait_for(session, f"1 Network ({before + 2})")
+        time.sleep(0.8)
+        assert "ctrl+s save" not in screen(session)  # every form closed
+    finally:
+        tmux("kill-session", "-t", session)
+    return records(data, start)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+@pytest.mark.parametrize("size", ["80x24", "120x40"])
+def test_in_tmux_a_burst_gives_the_same_file_as_the_keys_one_by_one(tmp_path, size, configured, big_file):
+    slowly = run_in_tmux(tmp_path, "slowly", size, 0.4, configured)
+    at_once = run_in_tmux(tmp_path, "at-once", size, None, configured)
+    assert at_once == slowly
+    slowly = run_in_tmux(tmp_path, "big-slowly", size, 0.4, big_file)
+    quick = run_in_tmux(tmp_path, "big-quick", size, 0.02, big_file)  # 20 ms a key: "JeanAcme" before
+    assert sorted(c["name"] for c in slowly["contacts"]) == ["Jean Rapide", "Éva Lenoir"]
+    assert [c["company"] for c in slowly["contacts"] if c["name"] == "Jean Rapide"] == ["Acme"]
+    assert [t["name"] for t in slowly["targets"]] == ["DSI de PME"]
+    assert quick == slowly
