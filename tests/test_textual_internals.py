@@ -103,3 +103,52 @@ async def test_a_screen_is_styled_once_and_laid_out_once_when_first_shown(monkey
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert "Once" in resized
+
+
+# keys typed ahead (tui/typeahead.py) ---------------------------------------------------------------
+
+
+async def test_the_loop_is_idle_only_once_the_callbacks_ready_before_have_run():
+    """``call_when_loop_idle`` waits for what is ready to run: asyncio's ``loop._ready``."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    assert hasattr(loop, "_ready")
+    order: list[str] = []
+    done = asyncio.Event()
+
+    def chain(n: int) -> None:  # work that keeps scheduling more work for a few turns
+        order.append(f"work{n}")
+        if n < 5:
+            loop.call_soon(chain, n + 1)
+
+    loop.call_soon(chain, 0)
+    tuning.call_when_loop_idle(lambda: (order.append("idle"), done.set()))
+    await asyncio.wait_for(done.wait(), 2)
+    assert order == ["work0", "work1", "work2", "work3", "work4", "work5", "idle"]
+
+
+async def test_a_focus_moves_on_a_later_turn_and_a_screen_keeps_after_refresh_callbacks_in_callbacks():
+    """Why the key gate exists (``Widget.focus`` moves the focus on the App's next turn) and
+    what it watches (``Screen._callbacks``, ``Screen._layout_required``)."""
+    from textual.widgets import Input
+
+    class Two(App):
+        def compose(self):
+            yield Input(id="one")
+            yield Input(id="two")
+
+    app = Two()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        app.query_one("#two").focus()
+        assert app.focused.id == "one"  # not yet
+        await pilot.pause()
+        assert app.focused.id == "two"
+        screen = app.screen
+        assert isinstance(screen._callbacks, list) and isinstance(screen._layout_required, bool)
+        screen.refresh(layout=True)
+        screen.call_after_refresh(lambda: None)
+        assert tuning.screen_waits_for_frame(screen)
+        await pilot.pause()
+        assert not tuning.screen_waits_for_frame(screen)

@@ -216,3 +216,52 @@ def test_in_tmux_a_burst_gives_the_same_file_as_the_keys_one_by_one(tmp_path, si
     assert [c["company"] for c in slowly["contacts"] if c["name"] == "Jean Rapide"] == ["Acme"]
     assert [t["name"] for t in slowly["targets"]] == ["DSI de PME"]
     assert quick == slowly
+
+
+# -- esc glued to the next key ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed, keys", [
+    ("n\x1b3nAudit\x1b1nZo", ["n", "escape", "3", "n", "A", "u", "d", "i", "t", "escape", "1", "n", "Z", "o"]),
+    ("\x1bq", ["escape", "q"]),  # (alone, Textual waited, then read alt+q)
+    ("\x1b[A\x1b2", ["up", "escape", "2"]),  # (WezTerm's "™" for Option+2, in Textual)
+    ("\x1b\x1b[A", ["escape", "up"]),  # sequences are left as they were
+    ("\x1b\tx", ["shift+tab", "x"]),
+    ("\x1b[200~a\nb\x1b[201~", ["paste"]),
+])
+def test_escape_glued_to_the_next_key_in_one_read_is_read_as_the_two_keys(typed, keys):
+    from textual._xterm_parser import XTermParser
+
+    from tui.tuning import split_glued_escape
+
+    parser = XTermParser()
+    events_read = list(parser.feed(split_glued_escape(typed)))
+    assert [getattr(event, "key", "paste") for event in events_read] == keys
+
+
+def test_the_linux_driver_reads_keys_through_the_parser_that_splits_glued_escapes():
+    from textual.drivers import linux_driver
+
+    from tui import tuning
+
+    tuning.read_glued_escapes_apart()
+    parser = linux_driver.XTermParser()
+    assert [event.key for event in parser.feed("\x1b2n")] == ["escape", "2", "n"]
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+def test_in_tmux_escape_then_a_key_in_one_burst(tmp_path, configured):
+    session = f"relance-typeahead-esc-{time.monotonic_ns()}"
+    command = (f"cd {shlex.quote(str(ROOT))} && LANGUAGE=en RELANCE_DATA={shlex.quote(str(configured))} "
+               f"PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)} -m tui.cli --today 2026-12-01")
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
+    try:
+        wait_for(session, "1 Network (0)")
+        time.sleep(0.5)
+        # esc leaves the empty form at once; with "Audit" typed it asks first: y discards
+        tmux("send-keys", "-t", session, "2", "n", "Escape", "3", "n", "Audit", "Escape", "y", "1", "n", "Zoé")
+        shown = wait_for(session, "New contact", "Zoé")
+        assert "™" not in shown and "£" not in shown and "New mission" not in shown
+    finally:
+        tmux("kill-session", "-t", session)

@@ -76,6 +76,7 @@ class RelanceApp(RecordFlows, App[None]):
         self._theme_ready = False
         #: keys typed ahead wait their turn (tui/typeahead.py)
         self.key_gate = KeyGate(self)
+        tuning.read_glued_escapes_apart()
         set_language(repository.settings().language)  # ("" follows the environment)
         # The theme is set before the first CSS parse (see tuning.set_theme_before_css).
         register_themes(self)

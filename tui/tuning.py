@@ -164,3 +164,53 @@ def screen_waits_for_frame(screen) -> bool:
     a key scrolls to depends on it). Relies on ``Screen._callbacks`` and
     ``Screen._layout_required``."""
     return bool(getattr(screen, "_callbacks", None)) or bool(getattr(screen, "_layout_required", False))
+
+
+#: what may follow ESC in a sequence Textual reads as one key: CSI and SS3 (arrows, function
+#: keys, the mouse, a paste), ESC ESC, and alt+tab/backspace/b/f (shift+tab, word moves)
+SEQUENCE_AFTER_ESCAPE = frozenset("[O]P\\\x1b\t\x7fbf")
+
+#: the escape key as the kitty keyboard protocol writes it, which Textual reads at once
+KITTY_ESCAPE = "\x1b[27u"
+
+
+def split_glued_escape(data: str) -> str:
+    """``esc`` then ``3`` typed fast arrive in one read as ``ESC 3``, which Textual reads as
+    WezTerm's Option+3 ("£"); ``ESC n`` waits for more and then reads alt+n, or, if another
+    ESC follows in the same read, a "^" and the letters typed. So an ESC followed, in the
+    same read, by a character that starts no sequence is written as the escape key alone
+    (``KITTY_ESCAPE``), then the character: what was typed. relance binds no alt key;
+    alt+letter, which a terminal sends the same way, is read as esc then the letter, as
+    vim does. A lone ESC at the end of a read still waits for what may follow, as before."""
+    if "\x1b" not in data:
+        return data
+    parts = data.split("\x1b")
+    out = [parts[0]]
+    for index, part in enumerate(parts[1:], 1):
+        last = index == len(parts) - 1
+        if part and part[0] not in SEQUENCE_AFTER_ESCAPE:
+            out.append(KITTY_ESCAPE + part)
+        elif not part and not last:  # ESC ESC: left as Textual reads it
+            out.append("\x1b")
+        else:
+            out.append("\x1b" + part)
+    return "".join(out)
+
+
+def read_glued_escapes_apart() -> None:
+    """Install ``split_glued_escape`` in front of the Linux driver's parser. Relies on
+    ``textual.drivers.linux_driver`` making its ``XTermParser`` at each start from the module's
+    name, and on the parser reading ``ESC [ 27 u`` as the escape key (``_parse_extended_key``)."""
+    from textual.drivers import linux_driver
+    from textual._xterm_parser import XTermParser
+
+    if getattr(linux_driver.XTermParser, "splits_glued_escapes", False):
+        return
+
+    class Parser(XTermParser):
+        splits_glued_escapes = True
+
+        def feed(self, data: str):
+            return super().feed(split_glued_escape(data))
+
+    linux_driver.XTermParser = Parser
