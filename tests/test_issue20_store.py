@@ -121,11 +121,30 @@ async def test_x_with_a_later_date_says_why_and_keeps_the_mission(demo, data_pat
         assert isinstance(app.screen, EndMissionScreen)
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, (main.end + timedelta(days=365)).isoformat())
+        # said as it is typed, under the field; enter does not close it
+        assert "ending a mission never extends it" in str(app.screen.query_one("#end-error").content)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, DashboardScreen)
-        assert any("ending a mission never extends it" in n.message for n in app._notifications)
+        assert isinstance(app.screen, EndMissionScreen)
         assert data_path.read_bytes() == before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert data_path.read_bytes() == before
+
+
+async def test_x_on_a_mission_whose_planned_end_is_past_offers_that_end(demo):
+    """The date offered is today, or the planned end when it is already past: ending never
+    extends a mission, so today would be refused."""
+    app = make_app(demo, offer_reviews=False)
+    audit = next(m for m in demo.list("mission") if m.title == "Audit SI express")
+    assert audit.end < TODAY
+    async with app.run_test(size=(80, 24)) as pilot:
+        await goto_migration(app, pilot, audit)
+        await pilot.press("x")
+        assert isinstance(app.screen, EndMissionScreen)
+        assert app.screen.query_one("#end-date").value == audit.end.isoformat()
+        assert not str(app.screen.query_one("#end-error").content)
 
 
 async def test_x_then_u_puts_the_mission_back_as_it_was(demo, data_path):

@@ -26,7 +26,7 @@ from store.errors import NotFoundError
 from store.i18n import N_, _
 from store.models import Mission, Target
 from store.repository import Repository
-from store.review import STEPS, Applied, Draft, NewTarget, apply_review, save_draft, step_errors, summary
+from store.review import STEPS, Applied, Draft, NewTarget, apply_review, end_problem, save_draft, step_errors, summary
 from widgets import CheckList, RecordTable
 
 from .screens import RelanceScreen
@@ -488,7 +488,9 @@ class EndMissionScreen(RelanceScreen, ModalScreen[date | None]):
                            "then the lessons-learned review opens.").format(end=planned), classes="detail")
             with Horizontal(classes="field-line"):
                 yield Label(_("Ended on"), classes="field-label")
-                yield Input(self.today.isoformat(), id="end-date", compact=True, placeholder="YYYY-MM-DD, today, -3d")
+                # today, or the planned end if it is already past (ending never extends)
+                first = min(self.today, self.mission.end) if self.mission.end else self.today
+                yield Input(first.isoformat(), id="end-date", compact=True, placeholder="YYYY-MM-DD, today, -3d")
             yield Static("", classes="field-error", id="end-error")
             yield Static(_("enter end it and review · esc cancel"), classes="hint")
 
@@ -501,8 +503,8 @@ class EndMissionScreen(RelanceScreen, ModalScreen[date | None]):
             day = parse_date(raw, self.today)
             if day is None:
                 raise ValueError(_("is required."))
-            if self.mission.start and day < self.mission.start:
-                raise ValueError(_("the end {end} is before the start {start}.").format(end=day, start=self.mission.start))
+            if (problem := end_problem(self.mission, day)) is not None:  # (the rule the save checks)
+                raise ValueError(problem)
         except ValueError as err:
             error.update(str(err))
             error.add_class("visible")
