@@ -45,6 +45,11 @@ def clean_text(text: str, multiline: bool = False) -> str:
     return _CONTROL.sub("", text)
 
 
+#: a line break as typed ("\n", "\r\n", "\r"...): what ``clean_text`` keeps as "\n" in a
+#: text of several lines, and turns into a space in a line
+has_line_break = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]").search
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _PHONE = re.compile(r"^(?=\+?(?:[ ().\-/]*[0-9]){3}|\+?[0-9 ().\-/]{4})\+?[0-9 ().\-/]+"
                     r"(?:(?:\s*;\s*ext=|,?\s*(?:ext\.?|extension|x|poste)\s*)[0-9]{1,8})?$", re.I)  # 3 digits, or 4 signs as before
@@ -81,6 +86,9 @@ class FieldType:
 
     #: what the user is asked for, used in messages and in ``--help``
     expected = ""
+    #: whether a value keeps its line breaks (a text of several lines: notes, answers);
+    #: any other field is one line (``relance add``/``edit`` refuse a line break in it)
+    multiline = False
 
     def __init__(self, required: bool = False):
         self.required = required
