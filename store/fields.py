@@ -29,6 +29,8 @@ _PLAIN_AMOUNT = re.compile(r"\s*[+-]?(?:[0-9][0-9 \u00a0]*(?:[.,][0-9]*)?|[.,][0
 #: colour the screen or clear it, in the dashboard and in ``relance list``.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BREAK = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+#: a line break as typed, kept in a text of several lines, a space in a line (``relance add`` refuses it there)
+has_line_break = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]").search
 #: a stored text holding any of these is cleaned when loaded (one line / several lines)
 _UNCLEAN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]").search
 _UNCLEAN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]").search
@@ -81,6 +83,7 @@ class FieldType:
 
     #: what the user is asked for, used in messages and in ``--help``
     expected = ""
+    multiline = False  #: a text of several lines (notes...) keeps its line breaks; see Text
 
     def __init__(self, required: bool = False):
         self.required = required

@@ -1,5 +1,6 @@
 """Finding records: one by what a user types (a uid, its first characters, a name), the
-records that point at one (a delete is refused while there are any), and a record
+records that point at one (a delete is refused while there are any, but a contact's
+logged interactions, deleted with it), and a record
 identical to a new one (``relance add`` refuses to add it twice)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from .errors import AmbiguousError, NotFoundError, ReferencedError
 from .i18n import _
-from .models import MODELS, Record
+from .models import MODELS, Record, kind_name
 
 #: (kind, uid, label, field) of a record pointing at another
 Referrer = tuple[str, str, str, str]
@@ -77,6 +78,14 @@ def referrers_of(kind: str, uid: str, records_of: Callable[[str], Mapping[str, R
     return found
 
 
+def blocking_referrers(kind: str, referrers: list[Referrer]) -> tuple[list[Referrer], list[Referrer]]:
+    """``referrers`` of a record about to be deleted, split: those deleted with it (a
+    contact's logged interactions), and those that refuse the delete (any other). The
+    dashboard's ``d`` and ``relance rm`` both ask this."""
+    log = [r for r in referrers if kind == "contact" and r[0] == "interaction" and r[3] == "contact_uid"]
+    return log, [r for r in referrers if r not in log]
+
+
 def referenced_error(record: Record, referrers: list[Referrer]) -> ReferencedError:
     """The refusal to delete ``record`` while ``referrers`` point at it (the first ten named)."""
     shown = "; ".join(f"{k} {label!r} ({field})" for k, _uid, label, field in referrers[:10])
@@ -84,8 +93,8 @@ def referenced_error(record: Record, referrers: list[Referrer]) -> ReferencedErr
     if more > 0:
         shown += " " + _("and {count} more").format(count=more)
     return ReferencedError(
-        _("Cannot delete the {kind} {label!r}: {count} record(s) refer to it: {shown}.").format(
-            kind=record.KIND, label=record.label(), count=len(referrers), shown=shown
+        _("Cannot delete the {kind} {label!r}: {count} record(s) refer to it: {shown}. Change or delete them first.").format(
+            kind=kind_name(record.KIND), label=record.label(), count=len(referrers), shown=shown
         ),
         referrers,
     )

@@ -307,7 +307,7 @@ class Mission(Record):
     total_days: Decimal | None = field(
         Number(False, 0, 5000, exclusive_minimum=True, expected="a number of days"), help=N_("days sold, spread over the period")
     )
-    sold_as: str = text(max_length=2000, help=N_("what was pitched"))
+    sold_as: str = text(max_length=2000, multiline=True, help=N_("what was pitched"))
     ended_on: date | None = date_field(help=N_("an early end"))
     review_uid: str | None = ref("review")
     notes: str = text(max_length=20000, multiline=True)

@@ -236,6 +236,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
     ["export", "csv", "--kind", "contacts"], ["export", "vcard"], ["export", "ics"],
     ["import", "vcard", str(FIXTURES / "contacts_v4.vcf")], ["import", "linkedin", str(FIXTURES / "linkedin_connections.csv")],
     ["import", "csv", "CSV"], ["doctor"], ["backup"], ["restore"],
+    ["edit", "contact", "Zoé", "--company", "Acme"], ["rm", "contact", "Zoé", "--yes"],
 ])
 def test_non_interactive_commands_do_not_import_textual(data_path, tmp_path, args):
     """Each command runs to its end (exit status 0) on a file with a contact, and Textual

@@ -23,6 +23,7 @@ from store.models import MODELS, Record, Settings, a_kind
 from store.rules import FROM_SETTINGS
 
 from . import cli_commands as run
+from . import cli_records as records
 from .cli_commands import KIND_NAMES, flag
 
 ADDABLE = ("contact", "target", "opportunity", "mission", "interaction")
@@ -105,10 +106,11 @@ def build_parser() -> Parser:
     parser.add_argument("--demo", action="store_true", help=_("open the dashboard on a temporary copy of the demo data"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    def command(group, name: str, help: str, description: str) -> argparse.ArgumentParser:
-        return group.add_parser(name, parents=[common], help=help, description=description)
+    def command(group, name: str, help: str, description: str, aliases=()) -> argparse.ArgumentParser:
+        return group.add_parser(name, parents=[common], help=help, description=description, aliases=list(aliases))
 
     _add_command(commands, command)
+    _record_commands(commands, command)
     lister = command(commands, "list", _("list records of one kind"), _("List the records of one kind."))
     lister.add_argument("kind", metavar="KIND", choices=sorted(KIND_NAMES), help=", ".join(MODELS))
     lister.add_argument("filter", metavar="FILTER", nargs="?", default="",
@@ -137,25 +139,62 @@ def _add_command(commands, command) -> None:
         sub = command(kinds, kind, _("add {a_kind}").format(a_kind=a_kind(kind)),
                       _("Add {a_kind}. Its uid is printed; what was filled in for you is said on stderr. References "
                         "take a uid or an unambiguous name. The same record twice is refused: every field but the "
-                        "uid and the date of creation equal to those of one already there.").format(a_kind=a_kind(kind)))
-        given_defaults = run.defaults(model)
-        from_settings = FROM_SETTINGS.get(kind, {})
-        for name, ftype in model.field_types().items():
-            if name in ("uid", "review_uid", "created"):
-                continue
-            alias = _ref_alias(name) if isinstance(ftype, (Ref, Refs)) else None
-            text = _field_help(model, name)
-            if name in given_defaults:
-                text = _("{text}; default: {default}").format(text=text, default=ftype.display(given_defaults[name]))
-            elif name in from_settings:
-                text = _("required, unless the settings hold a usual one (relance settings {flag}); {text}").format(
-                    flag=flag(from_settings[name]), text=text)
-            elif ftype.required:
-                text = _("required; {text}").format(text=text)
-            sub.add_argument(flag(name), *([alias] if alias else []), dest=name, metavar="VALUE", default=None, help=text)
+                        "uid and the date of creation equal to those of one already there.").format(a_kind=a_kind(kind)),
+                      aliases=[model.TABLE])
+        field_options(sub, kind)
         sub.add_argument("--force", action="store_true",
                          help=_("add it even if {a_kind} with the same values in every field is already there").format(
                              a_kind=a_kind(kind)))
+
+
+def field_options(sub: argparse.ArgumentParser, kind: str, editing: bool = False) -> None:
+    """An option per field a user gives (``--name``, ``--daily-rate``, ``--contact`` for
+    ``contact_uid``...): ``relance add`` and ``relance edit`` take the same ones."""
+    model = MODELS[kind]
+    given_defaults = run.defaults(model)
+    from_settings = FROM_SETTINGS.get(kind, {})
+    for name, ftype in model.field_types().items():
+        if name not in run.given_fields(model):
+            continue
+        alias = _ref_alias(name) if isinstance(ftype, (Ref, Refs)) else None
+        text = _field_help(model, name)
+        if ftype.multiline:
+            text = _("{text}; line breaks are kept").format(text=text)
+        if editing:
+            if not ftype.required:
+                text = _("{text}; \"\" empties it").format(text=text)
+        elif name in given_defaults:
+            text = _("{text}; default: {default}").format(text=text, default=ftype.display(given_defaults[name]))
+        elif name in from_settings:
+            text = _("required, unless the settings hold a usual one (relance settings {flag}); {text}").format(
+                flag=flag(from_settings[name]), text=text)
+        elif ftype.required:
+            text = _("required; {text}").format(text=text)
+        sub.add_argument(flag(name), *([alias] if alias else []), dest=name, metavar="VALUE", default=None, help=text)
+
+
+def _record_commands(commands, command) -> None:
+    """``relance edit KIND REF --field VALUE...`` (the options of ``add``) and ``relance rm KIND REF``."""
+    edit = command(commands, "edit", _("change fields of a record"),
+                   _("Change some fields of a record; the others are kept."))
+    kinds = edit.add_subparsers(dest="record_kind", metavar="KIND", required=True, parser_class=Parser)
+    for kind in ADDABLE:
+        sub = command(kinds, kind, _("change fields of {a_kind}").format(a_kind=a_kind(kind)),
+                      _("Change the fields given of {a_kind}, the others kept, in one write; what changed is said on "
+                        "stderr and its uid printed. REF is a uid (or its first 8 characters) or an unambiguous name, "
+                        "as are references. --FIELD \"\" empties a field that may be empty. Nothing is written when "
+                        "a value is refused.").format(a_kind=a_kind(kind)),
+                      aliases=[MODELS[kind].TABLE])
+        sub.add_argument("ref", metavar="REF", help=_("its uid, or its name"))
+        field_options(sub, kind, editing=True)
+    rm = command(commands, "rm", _("delete a record"),
+                 _("Delete a record, after a question on a terminal ([y/N]; --yes answers it, and is needed "
+                   "anywhere else). A record others refer to is refused, naming them; a contact's logged "
+                   "interactions are deleted with it. The file as it was is kept in the backups: relance "
+                   "restore puts it back."))
+    rm.add_argument("kind", metavar="KIND", choices=sorted(KIND_NAMES), help=", ".join(MODELS))
+    rm.add_argument("ref", metavar="REF", help=_("its uid (or its first 8 characters), or an unambiguous name"))
+    rm.add_argument("-y", "--yes", action="store_true", help=_("delete without asking"))
 
 
 def _export_command(commands, command) -> None:
@@ -292,6 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "status": lambda: run.cmd_status(args), "settings": lambda: run.cmd_settings(args, parser),
             "doctor": lambda: run.cmd_doctor(args), "backup": lambda: run.cmd_backup(args),
             "restore": lambda: run.cmd_restore(args),
+            "edit": lambda: records.cmd_edit(args, parser), "rm": lambda: records.cmd_rm(args, parser),
         }
         if args.command in commands:
             return commands[args.command]()

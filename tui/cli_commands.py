@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
-from store.fields import Choice, Ref, Refs
+from store.fields import Choice, Ref, Refs, has_line_break
 from store.i18n import _, set_language
 from store.models import MODELS, Record, Settings, a_kind, kind_name
 
@@ -75,22 +75,38 @@ def defaults(model: type[Record]) -> dict[str, Any]:
     return found
 
 
+def given_fields(model: type[Record]) -> list[str]:
+    """The fields ``relance add`` and ``edit`` take as options (not those relance fills in)."""
+    return [name for name in model.field_types() if name not in ("uid", "review_uid", "created")]
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``relance add contact``, ``relance edit mission``: how messages name the command."""
+    return f"relance {args.command} {KIND_NAMES[args.record_kind]}"
+
+
 def _given(args: argparse.Namespace, model: type[Record], repo, parser: argparse.ArgumentParser) -> dict[str, Any]:
     """The values given as options, references made uids (a reference no record answers
-    to is a usage error)."""
+    to is a usage error). A line break is kept in a text of several lines (notes...) and
+    refused in any other field: the store would make it a space without a word."""
     data: dict[str, Any] = {}
-    for name, ftype in model.field_types().items():
-        raw = getattr(args, name, None)
+    types = model.field_types()
+    for name in given_fields(model):
+        ftype, raw = types[name], getattr(args, name, None)
         if raw is None:
             continue
+        if not ftype.multiline and has_line_break(raw):
+            kept = ", ".join(flag(other) for other in given_fields(model) if types[other].multiline)
+            parser.exit(2, _("{command}: error: {flag}: one line only, and the value holds a line break (line breaks "
+                             "are kept in {kept}).\n").format(command=command_name(args), flag=flag(name), kept=kept))
         try:
             if isinstance(ftype, Ref) and raw.strip():
                 raw = repo.find(ftype.kind, raw).uid
             elif isinstance(ftype, Refs):
                 raw = [repo.find(ftype.kind, part).uid for part in raw.split(",") if part.strip()]
         except (NotFoundError, AmbiguousError) as err:
-            parser.exit(2, _("relance add {kind}: error: {flag}: {problem}\n").format(
-                kind=args.record_kind, flag=flag(name), problem=err))
+            parser.exit(2, _("{command}: error: {flag}: {problem}\n").format(
+                command=command_name(args), flag=flag(name), problem=err))
         data[name] = raw
     return data
 
@@ -122,7 +138,7 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from store.lookup import identical_record
     from store.rules import usual_values
 
-    kind = args.record_kind
+    kind = KIND_NAMES[args.record_kind]
     model = MODELS[kind]
     repo = _open(args)
     given = _given(args, model, repo, parser)

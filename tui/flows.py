@@ -20,6 +20,7 @@ from textual.app import App
 from store import fmt
 from store.errors import ConflictError, RelanceError, ValidationError
 from store.i18n import _, ngettext, set_language
+from store.lookup import blocking_referrers, referenced_error
 from store.models import Record, kind_name
 from store.repository import Repository
 from store.rules import mission_from_opportunity, mission_phase, missions_due_review, stage_change
@@ -196,14 +197,10 @@ class RecordFlows(_App):
         except RelanceError as err:  # (a damaged record among those that could refer to it)
             self.say_damaged(err)
             return
-        log = [r for r in all_referrers if kind == "contact" and r[0] == "interaction" and r[3] == "contact_uid"]
-        referrers = [r for r in all_referrers if r not in log]
+        # (the store's rule and sentence, as relance rm's)
+        log, referrers = blocking_referrers(kind, all_referrers)
         if referrers:
-            shown = ", ".join(f"{label}" for _k, _u, label, _f in referrers[:5])
-            self.notify(
-                _("{label!r} cannot be deleted: {count} record(s) refer to it ({shown}). Change or delete them first.").format(
-                    label=record.label(), count=len(referrers), shown=shown),
-                severity="error", timeout=8)
+            self.notify(str(referenced_error(record, referrers)), severity="error", timeout=8)
             return
 
         def answered(yes: bool | None) -> None:
