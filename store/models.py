@@ -230,7 +230,7 @@ class Target(Record):
     company_size: str = text(max_length=100)
     decision_maker: str = text(max_length=200)
     need: str = text(max_length=2000)
-    offer: str = text(max_length=5000, help=N_("your expertise, stated for this need"))
+    offer: str = text(max_length=5000, multiline=True, help=N_("your expertise, stated for this need"))
     status: str = choice(TARGET_STATUSES, default="exploring")
     notes: str = text(max_length=20000, multiline=True)
     created: date | None = date_field()
@@ -307,7 +307,7 @@ class Mission(Record):
     total_days: Decimal | None = field(
         Number(False, 0, 5000, exclusive_minimum=True, expected="a number of days"), help=N_("days sold, spread over the period")
     )
-    sold_as: str = text(max_length=2000, help=N_("what was pitched"))
+    sold_as: str = text(max_length=2000, multiline=True, help=N_("what was pitched"))
     ended_on: date | None = date_field(help=N_("an early end"))
     review_uid: str | None = ref("review")
     notes: str = text(max_length=20000, multiline=True)
