@@ -67,6 +67,10 @@ class NoteArea(TextArea):
         super().__init__(text, id=id, compact=True, soft_wrap=True, tab_behavior="focus",
                          show_line_numbers=False, highlight_cursor_line=False, placeholder=placeholder)
 
+    def on_focus(self) -> None:
+        """Focused, the cursor goes after the text, as in an ``Input`` (to go on typing)."""
+        self.move_cursor(self.document.end)
+
     def on_resize(self) -> None:
         """Grown by a line: the form scrolls to show it (the area scrolls to its cursor, the
         form does not follow on its own)."""
