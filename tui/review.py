@@ -172,8 +172,8 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
         elif step == 4:
             self.query_one("#adjacent-help", Static).update(_(
                 "Neighbouring departments, companies, partners met during the mission: each becomes a lead "
-                "(stage identified) in {target}: type it, tab to a note if you like, enter adds it. "
-                "Select one in the list and press delete to remove it.").format(
+                "(stage identified) in {target}. enter adds the one typed; delete removes the one selected "
+                "in the list.").format(
                 target=self._target_name() or _("the micro-target")))
         elif step == 6:
             lines = Text()
