@@ -178,7 +178,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
         elif step == 6:
             lines = Text()
             for sentence in summary(self.repository, self.draft):
-                lines.append("• " + sentence + "\n")
+                lines.append("• " + sentence.replace("\n", "\n  ") + "\n")  # an answer's lines under its first
             self.query_one("#summary", Static).update(lines)
         hint = (_("ctrl+n save all of it · ctrl+b/pgup back · esc close (the draft is kept)") if step == STEPS
                 else _("ctrl+n/pgdn next · ctrl+b/pgup back · tab next field · esc close (the draft is kept)"))
