@@ -206,6 +206,8 @@ class RecordTable(ScrollView, can_focus=True):
             for column, cell in enumerate(cells):
                 if column < len(widths):
                     length = cell.cell_len if isinstance(cell, Text) else len(str(cell))
+                    if "\n" in (plain := cell.plain if isinstance(cell, Text) else str(cell)):  # shown with ⏎
+                        length += plain.count("\n") * (LINE_BREAK.cell_len - 1)
                     widths[column] = max(widths[column], min(MAX_COLUMN, length))
         self._widths = widths
 
