@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceError, ValidationError
-from store.fields import Choice, DateField, FieldType, Money, Ref, Refs, Text
+from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
 from store.repository import Repository
@@ -310,7 +310,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             text = value
         else:
             text = ftype.display(value)
-        if isinstance(ftype, Text) and ftype.multiline:  # notes and the like: several lines
+        if getattr(ftype, "multiline", False):  # a text of several lines (notes and the like)
             return NoteArea(text, id=wid, placeholder=_("enter: a new line · tab: the next field"))
         if isinstance(ftype, DateField):
             placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
