@@ -230,7 +230,7 @@ class Target(Record):
     company_size: str = text(max_length=100)
     decision_maker: str = text(max_length=200)
     need: str = text(max_length=2000)
-    offer: str = text(max_length=5000, help=N_("your expertise, stated for this need"))
+    offer: str = text(max_length=5000, multiline=True, help=N_("your expertise, stated for this need"))
     status: str = choice(TARGET_STATUSES, default="exploring")
     notes: str = text(max_length=20000, multiline=True)
     created: date | None = date_field()

@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import NotFoundError, ValidationError
 from .i18n import _, ngettext
-from .models import Mission, Review, Target
+from .models import Contact, Mission, Review, Target
 from . import rules
 from .repository import Repository
 
@@ -148,6 +148,34 @@ def end_mission(repo: Repository, mission_uid: str, day: date) -> Mission:
 
 
 # -- checking each step ---------------------------------------------------------------------
+
+
+def _entry_problem(types: dict, typed: dict[str, tuple[str, str]]) -> str | None:
+    """The first of ``typed`` (field -> (label, text)) its type refuses, as a sentence."""
+    for name, (label, value) in typed.items():
+        try:
+            types[name].parse(value, date.today())
+        except ValueError as err:
+            return _("{field}: {problem}").format(field=label, problem=err)
+    return None
+
+
+def adjacent_problem(organisation: str, note: str) -> str | None:
+    """Why an adjacent environment typed in step 4 cannot go into the list, or None: it
+    needs its organisation, and each text must fit the lead it becomes."""
+    if not organisation.strip():
+        return _("Type the organisation first.")
+    types = Review.field_types()["adjacent"].item_fields  # type: ignore[attr-defined]
+    return _entry_problem(types, {"organisation": (_("Organisation"), organisation), "note": (_("Note"), note)})
+
+
+def new_contact_problem(name: str, company: str) -> str | None:
+    """Why a new contact typed in step 5 cannot go into the list, or None."""
+    if not name.strip():
+        return _("Type the new contact's name first.")
+    types = Contact.field_types()
+    return _entry_problem(types, {"name": (_("Name"), name), "company": (_("Company"), company)})
+
 
 
 def step_errors(repo: Repository, draft: Draft, step: int) -> dict[str, str]:

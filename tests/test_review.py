@@ -165,14 +165,14 @@ async def fill_step(pilot, step: int) -> None:
     elif step == 4:
         for organisation, note in (("Filiale Nord", "même problème"), ("Cabinet Vega", "")):
             await type_text(pilot, organisation)
-            await pilot.press("enter")
+            await pilot.press("tab")
             await type_text(pilot, note)
             await pilot.press("enter")
     elif step == 5:
         await type_text(pilot, "Camille")
         await pilot.press("tab", "space", "tab")
         await type_text(pilot, "Jean Neuf")
-        await pilot.press("enter")
+        await pilot.press("tab")
         await type_text(pilot, "Vega")
         await pilot.press("enter")
 

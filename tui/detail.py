@@ -22,6 +22,16 @@ from .forms import field_label
 from .screens import RelanceScreen
 
 
+#: the width of a field's label in a detail: its value, and each line of a value of several
+#: lines (notes), start after it
+LABEL_WIDTH = 18
+
+
+def indented(value: str) -> str:
+    """A value of several lines with its lines after the first under the first."""
+    return value.replace("\n", "\n" + " " * LABEL_WIDTH)
+
+
 class DetailScreen(RelanceScreen, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", N_("Close"), id="detail.close"),
@@ -116,8 +126,8 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
             text = self._value(record, name)
             if text in ("", "[]"):
                 continue
-            lines.append(f"{field_label(name):<18}", style="dim")
-            lines.append(text + "\n")
+            lines.append(f"{field_label(name):<{LABEL_WIDTH}}", style="dim")
+            lines.append(indented(text) + "\n")
         self.query_one("#detail-fields", Static).update(lines)
         if self.kind == "contact":
             log = sorted((i for i in self.repository.list("interaction") if i.contact_uid == self.uid),

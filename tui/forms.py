@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, SelectionList, Static
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceError, ValidationError
 from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
@@ -24,6 +24,7 @@ from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
 from store.repository import Repository
 from widgets.checklist import CheckList
+from widgets.textfields import LineInput, NoteArea
 
 from .screens import RelanceScreen
 
@@ -151,7 +152,7 @@ class ConflictScreen(RelanceScreen, ModalScreen[str | None]):
         self.dismiss(choice)
 
 
-class RefInput(Input):
+class RefInput(LineInput):
     """A reference typed by name, with completion: for kinds with many records, where a
     Select listing them all took most of a second to open (10,000 contacts)."""
 
@@ -309,6 +310,8 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             text = value
         else:
             text = ftype.display(value)
+        if getattr(ftype, "multiline", False):  # a text of several lines (notes and the like)
+            return NoteArea(text, id=wid, placeholder=_("enter: a new line · tab: the next field"))
         if isinstance(ftype, DateField):
             placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
         elif isinstance(ftype, Money) and (meaning := self.model.field_help(name)):
@@ -317,7 +320,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             placeholder = meaning
         else:
             placeholder = "" if ftype.expected == "text" else ftype.expected
-        return Input(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
+        return LineInput(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
 
     def compose(self) -> ComposeResult:
         new_title, edit_title = (_(title) for title in TITLES[self.form])
@@ -373,6 +376,11 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             return
         if name in self.types:
             self.validate_field(name, event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        name = (event.text_area.id or "").removeprefix("field-")
+        if name in self.types:
+            self.validate_field(name, event.text_area.text)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("field-")

@@ -26,8 +26,12 @@ from store.errors import NotFoundError
 from store.i18n import N_, _
 from store.models import Mission, Target
 from store.repository import Repository
-from store.review import STEPS, Applied, Draft, NewTarget, apply_review, end_problem, save_draft, step_errors, summary
+from store.review import (
+    STEPS, Applied, Draft, NewTarget, adjacent_problem, apply_review, end_problem, new_contact_problem, save_draft,
+    step_errors, summary,
+)
 from widgets import CheckList, RecordTable
+from widgets.textfields import LineInput, NoteArea
 
 from .screens import RelanceScreen
 
@@ -37,6 +41,10 @@ if TYPE_CHECKING:
 NEW_TARGET = "__new__"
 #: contacts listed at once in step 5 (type to narrow a large network)
 PICK_LIMIT = 50
+
+#: the two fields of the lists built by typing, steps 4 and 5: typed, then added with enter
+#: (or on leaving the step)
+PAIRS = {4: ("#adjacent-organisation", "#adjacent-note"), 5: ("#reco-name", "#reco-company")}
 
 #: the title of each step (translated when shown)
 STEP_TITLES = {
@@ -80,7 +88,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                     pitched = self.mission.sold_as or _("(not recorded on the mission)")
                     yield Static(_("It is often not what you thought you sold. You pitched: {pitched}").format(
                         pitched=pitched), classes="detail", id="pitched")
-                    yield TextArea(self.draft.actually_bought, id="bought", show_line_numbers=False)
+                    yield NoteArea(self.draft.actually_bought, id="bought")
                 with Vertical(id="step-2", classes="review-step"):
                     yield Static(_("Which micro-target does this mission reveal?"), classes="question")
                     yield Static(_("A sector × a decision maker × a need your expertise answers. "
@@ -92,32 +100,33 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                                             ("decision_maker", _("Decision maker")), ("need", _("Need"))):
                             with Horizontal(classes="field-line"):
                                 yield Label(label, classes="field-label")
-                                yield Input(id=f"new-target-{name}", compact=True)
+                                yield LineInput(id=f"new-target-{name}", compact=True)
                 with Vertical(id="step-3", classes="review-step"):
                     yield Static(_("Restate your expertise for that need."), classes="question")
                     yield Static("", classes="detail", id="offer-context")
-                    yield TextArea("", id="offer", show_line_numbers=False)
+                    yield NoteArea("", id="offer")
                 with Vertical(id="step-4", classes="review-step"):
                     yield Static(_("Which adjacent environments did you meet?"), classes="question")
                     yield Static("", classes="detail", id="adjacent-help")
                     with Horizontal(classes="field-line"):
-                        yield Input(placeholder=_("organisation, department, partner"), id="adjacent-organisation",
-                                    compact=True)
-                        yield Input(placeholder=_("note (enter adds)"), id="adjacent-note", compact=True)
+                        yield LineInput(placeholder=_("organisation (enter adds)"), id="adjacent-organisation",
+                                        compact=True)
+                        yield LineInput(placeholder=_("note, if any (enter adds)"), id="adjacent-note", compact=True)
                     yield RecordTable((_("Organisation"), _("Note")), id="adjacent-list")
                 with Vertical(id="step-5", classes="review-step"):
                     yield Static(_("Whom will you ask for a recommendation or an introduction?"), classes="question")
-                    yield Input(placeholder=_("type a name or company, then tab to the list; space picks"),
-                                id="reco-search", compact=True)
+                    yield LineInput(placeholder=_("type a name or company, then tab to the list; space picks"),
+                                    id="reco-search", compact=True)
                     yield CheckList(id="reco-contacts", compact=True)
                     with Horizontal(classes="field-line"):
-                        yield Input(placeholder=_("or a new contact: name"), id="reco-name", compact=True)
-                        yield Input(placeholder=_("company (enter adds)"), id="reco-company", compact=True)
+                        yield LineInput(placeholder=_("or a new contact: name (enter adds)"), id="reco-name",
+                                        compact=True)
+                        yield LineInput(placeholder=_("company, if any (enter adds)"), id="reco-company", compact=True)
                     yield RecordTable((_("To ask"), ""), id="reco-list")
                     with Horizontal(classes="field-line"):
                         yield Label(_("Follow up on"), classes="field-label")
-                        yield Input(self.draft.follow_up, id="reco-follow-up", compact=True,
-                                    placeholder="YYYY-MM-DD, +7d")
+                        yield LineInput(self.draft.follow_up, id="reco-follow-up", compact=True,
+                                        placeholder="YYYY-MM-DD, +7d")
                 with VerticalScroll(id="step-6", classes="review-step summary-step"):
                     yield Static(_("This is what confirming will save:"), classes="question")
                     yield Static("", id="summary")
@@ -163,12 +172,13 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
         elif step == 4:
             self.query_one("#adjacent-help", Static).update(_(
                 "Neighbouring departments, companies, partners met during the mission: each becomes a lead "
-                "(stage identified) in {target}. Select one and press delete to remove it.").format(
+                "(stage identified) in {target}. enter adds the one typed; delete removes the one selected "
+                "in the list.").format(
                 target=self._target_name() or _("the micro-target")))
         elif step == 6:
             lines = Text()
             for sentence in summary(self.repository, self.draft):
-                lines.append("• " + sentence + "\n")
+                lines.append("• " + sentence.replace("\n", "\n  ") + "\n")  # an answer's lines under its first
             self.query_one("#summary", Static).update(lines)
         hint = (_("ctrl+n save all of it · ctrl+b/pgup back · esc close (the draft is kept)") if step == STEPS
                 else _("ctrl+n/pgdn next · ctrl+b/pgup back · tab next field · esc close (the draft is kept)"))
@@ -240,7 +250,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
     # keys ----------------------------------------------------------------------------------------
 
     def action_next(self) -> None:
-        if self._applying:
+        if self._applying or not self.add_typed(self.draft.step):
             return
         self.collect()
         step = self.draft.step
@@ -270,17 +280,28 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
         self.relance.store_job(job, finished)
 
     def action_previous(self) -> None:
+        if not self.add_typed(self.draft.step):
+            return
         self.collect()
         if self.draft.step > 1:
             self.show_step(self.draft.step - 1)
             self.save_draft()
 
     def current_draft(self) -> Draft:
-        """The draft with what is on screen now (saved by the App on a hang-up)."""
+        """The draft with what is on screen now (saved by the App on a hang-up), an entry
+        typed in step 4 or 5 and not added yet included if it can be. Nothing is drawn
+        (the terminal may be gone)."""
         self.collect()
-        return self.draft
+        draft = self.draft
+        typed = self._typed(draft.step)
+        if typed is not None and self._entry_problem(draft.step, *typed) is None:
+            draft = copy.deepcopy(draft)
+            self._append(draft, draft.step, *typed)
+        return draft
 
     def action_close(self) -> None:
+        if not self.add_typed(self.draft.step):
+            return
         self.collect()
         self.save_draft()
         self.app.notify(_("The review is kept as a draft: r on the mission resumes it."), timeout=4)
@@ -348,20 +369,11 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        wid = event.input.id
-        if wid == "adjacent-organisation":
-            self.query_one("#adjacent-note", Input).focus()
-        elif wid == "adjacent-note":
-            self._add_pair("#adjacent-organisation", event.input, _("Type the organisation first."),
-                           lambda first, second: self.draft.adjacent.append({"organisation": first, "note": second}),
-                           self._fill_adjacent)
-        elif wid == "reco-name":
-            self.query_one("#reco-company", Input).focus()
-        elif wid == "reco-company":
-            self._add_pair("#reco-name", event.input, _("Type the new contact's name first."),
-                           lambda first, second: self.draft.recommendations.append({"name": first, "company": second}),
-                           self._fill_recommendations)
-        elif wid == "reco-search":
+        wid = f"#{event.input.id}"
+        step = next((step for step, pair in PAIRS.items() if wid in pair), None)
+        if step is not None:
+            self.add_typed(step, asked=True)
+        elif wid == "#reco-search":
             self.query_one("#reco-contacts").focus()
         else:
             self.focus_next()
@@ -377,20 +389,51 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
             else:
                 self.show_error("")
 
-    def _add_pair(self, first_id: str, second: Input, missing: str, add, refill) -> None:
-        """Two inputs make one list entry (organisation + note, name + company): enter on
-        the second adds it, clears both and goes back to the first for the next one."""
-        first = self.query_one(first_id, Input)
-        if not first.value.strip():
-            self.show_error(missing)
-            first.focus()
-            return
-        add(first.value.strip(), second.value.strip())
+    def _typed(self, step: int) -> tuple[str, str] | None:
+        """What is typed in the two fields of step ``step``'s list (4, 5), or None."""
+        if step not in PAIRS:
+            return None
+        first, second = (self.query_one(wid, Input).value.strip() for wid in PAIRS[step])
+        return (first, second) if first or second else None
+
+    @staticmethod
+    def _entry_problem(step: int, first: str, second: str) -> str | None:
+        return adjacent_problem(first, second) if step == 4 else new_contact_problem(first, second)
+
+    @staticmethod
+    def _append(draft: Draft, step: int, first: str, second: str) -> None:
+        if step == 4:
+            draft.adjacent.append({"organisation": first, "note": second})
+        else:
+            draft.recommendations.append({"name": first, "company": second})
+
+    def add_typed(self, step: int, asked: bool = False) -> bool:
+        """Two inputs make one list entry (organisation + note, name + company): enter in
+        either (``asked``), or leaving the step with something typed, adds it, clears both
+        and goes back to the first for the next one. False, with the reason on screen, when
+        what is typed cannot be added (a note without its organisation, a name too long):
+        the step is not left, and nothing typed is lost."""
+        typed = self._typed(step)
+        if typed is None:
+            if asked:  # enter on empty fields: say what goes first
+                self.show_error(self._entry_problem(step, "", "") or "")
+            return True
+        first, second = (self.query_one(wid, Input) for wid in PAIRS[step])
+        problem = self._entry_problem(step, *typed)
+        if problem is not None:
+            self.show_error(problem)
+            (second if typed[0] and self._entry_problem(step, typed[0], "") is None else first).focus()
+            return False
+        self._append(self.draft, step, *typed)
         first.value = ""
         second.value = ""
         self.show_error("")
-        refill()
+        if step == 4:
+            self._fill_adjacent()
+        else:
+            self._fill_recommendations()
         first.focus()
+        return True
 
     def _fill_adjacent(self) -> None:
         self.query_one("#adjacent-list", RecordTable).set_rows(
@@ -447,7 +490,7 @@ def review_text(repository: Repository, review) -> Text:
     def line(label: str, value: str) -> None:
         if value:
             text.append(f"{label:<18}", style="dim")
-            text.append(value + "\n")
+            text.append(value.replace("\n", "\n" + " " * 18) + "\n")
 
     line(_("Completed"), review.completed.isoformat() if review.completed else "")
     line(_("Pitched"), review.sold_as)

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from .gauge import RevenueGauge
     from .keybar import KeyBar
     from .record_table import RecordTable
+    from .textfields import LineInput, NoteArea
 
-_WHERE = {"CheckList": ".checklist", "RecordTable": ".record_table", "RevenueGauge": ".gauge", "KeyBar": ".keybar"}
+_WHERE = {"CheckList": ".checklist", "RecordTable": ".record_table", "RevenueGauge": ".gauge", "KeyBar": ".keybar",
+          "LineInput": ".textfields", "NoteArea": ".textfields"}
 
 __all__ = sorted(_WHERE)
 

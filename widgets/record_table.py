@@ -3,7 +3,8 @@
 Textual's DataTable builds every row up front: about a second for 10,000 rows,
 paid again after each save and each filter keystroke. RecordTable keeps the
 list of uids and a function that makes a row's cells, renders the rows in view
-(one line each, through the Line API) and caches them. ``j``/``k``/``g``/``G``
+(one line each, through the Line API: a text of several lines shows its lines
+joined by " ⏎ ") and caches them. ``j``/``k``/``g``/``G``
 move like in vim, besides the arrows, page keys, home and end; ``enter``
 selects.
 """
@@ -28,6 +29,8 @@ Cells = Sequence["str | Text"]
 MAX_COLUMN = 40
 #: rows measured to size the columns: the first ones and a sample of the rest
 MEASURED = 120
+#: a line break in a cell: rows are one line each
+LINE_BREAK = Text(" ⏎ ", style="dim")
 #: to fit the width, the widest columns give up cells down to this
 MIN_COLUMN = 12
 #: ... and the first one, the record's name, down to this
@@ -203,6 +206,8 @@ class RecordTable(ScrollView, can_focus=True):
             for column, cell in enumerate(cells):
                 if column < len(widths):
                     length = cell.cell_len if isinstance(cell, Text) else len(str(cell))
+                    if "\n" in (plain := cell.plain if isinstance(cell, Text) else str(cell)):  # shown with ⏎
+                        length += plain.count("\n") * (LINE_BREAK.cell_len - 1)
                     widths[column] = max(widths[column], min(MAX_COLUMN, length))
         self._widths = widths
 
@@ -276,6 +281,8 @@ class RecordTable(ScrollView, can_focus=True):
         for column, width in enumerate(self._shown):
             cell = cells[column] if column < len(cells) else ""
             piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            if "\n" in piece.plain:  # a text of several lines (notes): one line, its breaks marked
+                piece = LINE_BREAK.join(piece.split("\n"))
             piece.truncate(width, overflow="ellipsis", pad=True)
             text.append(" ")
             text.append_text(piece)
