@@ -23,6 +23,7 @@ from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
 from store.repository import Repository
+from store.rules import FROM_SETTINGS, usual_values
 from widgets.checklist import CheckList
 
 from .screens import RelanceScreen
@@ -269,10 +270,18 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         #: preset values of fields the form does not show (a mission's opportunity_uid)
         self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
         self.initial: dict[str, Any] = {}
+        #: the fields a record of this kind takes from the settings (store.rules.FROM_SETTINGS),
+        #: and the values the settings hold for them, which a new record starts with
+        self.from_settings = FROM_SETTINGS.get(kind, {}) if kind != "settings" else {}
+        self.usual = usual_values(kind, repository.settings()) if self.from_settings else {}
 
     # building ---------------------------------------------------------------------------
 
     def _initial_value(self, name: str, ftype: FieldType) -> Any:
+        if self.preset.get(name) is not None:
+            return self.preset[name]
+        if self.base is None and name in self.usual:  # e.g. the usual daily rate of the settings
+            return self.usual[name]
         if name in self.preset:
             return self.preset[name]
         if self.base is not None:
@@ -311,6 +320,8 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             text = ftype.display(value)
         if isinstance(ftype, DateField):
             placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
+        elif name in self.from_settings:
+            placeholder = self._usual_placeholder(name, ftype)
         elif isinstance(ftype, Money) and (meaning := self.model.field_help(name)):
             # what the amount is ("billed turnover per month, excl. tax"): the format's
             # example, 650.00, read like a value proposed for a monthly target
@@ -318,6 +329,12 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         else:
             placeholder = "" if ftype.expected == "text" else ftype.expected
         return Input(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
+
+    def _usual_placeholder(self, name: str, ftype: FieldType) -> str:
+        """What an empty field the settings could fill says: the usual value, or where to set it."""
+        if name in self.usual:
+            return _("your usual one: {value}").format(value=ftype.display(self.usual[name]))
+        return _("none usual yet: set it in the settings (s)")
 
     def compose(self) -> ComposeResult:
         new_title, edit_title = (_(title) for title in TITLES[self.form])

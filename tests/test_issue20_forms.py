@@ -1,0 +1,138 @@
+"""Issue 20, points 7, 8 and 9: the forms start from the settings, a select opens when
+typed on, and the checks across fields follow both fields (tui/forms.py,
+widgets/search_select.py, store/records.py ``linked_problems``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from store.repository import Repository
+from tests.conftest import TODAY, run_relance
+from tests.test_typeahead import settle
+from tui.app import make_app
+from tui.forms import RecordForm
+
+
+@pytest.fixture
+def people(data_path) -> Path:
+    """Settings with a usual daily rate of 650; contacts whose order puts Zoé last and
+    "zo" inside another name (Alice Zola), and an accented name."""
+    repo = Repository(data_path, today=TODAY)
+    repo.set_settings({"target_monthly": "11000", "daily_rate": "650"})
+    for name in ("Alice Zola", "Bruno Petit", "Éric Martin", "Zoé Durand"):
+        repo.add("contact", {"name": name})
+    repo.close()
+    return data_path
+
+
+def uid_of(path: Path, name: str) -> str:
+    return next(c.uid for c in Repository(path, today=TODAY).list("contact") if c.name == name)
+
+
+async def open_form(app, pilot, kind: str, uid: str | None = None) -> RecordForm:
+    if uid is None:
+        app.new_record(kind)
+    else:
+        app.edit_record(kind, uid)
+    await pilot.pause()
+    await pilot.pause()
+    assert isinstance(app.screen, RecordForm) and app.screen.kind == kind
+    return app.screen
+
+
+async def type_into(pilot, form: RecordForm, name: str, text: str) -> None:
+    field = form.query_one(f"#field-{name}", Input)
+    field.focus()
+    await pilot.pause()
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+def message(form: RecordForm, name: str) -> str:
+    shown = form.query(f"#error-{name}")
+    if not shown:
+        return ""
+    static = shown.first(Static)
+    return str(static.content) if static.has_class("visible") else ""
+
+
+# -- 7. new records start from the settings ------------------------------------------------------
+
+
+async def test_new_mission_and_opportunity_start_with_the_usual_daily_rate_set_in_the_settings(people):
+    app = make_app(people, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_settings()
+        await pilot.pause()
+        await pilot.pause()
+        await type_into(pilot, app.screen, "daily_rate", "600")
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+        assert not isinstance(app.screen, RecordForm)
+
+        form = await open_form(app, pilot, "mission")
+        rate = form.query_one("#field-daily_rate", Input)
+        assert rate.value == "600.00"  # a value, not a dim placeholder
+        assert form.query_one("#field-days_per_week", Input).value == "5"
+        await type_into(pilot, form, "client", "Acme")
+        await type_into(pilot, form, "start", "2027-01-04")
+        await type_into(pilot, form, "end", "2027-03-31")
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+        assert not isinstance(app.screen, RecordForm)
+
+        form = await open_form(app, pilot, "opportunity")
+        assert form.query_one("#field-daily_rate", Input).value == "600.00"
+        await type_into(pilot, form, "title", "Audit SI")
+        await pilot.press("escape")  # unchanged but for the title: asks, then discards
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        form = await open_form(app, pilot, "opportunity")
+        await type_into(pilot, form, "title", "Audit SI")
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+        assert not isinstance(app.screen, RecordForm)
+    repo = Repository(people, today=TODAY)
+    assert [m.daily_rate for m in repo.list("mission")] == [Decimal("600.00")]
+    assert [o.daily_rate for o in repo.list("opportunity")] == [Decimal("600.00")]
+
+
+async def test_an_edit_keeps_the_records_rate_and_no_usual_rate_says_where_to_set_one(data_path):
+    repo = Repository(data_path, today=TODAY)
+    repo.set_settings({"target_monthly": "11000"})
+    mission = repo.add("mission", {"client": "Acme", "start": "2027-01-04", "end": "2027-01-29", "daily_rate": "700"})
+    repo.close()
+    app = make_app(data_path, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await open_form(app, pilot, "mission", mission.uid)
+        assert form.query_one("#field-daily_rate", Input).value == "700.00"
+        await pilot.press("escape")
+        await pilot.pause()
+        form = await open_form(app, pilot, "opportunity")
+        rate = form.query_one("#field-daily_rate", Input)
+        assert rate.value == "" and "settings" in rate.placeholder and "650" not in rate.placeholder
+
+
+def test_relance_add_takes_the_same_usual_rate_for_an_opportunity_and_a_mission(people):
+    """One rule for the forms and the command (store.rules.FROM_SETTINGS)."""
+    added = run_relance("add", "opportunity", "--title", "Audit SI", "--data", str(people), "--today", "2026-11-27")
+    assert added.returncode == 0, added.stderr
+    assert "--daily-rate: 650.00, your usual one from the settings" in added.stderr
+    added = run_relance("add", "mission", "--client", "Acme", "--start", "2027-01-04", "--end", "2027-01-29",
+                        "--data", str(people), "--today", "2026-11-27")
+    assert added.returncode == 0, added.stderr
+    repo = Repository(people, today=TODAY)
+    assert [o.daily_rate for o in repo.list("opportunity")] == [Decimal("650.00")]
+    assert [m.daily_rate for m in repo.list("mission")] == [Decimal("650.00")]
+    helped = run_relance("add", "opportunity", "--help")
+    assert "default: your usual one (relance settings --daily-rate)" in " ".join(helped.stdout.split())
+
+
