@@ -136,3 +136,43 @@ def test_relance_add_takes_the_same_usual_rate_for_an_opportunity_and_a_mission(
     assert "default: your usual one (relance settings --daily-rate)" in " ".join(helped.stdout.split())
 
 
+# -- 9. checks across fields follow both fields --------------------------------------------------
+
+
+async def test_the_end_before_the_start_is_said_again_as_the_start_changes(people):
+    app = make_app(people, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await open_form(app, pilot, "mission")
+        await type_into(pilot, form, "start", "2026-05-16")
+        await type_into(pilot, form, "end", "2026-05-01")
+        assert message(form, "end") == "the end 2026-05-01 is before the start 2026-05-16."
+        await type_into(pilot, form, "client", "Acme")
+        await type_into(pilot, form, "daily_rate", "650")
+        await pilot.press("ctrl+s")  # refused: the message of the save, the same sentence
+        await settle(pilot, 0.3)
+        assert app.screen is form and message(form, "end") == "the end 2026-05-01 is before the start 2026-05-16."
+        await type_into(pilot, form, "start", "2026-05-10")
+        assert message(form, "end") == "the end 2026-05-01 is before the start 2026-05-10."
+        await type_into(pilot, form, "start", "2026-04-20")
+        assert message(form, "end") == ""
+        assert not form.query_one("#row-end").has_class("invalid")
+        await type_into(pilot, form, "ended_on", "2026-04-10")
+        assert message(form, "ended_on") == "the early end 2026-04-10 is before the start 2026-04-20."
+        await type_into(pilot, form, "start", "2026-04-01")
+        assert message(form, "ended_on") == "" and message(form, "end") == ""
+
+
+async def test_an_opportunitys_closing_date_follows_its_first_contact(people):
+    app = make_app(people, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await open_form(app, pilot, "opportunity")
+        await type_into(pilot, form, "closed", "2026-03-01")
+        assert message(form, "closed") == ""
+        await type_into(pilot, form, "first_contact", "2026-03-10")
+        assert message(form, "closed") == "the closing date 2026-03-01 is before the first contact 2026-03-10."
+        await type_into(pilot, form, "closed", "2026-03-20")
+        assert message(form, "closed") == ""
+
+

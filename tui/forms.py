@@ -22,6 +22,7 @@ from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceEr
 from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
+from store.records import linked_problems
 from store.repository import Repository
 from store.rules import FROM_SETTINGS, usual_values
 from widgets.checklist import CheckList
@@ -390,6 +391,26 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             return
         if name in self.types:
             self.validate_field(name, event.value)
+            self.recheck_linked(name)
+
+    def recheck_linked(self, name: str) -> None:
+        """``name`` changed: what the record's rules across fields (``check()``, the one a
+        save runs) say of the fields compared with it is said again at once, cleared when
+        fixed, reworded when still wrong (the end quoting the start now typed)."""
+        linked = {other for group in self.model.LINKED if name in group for other in group
+                  if other in self.names}
+        if not linked:
+            return
+        compared = {other for group in self.model.LINKED for other in group if other in self.names}
+        raw = {other: self.query_one(f"#field-{other}", Input).value for other in compared}
+        problems = linked_problems(self.model, raw, self.repository.today, self.base)
+        for other in sorted(linked):
+            try:  # a value that does not parse keeps saying so
+                self.types[other].parse(raw[other], self.repository.today)
+            except ValueError as err:
+                self.show_error(other, str(err))
+                continue
+            self.show_error(other, problems.get(other, ""))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("field-")
