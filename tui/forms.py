@@ -405,11 +405,10 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         raw = {other: self.query_one(f"#field-{other}", Input).value for other in compared}
         problems = linked_problems(self.model, raw, self.repository.today, self.base)
         for other in sorted(linked):
-            try:  # a value that does not parse keeps saying so
+            try:
                 self.types[other].parse(raw[other], self.repository.today)
-            except ValueError as err:
-                self.show_error(other, str(err))
-                continue
+            except ValueError:
+                continue  # its own message stays (a field not reached yet is not "required" now)
             self.show_error(other, problems.get(other, ""))
 
     def on_select_changed(self, event: Select.Changed) -> None:
