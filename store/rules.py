@@ -117,6 +117,15 @@ def search_text(record: Any) -> str:
     return " ".join(" ".join(v) if isinstance(v, list) else (v or "") for v in values).casefold()
 
 
+def fold(text: str) -> str:
+    """``text`` without case or accents, for matching what a user types: "eric" is part of
+    ``fold("Éric")``. (What a search looks in, above, is case-folded only.)"""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 # -- follow-ups -------------------------------------------------------------------------------
 
 

@@ -4,15 +4,21 @@ widgets/search_select.py, store/records.py ``linked_problems``)."""
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from store.repository import Repository
-from tests.conftest import TODAY, run_relance
-from tests.test_typeahead import settle
+from tests.conftest import ROOT, TODAY, run_relance
+from tests.test_e2e import keys, tmux, type_text, wait_for
+from tests.test_typeahead import burst, settle
 from tui.app import make_app
 from tui.forms import RecordForm
 
@@ -136,6 +142,71 @@ def test_relance_add_takes_the_same_usual_rate_for_an_opportunity_and_a_mission(
     assert "default: your usual one (relance settings --daily-rate)" in " ".join(helped.stdout.split())
 
 
+# -- 8. typing on a closed select opens it where the letters are --------------------------------
+
+
+async def test_typing_on_the_contact_select_opens_it_at_the_contact_typed(people):
+    zoe = uid_of(people, "Zoé Durand")
+    app = make_app(people, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = await open_form(app, pilot, "opportunity")
+        await pilot.press(*"Audit", "tab", "tab")
+        select = form.query_one("#field-contact_uid", Select)
+        assert app.focused is select and not select.expanded
+        await pilot.press("z")
+        overlay = select.query_one(SelectOverlay)
+        assert select.expanded and str(overlay.get_option_at_index(overlay.highlighted).prompt) == "Zoé Durand"
+        await pilot.press("o")
+        assert select.expanded and app.focused is overlay
+        assert overlay._search_query == "zo"  # the first letter, typed on the closed select, kept
+        assert str(overlay.get_option_at_index(overlay.highlighted).prompt) == "Zoé Durand"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not select.expanded and app.focused is select and select.value == zoe
+        await pilot.press("tab")  # moves on
+        assert app.focused is form.query_one("#field-target_uid", Select)
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+        assert not isinstance(app.screen, RecordForm)
+    assert [o.contact_uid for o in Repository(people, today=TODAY).list("opportunity")] == [zoe]
+
+
+async def test_the_same_keys_in_one_burst_pick_the_same_contact(people):
+    zoe = uid_of(people, "Zoé Durand")
+    app = make_app(people, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_form(app, pilot, "opportunity")
+        burst(app, *"Audit", "tab", "tab", "z", "o", "enter", "ctrl+s")
+        await settle(pilot, 1.5)
+        assert not isinstance(app.screen, RecordForm)
+    saved = Repository(people, today=TODAY).list("opportunity")
+    assert [(o.title, o.contact_uid) for o in saved] == [("Audit", zoe)]
+
+
+async def test_the_search_ignores_accents_and_esc_closes_without_choosing(people):
+    app = make_app(people, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = await open_form(app, pilot, "interaction")
+        select = form.query_one("#field-contact_uid", Select)
+        select.focus()
+        await pilot.pause()
+        await pilot.press(*"eric")
+        overlay = select.query_one(SelectOverlay)
+        assert str(overlay.get_option_at_index(overlay.highlighted).prompt) == "Éric Martin"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not select.expanded and app.focused is select and select.value is Select.NULL
+        await pilot.press("down")  # the arrows still open it
+        assert select.expanded
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")  # the names are searched, not the blank option's "(none: type to search)"
+        assert select.expanded and str(overlay.get_option_at_index(overlay.highlighted).prompt) == "Bruno Petit"
+
+
 # -- 9. checks across fields follow both fields --------------------------------------------------
 
 
@@ -177,3 +248,43 @@ async def test_an_opportunitys_closing_date_follows_its_first_contact(people):
         assert message(form, "closed") == ""
 
 
+# -- 8, in a real terminal -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def term():
+    name = f"relance-select-{time.monotonic_ns()}"
+    yield name
+    tmux("kill-session", "-t", name)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+def test_in_tmux_at_80x24_letters_typed_on_the_contact_select_pick_the_contact(term, people, tmp_path):
+    command = (f"cd {shlex.quote(str(ROOT))} && LANGUAGE=en HOME={shlex.quote(str(tmp_path))} "
+               f"PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)} -m tui.cli "
+               f"--data {shlex.quote(str(people))} --today 2026-11-27; sleep 30")
+    tmux("new-session", "-d", "-s", term, "-x", "80", "-y", "24", command)
+    wait_for(term, "1 Network (4)")
+    keys(term, "3", "n")
+    wait_for(term, "New mission")
+    type_text(term, "Audit")
+    keys(term, "Tab")
+    type_text(term, "Acme")
+    keys(term, "Tab")
+    type_text(term, "zo")  # one send-keys: the letters arrive together
+    shown = wait_for(term, "Alice Zola", "Bruno Petit")  # the list is open...
+    keys(term, "Enter")  # ...at Zoé, whom enter picks
+    shown = wait_for(term, "Zoé Durand")
+    assert "Bruno Petit" not in shown
+    [contact_row] = [line for line in shown.splitlines() if "Contact" in line]
+    assert "Zoé Durand" in contact_row
+    keys(term, "Tab", "Tab", "Tab")  # micro-target, source, start
+    type_text(term, "2027-01-04")
+    keys(term, "Tab")
+    type_text(term, "2027-01-29")
+    keys(term, "C-s")
+    wait_for(term, "3 Missions (1)")
+    [mission] = Repository(people, today=TODAY).list("mission")
+    assert (mission.title, mission.contact_uid, mission.daily_rate) == ("Audit", uid_of(people, "Zoé Durand"),
+                                                                        Decimal("650.00"))

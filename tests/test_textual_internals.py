@@ -103,3 +103,24 @@ async def test_a_screen_is_styled_once_and_laid_out_once_when_first_shown(monkey
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert "Once" in resized
+
+
+def test_the_select_internals_search_select_builds_on_are_there():
+    """widgets/search_select.py (checked against 8.2.8): ``Select.compose`` yields a
+    ``SelectCurrent`` and a ``SelectOverlay`` (the one it replaces with its own), and the
+    overlay keeps its search in ``_search_query``, cleared by ``watch_has_focus``, and
+    finds an option with ``_find_search_match``."""
+    import inspect
+
+    from textual.widgets import Select
+    from textual.widgets._select import SelectCurrent, SelectOverlay
+
+    compose = inspect.getsource(Select.compose)
+    assert "SelectCurrent(self.prompt)" in compose and "SelectOverlay(type_to_search=" in compose
+    assert "data_bind" in compose
+    overlay = SelectOverlay()
+    assert overlay._search_query == ""
+    assert "self._search_query = \"\"" in inspect.getsource(SelectOverlay.watch_has_focus)
+    assert "_find_search_match(self._search_query)" in inspect.getsource(SelectOverlay._on_key)
+    assert "Option(Text(self.prompt, style=\"dim\"))" in inspect.getsource(Select._setup_options_renderables)
+    assert SelectCurrent is not None

@@ -26,6 +26,7 @@ from store.records import linked_problems
 from store.repository import Repository
 from store.rules import FROM_SETTINGS, usual_values
 from widgets.checklist import CheckList
+from widgets.search_select import SearchSelect
 
 from .screens import RelanceScreen
 
@@ -300,14 +301,14 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         if isinstance(ftype, Choice):
             options = [(_(c), c) for c in ftype.choices]
             default = value if value is not None else getattr(self.model(), name, None)
-            return Select(options, value=default if default is not None else Select.NULL,
+            return SearchSelect(options, value=default if default is not None else Select.NULL,
                           allow_blank=not ftype.required, id=wid, compact=True)
         if isinstance(ftype, Ref) and self.repository.count(ftype.kind) > RefInput.ABOVE:
             return RefInput(self.repository, ftype.kind, value, id=wid)
         if isinstance(ftype, Ref):
             options = [(label, uid) for label, uid in self._options(ftype.kind)
                        if not (self.base is not None and uid == self.base.uid)]
-            return Select(options, value=value if value else Select.NULL, allow_blank=True, id=wid,
+            return SearchSelect(options, value=value if value else Select.NULL, allow_blank=True, id=wid,
                           compact=True, prompt=_("(none: type to search)"))
         if isinstance(ftype, Refs):
             selected = set(value or [])
