@@ -70,6 +70,11 @@ class SearchSelect(Select):
         yield SelectCurrent(self.prompt)
         yield SearchOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
 
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Printable keys are the select's (a search), as an Input's are its own: the
+        bindings of the screens around it on such keys are not offered meanwhile."""
+        return self._type_to_search and character is not None and character.isprintable() and character != " "
+
     async def _on_key(self, event: events.Key) -> None:
         character = event.character
         if (self.expanded or not self._type_to_search or character is None or not event.is_printable
