@@ -76,6 +76,9 @@ class Record:
     #: ("une opportunité", "un contact"); marked here, translated where shown
     NAME: ClassVar[str] = ""
     A_NAME: ClassVar[str] = ""
+    #: the fields each rule of :meth:`check` compares, together: a form that changes one
+    #: of them has the rule say again what it says of the others (an end before its start)
+    LINKED: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
     uid: str = dataclasses.field(default="", metadata={"type": Text(), "help": "", "auto": True})
 
@@ -152,6 +155,7 @@ class Settings(Record):
     #: the codes are checked against the ``holidays`` package: a file must not become
     #: unreadable because an upgrade of it dropped a subdivision (a form still checks)
     CHECKED_ON_LOAD: ClassVar[bool] = False
+    LINKED: ClassVar[tuple[tuple[str, ...], ...]] = (("country", "subdivision"),)
 
     currency: str = field(Code(3, "EUR", "currency code"), default="EUR", help=N_("ISO 4217 code"))
     target_monthly: Decimal | None = money(help=N_("billed turnover per month, excl. tax"))
@@ -244,6 +248,7 @@ class Opportunity(Record):
     NAME: ClassVar[str] = N_("opportunity")
     A_NAME: ClassVar[str] = N_("an opportunity")
     NAME_FIELD: ClassVar[str] = "title"
+    LINKED: ClassVar[tuple[tuple[str, ...], ...]] = (("first_contact", "closed"),)
 
     title: str = text(required=True, max_length=200)
     organisation: str = text(max_length=200)
@@ -291,6 +296,7 @@ class Mission(Record):
     NAME: ClassVar[str] = N_("mission")
     A_NAME: ClassVar[str] = N_("a mission")
     NAME_FIELD: ClassVar[str] = "title"
+    LINKED: ClassVar[tuple[tuple[str, ...], ...]] = (("start", "end"), ("start", "ended_on"))
 
     title: str = text(max_length=200)
     client: str = text(required=True, max_length=200)

@@ -79,6 +79,30 @@ def build_record(model: type[Record], data: Mapping[str, Any], today: date, base
 
     Raises :class:`ValidationError` mapping each bad field to a sentence.
     """
+    record, errors = _parsed(model, data, today, base)
+    for name, ftype in model.field_types().items():
+        if ftype.required and name not in errors and getattr(record, name) in (None, "", []):
+            errors[name] = _("is required.")
+    for name, message in record.check().items():
+        errors.setdefault(name, message)
+    if errors:
+        raise ValidationError(model.KIND, errors)
+    return record
+
+
+def linked_problems(model: type[Record], data: Mapping[str, Any], today: date,
+                    base: Record | None = None) -> dict[str, str]:
+    """What the model's rules across fields (its ``check()``, :attr:`Record.LINKED`) say of
+    ``data`` — field -> message, as :func:`build_record` would report them — with the
+    values that do not parse left out, as there: a form asks it as either field changes."""
+    record, _errors = _parsed(model, data, today, base)
+    return record.check()
+
+
+def _parsed(model: type[Record], data: Mapping[str, Any], today: date,
+            base: Record | None) -> tuple[Record, dict[str, str]]:
+    """A record of ``model`` holding the values of ``data`` that parse (over ``base``'s),
+    and the message of each that does not."""
     types = model.field_types()
     errors: dict[str, str] = {}
     values = {name: getattr(base, name) for name in types} if base is not None else {}
@@ -98,11 +122,4 @@ def build_record(model: type[Record], data: Mapping[str, Any], today: date, base
     record = model(**{k: v for k, v in values.items() if k not in errors})
     if base is not None:
         record.extra = dict(getattr(base, "extra", {}) or {})
-    for name, ftype in types.items():
-        if ftype.required and name not in errors and getattr(record, name) in (None, "", []):
-            errors[name] = _("is required.")
-    for name, message in record.check().items():
-        errors.setdefault(name, message)
-    if errors:
-        raise ValidationError(model.KIND, errors)
-    return record
+    return record, errors

@@ -117,6 +117,15 @@ def search_text(record: Any) -> str:
     return " ".join(" ".join(v) if isinstance(v, list) else (v or "") for v in values).casefold()
 
 
+def fold(text: str) -> str:
+    """``text`` without case or accents, for matching what a user types: "eric" is part of
+    ``fold("Éric")``. (What a search looks in, above, is case-folded only.)"""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 # -- follow-ups -------------------------------------------------------------------------------
 
 
@@ -232,12 +241,15 @@ def mission_from_opportunity(opportunity: Opportunity, today: date) -> dict[str,
 # -- new records ------------------------------------------------------------------------------
 
 #: the fields a new record takes from the settings when they are not given: kind -> its
-#: field -> the settings' field (``relance add mission`` without ``--daily-rate``)
-FROM_SETTINGS = {"mission": {"daily_rate": "daily_rate"}}
+#: field -> the settings' field (``relance add mission`` without ``--daily-rate``, and the
+#: new mission and opportunity forms, which start with it filled in). A mission's days per
+#: week are not among them: the settings hold none (the model's default, 5, is used)
+FROM_SETTINGS = {"mission": {"daily_rate": "daily_rate"}, "opportunity": {"daily_rate": "daily_rate"}}
 
 
 def usual_values(kind: str, settings: Settings) -> dict[str, Any]:
     """The values of :data:`FROM_SETTINGS` a new record of ``kind`` takes from ``settings``:
-    those the settings hold (a mission's daily rate, when a usual one is set)."""
+    those the settings hold (a mission's or an opportunity's daily rate, when a usual one
+    is set)."""
     values = {name: getattr(settings, source) for name, source in FROM_SETTINGS.get(kind, {}).items()}
     return {name: value for name, value in values.items() if value is not None}

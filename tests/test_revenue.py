@@ -57,7 +57,7 @@ async def test_gauge_follows_a_new_mission_a_stage_change_and_the_target(scenari
         await pilot.press("tab")
         await type_text(pilot, "2027-01-29")
         await pilot.press("tab")
-        await type_text(pilot, "650")
+        assert app.focused.value == "650.00"  # the usual daily rate of the settings
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)

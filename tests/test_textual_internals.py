@@ -153,3 +153,24 @@ async def test_a_focus_moves_on_a_later_turn_and_a_screen_keeps_after_refresh_ca
         assert tuning.screen_waits_for_frame(screen) and not ran
         await pilot.pause()
         assert ran and not tuning.screen_waits_for_frame(screen)
+
+
+def test_the_select_internals_search_select_builds_on_are_there():
+    """widgets/search_select.py (checked against 8.2.8): ``Select.compose`` yields a
+    ``SelectCurrent`` and a ``SelectOverlay`` (the one it replaces with its own), and the
+    overlay keeps its search in ``_search_query``, cleared by ``watch_has_focus``, and
+    finds an option with ``_find_search_match``."""
+    import inspect
+
+    from textual.widgets import Select
+    from textual.widgets._select import SelectCurrent, SelectOverlay
+
+    compose = inspect.getsource(Select.compose)
+    assert "SelectCurrent(self.prompt)" in compose and "SelectOverlay(type_to_search=" in compose
+    assert "data_bind" in compose
+    overlay = SelectOverlay()
+    assert overlay._search_query == ""
+    assert "self._search_query = \"\"" in inspect.getsource(SelectOverlay.watch_has_focus)
+    assert "_find_search_match(self._search_query)" in inspect.getsource(SelectOverlay._on_key)
+    assert "Option(Text(self.prompt, style=\"dim\"))" in inspect.getsource(Select._setup_options_renderables)
+    assert SelectCurrent is not None

@@ -165,8 +165,11 @@ def field_options(sub: argparse.ArgumentParser, kind: str, editing: bool = False
                 text = _("{text}; \"\" empties it").format(text=text)
         elif name in given_defaults:
             text = _("{text}; default: {default}").format(text=text, default=ftype.display(given_defaults[name]))
-        elif name in from_settings:
+        elif name in from_settings and ftype.required:
             text = _("required, unless the settings hold a usual one (relance settings {flag}); {text}").format(
+                flag=flag(from_settings[name]), text=text)
+        elif name in from_settings:
+            text = _("{text}; default: your usual one (relance settings {flag})").format(
                 flag=flag(from_settings[name]), text=text)
         elif ftype.required:
             text = _("required; {text}").format(text=text)

@@ -22,9 +22,12 @@ from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceEr
 from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
 from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
+from store.records import linked_problems
 from store.repository import Repository
+from store.rules import FROM_SETTINGS, usual_values
 from widgets.checklist import CheckList
 from widgets.textfields import LineInput, NoteArea
+from widgets.search_select import SearchSelect
 
 from .screens import RelanceScreen
 
@@ -270,10 +273,18 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         #: preset values of fields the form does not show (a mission's opportunity_uid)
         self.hidden = {k: v for k, v in self.preset.items() if k not in self.names}
         self.initial: dict[str, Any] = {}
+        #: the fields a record of this kind takes from the settings (store.rules.FROM_SETTINGS),
+        #: and the values the settings hold for them, which a new record starts with
+        self.from_settings = FROM_SETTINGS.get(kind, {}) if kind != "settings" else {}
+        self.usual = usual_values(kind, repository.settings()) if self.from_settings else {}
 
     # building ---------------------------------------------------------------------------
 
     def _initial_value(self, name: str, ftype: FieldType) -> Any:
+        if self.preset.get(name) is not None:
+            return self.preset[name]
+        if self.base is None and name in self.usual:  # e.g. the usual daily rate of the settings
+            return self.usual[name]
         if name in self.preset:
             return self.preset[name]
         if self.base is not None:
@@ -291,14 +302,14 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         if isinstance(ftype, Choice):
             options = [(_(c), c) for c in ftype.choices]
             default = value if value is not None else getattr(self.model(), name, None)
-            return Select(options, value=default if default is not None else Select.NULL,
+            return SearchSelect(options, value=default if default is not None else Select.NULL,
                           allow_blank=not ftype.required, id=wid, compact=True)
         if isinstance(ftype, Ref) and self.repository.count(ftype.kind) > RefInput.ABOVE:
             return RefInput(self.repository, ftype.kind, value, id=wid)
         if isinstance(ftype, Ref):
             options = [(label, uid) for label, uid in self._options(ftype.kind)
                        if not (self.base is not None and uid == self.base.uid)]
-            return Select(options, value=value if value else Select.NULL, allow_blank=True, id=wid,
+            return SearchSelect(options, value=value if value else Select.NULL, allow_blank=True, id=wid,
                           compact=True, prompt=_("(none: type to search)"))
         if isinstance(ftype, Refs):
             selected = set(value or [])
@@ -314,6 +325,8 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             return NoteArea(text, id=wid, placeholder=_("enter: a new line · tab: the next field"))
         if isinstance(ftype, DateField):
             placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
+        elif name in self.from_settings:
+            placeholder = self._usual_placeholder(name, ftype)
         elif isinstance(ftype, Money) and (meaning := self.model.field_help(name)):
             # what the amount is ("billed turnover per month, excl. tax"): the format's
             # example, 650.00, read like a value proposed for a monthly target
@@ -321,6 +334,12 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         else:
             placeholder = "" if ftype.expected == "text" else ftype.expected
         return LineInput(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
+
+    def _usual_placeholder(self, name: str, ftype: FieldType) -> str:
+        """What an empty field the settings could fill says: the usual value, or where to set it."""
+        if name in self.usual:
+            return _("your usual one: {value}").format(value=ftype.display(self.usual[name]))
+        return _("none usual yet: set it in the settings (s)")
 
     def compose(self) -> ComposeResult:
         new_title, edit_title = (_(title) for title in TITLES[self.form])
@@ -376,6 +395,25 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             return
         if name in self.types:
             self.validate_field(name, event.value)
+            self.recheck_linked(name)
+
+    def recheck_linked(self, name: str) -> None:
+        """``name`` changed: what the record's rules across fields (``check()``, the one a
+        save runs) say of the fields compared with it is said again at once, cleared when
+        fixed, reworded when still wrong (the end quoting the start now typed)."""
+        linked = {other for group in self.model.LINKED if name in group for other in group
+                  if other in self.names}
+        if not linked:
+            return
+        compared = {other for group in self.model.LINKED for other in group if other in self.names}
+        raw = {other: self.query_one(f"#field-{other}", Input).value for other in compared}
+        problems = linked_problems(self.model, raw, self.repository.today, self.base)
+        for other in sorted(linked):
+            try:
+                self.types[other].parse(raw[other], self.repository.today)
+            except ValueError:
+                continue  # its own message stays (a field not reached yet is not "required" now)
+            self.show_error(other, problems.get(other, ""))
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         name = (event.text_area.id or "").removeprefix("field-")
