@@ -40,6 +40,9 @@ MEASURED = 120
 MIN_COLUMN = 12
 #: ... and the first one, the record's name, down to this
 FIRST_COLUMN = 20
+#: the blanks the header's hint adds: one before it (with the last column's own, two, as between
+#: columns) and one after
+HINT_SPACE = 2
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -319,7 +322,7 @@ class RecordTable(ScrollView, can_focus=True):
         page = self._page(1, room, floors)
         if first == 1 and len(page) == count - 1:
             return 1, page, ""  # everything fits
-        room -= cell_len(self.hint_text(first - 1, count - first)) + 1  # (its widest: the room it keeps)
+        room -= cell_len(self.hint_text(first - 1, count - first)) + HINT_SPACE  # (its widest: the room it keeps)
         page = self._page(first, room, floors)
         while first > 1 and page and page[-1] == count - 1:
             wider = self._page(first - 1, room, floors)
@@ -343,7 +346,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._first, page, hint = self._layout(self._first, room, floors)
         indexes = [0, *page]
         widths = [floors[i] for i in indexes]
-        spare = room - (cell_len(hint) + 1 if hint else 0) - sum(widths) - 2 * len(widths)
+        spare = room - (cell_len(hint) + HINT_SPACE if hint else 0) - sum(widths) - 2 * len(widths)
         if spare < 0:  # narrower than the first column: it is cut (a name, with …)
             widths[0] = max(1, widths[0] + spare)
         for at, index in enumerate(indexes):  # the room left, to the text columns first in order
