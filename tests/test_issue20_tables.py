@@ -190,3 +190,38 @@ async def test_the_missions_pane_shows_each_mission_s_source_in_the_language_in_
         i18n.set_language(None)
         monkeypatch.delenv("RELANCE_LOCALEDIR")
         i18n.set_language(None)
+
+
+def dialog(shown: str) -> list[str]:
+    """The inside of the dialog over the dashboard (the box with no title), its right border kept."""
+    lines = shown.splitlines()
+    for top, line in enumerate(lines):
+        match = re.search(r"╭─+╮", line)
+        if match:
+            left, right = match.start(), match.end() - 1
+            inside = []
+            for below in lines[top + 1:]:
+                if below[left:left + 1] != "│":
+                    break
+                inside.append(below[left + 1:right + 1])
+            return inside
+    raise AssertionError(f"no dialog on screen:\n{shown}")
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+@pytest.mark.parametrize("size", ["80x24", "120x40"])
+def test_a_scroll_bar_never_touches_the_text_of_a_dialog(term, tmp_path, size):
+    """Help and the months screen scroll at 80x24: their text keeps a blank column before
+    the bar ("columns▂▂" read as one word), at the top, the middle and the end."""
+    open_demo(term, tmp_path, size)
+    for open_it, until, close in ((["?"], "relance: keys", "Escape"), (["4", "Enter"], "month by month —", "Escape")):
+        keys(term, *open_it)
+        settled(term, until)
+        for move in ("Home", "PageDown", "End"):
+            keys(term, move)
+            shown = settled(term, until)
+            inside = dialog(shown)
+            assert inside and not [line for line in inside if AT_THE_EDGE.search(line)], shown
+        keys(term, close)
+        time.sleep(0.5)
