@@ -225,3 +225,49 @@ def test_a_scroll_bar_never_touches_the_text_of_a_dialog(term, tmp_path, size):
             assert inside and not [line for line in inside if AT_THE_EDGE.search(line)], shown
         keys(term, close)
         time.sleep(0.5)
+
+
+async def test_a_table_drops_whole_columns_pages_by_screenfuls_and_refits_when_its_scroll_bar_comes():
+    from textual.app import App
+
+    from widgets import RecordTable
+
+    class Box(App):
+        def compose(self):
+            yield RecordTable(["Name", "Date", "Amount", "Town", "Stage"], shrinks=(0, 3))
+
+    def row(i: int) -> tuple[str, tuple]:
+        return str(i), (f"Person number {i:02d} long", "2026-11-27", "65 000 EUR", "Saint-Rémy-de-Provence", "negotiation")
+
+    app = Box()
+    async with app.run_test(size=(58, 12)) as pilot:
+        table = app.query_one(RecordTable)
+        table.set_rows([row(i) for i in range(3)])
+        table.focus()
+        await pilot.pause()
+        lines = [table.render_line(y).text for y in range(4)]
+        assert header_cells(lines[0]) == ["Name", "Date", "Amount", "+2 →"]
+        assert "Person number 00 long  2026-11-27  65 000 EUR" in lines[1]  # the name has the room left
+        await pilot.press("right")
+        await pilot.pause()
+        lines = [table.render_line(y).text for y in range(4)]
+        assert header_cells(lines[0]) == ["Name", "Town", "Stage", "← +2"]
+        assert "negotiation" in lines[1] and "…" in lines[1].split("negotiation")[0]  # the town, narrowed
+        await pilot.press("right")  # the last page already: nothing moves
+        assert header_cells(table.render_line(0).text) == ["Name", "Town", "Stage", "← +2"]
+        await pilot.press("left")
+        await pilot.pause()
+        assert header_cells(table.render_line(0).text) == ["Name", "Date", "Amount", "+2 →"]
+
+        table.set_rows([row(i) for i in range(30)])  # a vertical scroll bar: two cells less
+        await pilot.pause()
+        width = table.scrollable_content_region.width
+        assert width == 56
+        for y in range(5):
+            line = table.render_line(y).text
+            assert len(line) == width and line.endswith(" ")  # a blank before the bar
+        assert "2026-11-27  65 000 EUR" in table.render_line(1).text
+
+        await pilot.resize_terminal(120, 12)  # room for everything: no hint
+        await pilot.pause()
+        assert header_cells(table.render_line(0).text) == ["Name", "Date", "Amount", "Town", "Stage"]

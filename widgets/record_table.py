@@ -320,8 +320,8 @@ class RecordTable(ScrollView, can_focus=True):
         count = len(floors)
         first = max(1, min(first, count - 1))
         page = self._page(1, room, floors)
-        if first == 1 and len(page) == count - 1:
-            return 1, page, ""  # everything fits
+        if len(page) == count - 1:
+            return 1, page, ""  # everything fits (as in a maximised pane, whatever page was shown)
         room -= cell_len(self.hint_text(first - 1, count - first)) + HINT_SPACE  # (its widest: the room it keeps)
         page = self._page(first, room, floors)
         while first > 1 and page and page[-1] == count - 1:
@@ -358,11 +358,6 @@ class RecordTable(ScrollView, can_focus=True):
                 spare -= grow
         self._shown = list(zip(indexes, widths))
         self._hint = hint
-
-    @property
-    def hidden_columns(self) -> int:
-        """How many columns are not drawn at this width."""
-        return len(self.columns) - len(self._shown)
 
     def _page_starts(self) -> list[int]:
         """Where each page of columns starts, from the first page to the last."""
