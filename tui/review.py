@@ -104,7 +104,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                         yield Input(placeholder=_("organisation, department, partner"), id="adjacent-organisation",
                                     compact=True)
                         yield Input(placeholder=_("note (enter adds)"), id="adjacent-note", compact=True)
-                    yield RecordTable((_("Organisation"), _("Note")), id="adjacent-list")
+                    yield RecordTable((_("Organisation"), _("Note")), id="adjacent-list", shrinks=(0, 1))
                 with Vertical(id="step-5", classes="review-step"):
                     yield Static(_("Whom will you ask for a recommendation or an introduction?"), classes="question")
                     yield Input(placeholder=_("type a name or company, then tab to the list; space picks"),
@@ -113,7 +113,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                     with Horizontal(classes="field-line"):
                         yield Input(placeholder=_("or a new contact: name"), id="reco-name", compact=True)
                         yield Input(placeholder=_("company (enter adds)"), id="reco-company", compact=True)
-                    yield RecordTable((_("To ask"), ""), id="reco-list")
+                    yield RecordTable((_("To ask"), ""), id="reco-list", shrinks=(0, 1))
                     with Horizontal(classes="field-line"):
                         yield Label(_("Follow up on"), classes="field-label")
                         yield Input(self.draft.follow_up, id="reco-follow-up", compact=True,
