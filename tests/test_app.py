@@ -32,7 +32,7 @@ async def test_dashboard_shows_path_and_pane_counts(data_path):
         assert [str(network.get_row_at(i)[1]) for i in range(4)] == ["! 47d late", "! 25d late", "! 12d late", "! 3d late"]
         targets = app.screen.query_one("#pane-targets", Pane).table
         rows = [targets.get_row_at(i) for i in range(targets.row_count)]
-        empty = [str(r[0]) for r in rows if "empty pipeline" in str(r[3])]
+        empty = [str(r[0]) for r in rows if "empty pipeline" in str(r[1])]
         assert empty == ["Collectivités : dématérialisation"]
         missions = app.screen.query_one("#pane-missions", Pane).table
         assert sorted(str(missions.get_row_at(i)[1]) for i in range(2)) == ["! review due", "active"]

@@ -37,9 +37,11 @@ async def _steady(pilot) -> None:
 def test_dashboard_on_demo_data(snap_compare, demo_app, size):
     """The dashboard on the demo data. At 80x24: the data path on top, the tab
     line 1-4, the Network pane alone with the four overdue follow-ups first
-    ("! 47d late" ... "! 3d late"), the footer with n e d / a ? q. At 120x40:
-    the four panes in a 2x2 grid; Targets flags "! empty pipeline" on
-    Collectivités; Missions shows "! review due"; the Revenue gap gauge shows
+    ("! 47d late" ... "! 3d late") and its five columns whole, the footer with
+    n e d / a ? q. At 120x40: the four panes in a 2x2 grid, each table showing
+    whole columns and its header ending with how many are hidden ("+2 →");
+    Targets flags "! empty pipeline" on Collectivités; Missions shows
+    "! review due" and the end dates whole; the Revenue gap gauge shows
     six months with the gap from January 2027, "! Income falls short in January
     2027" and "! Start prospecting by 5 July 2026 — 145 days late."."""
     assert snap_compare(demo_app, terminal_size=size, run_before=_steady)

@@ -68,10 +68,10 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
                 yield Static("", id="detail-fields")
                 if self.kind == "contact":
                     yield Static(_("Interactions (l logs one)"), classes="sublabel")
-                    yield RecordTable((_("Date"), _("Kind"), _("Summary")), id="detail-log")
+                    yield RecordTable((_("Date"), _("Kind"), _("Summary")), id="detail-log", shrinks=(2,))  # (the date whole)
                 elif self.kind == "target":
                     yield Static(_("Opportunities"), classes="sublabel")
-                    yield RecordTable((_("Opportunity"), _("Stage"), _("Organisation")), id="detail-opps")
+                    yield RecordTable((_("Opportunity"), _("Stage"), _("Organisation")), id="detail-opps", shrinks=(0, 2))
                 elif self.kind == "mission":
                     yield Static(_("Lessons learned"), classes="sublabel")
                     yield Static("", id="detail-review")

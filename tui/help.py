@@ -18,7 +18,7 @@ MOVES = [
     ("j / k / ↑ / ↓", N_("move in a list")),
     ("g / G", N_("first / last row")),
     ("pgup / pgdn", N_("page up / down")),
-    ("← / →", N_("scroll a wide list sideways, to its last columns")),
+    ("← / →", N_("page sideways through a wide list's columns")),
     ("tab / shift+tab", N_("next / previous pane or field")),
     ("enter", N_("open the selected record")),
     ("esc", N_("clear the filter, close a screen, cancel a form")),

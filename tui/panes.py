@@ -47,7 +47,12 @@ class Pane(Vertical):
     NUMBER = 0
     TITLE = ""
     KIND = ""
+    #: the column titles, in the order of what tells the records apart first: a narrow
+    #: pane shows the first ones whole and hides the rest ("+2 →"; → pages, a maximises)
     COLUMNS: tuple[str, ...] = ()
+    #: the text columns (names, companies, titles) that may be narrowed, ending with …; the
+    #: others (dates, amounts, numbers, status and stage words) show whole or hide
+    SHRINKS: tuple[int, ...] = (0,)
 
     def __init__(self, repository: Repository, id: str | None = None):
         super().__init__(id=id, classes="pane")
@@ -63,7 +68,7 @@ class Pane(Vertical):
     FILTER_HINT = N_("filter: name, company, tags, notes (esc clears)")
 
     def compose(self) -> ComposeResult:
-        yield RecordTable(translated(self.COLUMNS), id=f"{self.KEY}-table", classes="main-table")
+        yield RecordTable(translated(self.COLUMNS), id=f"{self.KEY}-table", classes="main-table", shrinks=self.SHRINKS)
 
     def on_mount(self) -> None:
         self.reload()
@@ -287,7 +292,10 @@ class Pane(Vertical):
 class NetworkPane(Pane):
     KEY, NUMBER, TITLE, KIND = "network", 1, N_("Network"), "contact"
     EMPTY = N_("No contact yet. n adds one; i imports LinkedIn's Connections.csv, a vCard or a CSV file.")
-    COLUMNS = (N_("Name"), N_("Next follow-up"), N_("Circle"), N_("Company"), N_("Last contact"))
+    # who, then what to do and when (the order of the list), where they work, how long
+    # since the last word; the circle last: the title counts it
+    COLUMNS = (N_("Name"), N_("Next follow-up"), N_("Company"), N_("Last contact"), N_("Circle"))
+    SHRINKS = (0, 2)
 
     def sort_key(self, c: Contact):  # type: ignore[override]
         return follow_up_order(c, self.today)
@@ -304,7 +312,7 @@ class NetworkPane(Pane):
                           style="bold red" if late else "bold")
             name.stylize("bold")
         circle = _("natural") if c.circle == "natural" else _("pro")
-        return (name, follow, circle, c.company, fmt.day(c.last_contact))
+        return (name, follow, c.company, fmt.day(c.last_contact), circle)
 
     def title_text(self, shown: int) -> str:
         before, source, changed = self.delta("count", "contact")
@@ -339,13 +347,18 @@ class TargetsPane(Pane):
     EMPTY = N_("No micro-target yet: a sector, a decision maker in it and a need you meet. n adds one.")
     FILTER_HINT = N_("filter: name, sector, need, notes (esc clears)")
     DEPENDS = ("contact", "opportunity")
-    COLUMNS = (N_("Micro-target"), N_("Status"), N_("Contacts n/p"), N_("Open pipeline"), N_("Weighted"), N_("Last touch"))
-    OPP_COLUMNS = (N_("Opportunity"), N_("Organisation"), N_("Stage"), N_("Value"), N_("Next action"))
+    # the target, then what is under way in it ("! empty pipeline" first of all) and what
+    # that is worth, its status, when it was last worked on, the contacts in it
+    COLUMNS = (N_("Micro-target"), N_("Open pipeline"), N_("Weighted"), N_("Status"), N_("Last touch"), N_("Contacts n/p"))
+    # the opportunity, how far it went and its value, what to do next (a date, then
+    # words: narrowed, the date stays whole), the organisation (often in the title)
+    OPP_COLUMNS = (N_("Opportunity"), N_("Stage"), N_("Value"), N_("Next action"), N_("Organisation"))
+    OPP_SHRINKS = (0, 3, 4)
 
     def compose(self) -> ComposeResult:
-        yield RecordTable(translated(self.COLUMNS), id="targets-table", classes="main-table")
+        yield RecordTable(translated(self.COLUMNS), id="targets-table", classes="main-table", shrinks=self.SHRINKS)
         yield Static("", id="opps-label", classes="sublabel")
-        yield RecordTable(translated(self.OPP_COLUMNS), id="opps-table", classes="opps-table")
+        yield RecordTable(translated(self.OPP_COLUMNS), id="opps-table", classes="opps-table", shrinks=self.OPP_SHRINKS)
 
     def retranslate(self) -> None:
         self.opps_table.set_columns(translated(self.OPP_COLUMNS))
@@ -403,8 +416,8 @@ class TargetsPane(Pane):
         weighted = sum((weighted_value(o) for o in opps), Decimal(0))
         last = last_touch(contacts, opps)
         name = Text(t.name, style="" if opps else "bold")
-        return (name, t.status, f"{natural}/{len(contacts) - natural}", pipeline,
-                fmt.money(weighted, self._currency) if opps else "", fmt.day(last))
+        return (name, pipeline, fmt.money(weighted, self._currency) if opps else "", t.status, fmt.day(last),
+                f"{natural}/{len(contacts) - natural}")
 
     def reload(self, keep: str | None = None) -> None:
         super().reload(keep)
@@ -445,7 +458,7 @@ class TargetsPane(Pane):
             if o.next_action_date:
                 action = f"{o.next_action_date} {action}".strip()
             value = opportunity_value(o)
-            rows.append((o.uid, (o.title, o.organisation, o.stage, fmt.money(value, currency) if value else "", action)))
+            rows.append((o.uid, (o.title, o.stage, fmt.money(value, currency) if value else "", action, o.organisation)))
         self.opps_table.set_rows(rows, keep=keep)
 
     def on_record_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
@@ -462,8 +475,14 @@ class MissionsPane(Pane):
     KEY, NUMBER, TITLE, KIND = "missions", 3, N_("Missions"), "mission"
     EMPTY = N_("No mission yet. n adds one; an opportunity moved to won offers one too.")
     DEPENDS = ("review",)
-    # the status second: "! review due" must show in the narrow 2x2 grid too
-    COLUMNS = (N_("Client"), N_("Status"), N_("Title"), N_("Start"), N_("End"), N_("Rate"), N_("d/wk"))
+    # the client, the status ("! review due" must show in the narrow 2x2 grid too), the
+    # end (when the income stops) and the rate, the title; then where it came from, its
+    # start, its days a week
+    COLUMNS = (N_("Client"), N_("Status"), N_("End"), N_("Rate"), N_("Title"), N_("Source"), N_("Start"), N_("d/wk"))
+    SHRINKS = (0, 4)
+    #: the mission's source, as the form and ``relance list missions`` name it
+    SOURCES = {"natural": N_("natural"), "prospecting": N_("prospecting"),
+               "recommendation": N_("recommendation"), "other": N_("other")}
 
     sort_key = None  # type: ignore[assignment]  # newest first: sorted whole (a handful of missions)
 
@@ -481,8 +500,9 @@ class MissionsPane(Pane):
         if status == "review due":
             label = _("review: draft") if m.uid in self.drafts else labels[status]
             cell = Text("! " + label, style="bold")
-        return (m.client, cell, m.title, fmt.day(m.start), fmt.day(m.last_day), fmt.money(m.daily_rate),
-                fmt.number(m.days_per_week))
+        source = self.SOURCES.get(m.source)
+        return (m.client, cell, fmt.day(m.last_day), fmt.money(m.daily_rate), m.title,
+                _(source) if source else m.source, fmt.day(m.start), fmt.number(m.days_per_week))
 
 
 class RevenuePane(Pane):

@@ -112,7 +112,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                         yield LineInput(placeholder=_("organisation (enter adds)"), id="adjacent-organisation",
                                         compact=True)
                         yield LineInput(placeholder=_("note, if any (enter adds)"), id="adjacent-note", compact=True)
-                    yield RecordTable((_("Organisation"), _("Note")), id="adjacent-list")
+                    yield RecordTable((_("Organisation"), _("Note")), id="adjacent-list", shrinks=(0, 1))
                 with Vertical(id="step-5", classes="review-step"):
                     yield Static(_("Whom will you ask for a recommendation or an introduction?"), classes="question")
                     yield LineInput(placeholder=_("type a name or company, then tab to the list; space picks"),
@@ -122,7 +122,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                         yield LineInput(placeholder=_("or a new contact: name (enter adds)"), id="reco-name",
                                         compact=True)
                         yield LineInput(placeholder=_("company, if any (enter adds)"), id="reco-company", compact=True)
-                    yield RecordTable((_("To ask"), ""), id="reco-list")
+                    yield RecordTable((_("To ask"), ""), id="reco-list", shrinks=(0, 1))
                     with Horizontal(classes="field-line"):
                         yield Label(_("Follow up on"), classes="field-label")
                         yield LineInput(self.draft.follow_up, id="reco-follow-up", compact=True,

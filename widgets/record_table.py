@@ -7,6 +7,13 @@ list of uids and a function that makes a row's cells, renders the rows in view
 joined by " ⏎ ") and caches them. ``j``/``k``/``g``/``G``
 move like in vim, besides the arrows, page keys, home and end; ``enter``
 selects.
+
+Columns come in the order of what tells records apart first, and each is shown
+whole or not at all (``_fit``): the first one stays, the others after it fill the
+width; ``→``/``←`` page sideways by a screenful of columns and the header's last
+cell says how many are hidden ("+3 →", "← +2"). Only text columns (a name, a company:
+``shrinks``) may be narrowed, their cells ending with "…"; dates, amounts, numbers,
+status and stage words, and every header are never cut.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -31,10 +39,13 @@ MAX_COLUMN = 40
 MEASURED = 120
 #: a line break in a cell: rows are one line each
 LINE_BREAK = Text(" ⏎ ", style="dim")
-#: to fit the width, the widest columns give up cells down to this
+#: to bring one more column in, a text column gives up cells down to this
 MIN_COLUMN = 12
 #: ... and the first one, the record's name, down to this
 FIRST_COLUMN = 20
+#: the blanks the header's hint adds: one before it (with the last column's own, two, as between
+#: columns) and one after
+HINT_SPACE = 2
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -44,6 +55,7 @@ class RecordTable(ScrollView, can_focus=True):
     RecordTable {
         height: 1fr;
         background: $surface;
+        overflow-x: hidden;
     }
     RecordTable > .record-table--header {
         text-style: bold;
@@ -57,9 +69,13 @@ class RecordTable(ScrollView, can_focus=True):
         color: $block-cursor-foreground;
         text-style: bold;
     }
+    RecordTable > .record-table--hint {
+        color: $accent;
+        text-style: bold;
+    }
     """
 
-    COMPONENT_CLASSES = {"record-table--header", "record-table--cursor"}
+    COMPONENT_CLASSES = {"record-table--header", "record-table--cursor", "record-table--hint"}
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -69,6 +85,8 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
         Binding("enter", "select", "Open", show=False),
+        Binding("right", "columns(1)", "Next columns", show=False),
+        Binding("left", "columns(-1)", "Previous columns", show=False),
     ]
 
     class RowHighlighted(Message):
@@ -86,16 +104,26 @@ class RecordTable(ScrollView, can_focus=True):
     class RowSelected(RowHighlighted):
         """``enter`` (or a click) on a row."""
 
-    def __init__(self, columns: Sequence[str], id: str | None = None, classes: str | None = None):
+    def __init__(self, columns: Sequence[str], id: str | None = None, classes: str | None = None,
+                 shrinks: Iterable[int] = (0,)):
+        """``columns``: the titles, most telling first; ``shrinks``: the indexes of the text
+        columns that may be narrowed (their cells end with …); the others show whole or hide."""
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
+        self.shrinks = frozenset(shrinks)
         self._uids: list[str] = []
         self._render_row: Callable[[str], Cells] = lambda uid: ()
         self._cells: dict[str, Cells] = {}
         self._strips: dict[tuple, Strip] = {}
         self._widths: list[int] = [len(c) for c in self.columns]
-        #: the widths drawn: ``_widths`` narrowed so that every column shows in the pane
-        self._shown: list[int] = list(self._widths)
+        #: the columns drawn, (index, width): the first, then a page of the others
+        self._shown: list[tuple[int, int]] = []
+        #: the first column of the page shown after the first one (→ moves it on)
+        self._first = 1
+        #: the width ``_fit`` worked for (a scroll bar that comes or goes changes it)
+        self._fitted = -1
+        #: what the header's last cell says of the hidden columns ("+3 →")
+        self._hint = ""
         self.cursor_row = 0
         self._empty_text = ""
         self._empty_wrapped: tuple[tuple[str, int] | None, list[Text]] = (None, [])
@@ -169,7 +197,7 @@ class RecordTable(ScrollView, can_focus=True):
         else:
             self.cursor_row = 0
         self._fit()
-        self.virtual_size = Size(sum(self._shown) + 2 * len(self._shown), len(uids) + 1)
+        self._size_virtually()
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.RowHighlighted(self, self.selected_uid))
@@ -260,25 +288,116 @@ class RecordTable(ScrollView, can_focus=True):
 
     # drawing ---------------------------------------------------------------------------------
 
-    def _fit(self) -> None:
-        """Narrow the widest columns (their cells end with …) when that makes every column
-        fit the pane, as at 80 columns where the last one was hidden past the right edge.
-        When even that cannot fit them all, the natural widths stay and the table scrolls
-        sideways: whole first columns read better than all of them cut short."""
-        shown = list(self._widths)
-        room = self.scrollable_content_region.width - 2 * len(shown)
-        floors = [FIRST_COLUMN] + [MIN_COLUMN] * (len(shown) - 1)  # the name column keeps more
-        while room > 0 and sum(shown) > room:
-            widest = max(range(len(shown)), key=lambda i: shown[i] - floors[i])
-            if shown[widest] <= floors[widest]:
-                shown = list(self._widths)
-                break
-            shown[widest] -= 1
-        self._shown = shown
+    def _floors(self) -> list[int]:
+        """The narrowest each column may be drawn: a text column (``shrinks``) down to
+        MIN_COLUMN (the first to FIRST_COLUMN), never below its title; any other column
+        (dates, amounts, numbers, status words) at its full width, or not at all."""
+        floors = []
+        for index, (title, width) in enumerate(zip(self.columns, self._widths)):
+            if index in self.shrinks:
+                width = min(width, max(cell_len(title), FIRST_COLUMN if index == 0 else MIN_COLUMN))
+            floors.append(width)
+        return floors
 
-    def _line(self, cells: Sequence, style: Style) -> Strip:
+    def _page(self, first: int, room: int, floors: list[int]) -> list[int]:
+        """The columns after the first that fit in ``room`` from ``first`` on, each at its floor."""
+        used = floors[0] + 2
+        page = []
+        for index in range(first, len(floors)):
+            if used + floors[index] + 2 > room:
+                break
+            used += floors[index] + 2
+            page.append(index)
+        return page
+
+    @staticmethod
+    def hint_text(before: int, after: int) -> str:
+        """The header's last cell: how many columns are hidden, and the arrow key that
+        shows them ("+3 →", "← +2", "← +5 →": six cells at most, the room a column needs)."""
+        if not before and not after:
+            return ""
+        return ("← " if before else "") + f"+{before + after}" + (" →" if after else "")
+
+    def _layout(self, first: int, room: int, floors: list[int]) -> tuple[int, list[int], str]:
+        """The page of columns that starts at ``first`` (after the first column, always
+        drawn): (its first column, its columns, the hint). The last page is filled
+        leftwards: → ends on as many columns as fit, not on one alone."""
+        count = len(floors)
+        first = max(1, min(first, count - 1))
+        page = self._page(1, room, floors)
+        if len(page) == count - 1:
+            return 1, page, ""  # everything fits (as in a maximised pane, whatever page was shown)
+        room -= cell_len(self.hint_text(first - 1, count - first)) + HINT_SPACE  # (its widest: the room it keeps)
+        page = self._page(first, room, floors)
+        while first > 1 and page and page[-1] == count - 1:
+            wider = self._page(first - 1, room, floors)
+            if wider[-1:] != [count - 1]:
+                break
+            first, page = first - 1, wider
+        last = page[-1] if page else first - 1
+        return first, page, self.hint_text(first - 1, count - 1 - last)
+
+    def _fit(self) -> None:
+        """The columns drawn at this width: the first one, then as many of the others as
+        fit whole from ``_first`` on; the room left widens the text columns back towards
+        their natural widths. A column that does not fit hides, with the ones after it, and
+        the header says so ("+2 →"): a date or an amount cut short reads as another value."""
+        room = self.scrollable_content_region.width
+        self._fitted = room
+        if not self.columns or room <= 0:
+            self._shown, self._hint = [], ""
+            return
+        floors = self._floors()
+        self._first, page, hint = self._layout(self._first, room, floors)
+        indexes = [0, *page]
+        widths = [floors[i] for i in indexes]
+        spare = room - (cell_len(hint) + HINT_SPACE if hint else 0) - sum(widths) - 2 * len(widths)
+        if spare < 0:  # narrower than the first column: it is cut (a name, with …)
+            widths[0] = max(1, widths[0] + spare)
+        for at, index in enumerate(indexes):  # the room left, to the text columns first in order
+            if spare <= 0:
+                break
+            grow = min(spare, self._widths[index] - widths[at])
+            if grow > 0:
+                widths[at] += grow
+                spare -= grow
+        self._shown = list(zip(indexes, widths))
+        self._hint = hint
+
+    def _page_starts(self) -> list[int]:
+        """Where each page of columns starts, from the first page to the last."""
+        room, floors, count = self.scrollable_content_region.width, self._floors(), len(self.columns)
+        starts, first = [], 1
+        while first < count:
+            first, page, _hint = self._layout(first, room, floors)
+            if starts and first <= starts[-1]:
+                break
+            starts.append(first)
+            first = (page[-1] if page else first) + 1
+        return starts or [1]
+
+    def action_columns(self, step: int) -> None:
+        """``→``/``←``: the next (previous) page of columns, the first column staying."""
+        starts = self._page_starts()
+        if step > 0:
+            after = [start for start in starts if start > self._first]
+            first = after[0] if after else self._first
+        else:
+            before = [start for start in starts if start < self._first]
+            first = before[-1] if before else 1
+        if first != self._first:
+            self._first = first
+            self._fit()
+            self._size_virtually()
+            self.refresh()
+
+    def _size_virtually(self) -> None:
+        """Rows down; across, only what is drawn: the page of columns is chosen by ``_fit``."""
+        self.virtual_size = Size(sum(width + 2 for _, width in self._shown), len(self._uids) + 1)
+
+    def _line(self, cells: Sequence, style: Style, hint: str = "", hint_style: Style | None = None) -> Strip:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for column, width in enumerate(self._shown):
+        for column, width in self._shown:
             cell = cells[column] if column < len(cells) else ""
             piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             if "\n" in piece.plain:  # a text of several lines (notes): one line, its breaks marked
@@ -286,6 +405,11 @@ class RecordTable(ScrollView, can_focus=True):
             piece.truncate(width, overflow="ellipsis", pad=True)
             text.append(" ")
             text.append_text(piece)
+            text.append(" ")
+        if hint:
+            width = self._fitted
+            text.append(" " * max(0, width - text.cell_len - cell_len(hint) - 1))
+            text.append(hint, hint_style)
             text.append(" ")
         segments = list(text.render(self.app.console))
         segments = [s for s in segments if s.text != "\n"]
@@ -310,12 +434,17 @@ class RecordTable(ScrollView, can_focus=True):
     #: lines kept drawn (a redraw of the screen, as when a form closes, reuses them)
     STRIPS_KEPT = 2000
 
-    def _line_styles(self) -> tuple[Style, Style, Style]:
-        """(base, header, cursor) styles, from the CSS."""
+    def _line_styles(self) -> tuple[Style, Style, Style, Style]:
+        """(base, header, cursor, hint) styles, from the CSS."""
         return (self.rich_style, self.get_component_rich_style("record-table--header"),
-                self.get_component_rich_style("record-table--cursor"))
+                self.get_component_rich_style("record-table--cursor"),
+                self.get_component_rich_style("record-table--hint"))
 
     def render_lines(self, crop):
+        if self.scrollable_content_region.width != self._fitted:
+            # a vertical scroll bar came or went: the same size, less room (no resize event)
+            self._fit()
+            self._size_virtually()
         # the styles are worked out from the CSS once per drawing, not once per line
         self._styles = self._line_styles()
         try:
@@ -325,8 +454,7 @@ class RecordTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        scroll_x = round(self.scroll_offset.x)
-        base, header, cursor = getattr(self, "_styles", None) or self._line_styles()
+        base, header, cursor, hint = getattr(self, "_styles", None) or self._line_styles()
         if y == 0:
             uid, style = None, base + header
         else:
@@ -338,17 +466,18 @@ class RecordTable(ScrollView, can_focus=True):
             uid, style = self._uids[row], base
             if row == self.cursor_row:
                 style = base + cursor
-        total = sum(self._shown) + 2 * len(self._shown)
-        length = max(width + scroll_x, total)
-        key = (uid, style, tuple(self._shown), length)
+        key = (uid, style, tuple(self._shown), width, self._hint if uid is None else "")
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._line(self.columns if uid is None else self.cells(uid), style)
-            strip = strip.extend_cell_length(length, style if uid is not None and style is not base else base)
+            if uid is None:
+                strip = self._line(self.columns, style, self._hint, hint)
+            else:
+                strip = self._line(self.cells(uid), style)
+            strip = strip.extend_cell_length(width, style if uid is not None and style is not base else base)
             if len(self._strips) >= self.STRIPS_KEPT:
                 self._strips.clear()
             self._strips[key] = strip
-        return strip.crop(scroll_x, scroll_x + width)
+        return strip.crop(0, width)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -356,5 +485,5 @@ class RecordTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._fit()
-        self.virtual_size = Size(sum(self._shown) + 2 * len(self._shown), len(self._uids) + 1)
+        self._size_virtually()
         self._scroll_cursor_into_view()
