@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import stat
 import subprocess
@@ -195,7 +196,7 @@ def test_lock_file_removed_between_the_last_check_and_the_replace_loses_no_add(d
         deadline = time.monotonic() + 20
         while child.poll() is None and time.monotonic() < deadline:
             try:
-                holds = f"process {child.pid} " in (holder(os.stat(lock)) or "")
+                holds = re.match(rf"process {child.pid}\b", holder(os.stat(lock)) or "") is not None
             except FileNotFoundError:
                 holds = False
             held_since = (held_since or time.monotonic()) if holds else None
