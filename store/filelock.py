@@ -6,11 +6,19 @@ Three things a plain ``flock`` does not give:
   as it lives; after :data:`TIMEOUT` seconds the writer gives up and says which
   process holds it (read from ``/proc/locks``) instead of waiting without a word;
 - a lock that stays the lock: ``rm relance.json.lock`` under a writer lets the next
-  writer create a new file and lock that one, and both would write. The lock taken
-  is checked to be the file the path names, after it is taken and again just
-  before the data file is replaced (:meth:`Lock.still_held`);
+  writer create a new file and lock that one. A check of the path cannot close that
+  window by itself (the writer can be paused between its last check and its
+  ``os.replace``, and the other writer read, write and replace meanwhile), so the
+  writer also holds a ``flock`` on the data file's folder, opened as a folder, which
+  no ``rm`` of a file can break and which follows the folder if it is renamed
+  (:meth:`Lock.acquire`). The sidecar stays: ``relance doctor`` names its holder, and
+  a session of an older relance locks only it, so the lock taken is still checked to
+  be the file the path names, after it is taken and again just before the data file
+  is replaced (:meth:`Lock.still_held`). Where a folder cannot be locked (a file
+  system without ``flock`` on folders) the sidecar alone is held, as before;
 - another user's lock refused: a lock planted by someone else (or writable by
-  others) would let them hold every save forever.
+  others) would let them hold every save forever. (A folder others can read, such
+  as ``/tmp``, they can lock too: the wait for it is bounded, and names them.)
 """
 
 from __future__ import annotations
@@ -95,6 +103,8 @@ class Lock:
     def __init__(self, path: Path):
         self.path = path
         self.fd: int | None = None
+        #: the data file's folder, locked too (None: it could not be, see the module's doc)
+        self.folder_fd: int | None = None
         self._identity: tuple[int, int] | None = None
 
     def _open(self) -> int:
@@ -171,7 +181,7 @@ class Lock:
                 identity = (st.st_dev, st.st_ino)
                 if self._names(identity):
                     self.fd, self._identity = fd, identity
-                    return
+                    break
             except BaseException:
                 os.close(fd)
                 raise
@@ -179,6 +189,34 @@ class Lock:
             if time.monotonic() >= deadline:
                 raise LockTimeoutError(_("The lock file {path} kept being replaced for {seconds:g} s; nothing "
                                          "was saved.").format(path=self.path, seconds=timeout()))
+        try:
+            self.folder_fd = self._lock_folder(deadline)
+        except BaseException:
+            self.release()
+            raise
+
+    def _lock_folder(self, deadline: float) -> int | None:
+        """A ``flock`` on the folder of the lock (the data file's), waited for until
+        ``deadline``; None when this file system cannot lock a folder."""
+        try:
+            fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            return None  # (a folder the user cannot read: the sidecar alone, as before)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return fd
+                except OSError as err:
+                    if err.errno not in (errno.EAGAIN, errno.EACCES):
+                        os.close(fd)  # (NFS and others: no flock on a folder)
+                        return None
+                if time.monotonic() >= deadline:
+                    raise self._timed_out(fd, self.path.parent)
+                time.sleep(POLL)
+        except BaseException:
+            os.close(fd)
+            raise
 
     def _names(self, identity: tuple[int, int]) -> bool:
         try:
@@ -191,20 +229,23 @@ class Lock:
         """The path still names the file this lock holds (nobody removed or replaced it)."""
         return self._identity is not None and self._names(self._identity)
 
-    def _timed_out(self, fd: int) -> LockTimeoutError:
+    def _timed_out(self, fd: int, locked: Path | None = None) -> LockTimeoutError:
+        """The wait for the lock file (or for ``locked``, its folder, held by ``fd``) is over."""
         who = holder(os.fstat(fd))
+        path = locked or self.path
         if who:
             return LockTimeoutError(_(
                 "Another program has been saving to this data file for {seconds:g} s and still holds its lock "
                 "{path}: {who}. Nothing was saved. Finish or quit that program (a relance stopped with ctrl+z: "
                 "fg, then q), then try again."
-            ).format(seconds=timeout(), path=self.path, who=who))
+            ).format(seconds=timeout(), path=path, who=who))
         return LockTimeoutError(_(
             "Another program has been saving to this data file for {seconds:g} s and still holds its lock "
             "{path}. Nothing was saved. Finish or quit that program, then try again."
-        ).format(seconds=timeout(), path=self.path))
+        ).format(seconds=timeout(), path=path))
 
     def release(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)  # closing releases the flock
-        self.fd, self._identity = None, None
+        for fd in (self.folder_fd, self.fd):
+            if fd is not None:
+                os.close(fd)  # closing releases the flock
+        self.fd, self.folder_fd, self._identity = None, None, None

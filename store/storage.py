@@ -8,7 +8,8 @@ re-parses the file on every read. This storage guarantees instead:
    (``store/files.py``);
 2. no lost update across processes: every write happens inside
    :meth:`DurableStorage.transaction`, which holds an exclusive ``flock`` on the
-   sidecar ``<file>.lock`` and starts from the file's current content;
+   sidecar ``<file>.lock`` and on the file's folder (``store/filelock.py``) and
+   starts from the file's current content;
 3. reads served from memory while the file is unchanged (a ``stat`` per read);
 4. folder 0700 and file 0600 whatever the umask, no write through a symlink, and
    a file owned by someone else or writable by others refused;
@@ -453,7 +454,8 @@ class DurableStorage(Storage):
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """This thread and the sidecar ``flock``: no other writer, in or out of the process.
+        """This thread and the file lock (the sidecar's and the folder's ``flock``): no other
+        writer, in or out of the process.
         The folder, the lock and ``backups/`` are checked (and made) here, by the writes."""
         with self._thread_lock:
             check_folder(self.folder)
@@ -502,8 +504,10 @@ class DurableStorage(Storage):
     def _still_ours(self, same_file: bool) -> None:
         """Just before the data file is replaced: the lock is still the file its path names,
         and (``same_file``) the data file is the one read under it. A lock removed (``rm``)
-        under this writer let another writer take a new one: writing now could drop the
-        other's change, so this one is given up, unwritten, and says so."""
+        under this writer let another writer take a new one: a relance that also locks the
+        folder waits for this save, but an older one, which locks only the lock file, may
+        be writing, and writing now could drop its change, so this one is given up,
+        unwritten, and says so."""
         if self._lock is not None and not self._lock.still_held():
             raise RelanceError(_(
                 "The lock file {lock} was removed or replaced while this save held it, so another program may "

@@ -141,6 +141,29 @@ def test_a_held_lock_is_waited_for_a_bounded_time_then_named(data_path):
     assert relance(data_path, "add", "contact", "--name", "After").returncode == 0
 
 
+def test_a_held_lock_on_the_folder_is_waited_for_a_bounded_time_then_named(data_path):
+    """A save locks the data file's folder too (the lock file can be removed under it;
+    the folder cannot): a program holding that lock is waited for, then named."""
+    Repository(data_path, today=TODAY).add("contact", {"name": "First"})
+    before = data_path.read_bytes()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)", str(data_path.parent)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = relance(data_path, "add", "contact", "--name", "Waits", env={"RELANCE_LOCK_TIMEOUT": "1"})
+        line = one_line_refusal(result)
+        assert str(data_path.parent) in line and f"process {holder.pid}" in line and "Nothing was saved" in line
+        assert data_path.read_bytes() == before
+        assert not any(data_path.parent.glob("." + data_path.name + ".tmp-*"))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert relance(data_path, "add", "contact", "--name", "After").returncode == 0
+    assert "After" in data_path.read_text()
+
+
 # -- 5, 7: writers and round trips ---------------------------------------------------------
 
 
