@@ -17,8 +17,9 @@ Three things a plain ``flock`` does not give:
   is replaced (:meth:`Lock.still_held`). Where a folder cannot be locked (a file
   system without ``flock`` on folders) the sidecar alone is held, as before;
 - another user's lock refused: a lock planted by someone else (or writable by
-  others) would let them hold every save forever. (A folder others can read, such
-  as ``/tmp``, they can lock too: the wait for it is bounded, and names them.)
+  others) would let them hold every save forever. So is a folder others could
+  lock: a folder that is not the user's own and private (``/tmp``, a 0755 folder) is
+  not locked, and there the sidecar alone is held, as before.
 """
 
 from __future__ import annotations
@@ -202,6 +203,13 @@ class Lock:
             fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:
             return None  # (a folder the user cannot read: the sidecar alone, as before)
+        folder = os.fstat(fd)
+        if folder.st_uid != os.geteuid() or folder.st_mode & 0o044:
+            # a folder others may open (``/tmp``, a 0755 one): any of them could lock it and
+            # hold every save; the sidecar alone, as before (doctor says such a folder is
+            # not private, and the default one is 0700)
+            os.close(fd)
+            return None
         try:
             while True:
                 try:

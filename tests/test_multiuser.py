@@ -693,3 +693,30 @@ def test_12_doctor_agrees_that_a_sticky_folder_of_roots_is_fine(world):
     report = world.victim_relance(home, "--data", str(data), "doctor")
     assert f"The folder {shared} belongs to root; others cannot replace your files there." in report.stdout
     assert "not to you" not in report.stdout and report.returncode == 0, report.stdout
+
+
+# -- the lock on the data file's folder ----------------------------------------------------------
+
+
+def test_another_user_holding_a_lock_on_a_shared_folder_does_not_hold_the_victims_saves(world):
+    """A save also locks the data file's folder (store/filelock.py), but only a folder others
+    cannot open: in a 0755 folder, the attacker's flock on it must not make saves wait."""
+    home = world.victim_home()  # 0755: the attacker can open it
+    data = home / "relance.json"
+    succeeded(world.victim_relance(home, "--data", str(data), "add", "contact", "--name", "Ann"))
+    holder = subprocess.Popen(
+        ["runuser", "-u", world.attacker.name, "--", SYSTEM_PYTHON, "-c",
+         "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)", str(home)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        succeeded(world.victim_relance(home, "--data", str(data), "add", "contact", "--name", "Bob"))
+        assert time.monotonic() - started < 1.8  # not the lock's 2 s wait (RELANCE_LOCK_TIMEOUT)
+    finally:
+        holder.kill()
+        holder.wait()
+    names = sorted(doc["name"] for doc in json.loads(data.read_text())["contacts"].values())
+    assert names == ["Ann", "Bob"]
+

@@ -713,3 +713,23 @@ def test_two_sessions_making_random_changes_agree_with_the_file(data_path, monke
             expected = {r.uid: r.to_doc() for r in fresh.list(kind)}
             assert all({r.uid: r.to_doc() for r in s.list(kind)} == expected for s in sessions), (seed, step, change, kind)
         assert not any(r.name.startswith("Given up") for r in fresh.list("contact"))
+
+
+def test_the_users_private_folder_is_locked_during_a_save(data_path):
+    """The default data folder is 0700: there the folder is locked too."""
+    from store.filelock import Lock
+
+    data_path.parent.mkdir(mode=0o700, exist_ok=True)
+    data_path.parent.chmod(0o700)
+    lock = Lock(data_path.with_name(data_path.name + ".lock"))
+    lock.acquire()
+    try:
+        assert lock.folder_fd is not None
+    finally:
+        lock.release()
+    data_path.parent.chmod(0o755)
+    lock.acquire()
+    try:
+        assert lock.folder_fd is None
+    finally:
+        lock.release()
