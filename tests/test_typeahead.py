@@ -109,31 +109,55 @@ async def test_keys_after_a_save_go_to_the_dashboard_once_the_form_has_closed(co
     assert contacts(configured) == [("Ana", "")]
 
 
-async def test_a_save_held_by_another_sessions_lock_does_not_freeze_the_keyboard(configured, monkeypatch):
-    """A save waits for the lock (up to RELANCE_LOCK_TIMEOUT); keys typed meanwhile are
-    held at most SETTLE_LIMIT seconds, then handled where they would have gone: the form
-    is still open, so the letter lands in its field."""
+async def test_keys_typed_behind_a_save_waiting_for_a_lock_wait_for_the_save(configured, monkeypatch):
+    """Another session holds the lock for 1.5 s while a burst saves one contact and types
+    the next: the keys after ctrl+s wait for the save (not the 3 s of SETTLE_LIMIT, here
+    0.5), so they open the next form instead of editing the record just saved."""
     import tui.typeahead as typeahead
 
     monkeypatch.setattr(typeahead, "SETTLE_LIMIT", 0.5)
-    monkeypatch.setenv("RELANCE_LOCK_TIMEOUT", "4")
+    monkeypatch.setenv("RELANCE_LOCK_TIMEOUT", "6")
     app = make_app(configured, offer_reviews=False)
     lock = configured.with_name(configured.name + ".lock")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("n", *spelled("Lia"))
         handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX)  # another session saving
-            burst(app, "ctrl+s", "Z")
+            burst(app, "n", *spelled("Alpha"), "ctrl+s", "n", *spelled("Beta"), "tab", *spelled("Corp"), "ctrl+s")
             await settle(pilot, 1.5)
+            assert isinstance(app.screen, RecordForm) and app.screen.focused.value == "Alpha"  # still saving
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
+        await settle(pilot, 2.0)
+        assert not isinstance(app.screen, RecordForm)
+    assert contacts(configured) == [("Alpha", ""), ("Beta", "Corp")]
+
+
+async def test_keys_behind_a_save_that_gives_up_go_to_the_form_left_open(configured, monkeypatch):
+    """The lock is held past RELANCE_LOCK_TIMEOUT: the save gives up and says so, the form
+    stays open with what was typed, and the keys held behind it then go to it."""
+    import tui.typeahead as typeahead
+
+    monkeypatch.setattr(typeahead, "SETTLE_LIMIT", 0.3)
+    monkeypatch.setattr(typeahead, "SAVE_MARGIN", 0.5)
+    monkeypatch.setenv("RELANCE_LOCK_TIMEOUT", "1")
+    app = make_app(configured, offer_reviews=False)
+    lock = configured.with_name(configured.name + ".lock")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            burst(app, "n", *spelled("Lia"), "ctrl+s", "Z")
+            await settle(pilot, 2.5)
             assert isinstance(app.screen, RecordForm)
             assert app.screen.focused.value == "LiaZ"
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
             os.close(handle)
-        await settle(pilot, 1.0)
-    assert contacts(configured) == [("Lia", "")]  # saved once the lock was free
+    assert contacts(configured) == []
 
 
 # -- in a real terminal: a burst gives the same data file as the same keys one by one ------------

@@ -17,9 +17,9 @@ delayed, and a key typed alone costs one loop turn of bookkeeping.
 
 A burst costs a few loop turns a key when nothing is waited for (a 100-letter burst into
 a form field: 85-115 ms, against 25-50 ms dispatched without the gate; ``python -m
-benchmarks`` measures it), and it is never
-held for ever: after ``SETTLE_LIMIT`` seconds the next key goes anyway (a save waiting
-for another session's lock must not swallow the keyboard).
+benchmarks`` measures it), and it is never held for ever: after ``SETTLE_LIMIT`` seconds
+the next key goes anyway, or, behind a save, once the save could have waited for another
+session's lock (``RELANCE_LOCK_TIMEOUT``) and given up.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from textual import events
+
+from store import filelock
 
 from . import tuning
 
@@ -41,6 +43,12 @@ WAITED_GROUPS = frozenset({"store", "search", "load"})
 
 #: the longest a key is held (seconds): then it goes even if something still runs
 SETTLE_LIMIT = 3.0
+
+#: ... but behind a save, as long as the save may wait for another session's lock, and
+#: then some: a burst released into a form still saving (or onto the dashboard as it
+#: closes) edited the record just saved and lost the next one ("n Alpha ctrl+s n Beta"
+#: gave one contact, "Alphata": the "e" of Beta opened the edit form)
+SAVE_MARGIN = 2.0
 
 #: how often a running worker or a frame still to come is looked at again (seconds)
 POLL = 0.004
@@ -76,8 +84,10 @@ class KeyGate:
         """The event loop has nothing ready to run: the key's effects are done, unless the
         screen waits for its next frame or a worker still runs."""
         app = self.app
-        waiting = time.monotonic() - self._since < SETTLE_LIMIT
-        if waiting and (self._frame_pending() or self._worker_running()):
+        running = self._workers_running()
+        limit = filelock.timeout() + SAVE_MARGIN if "store" in running else SETTLE_LIMIT
+        waiting = time.monotonic() - self._since < limit
+        if waiting and (running or self._frame_pending()):
             app.set_timer(POLL, lambda: tuning.call_when_loop_idle(self._settled))
             return
         if not self.held:
@@ -98,6 +108,6 @@ class KeyGate:
             return False
         return tuning.screen_waits_for_frame(screen)
 
-    def _worker_running(self) -> bool:
-        return any(worker.group in WAITED_GROUPS and not worker.is_finished
-                   for worker in self.app.workers)
+    def _workers_running(self) -> set[str]:
+        return {worker.group for worker in self.app.workers
+                if worker.group in WAITED_GROUPS and not worker.is_finished}
