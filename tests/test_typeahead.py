@@ -263,6 +263,33 @@ def test_escape_glued_to_the_next_key_in_one_read_is_read_as_the_two_keys(typed,
     assert [getattr(event, "key", "paste") for event in events_read] == keys
 
 
+@pytest.mark.parametrize("reads, keys", [
+    (["/zz\x1b", "nJo"], ["slash", "z", "z", "escape", "n", "J", "o"]),  # esc, then n 20 ms later
+    (["\x1b", "[A"], ["up"]),  # an arrow key cut in two reads stays an arrow
+    (["\x1b[200~a\nb\x1b", "[201~"], ["paste"]),  # so does the end of a paste
+    (["\x1b", "\x1b", "q"], ["escape", "escape", "q"]),
+])
+def test_a_lone_escape_ending_a_read_waits_for_the_next_read(reads, keys):
+    from tui.tuning import escape_splitter
+
+    parser = escape_splitter()()
+    read = []
+    for data in reads:
+        read += [getattr(event, "key", "paste") for event in parser.feed(data)]
+    assert read == keys
+
+
+def test_a_lone_escape_is_the_escape_key_once_escdelay_passed():
+    from textual import constants
+
+    from tui.tuning import escape_splitter
+
+    parser = escape_splitter()()
+    assert list(parser.feed("ab\x1b")) and not list(parser.tick())  # held, not yet
+    time.sleep(constants.ESCAPE_DELAY + 0.02)
+    assert [event.key for event in parser.tick()] == ["escape"]
+
+
 def test_the_linux_driver_reads_keys_through_the_parser_that_splits_glued_escapes():
     from textual.drivers import linux_driver
 
@@ -289,3 +316,30 @@ def test_in_tmux_escape_then_a_key_in_one_burst(tmp_path, configured):
         assert "™" not in shown and "£" not in shown and "New mission" not in shown
     finally:
         tmux("kill-session", "-t", session)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+@pytest.mark.parametrize("gap", [0.02, 0.05])
+def test_in_tmux_escape_then_a_key_a_few_ms_apart_are_the_two_keys(tmp_path, configured, gap):
+    """Over SSH, esc then the next key 20-60 ms apart come in two reads: the escape used to be
+    read as alt (or dropped, a "^" stored in the name)."""
+    session = f"relance-typeahead-esc2-{time.monotonic_ns()}"
+    command = (f"cd {shlex.quote(str(ROOT))} && LANGUAGE=en RELANCE_DATA={shlex.quote(str(configured))} "
+               f"PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)} -m tui.cli --today 2026-12-01")
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
+    try:
+        wait_for(session, "1 Network (0)")
+        time.sleep(0.5)
+        # the filter: esc clears it, then n adds a contact; in the form, esc asks, y discards
+        for key in ["/", "z", "z", "Escape", "n", "Jo", "C-s", "n", "Jean", "Escape", "y", "1"]:
+            tmux("send-keys", "-t", session, *(["-l", key] if len(key) > 1 and not key[0].isupper() else [key]))
+            time.sleep(gap)
+        wait_for(session, "1 Network (1)")
+        time.sleep(1)
+        shown = screen(session)
+        assert "ctrl+s save" not in shown and "Discard" not in shown
+    finally:
+        tmux("kill-session", "-t", session)
+    assert contacts(configured) == [("Jo", "")]
+

@@ -199,19 +199,61 @@ def split_glued_escape(data: str) -> str:
 
 
 def read_glued_escapes_apart() -> None:
-    """Install ``split_glued_escape`` in front of the Linux driver's parser. Relies on
+    """Install ``EscapeSplitter`` in front of the Linux driver's parser. Relies on
     ``textual.drivers.linux_driver`` making its ``XTermParser`` at each start from the module's
-    name, and on the parser reading ``ESC [ 27 u`` as the escape key (``_parse_extended_key``)."""
+    name, on the driver calling the parser's ``tick`` at least every 0.1 s, and on the parser
+    reading ``ESC [ 27 u`` as the escape key (``_parse_extended_key``)."""
     from textual.drivers import linux_driver
-    from textual._xterm_parser import XTermParser
 
     if getattr(linux_driver.XTermParser, "splits_glued_escapes", False):
         return
+    linux_driver.XTermParser = escape_splitter()
 
-    class Parser(XTermParser):
+
+def escape_splitter():
+    """The parser class: Textual's, with ``split_glued_escape`` before it and a lone ESC at
+    the end of a read held back until the next read says what it was. Over SSH, esc then
+    a key typed 20-60 ms apart arrive in two reads; Textual, waiting ``ESCDELAY`` (100 ms)
+    for the rest of a sequence, read them as alt+key, or dropped the escape and stored a "^"
+    in a name. Held here, the ESC joins the next read when that read goes on with a sequence
+    (an arrow key cut in two), and is the escape key otherwise, or after ``ESCDELAY``
+    without any."""
+    import time
+
+    from textual import constants
+    from textual._xterm_parser import XTermParser
+
+    class EscapeSplitter(XTermParser):
         splits_glued_escapes = True
+        #: when a lone ESC ending a read was held back (None: none is)
+        held_since: float | None = None
 
         def feed(self, data: str):
-            return super().feed(split_glued_escape(data))
+            if self.held_since is not None and data:
+                self.held_since = None
+                data = "\x1b" + data
+            text = split_glued_escape(data)
+            if text.endswith("\x1b") and data:
+                text = text[:-1]
+                if text.endswith("\x1b") and not text.endswith("\x1b\x1b"):
+                    text = text[:-1] + KITTY_ESCAPE  # (esc esc: the first one is a key)
+                self.held_since = time.monotonic()
+                if not text:
+                    return iter(())  # ("" would tell the parser the input ended)
+            elif not data and self.held_since is not None:  # the end: the escape was a key
+                self.held_since = None
+                text = KITTY_ESCAPE
+                return self._then_end(text)
+            return super().feed(text)
 
-    linux_driver.XTermParser = Parser
+        def _then_end(self, text: str):
+            yield from super().feed(text)
+            yield from super().feed("")
+
+        def tick(self):
+            if self.held_since is not None and time.monotonic() - self.held_since >= constants.ESCAPE_DELAY:
+                self.held_since = None
+                yield from super().feed(KITTY_ESCAPE)
+            yield from super().tick()
+
+    return EscapeSplitter
