@@ -211,7 +211,7 @@ class Contact(Record):
     email: str = field(Email())
     phone: str = field(Phone())
     url: str = text(max_length=500)
-    circle: str = choice(CIRCLES, default="natural", help=N_("natural | professional"))
+    circle: str = choice(CIRCLES, default="natural")
     tags: list[str] = field(Tags())
     target_uids: list[str] = field(Refs("target"), help=N_("micro-targets this contact belongs to"))
     referred_by: str | None = ref("contact", help=N_("who introduced you"))
