@@ -330,7 +330,7 @@ def _refuse_undecodable(parser: argparse.ArgumentParser, args: argparse.Namespac
     for name, value in vars(args).items():
         for text in value if isinstance(value, list) else [value]:
             if isinstance(text, str) and not _is_utf8(text):
-                where = _POSITIONALS.get(name) or flag(name)
+                where = _POSITIONALS.get(name) or _ref_alias(name) or flag(name)
                 parser.exit(2, _("{prog}: error: {option}: not valid UTF-8 text; type it again, or convert it "
                                  "to UTF-8.\n").format(prog=parser.prog, option=where))
 
