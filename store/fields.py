@@ -13,16 +13,16 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from .amounts import ambiguity, decimal_of, is_plain
 from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
 from .i18n import _
 
 CENTS = Decimal("0.01")
 #: the largest amount taken (a daily rate, a monthly target): more is a typing slip
 MONEY_MAX = Decimal("999999999.99")
-_PLAIN_AMOUNT = re.compile(r"\s*[+-]?(?:[0-9][0-9 \u00a0]*(?:[.,][0-9]*)?|[.,][0-9]+)\s*").fullmatch  # as typed
 
 #: what a terminal takes as commands (C0 but tab and line feed, DEL, C1): never stored,
 #: so never shown. A name in an imported file could otherwise set the terminal's title,
@@ -54,28 +54,6 @@ _PHONE = re.compile(r"^(?=\+?(?:[ ().\-/]*[0-9]){3}|\+?[0-9 ().\-/]{4})\+?[0-9 (
 
 def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _decimal(raw: Any) -> Decimal:
-    """A Decimal from ``650``, ``"650.5"``, ``"1 200,50"``; never through float arithmetic."""
-    if isinstance(raw, bool):
-        raise ValueError
-    if isinstance(raw, Decimal):
-        return raw
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    if not value.is_finite():
-        raise ValueError
-    return value
 
 
 class FieldType:
@@ -280,15 +258,18 @@ class DateField(FieldType):
 
 class Money(FieldType):
     """An amount in the settings' currency, more than zero, kept as ``Decimal``, stored ``"650.00"``.
-    Typed, it is plain (650, 650.50, 1 200,50; never 1e3, 1_000, 0x10, inf); a file's "1e3" loads."""
+    Typed, it is plain (650, 650.50, 1 200,50; never 1e3, 1_000, 0x10, inf, nor the ambiguous
+    1,500: see :mod:`store.amounts`); a file's "1e3" loads."""
 
     expected = "650.00"
 
     def parse_value(self, raw: Any, today: date, plain: bool = True) -> Decimal:
         try:
-            value = _decimal(raw) if not (plain and isinstance(raw, str)) or _PLAIN_AMOUNT(raw) else None
+            value = decimal_of(raw) if not (plain and isinstance(raw, str)) or is_plain(raw) else None
         except ValueError:
             value = None
+        if plain and isinstance(raw, str) and (unclear := ambiguity(raw)):
+            raise ValueError(unclear)
         problem = (_("expected an amount such as 650 or 650.50, got {value!r}.") if value is None
                    else _("must be more than zero, got {value}.") if value <= 0
                    else _("is too large: at most {limit}, got {value}.") if value > MONEY_MAX  # (past 28 digits,
@@ -335,7 +316,7 @@ class Number(FieldType):
 
     def parse_value(self, raw: Any, today: date) -> Decimal:
         try:
-            value = _decimal(raw)
+            value = decimal_of(raw)
         except ValueError:
             raise ValueError(_("expected {what}, got {value!r}.").format(what=self.expected, value=raw)) from None
         too_low = self.minimum is not None and (

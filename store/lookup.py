@@ -17,19 +17,22 @@ Referrer = tuple[str, str, str, str]
 
 def find_record(model: type[Record], records: Mapping[str, Record], text: str) -> Record:
     """The record of ``records`` (uid -> record of ``model``) with the uid ``text``, a uid
-    starting with it (8+ characters), or that unambiguous name."""
+    starting with it (8+ characters), or that unambiguous name. A blank ``text`` names no
+    record (it would be the start of every name); one that is a record's uid (or its start)
+    and another's name is ambiguous: neither is taken."""
     wanted = text.strip()
-    if wanted in records:
-        return records[wanted]
+    if not wanted:
+        raise NotFoundError(_("No record is named by an empty reference: give a uid or a name."))
     lowered = wanted.casefold()
-    if len(lowered) >= 8:
-        by_uid = [r for uid, r in records.items() if uid.startswith(lowered)]
-        if len(by_uid) == 1:
-            return by_uid[0]
+    if wanted in records:
+        by_uid = [records[wanted]]
+    else:
+        by_uid = [r for uid, r in records.items() if uid.startswith(lowered)] if len(lowered) >= 8 else []
     exact = [r for r in records.values() if r.label().casefold() == lowered]
-    if len(exact) == 1:
-        return exact[0]
-    matches = exact or [r for r in records.values() if r.label().casefold().startswith(lowered)]
+    either = by_uid + [r for r in exact if r not in by_uid]
+    if len(either) == 1:
+        return either[0]
+    matches = either or [r for r in records.values() if r.label().casefold().startswith(lowered)]
     if len(matches) == 1:
         return matches[0]
     if not matches:

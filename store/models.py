@@ -131,7 +131,13 @@ class Record:
         return doc
 
     def check(self) -> dict[str, str]:
-        """Record-level rules across fields; field -> message."""
+        """Record-level rules across fields; field -> message. Run when a file is read too."""
+        return {}
+
+    def check_change(self) -> dict[str, str]:
+        """Rules across fields a record is held to when written (added, edited, imported,
+        saved from a form), not when a file is read: a rule newer than a file's records must
+        not make it unusable (``records.build_record`` runs both, ``from_doc`` only check)."""
         return {}
 
     def label(self) -> str:
@@ -205,7 +211,7 @@ class Contact(Record):
     email: str = field(Email())
     phone: str = field(Phone())
     url: str = text(max_length=500)
-    circle: str = choice(CIRCLES, default="natural", help=N_("natural | professional"))
+    circle: str = choice(CIRCLES, default="natural")
     tags: list[str] = field(Tags())
     target_uids: list[str] = field(Refs("target"), help=N_("micro-targets this contact belongs to"))
     referred_by: str | None = ref("contact", help=N_("who introduced you"))
@@ -296,7 +302,7 @@ class Mission(Record):
     NAME: ClassVar[str] = N_("mission")
     A_NAME: ClassVar[str] = N_("a mission")
     NAME_FIELD: ClassVar[str] = "title"
-    LINKED: ClassVar[tuple[tuple[str, ...], ...]] = (("start", "end"), ("start", "ended_on"))
+    LINKED: ClassVar[tuple[tuple[str, ...], ...]] = (("start", "end"), ("start", "ended_on"), ("end", "ended_on"))
 
     title: str = text(max_length=200)
     client: str = text(required=True, max_length=200)
@@ -327,6 +333,21 @@ class Mission(Record):
                 ended=self.ended_on, start=self.start
             )
         return errors
+
+    def check_change(self) -> dict[str, str]:
+        problem = self.ended_on and self.end_problem(self.ended_on)
+        return {"ended_on": problem} if problem else {}
+
+    def end_problem(self, day: date) -> str | None:
+        """Why the mission cannot end on ``day`` (a sentence), or None: ending never extends a
+        mission, a later day is an edit of its planned end (the dashboard's ``x``, and any
+        ``ended_on`` written: ``store.review.end_problem``)."""
+        if self.start and day < self.start:
+            return _("the end {end} is before the start {start}.").format(end=day, start=self.start)
+        if self.end and day > self.end:
+            return _("{day} is after the planned end {end}: ending a mission never extends it; to extend it, "
+                     "edit its end.").format(day=day, end=self.end)
+        return None
 
     def label(self) -> str:
         return self.title or self.client

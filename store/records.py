@@ -83,7 +83,7 @@ def build_record(model: type[Record], data: Mapping[str, Any], today: date, base
     for name, ftype in model.field_types().items():
         if ftype.required and name not in errors and getattr(record, name) in (None, "", []):
             errors[name] = _("is required.")
-    for name, message in record.check().items():
+    for name, message in {**record.check_change(), **record.check()}.items():
         errors.setdefault(name, message)
     if errors:
         raise ValidationError(model.KIND, errors)
@@ -96,7 +96,7 @@ def linked_problems(model: type[Record], data: Mapping[str, Any], today: date,
     ``data`` — field -> message, as :func:`build_record` would report them — with the
     values that do not parse left out, as there: a form asks it as either field changes."""
     record, _errors = _parsed(model, data, today, base)
-    return record.check()
+    return {**record.check_change(), **record.check()}
 
 
 def _parsed(model: type[Record], data: Mapping[str, Any], today: date,

@@ -125,13 +125,9 @@ def save_draft(repo: Repository, draft: Draft) -> Review:
 
 def end_problem(mission: Mission, day: date) -> str | None:
     """Why ``mission`` cannot end on ``day`` (a sentence), or None. Ending never extends a
-    mission: a later day is an edit of its planned end."""
-    if mission.start and day < mission.start:
-        return _("the end {end} is before the start {start}.").format(end=day, start=mission.start)
-    if mission.end and day > mission.end:
-        return _("{day} is after the planned end {end}: ending a mission never extends it; to extend it, "
-                 "edit its end.").format(day=day, end=mission.end)
-    return None
+    mission: a later day is an edit of its planned end (the model's rule, which every write
+    of ``ended_on`` keeps: ``Mission.end_problem``)."""
+    return mission.end_problem(day)
 
 
 def end_mission(repo: Repository, mission_uid: str, day: date) -> Mission:

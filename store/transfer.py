@@ -61,7 +61,7 @@ def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Se
                 for field, problem in err.errors.items():
                     errors[f"{where} {field}"] = problem
                 continue
-            problems = record.check()
+            problems = {**record.check_change(), **record.check()}  # (written: the rules of a write)
             for name, ftype in model.field_types().items():
                 if ftype.required and getattr(record, name) in (None, "", []):
                     problems.setdefault(name, _("is required."))

@@ -290,3 +290,20 @@ def test_in_tmux_at_80x24_letters_typed_on_the_contact_select_pick_the_contact(t
     [mission] = Repository(people, today=TODAY).list("mission")
     assert (mission.title, mission.contact_uid, mission.daily_rate) == ("Audit", uid_of(people, "Zoé Durand"),
                                                                         Decimal("650.00"))
+
+
+async def test_the_mission_form_refuses_1_500_and_an_end_after_the_planned_end_as_either_changes(people):
+    app = make_app(people, offer_reviews=False, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await open_form(app, pilot, "mission")
+        await type_into(pilot, form, "daily_rate", "1,500")
+        assert message(form, "daily_rate").startswith("1,500 is ambiguous: write 1500 or 1.50")
+        await type_into(pilot, form, "daily_rate", "1 500,50")
+        assert message(form, "daily_rate") == ""
+        await type_into(pilot, form, "start", "2026-05-04")
+        await type_into(pilot, form, "end", "2026-05-29")
+        await type_into(pilot, form, "ended_on", "2026-06-10")
+        assert message(form, "ended_on").startswith("2026-06-10 is after the planned end 2026-05-29")
+        await type_into(pilot, form, "end", "2026-06-30")  # (LINKED: said again as the end changes)
+        assert message(form, "ended_on") == ""

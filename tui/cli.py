@@ -319,9 +319,34 @@ def _refuse_control_characters(parser: argparse.ArgumentParser, args: argparse.N
             parser.error(_("{value} holds a control character; type it without.").format(value=shown(value)))
 
 
+#: the arguments given without an option, named as ``--help`` names them
+_POSITIONALS = {"ref": "REF", "filter": "FILTER", "file": "FILE", "backup": "BACKUP", "kind": "KIND"}
+
+
+def _refuse_undecodable(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A value that is not valid UTF-8 (Python gives its bytes as lone surrogates, which
+    cannot be written to the file, a terminal or a message): one line naming its option,
+    exit 2, before anything is read or written."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not _is_utf8(text):
+                where = _POSITIONALS.get(name) or _ref_alias(name) or flag(name)
+                parser.exit(2, _("{prog}: error: {option}: not valid UTF-8 text; type it again, or convert it "
+                                 "to UTF-8.\n").format(prog=parser.prog, option=where))
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _refuse_undecodable(parser, args)
     _refuse_control_characters(parser, args)
     try:
         if args.command is None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
 from store.fields import Choice, Ref, Refs, has_line_break
+from store.fmt import shown
 from store.i18n import _, set_language
 from store.models import MODELS, Record, Settings, a_kind, kind_name
 
@@ -158,8 +159,8 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=kind, problems=_problems(err, kind)))
     print(record.uid)
     notes = _filled_in(model, given, usual, record)
-    print(" ".join([_("Added {a_kind}: {label} ({uid}).").format(
-        a_kind=a_kind(kind), label=record.label(), uid=record.uid[:8]), *notes]), file=sys.stderr)
+    print(" ".join([_("Added {a_kind}: {label} ({uid}).").format(  # (a line break shown as \\n, as edit does)
+        a_kind=a_kind(kind), label=shown(record.label(), limit=60), uid=record.uid[:8]), *notes]), file=sys.stderr)
     return 0
 
 
@@ -178,7 +179,7 @@ LIST_COLUMNS = {
     "contact": ("name", "company", "circle", "last_contact", "next_follow_up"),
     "target": ("name", "status", "decision_maker", "sector"),
     "opportunity": ("title", "organisation", "stage", "daily_rate", "expected_start"),
-    "mission": ("client", "title", "source", "start", "end", "daily_rate", "days_per_week"),
+    "mission": ("client", "title", "source", "start", "end", "ended_on", "daily_rate", "days_per_week"),
     "interaction": ("date", "kind", "contact_uid", "summary"),
     "review": ("mission_uid", "created", "completed"),
 }
@@ -206,9 +207,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     records.sort(key=lambda r: str(getattr(r, key) or "").casefold())
     # a reference shows the referenced record's name; any other field as the forms show it
     types = MODELS[kind].field_types()
-    shown = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].display)
+    cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].display)
              for column in columns]
-    rows = [["uid", *columns]] + [[r.uid[:8], *(show(getattr(r, column)) for column, show in shown)] for r in records]
+    # a reference's column is named for the record it shows (mission, not mission_uid)
+    rows = [["uid", *(column.removesuffix("_uid") for column in columns)]] + [
+        [r.uid[:8], *(show(getattr(r, column)) for column, show in cells)] for r in records]
     widths = [min(40, max(len(row[i]) for row in rows)) for i in range(len(rows[0]))]
     out = sys.stdout
     for row in rows:
