@@ -112,7 +112,18 @@ def writer_alive(name: str, path: Path) -> bool:
         return False
     except (OSError, OverflowError, ValueError):
         return True  # (someone else's process: alive)
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: str) -> bool:
+    """Killed, but not yet reaped by its parent: it writes nothing more (a writer killed
+    mid-write whose shell had not collected it yet kept its temp file until the next save)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:][:1] == b"Z"  # (the name, in parentheses, may hold spaces)
 
 
 def remove_temp_files(path: Path) -> None:

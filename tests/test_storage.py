@@ -733,3 +733,24 @@ def test_the_users_private_folder_is_locked_during_a_save(data_path):
         assert lock.folder_fd is None
     finally:
         lock.release()
+
+
+def test_the_temp_file_of_a_writer_killed_but_not_yet_reaped_is_removed_at_the_next_save(repo, data_path):
+    """A writer killed mid-write stays a zombie until its parent collects it: it writes
+    nothing more, so its temp file goes at the next session's first save (the soak test's
+    doctor found one left: the last sessions swept while the killed writer was a zombie)."""
+    from store.files import temp_prefix
+
+    repo.add("contact", {"name": "First"})
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        time.sleep(0.2)
+        os.kill(child.pid, signal.SIGKILL)
+        time.sleep(0.2)  # killed, not reaped: a zombie
+        left = data_path.with_name(f"{temp_prefix(data_path)}{child.pid}-deadbeef")
+        left.write_text("{half", encoding="utf-8")
+        left.chmod(0o600)
+        Repository(data_path).add("contact", {"name": "Next"})  # (a new session: it sweeps once)
+        assert not left.exists()
+    finally:
+        child.wait()
