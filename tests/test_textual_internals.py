@@ -157,9 +157,14 @@ async def test_a_focus_moves_on_a_later_turn_and_a_screen_keeps_after_refresh_ca
 
 def test_the_select_internals_search_select_builds_on_are_there():
     """widgets/search_select.py (checked against 8.2.8): ``Select.compose`` yields a
-    ``SelectCurrent`` and a ``SelectOverlay`` (the one it replaces with its own), and the
-    overlay keeps its search in ``_search_query``, cleared by ``watch_has_focus``, and
-    finds an option with ``_find_search_match``."""
+    ``SelectCurrent`` and a ``SelectOverlay`` (the one it replaces with its own); the select
+    keeps its options in ``_options`` (the blank one first) and puts them in the overlay in
+    ``_setup_options_renderables`` (after which the overlay remembers them), the blank one
+    as the dim prompt; picking an option sends ``UpdateSelection`` with its index in
+    ``_options`` (what the filtered overlay maps its own index to); ``_watch_expanded``
+    shows the list and highlights the value; ``SelectCurrent`` keeps its last label in
+    ``label`` and shows it in its ``#label`` Static (where the text typed is shown); a
+    handler of a message class and of its base both run unless ``prevent_default``."""
     import inspect
 
     from textual.widgets import Select
@@ -168,9 +173,37 @@ def test_the_select_internals_search_select_builds_on_are_there():
     compose = inspect.getsource(Select.compose)
     assert "SelectCurrent(self.prompt)" in compose and "SelectOverlay(type_to_search=" in compose
     assert "data_bind" in compose
-    overlay = SelectOverlay()
-    assert overlay._search_query == ""
-    assert "self._search_query = \"\"" in inspect.getsource(SelectOverlay.watch_has_focus)
-    assert "_find_search_match(self._search_query)" in inspect.getsource(SelectOverlay._on_key)
-    assert "Option(Text(self.prompt, style=\"dim\"))" in inspect.getsource(Select._setup_options_renderables)
-    assert SelectCurrent is not None
+    setup = inspect.getsource(Select._setup_options_renderables)
+    assert "Option(Text(self.prompt, style=\"dim\"))" in setup
+    assert "for prompt, value in self._options" in setup and "option_list.add_options(options)" in setup
+    assert "self._options[event.option_index][1]" in inspect.getsource(Select._update_selection)
+    assert "self.UpdateSelection(event.option_index)" in inspect.getsource(
+        SelectOverlay.on_option_list_option_selected)
+    assert "overlay.select(index)" in inspect.getsource(Select._watch_expanded)
+    assert "self.label = label" in inspect.getsource(SelectCurrent.update)
+    assert "NonSelectableStatic(self.placeholder, id=\"label\")" in inspect.getsource(SelectCurrent.compose)
+    from textual.message_pump import MessagePump
+
+    assert "if message._no_default_action:" in inspect.getsource(MessagePump._get_dispatch_methods)
+
+
+async def test_a_search_select_picks_the_option_filtered_not_the_one_at_its_index_in_the_full_list():
+    """What the checks above guard, end to end: the second option shown is the fifth."""
+    from widgets.search_select import SearchOverlay, SearchSelect
+
+    class One(App):
+        def compose(self):
+            yield SearchSelect([(name, name) for name in ("Alice Zola", "Bruno", "Eric", "Zoé Durand")])
+
+    app = One()
+    async with app.run_test(size=(60, 20)) as pilot:
+        select = app.query_one(SearchSelect)
+        select.focus()
+        await pilot.pause()
+        await pilot.press("z", "o")
+        overlay = select.query_one(SearchOverlay)
+        assert [str(o.prompt) for o in overlay.options] == ["Alice Zola", "Zoé Durand"]
+        overlay.highlighted = 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert select.value == "Zoé Durand" and not select.expanded

@@ -303,14 +303,15 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             options = [(_(c), c) for c in ftype.choices]
             default = value if value is not None else getattr(self.model(), name, None)
             return SearchSelect(options, value=default if default is not None else Select.NULL,
-                          allow_blank=not ftype.required, id=wid, compact=True)
+                                allow_blank=not ftype.required, id=wid, compact=True,
+                                kind=field_label(name).lower())
         if isinstance(ftype, Ref) and self.repository.count(ftype.kind) > RefInput.ABOVE:
             return RefInput(self.repository, ftype.kind, value, id=wid)
         if isinstance(ftype, Ref):
             options = [(label, uid) for label, uid in self._options(ftype.kind)
                        if not (self.base is not None and uid == self.base.uid)]
             return SearchSelect(options, value=value if value else Select.NULL, allow_blank=True, id=wid,
-                          compact=True, prompt=_("(none: type to search)"))
+                                compact=True, prompt=_("(none: type to search)"), kind=kind_name(ftype.kind))
         if isinstance(ftype, Refs):
             selected = set(value or [])
             return CheckList(*[(label, uid, uid in selected) for label, uid in self._options(ftype.kind)],
