@@ -18,16 +18,18 @@ Referrer = tuple[str, str, str, str]
 def find_record(model: type[Record], records: Mapping[str, Record], text: str) -> Record:
     """The record of ``records`` (uid -> record of ``model``) with the uid ``text``, a uid
     starting with it (8+ characters), or that unambiguous name. A blank ``text`` names no
-    record (it would be the start of every name); one that is a record's uid (or its start)
-    and another's name is ambiguous: neither is taken."""
+    record (it would be the start of every name); one that is the start of a record's uid
+    and another's name is ambiguous: neither is taken. A whole uid is that record, whatever
+    the names of the others."""
     wanted = text.strip()
     if not wanted:
         raise NotFoundError(_("No record is named by an empty reference: give a uid or a name."))
     lowered = wanted.casefold()
     if wanted in records:
-        by_uid = [records[wanted]]
-    else:
-        by_uid = [r for uid, r in records.items() if uid.startswith(lowered)] if len(lowered) >= 8 else []
+        return records[wanted]
+    if lowered in records:
+        return records[lowered]
+    by_uid = [r for uid, r in records.items() if uid.startswith(lowered)] if len(lowered) >= 8 else []
     exact = [r for r in records.values() if r.label().casefold() == lowered]
     either = by_uid + [r for r in exact if r not in by_uid]
     if len(either) == 1:

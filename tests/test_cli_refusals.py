@@ -80,6 +80,15 @@ def test_a_uid_prefix_that_is_another_records_name_is_refused_naming_both(data_p
     assert relance(data_path, "edit", "contact", alice, "--company", "Globex").returncode == 0
 
 
+def test_a_whole_uid_names_its_record_even_when_another_is_named_with_it(data_path):
+    alice = add(data_path, "contact", "--name", "Alice")
+    add(data_path, "contact", "--name", alice)  # a name that is Alice's whole uid
+    result = relance(data_path, "edit", "contact", alice, "--company", "Globex")
+    assert result.returncode == 0, result.stderr
+    companies = {doc["name"]: doc["company"] for doc in json.loads(data_path.read_text())["contacts"].values()}
+    assert companies == {"Alice": "Globex", alice: ""}
+
+
 # -- F: values that are not UTF-8 --------------------------------------------------------
 
 

@@ -135,9 +135,11 @@ async def test_keys_typed_behind_a_save_waiting_for_a_lock_wait_for_the_save(con
     assert contacts(configured) == [("Alpha", ""), ("Beta", "Corp")]
 
 
-async def test_keys_behind_a_save_that_gives_up_go_to_the_form_left_open(configured, monkeypatch):
+async def test_keys_behind_a_save_that_gives_up_are_dropped_and_said(configured, monkeypatch):
     """The lock is held past RELANCE_LOCK_TIMEOUT: the save gives up and says so, the form
-    stays open with what was typed, and the keys held behind it then go to it."""
+    stays open with what was typed, and the keys typed behind the save are dropped (they
+    were meant for what follows a save: typed into the form left open they made
+    "AlphanBeta"), which a notification says."""
     import tui.typeahead as typeahead
 
     monkeypatch.setattr(typeahead, "SETTLE_LIMIT", 0.3)
@@ -150,10 +152,12 @@ async def test_keys_behind_a_save_that_gives_up_go_to_the_form_left_open(configu
         handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            burst(app, "n", *spelled("Lia"), "ctrl+s", "Z")
+            burst(app, "n", *spelled("Lia"), "ctrl+s", "n", *spelled("Zoé"))
             await settle(pilot, 2.5)
             assert isinstance(app.screen, RecordForm)
-            assert app.screen.focused.value == "LiaZ"
+            assert app.screen.focused.value == "Lia"
+            said = [n.message for n in app._notifications]
+            assert "The 4 keys typed after the save were not used: the save failed." in said
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
             os.close(handle)
@@ -268,6 +272,9 @@ def test_escape_glued_to_the_next_key_in_one_read_is_read_as_the_two_keys(typed,
     (["\x1b", "[A"], ["up"]),  # an arrow key cut in two reads stays an arrow
     (["\x1b[200~a\nb\x1b", "[201~"], ["paste"]),  # so does the end of a paste
     (["\x1b", "\x1b", "q"], ["escape", "escape", "q"]),
+    (["z\x1b", "O"], ["z", "escape", "O"]),  # esc then O typed: not the start of a sequence
+    (["z\x1b", "["], ["z", "escape", "left_square_bracket"]),
+    (["\x1b", "b"], ["escape", "b"]),  # (in one read, alt+b: a word left)
 ])
 def test_a_lone_escape_ending_a_read_waits_for_the_next_read(reads, keys):
     from tui.tuning import escape_splitter

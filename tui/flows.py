@@ -26,6 +26,7 @@ from store.repository import Repository
 from store.rules import mission_from_opportunity, mission_phase, missions_due_review, stage_change
 
 from .dashboard import DashboardScreen
+from .typeahead import KeyGate
 
 if TYPE_CHECKING:
     _App = App[None]
@@ -48,6 +49,7 @@ class RecordFlows(_App):
 
     # set by RelanceApp.__init__
     repository: Repository
+    key_gate: KeyGate
     undo_stack: list[UndoEntry]
     #: the data version the views were last drawn from
     _drawn_generation: int
@@ -94,6 +96,7 @@ class RecordFlows(_App):
         try:
             result = job()
         except RelanceError as err:
+            self.call_from_thread(self.drop_typed_ahead)
             if failed is not None and self.call_from_thread(failed, err):
                 return
             self.call_from_thread(self.notify, str(err), title=_("Not saved"), severity="error", timeout=10)
@@ -101,6 +104,16 @@ class RecordFlows(_App):
             return
         if done is not None:
             self.call_from_thread(done, result)
+
+    def drop_typed_ahead(self) -> None:
+        """A save failed: the keys typed behind it were meant for what follows a save (the
+        next form, the dashboard), not for the form left open or a question about the
+        failure; typed into it they made a wrong record ("AlphanBeta"). Dropped, and said."""
+        dropped = self.key_gate.drop()
+        if dropped:
+            self.notify(ngettext("The key typed after the save was not used: the save failed.",
+                                 "The {count} keys typed after the save were not used: the save failed.",
+                                 dropped).format(count=dropped), severity="warning", timeout=8)
 
     def refresh_views(self, select: tuple[str, str] | None = None) -> None:
         from .detail import DetailScreen

@@ -216,8 +216,8 @@ def escape_splitter():
     a key typed 20-60 ms apart arrive in two reads; Textual, waiting ``ESCDELAY`` (100 ms)
     for the rest of a sequence, read them as alt+key, or dropped the escape and stored a "^"
     in a name. Held here, the ESC joins the next read when that read goes on with a sequence
-    (an arrow key cut in two), and is the escape key otherwise, or after ``ESCDELAY``
-    without any."""
+    (an arrow key cut in two), and is the escape key otherwise (a read of one character
+    included: a key typed), or after ``ESCDELAY`` without any."""
     import time
 
     from textual import constants
@@ -231,7 +231,9 @@ def escape_splitter():
         def feed(self, data: str):
             if self.held_since is not None and data:
                 self.held_since = None
-                data = "\x1b" + data
+                # one character alone in the next read was typed (a terminal writes a
+                # sequence in one go): esc then "O" or "[" typed fast is not the start of one
+                data = (KITTY_ESCAPE if len(data) == 1 and data != "\x1b" else "\x1b") + data
             text = split_glued_escape(data)
             if text.endswith("\x1b") and data:
                 text = text[:-1]

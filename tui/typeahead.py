@@ -80,6 +80,13 @@ class KeyGate:
         tuning.call_when_loop_idle(self._settled)
         return False
 
+    def drop(self) -> int:
+        """Forget the keys held (a save they were typed behind failed: they were meant for
+        what comes after it, not for the form left open); how many there were."""
+        count = len(self.held)
+        self.held.clear()
+        return count
+
     def _settled(self) -> None:
         """The event loop has nothing ready to run: the key's effects are done, unless the
         screen waits for its next frame or a worker still runs."""
