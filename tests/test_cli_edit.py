@@ -373,7 +373,8 @@ def test_line_breaks_are_kept_in_long_texts_and_refused_in_lines_by_add_and_edit
         else:
             for command, (status, out, err) in (("add", added), ("edit", edited)):
                 assert status == 2 and out == "", (option, err)
-                assert err.startswith(f"relance {command} {kind}: error: {option}: one line only, and the value holds a "
+                typed = option.removesuffix("-uid")  # (--contact, as typed, for --contact-uid)
+                assert err.startswith(f"relance {command} {kind}: error: {typed}: one line only, and the value holds a "
                                       "line break (line breaks are kept in --"), (option, err)
                 assert len(err.strip().splitlines()) == 1
             assert data_path.read_bytes() == before, option

@@ -271,3 +271,8 @@ def test_list_names_a_reference_column_for_its_record_and_shows_an_early_end(dat
     assert header.split()[:2] == ["uid", "mission"] and "Audit" in row
     header, row = relance(data_path, "list", "missions").stdout.splitlines()
     assert "ended_on" in header.split() and "2026-12-01" in row
+
+
+def test_a_refused_reference_is_named_by_the_option_typed(data_path):
+    line = one_line_refusal(relance(data_path, "add", "interaction", "--contact", "", "--date", "today"), status=2)
+    assert "--contact:" in line and "--contact-uid" not in line

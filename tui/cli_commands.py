@@ -31,6 +31,14 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def option(name: str) -> str:
+    """The option a user types for a field, as messages name it: ``--contact`` for
+    ``contact_uid``, ``--targets`` for ``target_uids`` (the parser's other spelling)."""
+    if name.endswith("_uids"):
+        return flag(name[: -len("_uids")] + "s")
+    return flag(name[: -len("_uid")]) if name.endswith("_uid") else flag(name)
+
+
 #: what ``json.dumps(ensure_ascii=False)`` leaves as it is that a terminal takes as a command
 _RAW_CONTROL = re.compile("[\x7f-\x9f]")
 
@@ -97,9 +105,9 @@ def _given(args: argparse.Namespace, model: type[Record], repo, parser: argparse
         if raw is None:
             continue
         if not ftype.multiline and has_line_break(raw):
-            kept = ", ".join(flag(other) for other in given_fields(model) if types[other].multiline)
+            kept = ", ".join(option(other) for other in given_fields(model) if types[other].multiline)
             parser.exit(2, _("{command}: error: {flag}: one line only, and the value holds a line break (line breaks "
-                             "are kept in {kept}).\n").format(command=command_name(args), flag=flag(name), kept=kept))
+                             "are kept in {kept}).\n").format(command=command_name(args), flag=option(name), kept=kept))
         try:
             if isinstance(ftype, Ref) and raw.strip():
                 raw = repo.find(ftype.kind, raw).uid
@@ -107,7 +115,7 @@ def _given(args: argparse.Namespace, model: type[Record], repo, parser: argparse
                 raw = [repo.find(ftype.kind, part).uid for part in raw.split(",") if part.strip()]
         except (NotFoundError, AmbiguousError) as err:
             parser.exit(2, _("{command}: error: {flag}: {problem}\n").format(
-                command=command_name(args), flag=flag(name), problem=err))
+                command=command_name(args), flag=option(name), problem=err))
         data[name] = raw
     return data
 
@@ -123,12 +131,12 @@ def _filled_in(model: type[Record], given: dict[str, Any], usual: dict[str, Any]
             value = ftype.display(getattr(record, name))
             if isinstance(ftype, Choice):
                 notes.append(_("{flag}: {value}, the default (one of {choices}).").format(
-                    flag=flag(name), value=value, choices=", ".join(ftype.choices)))
+                    flag=option(name), value=value, choices=", ".join(ftype.choices)))
             else:
-                notes.append(_("{flag}: {value}, the default.").format(flag=flag(name), value=value))
+                notes.append(_("{flag}: {value}, the default.").format(flag=option(name), value=value))
     for name in usual:
         notes.append(_("{flag}: {value}, your usual one from the settings (relance settings {flag}).").format(
-            flag=flag(name), value=types[name].display(getattr(record, name))))
+            flag=option(name), value=types[name].display(getattr(record, name))))
     return notes
 
 
@@ -171,8 +179,8 @@ def _problems(err: ValidationError, kind: str) -> str:
     for name, source in FROM_SETTINGS.get(kind, {}).items():
         if err.errors.get(name) == _("is required."):
             err.errors[name] = _("is required when the settings hold no usual one: give {flag}, or set it "
-                                 "once with relance settings {setting}.").format(flag=flag(name), setting=flag(source))
-    return err.sentences(flag)
+                                 "once with relance settings {setting}.").format(flag=option(name), setting=flag(source))
+    return err.sentences(option)
 
 
 LIST_COLUMNS = {

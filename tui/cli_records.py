@@ -19,7 +19,7 @@ from store.i18n import _, ngettext
 from store.lookup import blocking_referrers, referenced_error
 from store.models import MODELS, Record, kind_name
 
-from .cli_commands import KIND_NAMES, _given, _open, command_name, flag, given_fields
+from .cli_commands import KIND_NAMES, _given, _open, command_name, flag, given_fields, option
 
 #: the answers that delete at ``relance rm``'s question (English and French)
 YES = ("y", "yes", "o", "oui")
@@ -32,13 +32,6 @@ def _find(repo, kind: str, ref: str, where: str, parser: argparse.ArgumentParser
         return repo.find(kind, ref)
     except (NotFoundError, AmbiguousError) as err:
         parser.exit(2, _("{command}: error: {problem}\n").format(command=where, problem=err))
-
-
-def _option(model, name: str) -> str:
-    """The option a user types for a field: ``--targets`` for ``target_uids``."""
-    if name.endswith("_uids"):
-        return flag(name[: -len("_uids")] + "s")
-    return flag(name[: -len("_uid")]) if name.endswith("_uid") else flag(name)
 
 
 def _value(repo, ftype, value: Any) -> str:
@@ -67,7 +60,7 @@ def cmd_edit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     names = given_fields(model)
     if all(getattr(args, name, None) is None for name in names):
         parser.exit(2, _("{command}: error: nothing to change: give one or more of {flags}.\n").format(
-            command=where, flags=", ".join(_option(model, name) for name in names)))
+            command=where, flags=", ".join(option(name) for name in names)))
     repo = _open(args)
     given = _given(args, model, repo, parser)
     types = model.field_types()
@@ -88,7 +81,7 @@ def cmd_edit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 0
     lines = [_("Changed the {kind} {label!r} ({uid}):").format(kind=kind_name(kind), label=after.label(), uid=after.uid[:8])]
     for name in changed:
-        lines.append(f"  {_option(model, name)}: {_value(repo, types[name], getattr(before, name))} → "
+        lines.append(f"  {option(name)}: {_value(repo, types[name], getattr(before, name))} → "
                      f"{_value(repo, types[name], getattr(after, name))}")
     print("\n".join(lines), file=sys.stderr)
     return 0
