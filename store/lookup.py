@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from .errors import AmbiguousError, NotFoundError, ReferencedError
 from .i18n import _
 from .models import MODELS, Record, kind_name
+from .rules import fold
 
 #: (kind, uid, label, field) of a record pointing at another
 Referrer = tuple[str, str, str, str]
@@ -17,7 +18,10 @@ Referrer = tuple[str, str, str, str]
 
 def find_record(model: type[Record], records: Mapping[str, Record], text: str) -> Record:
     """The record of ``records`` (uid -> record of ``model``) with the uid ``text``, a uid
-    starting with it (8+ characters), or that unambiguous name. A blank ``text`` names no
+    starting with it (8+ characters), or that unambiguous name, or the start of one name;
+    a name is compared case aside, and when none matches so, accents aside too
+    (:func:`store.rules.fold`: "eric garnier" is "Éric Garnier"; "Eric" typed, with both an
+    "Eric" and an "Éric", is the "Eric"). A blank ``text`` names no
     record (it would be the start of every name); one that is the start of a record's uid
     and another's name is ambiguous: neither is taken. A whole uid is that record, whatever
     the names of the others."""
@@ -30,11 +34,16 @@ def find_record(model: type[Record], records: Mapping[str, Record], text: str) -
     if lowered in records:
         return records[lowered]
     by_uid = [r for uid, r in records.items() if uid.startswith(lowered)] if len(lowered) >= 8 else []
-    exact = [r for r in records.values() if r.label().casefold() == lowered]
+    # a name as typed (case aside) first; failing that, accents aside too ("zoe": "Zoé")
+    folded = fold(wanted)
+    labels = [(r, r.label()) for r in records.values()]
+    exact = [r for r, label in labels if label.casefold() == lowered] \
+        or [r for r, label in labels if fold(label) == folded]
     either = by_uid + [r for r in exact if r not in by_uid]
     if len(either) == 1:
         return either[0]
-    matches = either or [r for r in records.values() if r.label().casefold().startswith(lowered)]
+    matches = either or [r for r, label in labels if label.casefold().startswith(lowered)] \
+        or [r for r, label in labels if fold(label).startswith(folded)]
     if len(matches) == 1:
         return matches[0]
     if not matches:

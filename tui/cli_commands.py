@@ -197,9 +197,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     kind = KIND_NAMES[args.kind]
     repo = _open(args)
     records = repo.list(kind)
-    needle = (getattr(args, "filter", "") or "").strip().casefold()
+    from store.rules import collation_key, fold, search_text
+
+    needle = fold((getattr(args, "filter", "") or "").strip())
     if needle:
-        from store.rules import search_text
 
         records = [r for r in records if needle in search_text(r)]
     if args.json:
@@ -212,7 +213,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             ref_kind = column[: -len("_uid")]
             names.update({r.uid: r.label() for r in repo.list(ref_kind)})
     key = columns[0]
-    records.sort(key=lambda r: str(getattr(r, key) or "").casefold())
+    records.sort(key=lambda r: collation_key(str(getattr(r, key) or "")))
     # a reference shows the referenced record's name; any other field as the forms show it
     types = MODELS[kind].field_types()
     cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].display)

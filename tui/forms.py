@@ -24,7 +24,7 @@ from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
 from store.records import linked_problems
 from store.repository import Repository
-from store.rules import FROM_SETTINGS, usual_values
+from store.rules import FROM_SETTINGS, collation_key, usual_values
 from widgets.checklist import CheckList
 from widgets.textfields import LineInput, NoteArea
 from widgets.search_select import SearchSelect
@@ -294,7 +294,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
 
     def _options(self, kind: str) -> list[tuple[str, str]]:
         records = self.repository.list(kind)
-        return sorted(((r.label(), r.uid) for r in records), key=lambda o: o[0].casefold())
+        return sorted(((r.label(), r.uid) for r in records), key=lambda o: collation_key(o[0]))
 
     def _widget(self, name: str, ftype: FieldType):
         value = self._initial_value(name, ftype)

@@ -25,8 +25,8 @@ from store.headlines import headlines
 from store.i18n import N_, _
 from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
-from store.rules import (days_late, draft_missions, follow_up_due, follow_up_order, follow_ups_first, last_touch, mission_status,
-                         opportunity_value, search_text, weighted_value)
+from store.rules import (collation_key, days_late, draft_missions, fold, follow_up_due, follow_up_order, follow_ups_first,
+                         last_touch, mission_status, opportunity_value, search_text, weighted_value)
 from widgets import RecordTable, RevenueGauge
 
 
@@ -138,12 +138,12 @@ class Pane(Vertical):
 
     def sort_key(self, record: Record):
         """The order of the list (None: the pane sorts in its own way, see ``sort``)."""
-        return record.label().casefold()
+        return collation_key(record.label())
 
     def records(self) -> list[Record]:
         records = self.sorted_records()
         if self.filter_text:
-            needle = self.filter_text.casefold()
+            needle = fold(self.filter_text)  # (folded as the search text is)
             cache = self._haystacks
             found = []
             for r in records:
@@ -449,7 +449,7 @@ class TargetsPane(Pane):
             return
         opps = [o for o in self.repository.list("opportunity") if o.target_uid == target.uid]
         order = {stage: i for i, stage in enumerate(("negotiation", "proposal", "meeting", "contacted", "identified", "won", "lost"))}
-        opps.sort(key=lambda o: (order[o.stage], o.title.casefold()))
+        opps.sort(key=lambda o: (order[o.stage], collation_key(o.title)))
         show(_("Opportunities in {target} ({count})").format(target=target.name, count=len(opps)))
         currency = self.repository.settings().currency
         rows = []

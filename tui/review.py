@@ -30,6 +30,7 @@ from store.review import (
     STEPS, Applied, Draft, NewTarget, adjacent_problem, apply_review, end_problem, new_contact_problem, save_draft,
     step_errors, summary,
 )
+from store.rules import collation_key, fold
 from widgets import CheckList, RecordTable
 from widgets.textfields import LineInput, NoteArea
 
@@ -134,7 +135,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
             yield Static("", classes="hint", id="review-hint")
 
     def _target_options(self) -> list[tuple[str, str]]:
-        targets = sorted(self.repository.list("target"), key=lambda t: t.label().casefold())
+        targets = sorted(self.repository.list("target"), key=lambda t: collation_key(t.label()))
         return [(_("+ New micro-target"), NEW_TARGET)] + [(t.label(), t.uid) for t in targets]
 
     def on_mount(self) -> None:
@@ -457,11 +458,11 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
         self.query_one("#reco-list", RecordTable).set_rows(rows)
 
     def _filter_contacts(self, text: str) -> None:
-        needle = text.strip().casefold()
+        needle = fold(text.strip())
         chosen = self._chosen()
-        contacts = sorted(self.repository.list("contact"), key=lambda c: c.label().casefold())
+        contacts = sorted(self.repository.list("contact"), key=lambda c: collation_key(c.label()))
         if needle:
-            contacts = [c for c in contacts if needle in f"{c.name} {c.company}".casefold()]  # type: ignore[attr-defined]
+            contacts = [c for c in contacts if needle in fold(f"{c.name} {c.company}")]  # type: ignore[attr-defined]
         listing = self.query_one("#reco-contacts", SelectionList)
         self._listing = True
         listing.clear_options()
