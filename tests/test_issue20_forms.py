@@ -253,7 +253,7 @@ async def test_backspace_widens_the_list_again_down_to_every_option_and_the_blan
         assert shown(select) == ["Alice Zola", "Zoé Durand"]
         await pilot.press("backspace", "backspace")
         assert select.expanded and select.query_one(SearchOverlay).query == ""
-        assert shown(select) == ["(none: type to search)", "Alice Zola", "Bruno Petit", "Zoé Durand", "Éric Martin"]
+        assert shown(select) == ["(none: type to search)", "Alice Zola", "Bruno Petit", "Éric Martin", "Zoé Durand"]
         await pilot.press("backspace")  # nothing more to widen: still open
         assert select.expanded and len(shown(select)) == 5
 
