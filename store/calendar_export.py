@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from .i18n import _
 from .models import OPEN_STAGES
-from .rules import completed_review, review_due_on
+from .rules import collation_key, completed_review, review_due_on
 
 
 #: the day SEQUENCE counts from, when no previous export says it
@@ -106,7 +106,7 @@ def write_ics(repository, previous: str | None = None, now: datetime | None = No
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
 
-    for contact in sorted(repository.list("contact"), key=lambda c: c.name.casefold()):
+    for contact in sorted(repository.list("contact"), key=lambda c: collation_key(c.name)):
         if contact.next_follow_up:
             detail = ", ".join(part for part in (contact.company, contact.email, contact.phone) if part)
             entry(f"follow-up-{contact.uid}", contact.next_follow_up,

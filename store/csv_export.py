@@ -7,6 +7,7 @@ import io
 
 from .csv_contacts import spreadsheet_text
 from .models import MODELS
+from .rules import collation_key
 
 
 def write_csv(repo, table: str) -> str:
@@ -17,6 +18,6 @@ def write_csv(repo, table: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(types))
-    for record in sorted(repo.list(model.KIND), key=lambda r: r.label().casefold()):
+    for record in sorted(repo.list(model.KIND), key=lambda r: collation_key(r.label())):
         writer.writerow([spreadsheet_text(ftype.display(getattr(record, name))) for name, ftype in types.items()])
     return out.getvalue()

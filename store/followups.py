@@ -1,5 +1,5 @@
 """The follow-ups due: the contacts whose next follow-up is today or before, the oldest
-first (then by name), from the records or straight from the stored documents (``relance
+first (then by name, :func:`store.rules.collation_key`), from the records or straight from the stored documents (``relance
 status`` on 10,000 contacts would spend most of its time building the records)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from .fields import clean_text
 from .models import Contact
-from .rules import follow_up_due
+from .rules import collation_key, follow_up_due
 
 
 class FollowUp(NamedTuple):
@@ -45,5 +45,5 @@ def due_in_documents(count: int, docs: list[dict[str, Any]]) -> tuple[int, list[
 
 def oldest(due: list[FollowUp], first: int | None) -> list[FollowUp]:
     """The ``first`` oldest of ``due`` (all with None), the oldest first, then by name."""
-    due.sort(key=lambda c: (c.next_follow_up, c.name.casefold()))
+    due.sort(key=lambda c: (c.next_follow_up, collation_key(c.name)))
     return due if first is None else due[:first]

@@ -105,3 +105,9 @@ async def test_the_dashboard_filter_and_order(people):
         await type_text(pilot, "oree")
         await settle(pilot)
         assert [r.name for r in network.records()] == ["Zoé Durand"]
+
+
+def test_the_follow_ups_of_a_day_are_in_the_same_order():
+    from store.followups import FollowUp, oldest
+    due = [FollowUp(str(i), name, "", TODAY) for i, name in enumerate(NAMES)]
+    assert [f.name for f in oldest(due, None)] == ORDERED

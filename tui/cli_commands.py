@@ -283,9 +283,10 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
         text = write_csv(repo, args.kind)
     elif args.format == "vcard":
+        from store.rules import collation_key
         from store.vcard import write_vcards
 
-        text = write_vcards(sorted(repo.list("contact"), key=lambda c: c.name.casefold()))
+        text = write_vcards(sorted(repo.list("contact"), key=lambda c: collation_key(c.name)))
     elif args.format == "ics":
         from store.calendar_export import write_ics
 
