@@ -153,6 +153,12 @@ async def test_a_focus_moves_on_a_later_turn_and_a_screen_keeps_after_refresh_ca
         assert tuning.screen_waits_for_frame(screen) and not ran
         await pilot.pause()
         assert ran and not tuning.screen_waits_for_frame(screen)
+        # the key bar's refresh Textual queues after a focus change is not waited for
+        import functools
+
+        screen.refresh()
+        screen._invoke_later(functools.partial(screen.refresh_bindings), screen)
+        assert screen._callbacks and not tuning.screen_waits_for_frame(screen)
 
 
 def test_the_select_internals_search_select_builds_on_are_there():
