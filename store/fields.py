@@ -315,6 +315,8 @@ class Number(FieldType):
         return _("at most {high}").format(high=high)
 
     def parse_value(self, raw: Any, today: date) -> Decimal:
+        if isinstance(raw, str) and (unclear := ambiguity(raw)):  # "1,500" days: 1500 or 1.5?
+            raise ValueError(unclear)
         try:
             value = decimal_of(raw)
         except ValueError:

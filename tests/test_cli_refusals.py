@@ -276,3 +276,18 @@ def test_list_names_a_reference_column_for_its_record_and_shows_an_early_end(dat
 def test_a_refused_reference_is_named_by_the_option_typed(data_path):
     line = one_line_refusal(relance(data_path, "add", "interaction", "--contact", "", "--date", "today"), status=2)
     assert "--contact:" in line and "--contact-uid" not in line
+
+
+def test_a_number_of_days_with_a_thousands_comma_is_refused_too(data_path):
+    """Not only amounts: "1,500" estimated days was stored as 1.5, silently."""
+    before_add = relance(data_path, "add", "contact", "--name", "Zoé")
+    assert before_add.returncode == 0
+    before = data_path.read_bytes()
+    line = one_line_refusal(relance(data_path, "add", "opportunity", "--title", "Audit", "--daily-rate", "650",
+                                    "--estimated-days", "1,500"), status=2)
+    assert "1,500 is ambiguous" in line
+    unchanged(data_path, before)
+    kept = relance(data_path, "add", "opportunity", "--title", "Audit", "--daily-rate", "650", "--estimated-days", "1,5")
+    assert kept.returncode == 0, kept.stderr
+    [opportunity] = json.loads(data_path.read_text())["opportunities"].values()
+    assert opportunity["estimated_days"] == "1.5"
