@@ -24,7 +24,7 @@ from store.rules import FROM_SETTINGS
 
 from . import cli_commands as run
 from . import cli_records as records
-from .cli_commands import KIND_NAMES, flag
+from .cli_commands import KIND_NAMES, flag, option
 
 ADDABLE = ("contact", "target", "opportunity", "mission", "interaction")
 
@@ -80,11 +80,8 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _ref_alias(name: str) -> str | None:
-    if name.endswith("_uid"):
-        return flag(name[: -len("_uid")])
-    if name.endswith("_uids"):
-        return flag(name[: -len("_uids")] + "s")
-    return None
+    """The option a user types for a reference (``--contact`` beside ``--contact-uid``)."""
+    return option(name) if name.endswith(("_uid", "_uids")) else None
 
 
 def _field_help(model: type[Record], name: str) -> str:
