@@ -1,8 +1,8 @@
 """One translation function for every user-facing sentence.
 
-Sentences are whole, with named placeholders, so that a French catalogue
-(``locale/fr/LC_MESSAGES/relance.mo``) can be added without touching the
-code that shows them::
+Sentences are whole, with named placeholders, so that a catalogue
+(``store/locale/fr/LC_MESSAGES/relance.po``, the French one) translates them
+without touching the code that shows them::
 
     _("{field}: expected a date as YYYY-MM-DD, got {value!r}.").format(...)
 
@@ -19,28 +19,105 @@ evaluated at import time.
 from __future__ import annotations
 
 import gettext
+import io
 import os
 from pathlib import Path
 
-_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+#: the catalogues: ``<language>/LC_MESSAGES/relance.po`` (kept in the repository) and its
+#: compiled ``.mo`` (written by ./dev.sh with Babel; compiled in memory when missing or
+#: older than the ``.po``, as after ``pip install .``: ~55 ms, French only)
+_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: the environment variables gettext reads to choose a language, in its order
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+#: the language of the code's own text: no catalogue
+SOURCE_LANGUAGE = "en"
 
 
 def locale_dir() -> Path:
     """Where the catalogues are: ``RELANCE_LOCALEDIR`` when set (a catalogue not
-    installed yet, the tests' own), else ``locale/`` beside the code."""
+    installed yet, the tests' own), else ``store/locale/`` beside the code."""
     return Path(os.environ.get("RELANCE_LOCALEDIR") or _LOCALE_DIR)
 
 
-def _wanted(language: str | None, localedir: Path) -> tuple:
-    """What a catalogue is chosen from: no language follows the environment."""
-    chosen = (language,) if language else tuple(os.environ.get(name) for name in _ENVIRONMENT)
-    return (chosen, str(localedir))
+def available(localedir: Path | None = None) -> tuple[str, ...]:
+    """The languages relance speaks: English and every catalogue found, sorted."""
+    where = localedir or locale_dir()
+    found = {SOURCE_LANGUAGE}
+    try:
+        for entry in where.iterdir():
+            folder = entry / "LC_MESSAGES"
+            if (folder / "relance.po").is_file() or (folder / "relance.mo").is_file():
+                found.add(entry.name)
+    except OSError:
+        pass
+    return tuple(sorted(found))
 
 
-_translation: gettext.NullTranslations = gettext.translation("relance", localedir=locale_dir(), fallback=True)
-_applied = _wanted(None, locale_dir())
+def _candidates(code: str) -> list[str]:
+    """``fr_FR.UTF-8@euro`` → ``fr_FR``, ``fr`` (the forms gettext tries)."""
+    code = code.split(".")[0].split("@")[0].strip()
+    if not code:
+        return []
+    return [code, code.split("_")[0]] if "_" in code else [code]
+
+
+def environment_languages() -> list[str]:
+    """The languages the environment asks for, as gettext reads them: the first of
+    LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set (LANGUAGE may list several, a:b);
+    ``C`` or ``POSIX`` is the source language."""
+    for name in _ENVIRONMENT:
+        value = os.environ.get(name)
+        if value:
+            codes = value.split(":") if name == "LANGUAGE" else [value]
+            found = [candidate for code in codes for candidate in _candidates(code)]
+            return [SOURCE_LANGUAGE if code in ("C", "POSIX") else code for code in found]
+    return []
+
+
+def resolve(language: str | None, localedir: Path | None = None) -> str:
+    """The language in use for ``language`` (a settings value; empty follows the
+    environment): one of :func:`available`, English when nothing else is found."""
+    where = localedir or locale_dir()
+    known = available(where)
+    wanted = [*_candidates(language)] if language else environment_languages()
+    for code in wanted:
+        if code in known:
+            return code
+        if code == SOURCE_LANGUAGE:
+            break
+    return SOURCE_LANGUAGE
+
+
+def _catalogue(language: str, where: Path) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language``: its ``.mo`` when it is as new as its
+    ``.po``, else the ``.po`` compiled in memory with Babel."""
+    if language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    folder = where / language / "LC_MESSAGES"
+    po, mo = folder / "relance.po", folder / "relance.mo"
+    try:
+        po_time = po.stat().st_mtime if po.is_file() else None
+        if mo.is_file() and (po_time is None or mo.stat().st_mtime >= po_time):
+            with mo.open("rb") as handle:
+                return gettext.GNUTranslations(handle)
+        if po_time is not None:
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
+            with po.open("rb") as handle:
+                catalogue = read_po(handle, locale=language)
+            compiled = io.BytesIO()
+            write_mo(compiled, catalogue)
+            compiled.seek(0)
+            return gettext.GNUTranslations(compiled)
+    except (OSError, ValueError):  # a damaged catalogue: the code's own text, not a crash
+        pass
+    return gettext.NullTranslations()
+
+
+_language = resolve(None)
+_translation: gettext.NullTranslations = _catalogue(_language, locale_dir())
+_applied: tuple = (_language, str(locale_dir()))
 #: bumped at each change of catalogue: what caches translated text keys on it
 _generation = 0
 
@@ -50,17 +127,22 @@ def set_language(language: str | None, localedir: str | Path | None = None) -> b
     follows the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext does.
     ``localedir`` defaults to :func:`locale_dir`. True when the catalogue changed
     (what is on screen is to be drawn again); the same choice again costs nothing."""
-    global _translation, _applied, _generation
+    global _translation, _applied, _generation, _language
     where = Path(localedir) if localedir else locale_dir()
-    wanted = _wanted(language, where)
+    code = resolve(language, where)
+    wanted = (code, str(where))
     if wanted == _applied:
         return False
-    _translation = gettext.translation(
-        "relance", localedir=where, languages=[language] if language else None, fallback=True
-    )
+    _translation = _catalogue(code, where)
     _applied = wanted
+    _language = code
     _generation += 1
     return True
+
+
+def language() -> str:
+    """The language now in use (``en``, ``fr``): formats follow it."""
+    return _language
 
 
 def generation() -> int:
