@@ -1,0 +1,138 @@
+"""The French catalogue is complete and in step with the code: every text the code marks
+is in it, translated, not fuzzy, with the same placeholders; and it is found and loaded
+the way a fresh checkout or ``pip install .`` has it (the ``.po`` alone, no ``.mo``)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from store import i18n
+
+from .conftest import ROOT
+
+PO = ROOT / "store" / "locale" / "fr" / "LC_MESSAGES" / "relance.po"
+#: a placeholder: ``{name}``, ``{value!r}``, ``{amount:>8}``, and argparse's ``%(prog)s`` and ``%s``
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sdr]|%[sdr]")
+
+
+def read(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle, locale="fr")
+
+
+def extracted(tmp_path: Path):
+    """The texts the code marks today, extracted as the docs say (docs/TRANSLATING.md)."""
+    pot = tmp_path / "relance.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
+         "-k", "N_", "-k", "pgettext:1c,2", "-o", str(pot), "store", "tui", "widgets", "seeds"],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    return read(pot)
+
+
+def key(message) -> tuple:
+    return (message.context, message.id)
+
+
+def test_the_catalogue_holds_every_text_the_code_marks_and_no_other(tmp_path):
+    code = {key(m) for m in extracted(tmp_path) if m.id}
+    catalogue = {key(m) for m in read(PO) if m.id}
+    missing = sorted(str(k) for k in code - catalogue)
+    gone = sorted(str(k) for k in catalogue - code)
+    assert not missing, f"{len(missing)} texts to add to the catalogue (pybabel update, docs/TRANSLATING.md):\n" + "\n".join(missing[:40])
+    assert not gone, f"{len(gone)} entries the code no longer uses:\n" + "\n".join(gone[:40])
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy():
+    catalogue = read(PO)
+    assert catalogue.num_plurals == 2 and "(n > 1)" in catalogue.plural_expr
+    untranslated, fuzzy = [], []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            untranslated.append(message.id)
+        if message.fuzzy:
+            fuzzy.append(message.id)
+    assert not untranslated, f"{len(untranslated)} untranslated:\n" + "\n".join(map(str, untranslated[:40]))
+    assert not fuzzy, f"{len(fuzzy)} fuzzy:\n" + "\n".join(map(str, fuzzy[:40]))
+
+
+def test_each_translation_keeps_the_placeholders_and_the_edges():
+    wrong = []
+    for message in read(PO):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        allowed = {tuple(sorted(PLACEHOLDER.findall(text))) for text in ids}
+        for text in strings:
+            if text and tuple(sorted(PLACEHOLDER.findall(text))) not in allowed:
+                wrong.append(f"{ids[0]!r} → {text!r}")
+            if text and (ids[0].endswith("\n") != text.endswith("\n") or ids[0].startswith("\n") != text.startswith("\n")):
+                wrong.append(f"line ends differ: {ids[0]!r} → {text!r}")
+    assert not wrong, "\n".join(wrong[:40])
+
+
+def test_a_fresh_checkout_reads_the_po_when_no_mo_is_there(tmp_path, monkeypatch):
+    """``pip install .`` ships the .po; ./dev.sh compiles a .mo beside it. Either way French."""
+    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(PO, folder / "relance.po")
+    try:
+        assert i18n.available(tmp_path / "locale") == ("en", "fr")
+        assert i18n.set_language("fr", localedir=tmp_path / "locale")
+        assert i18n.language() == "fr"
+        assert i18n._("Network") == "Réseau"
+    finally:
+        i18n.set_language(None)
+    assert i18n._("Network") == "Network"
+
+
+def test_a_stale_mo_is_not_used(tmp_path):
+    """A .po edited after its .mo was compiled wins: a translator sees the change at once."""
+    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    from .test_i18n import write_mo
+
+    write_mo(folder / "relance.mo", {"Network": "Vieux réseau"})
+    (folder / "relance.po").write_bytes(PO.read_bytes())
+    import os
+
+    os.utime(folder / "relance.mo", (1, 1))
+    try:
+        i18n.set_language("fr", localedir=tmp_path / "locale")
+        assert i18n._("Network") == "Réseau"
+    finally:
+        i18n.set_language(None)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANGUAGE": "fr:en"}, "fr"),
+        ({"LC_ALL": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "fr_CA.UTF-8"}, "fr"),
+        ({"LANG": "C"}, "en"),
+        ({"LANGUAGE": "de:fr"}, "fr"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANGUAGE": "en:fr"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_environment_chooses_as_gettext_does(monkeypatch, environment, expected):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert i18n.resolve("") == expected
+    assert i18n.resolve("en") == "en" and i18n.resolve("fr") == "fr"
