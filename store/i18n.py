@@ -76,10 +76,11 @@ def environment_languages() -> list[str]:
 
 def resolve(language: str | None, localedir: Path | None = None) -> str:
     """The language in use for ``language`` (a settings value; empty follows the
-    environment): one of :func:`available`, English when nothing else is found."""
+    environment, and so does one relance does not speak, left by a relance that had its
+    catalogue): one of :func:`available`, English when nothing else is found."""
     where = localedir or locale_dir()
     known = available(where)
-    wanted = [*_candidates(language)] if language else environment_languages()
+    wanted = [*_candidates(language or ""), *environment_languages()]
     for code in wanted:
         if code in known:
             return code
