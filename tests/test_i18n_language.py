@@ -28,6 +28,7 @@ FRENCH = {
     "Search for commands…": "Rechercher une commande…",
     "Quit": "Quitter",
     "Keys": "Touches",
+    "No matches found": "Aucun résultat",
     "usage: ": "utilisation : ",
     "positional arguments": "arguments positionnels",
     "options": "options",
@@ -230,3 +231,17 @@ def test_status_json_is_the_same_bytes_in_every_language(demo_path, french):
     assert english.stdout == french_.stdout
     short = run_relance("status", "--short", "--today", TODAY.isoformat(), env={**env, "LANGUAGE": "fr"})
     assert short.returncode == 0 and short.stdout.startswith("relance · ")
+
+
+async def test_the_palette_says_no_matches_in_relances_language(demo_path, french):
+    assert run_relance("settings", "--language", "fr", env={"RELANCE_DATA": str(demo_path)}).returncode == 0
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"zzqxw")
+        await pilot.pause(1.0)
+        from textual.command import CommandList
+
+        shown = [str(option.prompt.renderable) for option in app.screen.query_one(CommandList).options]
+        assert shown == ["Aucun résultat"]

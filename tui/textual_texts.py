@@ -72,5 +72,5 @@ class TextualTexts:
             yield SystemCommand(_("Minimize"), _("Give the widget its usual size back"), screen.action_minimize)
         elif screen.focused is not None and screen.focused.allow_maximize:
             yield SystemCommand(_("Maximize"), _("Make the focused widget fill the screen"), screen.action_maximize)
-        yield SystemCommand(_("Screenshot"), _("Save an SVG image of the screen in the current folder"),
+        yield SystemCommand(_("Screenshot"), _("Save an SVG image of the screen in your Downloads folder"),
                             lambda: self.set_timer(0.1, self.deliver_screenshot))
