@@ -89,8 +89,8 @@ class FieldType:
         return value
 
     def written_problem(self, value: Any) -> str | None:
-        """What is wrong with a value ``load`` took from a file but a write refuses (an
-        import is a write): a rule newer than the file must not make it unreadable."""
+        """Why a write (an import too) refuses a value ``load`` took: a file must not
+        become unreadable by a rule newer than it."""
         return None
 
     def display(self, value: Any) -> str:
@@ -212,16 +212,12 @@ class Code(Text):
 
 
 class Language(Text):
-    """The language relance speaks (``settings.language``): "" (the environment's, as
-    gettext reads it) or one of :func:`i18n.available`, stored lower-case. A form, the
-    CLI and an import are refused any other; a file that holds one (written where a
-    catalogue was installed) still opens: ``load`` keeps it, and ``i18n.resolve`` falls
-    back to the environment's language."""
+    """``settings.language``: "" (the environment's) or one of :func:`i18n.available`, stored
+    lower-case. A form, the CLI and an import refuse any other; a file holding one (from
+    a relance with more catalogues) still opens: ``load`` keeps it, ``i18n.resolve``
+    falls back to the environment's language."""
 
     kept = "{v}.islower()"  # (stored lower-case: parse_value makes it so)
-
-    def __init__(self) -> None:
-        super().__init__(max_length=10)
 
     @property  # type: ignore[override]  (the catalogues found when asked, not at import)
     def expected(self) -> str:
@@ -242,7 +238,7 @@ class Language(Text):
         return value
 
     def load(self, raw: Any, today: date) -> str:
-        return Text.parse_value(self, raw, today).lower() if not _blank(raw) else ""
+        return Text.parse_value(self, raw, today).lower()
 
     def written_problem(self, value: Any) -> str | None:
         return self.problem(value) if isinstance(value, str) else None
