@@ -313,10 +313,14 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
                                                  "uid.").format(where=where, uid=shown(uid),
                                                                 other=_name(table, first, docs[first])), True))
             try:
-                model.from_doc(doc, datetime.now().date())
+                record = model.from_doc(doc, datetime.now().date())
             except ValidationError as err:
                 invalid += 1
                 findings.append(Finding(ERROR, _("{where} is invalid: {problem}").format(where=where, problem=err)))
+            else:  # (a language this relance has no catalogue for: the file opens, in the system's)
+                for name, problem in record.written_problems().items():
+                    findings.append(Finding(WARNING, _("{where}, {field}: {problem} The system's language is used "
+                                                       "until relance settings --language changes it.").format(where=where, field=name, problem=problem)))
         if table != Settings.TABLE:
             counts.append(f"{len(docs)} {table}")
     if counts:

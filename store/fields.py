@@ -18,7 +18,7 @@ from typing import Any
 
 from .amounts import ambiguity, decimal_of, is_plain
 from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
-from .i18n import _
+from .i18n import _, available
 
 CENTS = Decimal("0.01")
 #: the largest amount taken (a daily rate, a monthly target): more is a typing slip
@@ -87,6 +87,11 @@ class FieldType:
 
     def dump(self, value: Any) -> Any:
         return value
+
+    def written_problem(self, value: Any) -> str | None:
+        """Why a write (an import too) refuses a value ``load`` took: a file must not
+        become unreadable by a rule newer than it."""
+        return None
 
     def display(self, value: Any) -> str:
         if value is None:
@@ -204,6 +209,39 @@ class Code(Text):
             raise ValueError(_("expected a {length}-letter {what} such as {example}, got {value!r}.").format(
                 length=self.length, what=self.what, example=self.expected, value=raw))
         return value
+
+
+class Language(Text):
+    """``settings.language``: "" (the environment's) or one of :func:`i18n.available`, stored
+    lower-case. A form, the CLI and an import refuse any other; a file holding one (from
+    a relance with more catalogues) still opens: ``load`` keeps it, ``i18n.resolve``
+    falls back to the environment's language."""
+
+    kept = "{v}.islower()"  # (stored lower-case: parse_value makes it so)
+
+    @property  # type: ignore[override]  (the catalogues found when asked, not at import)
+    def expected(self) -> str:
+        return "|".join(available())
+
+    def problem(self, value: str) -> str | None:
+        """Why ``value`` is not a language relance speaks, or None."""
+        known = available()
+        if not value or value in known:
+            return None
+        return _("{value!r} is not a language relance speaks; available: {languages} (empty: the system's).").format(
+            value=value, languages=", ".join(known))
+
+    def parse_value(self, raw: Any, today: date) -> str:
+        value = super().parse_value(raw, today).lower()
+        if (problem := self.problem(value)) is not None:
+            raise ValueError(problem)
+        return value
+
+    def load(self, raw: Any, today: date) -> str:
+        return Text.parse_value(self, raw, today).lower()
+
+    def written_problem(self, value: Any) -> str | None:
+        return self.problem(value) if isinstance(value, str) else None
 
 
 class Choice(FieldType):

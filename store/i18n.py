@@ -61,6 +61,16 @@ def _candidates(code: str) -> list[str]:
     return [code, code.split("_")[0]] if "_" in code else [code]
 
 
+#: each language named in itself, as a choice of languages shows it (not translated:
+#: "Français" is what a French reader looks for in an English list, and the reverse)
+_NAMES = {"en": "English", "fr": "Français"}
+
+
+def language_name(code: str) -> str:
+    """``fr`` → ``Français``; a language without a name here is shown by its code."""
+    return _NAMES.get(code, code)
+
+
 def environment_languages() -> list[str]:
     """The languages the environment asks for, as gettext reads them: the first of
     LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set (LANGUAGE may list several, a:b);
@@ -76,10 +86,11 @@ def environment_languages() -> list[str]:
 
 def resolve(language: str | None, localedir: Path | None = None) -> str:
     """The language in use for ``language`` (a settings value; empty follows the
-    environment): one of :func:`available`, English when nothing else is found."""
+    environment, and so does one relance does not speak, left by a relance that had its
+    catalogue): one of :func:`available`, English when nothing else is found."""
     where = localedir or locale_dir()
     known = available(where)
-    wanted = [*_candidates(language)] if language else environment_languages()
+    wanted = [*_candidates(language or ""), *environment_languages()]
     for code in wanted:
         if code in known:
             return code

@@ -104,6 +104,27 @@ def split_tables(raw: bytes) -> dict[str, tuple[int, int]] | None:
 
 
 
+def stored_language(path: Any) -> str | None:
+    """The settings' ``language`` as the data file at ``path`` holds it, read cheaply
+    (the bytes once, the settings table alone parsed: ~2 ms for 8 MB), for the texts shown
+    before or without opening the file: ``relance --help``, ``doctor``, ``backup``,
+    ``restore``. None when it cannot be read so (no file, another layout, damaged): the
+    environment's language is then used."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        if raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        span = (split_tables(raw) or {}).get("settings")
+        if span is None:
+            return None
+        docs = json.loads(raw[span[0]:span[1]])
+        language = next(iter(docs.values()), {}).get("language") if isinstance(docs, dict) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return language.strip().lower() if isinstance(language, str) else None
+
+
 class LineCache:
     """The encoded lines of each table, kept in chunks of :attr:`CHUNK` documents.
 

@@ -23,6 +23,7 @@ from .fields import (
     Integer,
     Items,
     Json,
+    Language,
     Money,
     Number,
     OptionalText,
@@ -140,6 +141,15 @@ class Record:
         not make it unusable (``records.build_record`` runs both, ``from_doc`` only check)."""
         return {}
 
+    def written_problems(self) -> dict[str, str]:
+        """The values a file may hold but a write refuses (an import writes): a language
+        relance does not speak. Field -> message; a form and the CLI parse them instead."""
+        found = {}
+        for name, ftype in self.field_types().items():
+            if (problem := ftype.written_problem(getattr(self, name))) is not None:
+                found[name] = problem
+        return found
+
     def label(self) -> str:
         """How the record is named to the user."""
         value = getattr(self, self.NAME_FIELD, "") or ""
@@ -173,7 +183,7 @@ class Settings(Record):
     fee_rate: Decimal = field(Number(True, 0, 1, expected="a rate such as 0.08"), default=Decimal("0.08"))
     net_share: Decimal = field(Number(True, 0, 1, expected="a share such as 0.50"), default=Decimal("0.50"))
     theme: str = field(Text(max_length=60), default="relance-dark")
-    language: str = field(Text(max_length=10), default="", help=N_("a code such as fr; empty: the system's"))
+    language: str = field(Language(max_length=10), default="", help=N_("a code such as fr; empty: the system's"))
 
     def check(self) -> dict[str, str]:
         """The country and subdivision must be ones the ``holidays`` package knows:

@@ -61,7 +61,7 @@ def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Se
                 for field, problem in err.errors.items():
                     errors[f"{where} {field}"] = problem
                 continue
-            problems = {**record.check_change(), **record.check()}  # (written: the rules of a write)
+            problems = {**record.written_problems(), **record.check_change(), **record.check()}  # (written: the rules of a write)
             for name, ftype in model.field_types().items():
                 if ftype.required and getattr(record, name) in (None, "", []):
                     problems.setdefault(name, _("is required."))
@@ -81,7 +81,7 @@ def parse_export(payload: Any, today: date) -> tuple[dict[str, list[Record]], Se
     elif payload.get("settings"):
         try:
             settings = Settings.from_doc(payload["settings"], today)
-            for field, problem in settings.check().items():
+            for field, problem in {**settings.written_problems(), **settings.check()}.items():
                 errors[f"settings {field}"] = problem
         except ValidationError as err:
             for field, problem in err.errors.items():

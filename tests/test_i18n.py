@@ -155,14 +155,14 @@ async def test_the_language_saved_in_the_settings_form_redraws_the_dashboard_at_
         assert header().split()[0] == "Name"
         assert "█ secured" in " ".join(gauge.plain_lines())
 
-        # the user's way: s, tab down to the language, type it, ctrl+s
+        # the user's way: s, tab down to the language, type it to find it in the select, enter, ctrl+s
         await pilot.press("s")
         form = app.screen
         assert isinstance(form, RecordForm)
         assert "Monthly target" in str(form.query_one("#row-target_monthly .field-label").render())
         await pilot.press(*["tab"] * (len(FORM_FIELDS["settings"]) - 1))
         assert app.focused.id == "field-language"
-        await pilot.press("x", "x", "ctrl+s")
+        await pilot.press("x", "x", "enter", "ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen is dashboard and app.repository.settings().language == "xx"

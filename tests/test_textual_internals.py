@@ -213,3 +213,30 @@ async def test_a_search_select_picks_the_option_filtered_not_the_one_at_its_inde
         await pilot.press("enter")
         await pilot.pause()
         assert select.value == "Zoé Durand" and not select.expanded
+
+
+async def test_the_system_commands_relance_gives_in_its_language_are_textuals():
+    """tui/textual_texts.py gives Textual's system commands with translated texts: a command
+    Textual adds, renames or drops must be seen (it would show in English, or twice)."""
+    from textual.app import App
+
+    class Probe(App[None]):
+        pass
+
+    app = Probe()
+    async with app.run_test():
+        titles = {command.title for command in App.get_system_commands(app, app.screen)}
+    assert titles <= {"Theme", "Quit", "Keys", "Minimize", "Maximize", "Screenshot"}
+    assert {"Theme", "Quit", "Keys", "Screenshot"} <= titles
+
+
+def test_the_palette_says_no_matches_in_the_method_relance_replaces():
+    """RelanceCommandPalette replaces CommandPalette._start_no_matches_countdown, which
+    holds Textual's "No matches found" and the option id the palette removes again."""
+    import inspect
+
+    from textual.command import CommandPalette
+
+    source = inspect.getsource(CommandPalette._start_no_matches_countdown)
+    assert '"No matches found"' in source and "self._NO_MATCHES" in source and "_no_matches_timer" in source
+    assert hasattr(CommandPalette, "_stop_no_matches_countdown") and CommandPalette._NO_MATCHES_COUNTDOWN

@@ -32,6 +32,7 @@ from themes import DEFAULT_THEME, register_themes
 from . import tuning
 from .dashboard import DashboardScreen, short_path
 from .flows import RecordFlows, UndoEntry
+from .textual_texts import TextualTexts
 from .typeahead import KeyGate
 
 # The other screens (forms, detail, review, month by month, help) are imported when first
@@ -40,7 +41,7 @@ from .typeahead import KeyGate
 __all__ = ["RelanceApp", "make_app", "short_path"]
 
 
-class RelanceApp(RecordFlows, App[None]):
+class RelanceApp(TextualTexts, RecordFlows, App[None]):
     """One screen, four panes, each reachable by one key."""
 
     # all of it here: a screen's own CSS_PATH makes Textual parse every stylesheet again
@@ -255,6 +256,13 @@ class RelanceApp(RecordFlows, App[None]):
             return
         self.store_job(lambda: self.repository.set_settings({"theme": theme}))
 
+    def switch_language(self, code: str) -> None:
+        """The palette's choice of language: everything drawn again in it at once, then
+        saved in the settings (``refresh_views`` puts the saved one back if the save fails)."""
+        if set_language(code):
+            self.dashboard.retranslate()
+        self.store_job(lambda: self.repository.set_settings({"language": code}), lambda _settings: self.refresh_views())
+
     # help and palette ---------------------------------------------------------------------------------
 
     def show_help(self) -> None:
@@ -276,7 +284,7 @@ class RelanceApp(RecordFlows, App[None]):
         self.push_screen(HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from self.textual_commands(screen)  # (Textual's, in relance's language)
         if not isinstance(screen, DashboardScreen):
             return
         dash = screen
@@ -306,6 +314,12 @@ class RelanceApp(RecordFlows, App[None]):
                             self.open_import)
         yield SystemCommand(_("Settings"), _("Monthly target, daily rate, country, horizon (s)"), self.open_settings)
         yield SystemCommand(_("Help"), _("Every key (?)"), self.show_help)
+        from .forms import language_options
+
+        for label, code in language_options():
+            yield SystemCommand(_("Language: {name}").format(name=label),
+                                _("Speak this language from now on (saved in the settings)"),
+                                lambda code=code: self.switch_language(code))
         for name in sorted(n for n in self.available_themes if n.startswith("relance-")):
             yield SystemCommand(_("Theme: {name}").format(name=name), _("Switch to this theme (saved in settings)"),
                                 lambda name=name: setattr(self, "theme", name))

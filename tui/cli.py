@@ -18,10 +18,11 @@ from typing import NoReturn
 from store.errors import RelanceError
 from store.fields import Ref, Refs
 from store.fmt import shown
-from store.i18n import _
+from store.i18n import _, set_language
 from store.models import MODELS, Record, Settings, a_kind
 from store.rules import FROM_SETTINGS
 
+from . import argparse_texts
 from . import cli_commands as run
 from . import cli_records as records
 from .cli_commands import KIND_NAMES, flag, option
@@ -92,6 +93,7 @@ def _field_help(model: type[Record], name: str) -> str:
 
 
 def build_parser() -> Parser:
+    argparse_texts.speak_ours()  # ("usage:", "options"... are looked up as the parser is built)
     common = _common()
     parser = Parser(
         prog="relance",
@@ -340,7 +342,38 @@ def _is_utf8(text: str) -> bool:
     return True
 
 
+def _asks_help(argv: Sequence[str]) -> bool:
+    """-h or --help before a ``--``."""
+    for arg in argv:
+        if arg == "--":
+            return False
+        if arg in ("-h", "--help"):
+            return True
+    return False
+
+
+def _stored_language(argv: Sequence[str]) -> str | None:
+    """The settings' language in the data file the arguments name (``--data``, else
+    ``$RELANCE_DATA``, else the default place), read without opening the file."""
+    from store.layout import stored_language
+    from store.paths import resolve_data_path
+
+    finder = argparse.ArgumentParser(add_help=False)
+    finder.add_argument("--data", default=None)
+    try:
+        known, _rest = finder.parse_known_args(argv)
+    except SystemExit:  # (--data without a value: the real parser says so)
+        return None
+    return stored_language(resolve_data_path(known.data))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _asks_help(argv):
+        # The help is printed while the arguments are read, before any command opens the
+        # file: read the settings' language first (the settings table alone, ~2 ms), only
+        # then, so that the commands do not read the file twice.
+        set_language(_stored_language(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     _refuse_undecodable(parser, args)

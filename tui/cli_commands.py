@@ -62,6 +62,15 @@ def _open(args: argparse.Namespace):
     return repo
 
 
+def _speak_stored_language(path: Path) -> None:
+    """doctor, backup and restore do not open the file through the repository (it may be
+    damaged, or another's): its settings' language is read alone, cheaply; the
+    environment's when it cannot be."""
+    from store.layout import stored_language
+
+    set_language(stored_language(path))
+
+
 def report_migration(repo) -> None:
     if repo.migrated:
         old, new, backup = repo.migrated
@@ -446,6 +455,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from store.paths import resolve_data_path
 
     path = resolve_data_path(getattr(args, "data", None))
+    _speak_stored_language(path)
     failed: list = []
     if args.fix:
         done = repair(path)
@@ -469,6 +479,7 @@ def _storage(args: argparse.Namespace, command: str):
     from store.storage import DurableStorage
 
     path = resolve_data_path(getattr(args, "data", None))
+    _speak_stored_language(path)
     if not path.exists():
         raise RelanceError(_("{command}: there is no data file at {path} yet.").format(command=command, path=path))
     return DurableStorage(path)

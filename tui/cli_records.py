@@ -90,7 +90,7 @@ def cmd_edit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _confirmed(question: str) -> bool:
     """The user's answer at the terminal: yes on y/yes (o/oui), no on anything else or
     the end of input."""
-    sys.stderr.write(question + " [y/N] ")
+    sys.stderr.write(question + " " + _("[y/N]") + " ")  # (French: [o/N], and YES takes o and oui)
     sys.stderr.flush()
     try:
         answer = sys.stdin.readline()

@@ -18,8 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
+from store import i18n
 from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceError, ValidationError
-from store.fields import Choice, DateField, FieldType, Money, Ref, Refs
+from store.fields import Choice, DateField, FieldType, Language, Money, Ref, Refs
 from store.i18n import N_, _
 from store.models import MODELS, Record, Settings, kind_name
 from store.records import linked_problems
@@ -73,6 +74,17 @@ TITLES = {
     "settings": (N_("Settings"), N_("Settings")),
     "onboarding": (N_("Welcome to relance"), N_("Welcome to relance")),
 }
+
+
+def language_options(current: str = "") -> list[tuple[str, str]]:
+    """The settings' languages, each named in itself, the environment's first; a language
+    the file holds that relance does not speak is offered too (a save says why not)."""
+    codes = list(i18n.available())
+    options = [(_("System's ({language})").format(language=i18n.language_name(i18n.resolve(""))), "")]
+    options += [(i18n.language_name(code), code) for code in codes]
+    if current and current not in codes:
+        options.append((current, current))
+    return options
 
 
 def field_label(name: str) -> str:
@@ -299,6 +311,9 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
     def _widget(self, name: str, ftype: FieldType):
         value = self._initial_value(name, ftype)
         wid = f"field-{name}"
+        if isinstance(ftype, Language):
+            return SearchSelect(language_options(value or ""), value=value or "", allow_blank=False, id=wid,
+                                compact=True, kind=field_label(name).lower())
         if isinstance(ftype, Choice):
             options = [(_(c), c) for c in ftype.choices]
             default = value if value is not None else getattr(self.model(), name, None)
