@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from . import i18n
+from . import fmt, i18n
 from .fmt import MONTH_ABBREVIATIONS_FR, MONTHS_FR
 from .i18n import _
 
@@ -62,6 +62,22 @@ def in_range(day: date, text: str) -> date:
         raise ValueError(_("{value!r} is outside the years {first} to {last}.").format(
             value=text, first=FIRST_YEAR, last=LAST_YEAR))
     return day
+
+
+def hint() -> str:
+    """What a date field says it takes, in the language in use (a placeholder)."""
+    return _("YYYY-MM-DD, today, +3d, +2w, +1m")
+
+
+def shown_as_typed(text: str) -> str:
+    """A date kept as typed (a review's draft, ISO when relance filled it) as a person
+    reads it in the language in use: ``2027-01-04`` → ``04/01/2027`` in French."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return fmt.day(date.fromisoformat(text))
+        except ValueError:
+            pass
+    return text
 
 
 def parse_date(text: str, today: date) -> date:
