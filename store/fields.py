@@ -343,7 +343,12 @@ class Number(FieldType):
         too_high = self.maximum is not None and value > self.maximum
         if too_low or too_high:
             raise ValueError(_("must be {bounds}, got {value}.").format(bounds=self._bounds(), value=raw))
-        return value.normalize() if value == value.to_integral() else value
+        if value == value.to_integral():
+            return value.normalize()
+        shape = value.as_tuple()
+        if shape.exponent == -4 and shape.digits[-1] == 0 and i18n.language() == "fr":
+            return value.quantize(Decimal("0.001"))  # 1,1250: fmt.typed_number's 1.125 (1,125 is refused)
+        return value
 
     def dump(self, value: Decimal | None) -> str | None:
         if value is None:
