@@ -243,3 +243,28 @@ async def test_a_french_form_saves_what_is_typed_the_french_way(data_path):
         assert (mission["start"], mission["daily_rate"], mission["title"]) == ("2026-07-05", "9000.50", "Audit")
     finally:
         i18n.set_language(None)
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_relance_list_shows_french_dates_and_amounts_and_json_stays_iso(data_path):
+    from tests.conftest import run_relance
+
+    repo = Repository(data_path, today=TODAY)
+    repo.set_settings({"language": "fr"})
+    repo.add("mission", {"client": "Acme", "start": "2026-07-05", "end": "2026-07-31", "daily_rate": "9000.5",
+                         "days_per_week": "4.5"})
+    repo.close()
+    listed = run_relance("list", "mission", "--data", str(data_path))
+    assert listed.returncode == 0, listed.stderr
+    assert "05/07/2026" in listed.stdout and "31/07/2026" in listed.stdout
+    assert "9000,50" in listed.stdout and "4,5" in listed.stdout and "2026-07-05" not in listed.stdout
+    dumped = run_relance("list", "mission", "--json", "--data", str(data_path))
+    assert '"2026-07-05"' in dumped.stdout and '"9000.50"' in dumped.stdout
+    # typed the French way on the command line too
+    added = run_relance("add", "mission", "--client", "Beta", "--start", "1er août 2026", "--end", "31/08/2026",
+                        "--daily-rate", "700,50 €", "--data", str(data_path), "--today", "2026-11-27")
+    assert added.returncode == 0, added.stderr
+    beta = next(m for m in Repository(data_path, today=TODAY).list("mission") if m.client == "Beta")
+    assert (beta.start, beta.end, beta.daily_rate) == (date(2026, 8, 1), date(2026, 8, 31), Decimal("700.50"))
