@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .amounts import ambiguity, decimal_of, is_plain
+from . import fmt, i18n
+from .amounts import ambiguity, decimal_of, is_plain, without_currency
 from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
 from .i18n import _, available
 
@@ -94,9 +95,15 @@ class FieldType:
         return None
 
     def display(self, value: Any) -> str:
+        """The value as the file and exports write it (``2027-01-04``, ``650.00``)."""
         if value is None:
             return ""
         return str(self.dump(value))
+
+    def edit_text(self, value: Any) -> str:
+        """The value as a person reads and types it in the language in use (a form
+        pre-filled, ``relance list``): :meth:`parse` reads it back as the same value."""
+        return self.display(value)
 
     def references(self, value: Any) -> Iterator[tuple[str, str]]:
         """(kind, uid) of every record this value points at."""
@@ -293,6 +300,9 @@ class DateField(FieldType):
     def dump(self, value: date | None) -> str | None:
         return value.isoformat() if value is not None else None
 
+    def edit_text(self, value: date | None) -> str:
+        return fmt.day(value)
+
 
 class Money(FieldType):
     """An amount in the settings' currency, more than zero, kept as ``Decimal``, stored ``"650.00"``.
@@ -302,13 +312,16 @@ class Money(FieldType):
     expected = "650.00"
 
     def parse_value(self, raw: Any, today: date, plain: bool = True) -> Decimal:
+        typed = without_currency(raw) if plain and isinstance(raw, str) else raw  # 650 €, 650EUR
         try:
-            value = decimal_of(raw) if not (plain and isinstance(raw, str)) or is_plain(raw) else None
+            value = decimal_of(typed) if not (plain and isinstance(typed, str)) or is_plain(typed) else None
         except ValueError:
             value = None
-        if plain and isinstance(raw, str) and (unclear := ambiguity(raw)):
+        if plain and isinstance(typed, str) and (unclear := ambiguity(typed)):
             raise ValueError(unclear)
-        problem = (_("expected an amount such as 650 or 650.50, got {value!r}.") if value is None
+        expected = (_("expected an amount such as 650, 650,50 or 9 000,50 €, got {value!r}.")
+                    if i18n.language() == "fr" else _("expected an amount such as 650 or 650.50, got {value!r}."))
+        problem = (expected if value is None
                    else _("must be more than zero, got {value}.") if value <= 0
                    else _("is too large: at most {limit}, got {value}.") if value > MONEY_MAX  # (past 28 digits,
                    else _("has more than two decimals: {value}.") if value != value.quantize(CENTS) else "")  # no cents)
@@ -321,6 +334,9 @@ class Money(FieldType):
 
     def dump(self, value: Decimal | None) -> str | None:
         return None if value is None else str(value.quantize(CENTS))
+
+    def edit_text(self, value: Decimal | None) -> str:
+        return "" if value is None else fmt.typed_money(value)
 
 
 class Number(FieldType):
@@ -365,7 +381,12 @@ class Number(FieldType):
         too_high = self.maximum is not None and value > self.maximum
         if too_low or too_high:
             raise ValueError(_("must be {bounds}, got {value}.").format(bounds=self._bounds(), value=raw))
-        return value.normalize() if value == value.to_integral() else value
+        if value == value.to_integral():
+            return value.normalize()
+        shape = value.as_tuple()
+        if shape.exponent == -4 and shape.digits[-1] == 0 and i18n.language() == "fr":
+            return value.quantize(Decimal("0.001"))  # 1,1250: fmt.typed_number's 1.125 (1,125 is refused)
+        return value
 
     def dump(self, value: Decimal | None) -> str | None:
         if value is None:
@@ -373,6 +394,9 @@ class Number(FieldType):
         if value == value.to_integral():
             return str(value.quantize(Decimal(1)))
         return str(value)
+
+    def edit_text(self, value: Decimal | None) -> str:
+        return "" if value is None else fmt.typed_number(Decimal(self.dump(value)))  # type: ignore[arg-type]
 
 
 class Integer(FieldType):

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .dates import shown_as_typed
 from .errors import NotFoundError, ValidationError
 from .i18n import _, ngettext
 from .models import Contact, Mission, Review, Target
@@ -259,10 +260,11 @@ def summary(repo: Repository, draft: Draft) -> list[str]:
     for item in draft.recommendations:
         who = recommendation_name(repo, item)
         if item.get("contact_uid"):
-            lines.append(_("Ask {name} for a recommendation; follow up on {date}.").format(name=who, date=draft.follow_up))
+            lines.append(_("Ask {name} for a recommendation; follow up on {date}.").format(
+                name=who, date=shown_as_typed(draft.follow_up)))
         else:
             lines.append(_("New contact {name} to ask for a recommendation; follow up on {date}.").format(
-                name=who, date=draft.follow_up))
+                name=who, date=shown_as_typed(draft.follow_up)))
     return lines
 
 

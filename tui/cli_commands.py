@@ -18,8 +18,9 @@ from typing import Any
 
 from store.errors import AmbiguousError, NotFoundError, RelanceError, ValidationError
 from store.fields import Choice, Ref, Refs, has_line_break
+from store import fmt
 from store.fmt import shown
-from store.i18n import _, set_language
+from store.i18n import _, language, set_language
 from store.models import MODELS, Record, Settings, a_kind, kind_name
 
 #: ``relance list contacts`` and ``relance list contact`` both work
@@ -137,7 +138,7 @@ def _filled_in(model: type[Record], given: dict[str, Any], usual: dict[str, Any]
     for name, default in defaults(model).items():
         if name not in given:
             ftype = types[name]
-            value = ftype.display(getattr(record, name))
+            value = ftype.edit_text(getattr(record, name))
             if isinstance(ftype, Choice):
                 notes.append(_("{flag}: {value}, the default (one of {choices}).").format(
                     flag=option(name), value=value, choices=", ".join(ftype.choices)))
@@ -145,7 +146,7 @@ def _filled_in(model: type[Record], given: dict[str, Any], usual: dict[str, Any]
                 notes.append(_("{flag}: {value}, the default.").format(flag=option(name), value=value))
     for name in usual:
         notes.append(_("{flag}: {value}, your usual one from the settings (relance settings {flag}).").format(
-            flag=option(name), value=types[name].display(getattr(record, name))))
+            flag=option(name), value=types[name].edit_text(getattr(record, name))))
     return notes
 
 
@@ -225,7 +226,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     records.sort(key=lambda r: collation_key(str(getattr(r, key) or "")))
     # a reference shows the referenced record's name; any other field as the forms show it
     types = MODELS[kind].field_types()
-    cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].display)
+    cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].edit_text)
              for column in columns]
     # a reference's column is named for the record it shows (mission, not mission_uid)
     rows = [["uid", *(column.removesuffix("_uid") for column in columns)]] + [
@@ -436,7 +437,7 @@ def cmd_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     for name, ftype in types.items():
         if name == "uid":
             continue
-        print(f"{flag(name)[2:]:<{width}}  {ftype.display(getattr(settings, name))}".rstrip())
+        print(f"{flag(name)[2:]:<{width}}  {ftype.edit_text(getattr(settings, name))}".rstrip())
     if changes:
         print(_("Saved to {path}.").format(path=repo.path), file=sys.stderr)
     return 0
@@ -492,7 +493,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1024:.1f} kB" if n >= 1024 else f"{n} B"
+    if n < 1024:
+        return _("{size} B").format(size=n)
+    size = f"{n / 1024:.1f}"
+    return _("{size} kB").format(size=size.replace(".", ",") if language() == "fr" else size)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -506,7 +510,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             return 0
         print(_("Backups of {path}, newest first (relance restore N puts one back):").format(path=storage.path))
         for item in items:
-            when = item.when.strftime("%Y-%m-%d %H:%M:%S") if item.when else "?"
+            when = f"{fmt.day(item.when.date())} {item.when:%H:%M:%S}" if item.when else "?"
             print(f"{item.number:>3}  {when}  {_size(item.size):>9}  {item.summary()}")
         return 0
     chosen = find_backup(storage, args.backup)

@@ -47,7 +47,7 @@ def _value(repo, ftype, value: Any) -> str:
     elif isinstance(ftype, Refs) and value:
         text = ", ".join(label(ftype.kind, uid) for uid in value)
     else:
-        text = ftype.display(value)
+        text = ftype.edit_text(value)
     return f"'{shown(text, limit=60)}'"
 
 

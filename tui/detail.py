@@ -104,7 +104,7 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
                 except NotFoundError:
                     names.append(uid)
             return ", ".join(names)
-        return ftype.display(value)
+        return ftype.edit_text(value)
 
     def refresh_content(self) -> None:
         try:

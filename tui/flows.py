@@ -329,7 +329,7 @@ class RecordFlows(_App):
             def finished(ended) -> None:
                 self.undo_stack.append(UndoEntry(_("end of {label!r}").format(label=mission.label()), mission))
                 self.refresh_views(("mission", mission_uid))
-                self.notify(_("{mission} ended on {date} (u undoes).").format(mission=ended.label(), date=day.isoformat()),
+                self.notify(_("{mission} ended on {date} (u undoes).").format(mission=ended.label(), date=fmt.day(day)),
                             timeout=3)
                 self.open_review(mission_uid)
 

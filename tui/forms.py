@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from store import i18n
+from store.dates import hint as date_hint
 from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceError, ValidationError
 from store.fields import Choice, DateField, FieldType, Language, Money, Ref, Refs
 from store.i18n import N_, _
@@ -336,11 +337,11 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         elif name in self.preset and isinstance(value, str):
             text = value
         else:
-            text = ftype.display(value)
+            text = ftype.edit_text(value)
         if getattr(ftype, "multiline", False):  # a text of several lines (notes and the like)
             return NoteArea(text, id=wid, placeholder=_("enter: a new line · tab: the next field"))
         if isinstance(ftype, DateField):
-            placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
+            placeholder = date_hint()
         elif name in self.from_settings:
             placeholder = self._usual_placeholder(name, ftype)
         elif isinstance(ftype, Money) and (meaning := self.model.field_help(name)):
@@ -354,7 +355,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
     def _usual_placeholder(self, name: str, ftype: FieldType) -> str:
         """What an empty field the settings could fill says: the usual value, or where to set it."""
         if name in self.usual:
-            return _("your usual one: {value}").format(value=ftype.display(self.usual[name]))
+            return _("your usual one: {value}").format(value=ftype.edit_text(self.usual[name]))
         return _("none usual yet: set it in the settings (s)")
 
     def compose(self) -> ComposeResult:

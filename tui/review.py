@@ -21,7 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from store.dates import parse_date
+from store import fmt
+from store.dates import hint as date_hint, parse_date, shown_as_typed
 from store.errors import NotFoundError
 from store.i18n import N_, _
 from store.models import Mission, Target
@@ -126,8 +127,8 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                     yield RecordTable((_("To ask"), ""), id="reco-list", shrinks=(0, 1))
                     with Horizontal(classes="field-line"):
                         yield Label(_("Follow up on"), classes="field-label")
-                        yield LineInput(self.draft.follow_up, id="reco-follow-up", compact=True,
-                                        placeholder="YYYY-MM-DD, +7d")
+                        yield LineInput(shown_as_typed(self.draft.follow_up), id="reco-follow-up", compact=True,
+                                        placeholder=date_hint())
                 with VerticalScroll(id="step-6", classes="review-step summary-step"):
                     yield Static(_("This is what confirming will save:"), classes="question")
                     yield Static("", id="summary")
@@ -493,7 +494,7 @@ def review_text(repository: Repository, review) -> Text:
             text.append(f"{label:<18}", style="dim")
             text.append(value.replace("\n", "\n" + " " * 18) + "\n")
 
-    line(_("Completed"), review.completed.isoformat() if review.completed else "")
+    line(_("Completed"), fmt.day(review.completed))
     line(_("Pitched"), review.sold_as)
     line(_("Actually bought"), review.actually_bought)
     if review.target_uid:
@@ -527,14 +528,14 @@ class EndMissionScreen(RelanceScreen, ModalScreen[date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="end-mission", classes="dialog"):
             yield Static(_("End the mission {mission}").format(mission=self.mission.label()), classes="question")
-            planned = self.mission.end.isoformat() if self.mission.end else "—"
+            planned = fmt.day(self.mission.end) if self.mission.end else "—"
             yield Static(_("Planned end: {end}. An earlier date is saved as an early end; "
                            "then the lessons-learned review opens.").format(end=planned), classes="detail")
             with Horizontal(classes="field-line"):
                 yield Label(_("Ended on"), classes="field-label")
                 # today, or the planned end if it is already past (ending never extends)
                 first = min(self.today, self.mission.end) if self.mission.end else self.today
-                yield Input(first.isoformat(), id="end-date", compact=True, placeholder="YYYY-MM-DD, today, -3d")
+                yield Input(fmt.day(first), id="end-date", compact=True, placeholder=date_hint())
             yield Static("", classes="field-error", id="end-error")
             yield Static(_("enter end it and review · esc cancel"), classes="hint")
 
