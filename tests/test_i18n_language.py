@@ -104,7 +104,8 @@ def test_a_file_holding_an_unknown_language_opens_in_the_environments_and_doctor
     monkeypatch.setenv("LANGUAGE", "fr")
     assert i18n.resolve("klingon") == "fr"
     result = run_relance("doctor", env={"RELANCE_DATA": str(demo_path)})
-    assert "warning  settings/1, language: 'klingon' is not a language relance speaks" in result.stdout
+    # (in French, as LANGUAGE=fr asks, from the French catalogue)
+    assert "settings/1, language\u00a0: 'klingon' n'est pas une langue que relance parle" in result.stdout
     assert run_relance("status", "--short", env={"RELANCE_DATA": str(demo_path)}).returncode == 0
 
 
