@@ -26,8 +26,8 @@ from .filelock import holder, holder_uid
 from .filesafety import check_folder, own_file, resolve, user_name
 from .fmt import shown
 from .jsontext import loads
-from .i18n import _, ngettext
-from .models import MODELS, Settings, a_kind, new_uid
+from .i18n import _, ngettext, pgettext
+from .models import MODELS, Settings, a_kind, counted, new_uid
 from .backups import BACKUP_DIR, Backups
 from .files import temp_prefix
 from .layout import META_TABLE, SCHEMA, check_layout, describe_json_error
@@ -45,8 +45,16 @@ class Finding:
     fix: bool = False
 
     def line(self) -> str:
-        mark = {OK: "ok     ", WARNING: "warning", ERROR: "error  ", FIXED: "fixed  "}[self.level]
-        return f"{mark}  {self.text}"
+        """``warning  text``: the level's word, in the language in use, padded to the
+        longest of the four so the texts line up."""
+        marks = _marks()
+        return f"{marks[self.level]:<{max(map(len, marks.values()))}}  {self.text}"
+
+
+def _marks() -> dict[str, str]:
+    """The words that start doctor's lines (short: they are read down a column)."""
+    return {OK: pgettext("doctor", "ok"), WARNING: pgettext("doctor", "warning"),
+            ERROR: pgettext("doctor", "error"), FIXED: pgettext("doctor", "fixed")}
 
 
 def _mode(st: os.stat_result) -> str:
@@ -322,7 +330,7 @@ def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
                     findings.append(Finding(WARNING, _("{where}, {field}: {problem} The system's language is used "
                                                        "until relance settings --language changes it.").format(where=where, field=name, problem=problem)))
         if table != Settings.TABLE:
-            counts.append(f"{len(docs)} {table}")
+            counts.append(counted(table, len(docs)))
     if counts:
         findings.append(Finding(OK, _("Records: {counts}.").format(counts=", ".join(counts))))
     if schema >= 1:

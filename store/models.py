@@ -443,6 +443,28 @@ def kind_name(kind: str) -> str:
     return _(model.NAME) if model is not None else kind
 
 
+def counted(table: str, count: int) -> str:
+    """``40 contacts``, ``1 micro-target``: a count of one table's records, translated
+    (a table the code does not know is shown as it is named in the file)."""
+    from .i18n import ngettext
+
+    if table == "contacts":
+        text = ngettext("{count} contact", "{count} contacts", count)
+    elif table == "targets":
+        text = ngettext("{count} micro-target", "{count} micro-targets", count)
+    elif table == "opportunities":
+        text = ngettext("{count} opportunity", "{count} opportunities", count)
+    elif table == "missions":
+        text = ngettext("{count} mission", "{count} missions", count)
+    elif table == "interactions":
+        text = ngettext("{count} interaction", "{count} interactions", count)
+    elif table == "reviews":
+        text = ngettext("{count} review", "{count} reviews", count)
+    else:
+        return f"{count} {table}"
+    return text.format(count=count)
+
+
 def a_kind(kind: str) -> str:
     """The kind with its article, translated, for sentences ("add {a_kind}")."""
     model = _model(kind)

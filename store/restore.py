@@ -33,10 +33,10 @@ class BackupInfo:
     def summary(self) -> str:
         if self.problem:
             return _("unreadable: {problem}").format(problem=self.problem)
-        from .models import MODELS
+        from .models import MODELS, counted
 
         counts = self.counts or {}
-        shown = [f"{counts[m.TABLE]} {m.TABLE}" for m in MODELS.values() if counts.get(m.TABLE)]
+        shown = [counted(m.TABLE, counts[m.TABLE]) for m in MODELS.values() if counts.get(m.TABLE)]
         return ", ".join(shown) or _("empty")
 
 

@@ -21,7 +21,7 @@ from store.fields import Choice, Ref, Refs, has_line_break
 from store import fmt
 from store.fmt import shown
 from store.i18n import _, language, set_language
-from store.models import MODELS, Record, Settings, a_kind, kind_name
+from store.models import MODELS, Record, Settings, a_kind, counted, kind_name
 
 #: ``relance list contacts`` and ``relance list contact`` both work
 KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()}}
@@ -352,7 +352,7 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             problems += " " + _("(and {count} more problems)").format(count=more)
         parser.exit(2, _("relance import json: error: {path}: nothing was imported: {problems}\n").format(
             path=source, problems=problems))
-    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
+    summary = ", ".join(counted(table, count) for table, count in counts.items())
     print(_("Imported {summary} into {path}.").format(summary=summary, path=repo.path))
     if had_data:
         print(_("The previous data was kept in {backup}.").format(backup=repo.storage.backups.list()[0]))
