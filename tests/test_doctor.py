@@ -224,7 +224,7 @@ def test_backup_then_restore_a_damaged_file(small):
     listing = run_relance("--data", str(small), "restore")
     assert listing.returncode == 0
     lines = listing.stdout.splitlines()
-    assert lines[1].startswith("  1  ") and "2 contacts, 1 targets, 1 opportunities" in lines[1]
+    assert lines[1].startswith("  1  ") and "2 contacts, 1 micro-target, 1 opportunity" in lines[1]
     restored = run_relance("--data", str(small), "restore", "1")
     assert restored.returncode == 0, restored.stderr
     assert "The file it replaced is kept in" in restored.stdout
