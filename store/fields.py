@@ -19,7 +19,8 @@ from typing import Any
 from . import fmt, i18n
 from .amounts import ambiguity, decimal_of, is_plain, without_currency
 from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
-from .i18n import _, available
+from .dates import hint as date_hint
+from .i18n import N_, _, available
 
 CENTS = Decimal("0.01")
 #: the largest amount taken (a daily rate, a monthly target): more is a typing slip
@@ -60,7 +61,8 @@ def _blank(raw: Any) -> bool:
 class FieldType:
     """Base: subclasses implement ``parse_value`` and may override the rest."""
 
-    #: what the user is asked for, used in messages and in ``--help``
+    #: what the user is asked for, in English, marked for the catalogue: :meth:`described`
+    #: shows it (``--help``, a form's placeholder, a message)
     expected = ""
     multiline = False  #: a text of several lines (notes...) keeps its line breaks; see Text
 
@@ -100,6 +102,10 @@ class FieldType:
             return ""
         return str(self.dump(value))
 
+    def described(self) -> str:
+        """What the user is asked for, in the language in use."""
+        return _(self.expected) if self.expected else ""
+
     def edit_text(self, value: Any) -> str:
         """The value as a person reads and types it in the language in use (a form
         pre-filled, ``relance list``): :meth:`parse` reads it back as the same value."""
@@ -127,7 +133,7 @@ class FieldType:
 
 
 class Text(FieldType):
-    expected = "text"
+    expected = N_("text")
     #: a condition on a stored text ``{v}`` already short enough, trimmed and clean, true
     #: when ``parse_value`` keeps it as it is ("": nothing more to check), or None when the
     #: type checks more than the loader tests inline (a phone, a code)
@@ -214,7 +220,7 @@ class Code(Text):
         value = super().parse_value(raw, today).upper()
         if len(value) != self.length or not value.isalpha() or not value.isascii():
             raise ValueError(_("expected a {length}-letter {what} such as {example}, got {value!r}.").format(
-                length=self.length, what=self.what, example=self.expected, value=raw))
+                length=self.length, what=_(self.what), example=self.expected, value=raw))
         return value
 
 
@@ -270,6 +276,9 @@ class Choice(FieldType):
 
 class DateField(FieldType):
     expected = "YYYY-MM-DD"
+
+    def described(self) -> str:
+        return date_hint()
     stored_value = "_fromisoformat({v})"
 
     def stored_as_is(self, v: str) -> str | None:
@@ -338,6 +347,9 @@ class Money(FieldType):
     def edit_text(self, value: Decimal | None) -> str:
         return "" if value is None else fmt.typed_money(value)
 
+    def described(self) -> str:
+        return fmt.typed_money(Decimal("650"))  # 650.00, or 650,00 in French
+
 
 class Number(FieldType):
     """A decimal quantity within bounds (days, rates between 0 and 1)."""
@@ -348,7 +360,7 @@ class Number(FieldType):
         minimum: Decimal | int | None = None,
         maximum: Decimal | int | None = None,
         exclusive_minimum: bool = False,
-        expected: str = "a number",
+        expected: str = N_("a number"),
     ):
         super().__init__(required)
         self.minimum = None if minimum is None else Decimal(minimum)
@@ -374,7 +386,7 @@ class Number(FieldType):
         try:
             value = decimal_of(raw)
         except ValueError:
-            raise ValueError(_("expected {what}, got {value!r}.").format(what=self.expected, value=raw)) from None
+            raise ValueError(_("expected {what}, got {value!r}.").format(what=_(self.expected), value=raw)) from None
         too_low = self.minimum is not None and (
             value <= self.minimum if self.exclusive_minimum else value < self.minimum
         )
@@ -426,7 +438,7 @@ _UID = re.compile(r"[0-9a-f-]{8,64}")
 
 
 class Uid(Text):
-    expected = "uid"
+    expected = N_("uid")
 
     def stored_as_is(self, v: str) -> str | None:
         return f"(type({v}) is str and _UID_MATCH({v}) is not None)"
@@ -448,6 +460,11 @@ class Ref(Uid):
         super().__init__(required)
         self.kind = kind
         self.expected = f"{kind} uid or name"
+
+    def described(self) -> str:
+        from .models import kind_name  # (models is built on this module)
+
+        return _("{kind} uid or name").format(kind=kind_name(self.kind))
 
     def references(self, value: str | None) -> Iterator[tuple[str, str]]:
         if value:
@@ -500,7 +517,7 @@ class TextList(FieldType):
 
 
 class Tags(TextList):
-    expected = "tag,tag"
+    expected = N_("tag,tag")
     #: a trimmed, non-empty word
     item_as_is = "type({x}) is str and {x} and not {x}[0].isspace() and not {x}[-1].isspace() and {x}.isprintable()"
 
@@ -521,6 +538,11 @@ class Refs(TextList):
         self.expected = f"{kind} uids or names, comma-separated"
         self._uid = Uid()
 
+    def described(self) -> str:
+        from .models import kind_name  # (models is built on this module)
+
+        return _("{kind} uids or names, comma-separated").format(kind=kind_name(self.kind))
+
     def parse_item(self, raw: Any, today: date) -> str | None:
         return self._uid.parse(raw, today)
 
@@ -539,6 +561,9 @@ class Items(FieldType):
         super().__init__(False)
         self.item_fields = item_fields
         self.expected = "list of {" + ", ".join(item_fields) + "}"
+
+    def described(self) -> str:
+        return _("a list of {{{fields}}}").format(fields=", ".join(self.item_fields))
 
     def empty(self) -> list[dict[str, Any]]:
         return []
@@ -582,7 +607,7 @@ class Items(FieldType):
 class Json(FieldType):
     """A JSON object kept as it is (a review's draft, saved at each step)."""
 
-    expected = "an object"
+    expected = N_("an object")
 
     def parse_value(self, raw: Any, today: date) -> dict[str, Any]:
         if not isinstance(raw, dict):

@@ -88,8 +88,8 @@ def _ref_alias(name: str) -> str | None:
 def _field_help(model: type[Record], name: str) -> str:
     """A field option's help: what is expected, then the field's own hint."""
     hint = model.field_help(name)
-    what = model.field_types()[name].expected or ""
-    return f"{what}; {hint}" if hint and what else (hint or what)
+    what = model.field_types()[name].described()
+    return _("{what}; {hint}").format(what=what, hint=hint) if hint and what else (hint or what)
 
 
 def build_parser() -> Parser:

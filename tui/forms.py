@@ -349,7 +349,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             # example, 650.00, read like a value proposed for a monthly target
             placeholder = meaning
         else:
-            placeholder = "" if ftype.expected == "text" else ftype.expected
+            placeholder = "" if ftype.expected == "text" else ftype.described()
         return LineInput(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
 
     def _usual_placeholder(self, name: str, ftype: FieldType) -> str:
