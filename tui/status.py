@@ -48,13 +48,15 @@ def print_status(fc: Forecast, due: int, follow_ups: list[FollowUp], console: Co
         count=due), style="bold"))
     shown = follow_ups[:FOLLOW_UPS_SHOWN]
     name_w = min(30, max(len(c.name) for c in shown))
-    for contact in shown:
-        late = days_late(contact.next_follow_up, fc.today) or 0
-        when = ngettext("{days} day late", "{days} days late", late).format(days=late) if late else _("today")
+    lates = [days_late(contact.next_follow_up, fc.today) or 0 for contact in shown]
+    whens = [ngettext("{days} day late", "{days} days late", late).format(days=late) if late else _("today")
+             for late in lates]
+    when_w = max(13, *map(len, whens))  # (the longest in the language in use: the companies line up)
+    for contact, late, when in zip(shown, lates, whens):
         line = Text("  ")
         line.append(contact.name[:name_w].ljust(name_w), style="bold" if late else "")
         line.append("  ")
-        line.append(when.ljust(13), style="red" if late else "")
+        line.append(when.ljust(when_w), style="red" if late else "")
         line.append("  " + (contact.company or ""))
         console.print(line, overflow="ellipsis", no_wrap=True)
     if due > len(shown):
