@@ -71,15 +71,36 @@ class KeyBar(Widget):
         key_style = self.get_component_rich_style("keybar--key")
         text_style = self.get_component_rich_style("keybar--description")
         keys = self.keys()
+        palette = keys.pop() if keys and keys[-1][0] == self.app.COMMAND_PALETTE_BINDING else None
+        # Longer words (French: "Supprimer", "Agrandir") may not fit at 80 columns: first the
+        # space after each description goes (the key's colour still parts them), then keys
+        # from the right, so the palette's key, the way to every other action, always shows.
+        gap = " "
+        while keys and self._width(keys, palette, gap) > self.size.width:
+            if gap:
+                gap = ""
+            else:
+                keys.pop()
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        for number, (key, display, description, enabled) in enumerate(keys):
-            click = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
-            dim = Style(dim=True) if not enabled else Style()
-            last = number == len(keys) - 1 and key == self.app.COMMAND_PALETTE_BINDING
-            if last:  # the command palette key sits at the right edge, as in Textual's footer
-                room = self.size.width - line.cell_len - len(display) - len(description) - 3
-                if room > 0:
-                    line.append(" " * room)
-            line.append(f" {display} ", key_style + dim + click)
-            line.append(f"{description} ", text_style + dim + click)
+        for key, display, description, enabled in keys:
+            self._append(line, key, display, description + gap, enabled, key_style, text_style)
+        if palette is not None:  # at the right edge, as in Textual's footer
+            key, display, description, enabled = palette
+            room = self.size.width - line.cell_len - len(display) - len(description) - 3
+            if room > 0:
+                line.append(" " * room)
+            self._append(line, key, display, description + " ", enabled, key_style, text_style)
         return line
+
+    @staticmethod
+    def _width(keys, palette, gap: str) -> int:
+        shown = keys + ([palette] if palette else [])
+        return sum(len(display) + len(description) + 2 + len(gap) for _k, display, description, _e in shown) + (
+            len(gap) if palette else 0)
+
+    @staticmethod
+    def _append(line: Text, key: str, display: str, description: str, enabled: bool, key_style, text_style) -> None:
+        click = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
+        dim = Style(dim=True) if not enabled else Style()
+        line.append(f" {display} ", key_style + dim + click)
+        line.append(description, text_style + dim + click)
