@@ -23,6 +23,7 @@ from store.i18n import _, ngettext, set_language
 from store.lookup import blocking_referrers, referenced_error
 from store.models import Record, kind_name
 from store.repository import Repository
+from store.choices import STAGE, choice_label
 from store.rules import mission_from_opportunity, mission_phase, missions_due_review, stage_change
 
 from .dashboard import DashboardScreen
@@ -377,7 +378,8 @@ class RecordFlows(_App):
 
         def finished(record) -> None:
             self.undo_stack.append(UndoEntry(_("stage change of {label!r}").format(label=before.label()), before))
-            self.after_save(record, _("{label!r} is now at stage {stage}.").format(label=record.label(), stage=stage))
+            self.after_save(record, _("{label!r} is now at stage {stage}.").format(
+                label=record.label(), stage=choice_label(STAGE, stage)))
             if stage == "won":
                 self.offer_mission(record)
 

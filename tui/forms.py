@@ -300,7 +300,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         value = self._initial_value(name, ftype)
         wid = f"field-{name}"
         if isinstance(ftype, Choice):
-            options = [(_(c), c) for c in ftype.choices]
+            options = [(ftype.label(c), c) for c in ftype.choices]
             default = value if value is not None else getattr(self.model(), name, None)
             return SearchSelect(options, value=default if default is not None else Select.NULL,
                                 allow_blank=not ftype.required, id=wid, compact=True,
