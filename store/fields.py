@@ -19,7 +19,7 @@ from typing import Any
 from .amounts import ambiguity, decimal_of, is_plain
 from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
 from .choices import choice_label, choice_value
-from .i18n import _
+from .i18n import N_, _
 
 CENTS = Decimal("0.01")
 #: the largest amount taken (a daily rate, a monthly target): more is a typing slip
@@ -203,7 +203,7 @@ class Code(Text):
         value = super().parse_value(raw, today).upper()
         if len(value) != self.length or not value.isalpha() or not value.isascii():
             raise ValueError(_("expected a {length}-letter {what} such as {example}, got {value!r}.").format(
-                length=self.length, what=self.what, example=self.expected, value=raw))
+                length=self.length, what=_(self.what), example=self.expected, value=raw))
         return value
 
 
@@ -310,7 +310,7 @@ class Number(FieldType):
         minimum: Decimal | int | None = None,
         maximum: Decimal | int | None = None,
         exclusive_minimum: bool = False,
-        expected: str = "a number",
+        expected: str = N_("a number"),
     ):
         super().__init__(required)
         self.minimum = None if minimum is None else Decimal(minimum)
@@ -336,7 +336,7 @@ class Number(FieldType):
         try:
             value = decimal_of(raw)
         except ValueError:
-            raise ValueError(_("expected {what}, got {value!r}.").format(what=self.expected, value=raw)) from None
+            raise ValueError(_("expected {what}, got {value!r}.").format(what=_(self.expected), value=raw)) from None
         too_low = self.minimum is not None and (
             value <= self.minimum if self.exclusive_minimum else value < self.minimum
         )
@@ -454,7 +454,7 @@ class TextList(FieldType):
 
 
 class Tags(TextList):
-    expected = "tag,tag"
+    expected = N_("tag,tag")
     #: a trimmed, non-empty word
     item_as_is = "type({x}) is str and {x} and not {x}[0].isspace() and not {x}[-1].isspace() and {x}.isprintable()"
 

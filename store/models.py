@@ -172,15 +172,15 @@ class Settings(Record):
     CHECKED_ON_LOAD: ClassVar[bool] = False
     LINKED: ClassVar[tuple[tuple[str, ...], ...]] = (("country", "subdivision"),)
 
-    currency: str = field(Code(3, "EUR", "currency code"), default="EUR", help=N_("ISO 4217 code"))
+    currency: str = field(Code(3, "EUR", N_("currency code")), default="EUR", help=N_("ISO 4217 code"))
     target_monthly: Decimal | None = money(help=N_("billed turnover per month, excl. tax"))
     daily_rate: Decimal | None = money(help=N_("usual daily rate"))
-    country: str = field(Code(2, "FR", "country code"), default="FR", help=N_("country of public holidays"))
+    country: str = field(Code(2, "FR", N_("country code")), default="FR", help=N_("country of public holidays"))
     subdivision: str | None = field(OptionalText(max_length=10), default=None, help=N_("holidays subdivision, e.g. 57 for Moselle"))
     horizon_months: int = field(Integer(True, 1, 36), default=6)
     default_lead_time_days: int = field(Integer(True, 1, 1000), default=180)
-    fee_rate: Decimal = field(Number(True, 0, 1, expected="a rate such as 0.08"), default=Decimal("0.08"))
-    net_share: Decimal = field(Number(True, 0, 1, expected="a share such as 0.50"), default=Decimal("0.50"))
+    fee_rate: Decimal = field(Number(True, 0, 1, expected=N_("a rate such as 0.08")), default=Decimal("0.08"))
+    net_share: Decimal = field(Number(True, 0, 1, expected=N_("a share such as 0.50")), default=Decimal("0.50"))
     theme: str = field(Text(max_length=60), default="relance-dark")
     language: str = field(Text(max_length=10), default="", help=N_("a code such as fr; empty: the system's"))
 
@@ -273,11 +273,11 @@ class Opportunity(Record):
     source: str = text(max_length=200)
     daily_rate: Decimal | None = money()
     estimated_days: Decimal | None = field(
-        Number(False, 0, 1000, exclusive_minimum=True, expected="a number of days")
+        Number(False, 0, 1000, exclusive_minimum=True, expected=N_("a number of days"))
     )
     expected_start: date | None = date_field()
     probability: Decimal | None = field(
-        Number(False, 0, 1, expected="a probability between 0 and 1"), help=N_("empty = stage default")
+        Number(False, 0, 1, expected=N_("a probability between 0 and 1")), help=N_("empty = stage default")
     )
     first_contact: date | None = date_field()
     closed: date | None = date_field()
@@ -323,10 +323,10 @@ class Mission(Record):
     end: date | None = field(DateField(required=True))
     daily_rate: Decimal | None = field(Money(required=True))
     days_per_week: Decimal = field(
-        Number(True, 0, 5, exclusive_minimum=True, expected="days per week, up to 5"), default=Decimal(5)
+        Number(True, 0, 5, exclusive_minimum=True, expected=N_("days per week, up to 5")), default=Decimal(5)
     )
     total_days: Decimal | None = field(
-        Number(False, 0, 5000, exclusive_minimum=True, expected="a number of days"), help=N_("days sold, spread over the period")
+        Number(False, 0, 5000, exclusive_minimum=True, expected=N_("a number of days")), help=N_("days sold, spread over the period")
     )
     sold_as: str = text(max_length=2000, multiline=True, help=N_("what was pitched"))
     ended_on: date | None = date_field(help=N_("an early end"))

@@ -369,7 +369,8 @@ class RecordFlows(_App):
             self.after_save(record, _("Logged an interaction with {name}.").format(name=contact.label()))
             self.refresh_views(("contact", contact_uid))
 
-        preset = {"contact_uid": contact_uid, "date": "today", "kind": "call"}
+        # (today's date, not the word: the form shows it as every date, in any language)
+        preset = {"contact_uid": contact_uid, "date": self.repository.today, "kind": "call"}
         self.push_form("interaction", lambda values: self.repository.log_interaction(values), finished, preset=preset)
 
     def move_stage(self, opportunity, stage: str) -> None:

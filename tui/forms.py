@@ -58,6 +58,15 @@ LABELS = {
     "target_monthly": N_("Monthly target"), "horizon_months": N_("Horizon (months)"),
     "default_lead_time_days": N_("Lead time (days)"), "fee_rate": N_("Fee rate"), "net_share": N_("Net share"),
     "email": N_("E-mail"), "url": N_("URL"), "review_uid": N_("From the review"), "language": N_("Language"),
+    "name": N_("Name"), "company": N_("Company"), "role": N_("Role"), "phone": N_("Phone"), "circle": N_("Circle"),
+    "tags": N_("Tags"), "notes": N_("Notes"), "sector": N_("Sector"), "need": N_("Need"), "offer": N_("Offer"),
+    "status": N_("Status"), "title": N_("Title"), "organisation": N_("Organisation"), "stage": N_("Stage"),
+    "source": N_("Source"), "probability": N_("Probability"), "closed": N_("Closed"), "client": N_("Client"),
+    "start": N_("Start"), "end": N_("End"), "date": N_("Date"), "kind": N_("Kind"), "summary": N_("Summary"),
+    "currency": N_("Currency"), "country": N_("Country"), "subdivision": N_("Subdivision"), "theme": N_("Theme"),
+    "created": N_("Created"), "completed": N_("Completed"), "actually_bought": N_("Actually bought"),
+    "expertise": N_("Expertise"), "next_steps": N_("Next steps"), "adjacent": N_("Adjacent"),
+    "recommendations": N_("Recommendations"), "mission_uid": N_("Mission"), "draft": N_("Draft"),
 }
 #: reference fields labelled with the kind they point at
 KIND_LABELS = {"target_uid": "target", "contact_uid": "contact", "opportunity_uid": "opportunity"}
@@ -325,7 +334,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
         if getattr(ftype, "multiline", False):  # a text of several lines (notes and the like)
             return NoteArea(text, id=wid, placeholder=_("enter: a new line · tab: the next field"))
         if isinstance(ftype, DateField):
-            placeholder = "YYYY-MM-DD, today, +3d, +2w, +1m"
+            placeholder = _("YYYY-MM-DD, today, +3d, +2w, +1m")
         elif name in self.from_settings:
             placeholder = self._usual_placeholder(name, ftype)
         elif isinstance(ftype, Money) and (meaning := self.model.field_help(name)):
@@ -333,7 +342,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             # example, 650.00, read like a value proposed for a monthly target
             placeholder = meaning
         else:
-            placeholder = "" if ftype.expected == "text" else ftype.expected
+            placeholder = "" if ftype.expected == "text" else _(ftype.expected)  # (marked N_ where a sentence)
         return LineInput(text, placeholder=placeholder, id=wid, compact=True, select_on_focus=False)
 
     def _usual_placeholder(self, name: str, ftype: FieldType) -> str:

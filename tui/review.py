@@ -128,7 +128,7 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
                     with Horizontal(classes="field-line"):
                         yield Label(_("Follow up on"), classes="field-label")
                         yield LineInput(self.draft.follow_up, id="reco-follow-up", compact=True,
-                                        placeholder="YYYY-MM-DD, +7d")
+                                        placeholder=_("YYYY-MM-DD, +7d"))
                 with VerticalScroll(id="step-6", classes="review-step summary-step"):
                     yield Static(_("This is what confirming will save:"), classes="question")
                     yield Static("", id="summary")
@@ -534,7 +534,7 @@ class EndMissionScreen(RelanceScreen, ModalScreen[date | None]):
                 yield Label(_("Ended on"), classes="field-label")
                 # today, or the planned end if it is already past (ending never extends)
                 first = min(self.today, self.mission.end) if self.mission.end else self.today
-                yield Input(first.isoformat(), id="end-date", compact=True, placeholder="YYYY-MM-DD, today, -3d")
+                yield Input(first.isoformat(), id="end-date", compact=True, placeholder=_("YYYY-MM-DD, today, -3d"))
             yield Static("", classes="field-error", id="end-error")
             yield Static(_("enter end it and review · esc cancel"), classes="hint")
 
