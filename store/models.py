@@ -326,7 +326,8 @@ class Mission(Record):
         Number(True, 0, 5, exclusive_minimum=True, expected=N_("days per week, up to 5")), default=Decimal(5)
     )
     total_days: Decimal | None = field(
-        Number(False, 0, 5000, exclusive_minimum=True, expected=N_("a number of days")), help=N_("days sold, spread over the period")
+        Number(False, 0, 5000, exclusive_minimum=True, expected=N_("a number of days")),
+        help=N_("days sold, spread over the period"),
     )
     sold_as: str = text(max_length=2000, multiline=True, help=N_("what was pitched"))
     ended_on: date | None = date_field(help=N_("an early end"))
