@@ -152,3 +152,15 @@ async def test_a_form_lists_the_labels_and_keeps_the_values(french, demo_path):
 def shown_label(select) -> str:
     """What the select's line shows."""
     return select.query_one("SelectCurrent").query_one("Static").render().plain.strip()
+
+
+def test_an_import_takes_the_circle_s_label(french, data_path, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("name\nZoé Durand\n", encoding="utf-8")
+    env = {"RELANCE_LOCALEDIR": str(french), "LANGUAGE": "xx"}
+    imported = run_relance("--data", str(data_path), "import", "csv", str(source), "--circle", "Pro", env=env)
+    assert imported.returncode == 0, imported.stderr
+    [contact] = json.loads(data_path.read_text(encoding="utf-8"))["contacts"].values()
+    assert contact["circle"] == "professional"
+    refused = run_relance("--data", str(data_path), "import", "csv", str(source), "--circle", "amis", env=env)
+    assert refused.returncode == 2 and "naturel, pro" in refused.stderr
