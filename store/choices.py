@@ -2,10 +2,11 @@
 
 A choice is stored in English (``"meeting"``, ``"natural"``: the data file is the same
 in every language) and shown translated, always through :func:`choice_label`: a table,
-the detail view, a form's list, the review, ``relance list`` and ``relance status``.
-Each kind of choice is its own context for :func:`pgettext`, since the same English
-word is not the same French one in each ("meeting": a stage, "rendez-vous", or a kind
-of interaction, "réunion"; "active": a micro-target's status or a mission's).
+the detail view, a form's list, the review, a notification, ``relance list`` and
+``relance edit``. Each kind of choice is its own context for :func:`pgettext`, since the
+same English word need not be the same French one in each ("natural": a contact's
+circle, "naturel", or a mission's source, "réseau naturel"; "active": a micro-target,
+feminine, or a mission, "en cours").
 
 What a user types (a form, ``relance add opportunity --stage rendez-vous``) may be the
 English value or the label in the language in use, case and accents aside
