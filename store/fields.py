@@ -19,6 +19,7 @@ from typing import Any
 from . import fmt, i18n
 from .amounts import ambiguity, decimal_of, is_plain, without_currency
 from .dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date
+from .choices import choice_label, choice_value
 from .dates import hint as date_hint
 from .i18n import N_, _, available
 
@@ -258,20 +259,35 @@ class Language(Text):
 
 
 class Choice(FieldType):
-    def __init__(self, choices: Iterable[str], required: bool = False):
+    """One of a few values, stored in English, shown and typed in the language in use too
+    (``context``: the kind of choice, see :mod:`store.choices`)."""
+
+    def __init__(self, choices: Iterable[str], required: bool = False, context: str = ""):
         super().__init__(required)
         self.choices = tuple(choices)
+        self.context = context
         self.expected = "|".join(self.choices)
+
+    def label(self, value: str | None) -> str:
+        """``value`` as the user reads it (translated)."""
+        return choice_label(self.context, value)
 
     def stored_as_is(self, v: str) -> str | None:
         return f"(type({v}) is str and {v} in {self.choices!r})"
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = str(raw).strip().lower()
-        if value not in self.choices:
+        if value in self.choices:
+            return value
+        value = choice_value(self.context, self.choices, str(raw))
+        if value is None:
             raise ValueError(_("expected one of {choices}; got {value!r}.").format(
-                choices=", ".join(self.choices), value=raw))
+                choices=", ".join(self.labels()), value=raw))
         return value
+
+    def labels(self) -> list[str]:
+        """The values as the user reads them (each is taken typed so, or as stored)."""
+        return [self.label(value) for value in self.choices]
 
 
 class DateField(FieldType):
@@ -656,8 +672,8 @@ def text(required: bool = False, help: str = "", max_length: int = 2000, multili
     return field(Text(required, max_length, multiline), help=help)
 
 
-def choice(choices: Iterable[str], default: str | None = None, help: str = "") -> Any:
-    return field(Choice(choices, required=default is not None), default=default, help=help)
+def choice(choices: Iterable[str], default: str | None = None, help: str = "", context: str = "") -> Any:
+    return field(Choice(choices, required=default is not None, context=context), default=default, help=help)
 
 
 def date_field(required: bool = False, help: str = "") -> Any:

@@ -14,6 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from .choices import (
+    CIRCLE,
+    INTERACTION_KIND,
+    MISSION_SOURCE,
+    RECOMMENDATION_STATUS,
+    STAGE,
+    TARGET_STATUS,
+    choice_label,
+)
 from .fields import (
     Choice,
     Code,
@@ -221,7 +230,7 @@ class Contact(Record):
     email: str = field(Email())
     phone: str = field(Phone())
     url: str = text(max_length=500)
-    circle: str = choice(CIRCLES, default="natural")
+    circle: str = choice(CIRCLES, default="natural", context=CIRCLE)
     tags: list[str] = field(Tags())
     target_uids: list[str] = field(Refs("target"), help=N_("micro-targets this contact belongs to"))
     referred_by: str | None = ref("contact", help=N_("who introduced you"))
@@ -251,7 +260,7 @@ class Target(Record):
     decision_maker: str = text(max_length=200)
     need: str = text(max_length=2000)
     offer: str = text(max_length=5000, multiline=True, help=N_("your expertise, stated for this need"))
-    status: str = choice(TARGET_STATUSES, default="exploring")
+    status: str = choice(TARGET_STATUSES, default="exploring", context=TARGET_STATUS)
     notes: str = text(max_length=20000, multiline=True)
     created: date | None = date_field()
     review_uid: str | None = ref("review", help=N_("the lessons-learned review that revealed this micro-target"))
@@ -270,7 +279,7 @@ class Opportunity(Record):
     organisation: str = text(max_length=200)
     contact_uid: str | None = ref("contact")
     target_uid: str | None = ref("target")
-    stage: str = choice(STAGES, default="identified")
+    stage: str = choice(STAGES, default="identified", context=STAGE)
     source: str = text(max_length=200)
     daily_rate: Decimal | None = money()
     estimated_days: Decimal | None = field(
@@ -319,7 +328,7 @@ class Mission(Record):
     contact_uid: str | None = ref("contact")
     target_uid: str | None = ref("target")
     opportunity_uid: str | None = ref("opportunity")
-    source: str = choice(MISSION_SOURCES, default="other")
+    source: str = choice(MISSION_SOURCES, default="other", context=MISSION_SOURCE)
     start: date | None = field(DateField(required=True))
     end: date | None = field(DateField(required=True))
     daily_rate: Decimal | None = field(Money(required=True))
@@ -327,7 +336,8 @@ class Mission(Record):
         Number(True, 0, 5, exclusive_minimum=True, expected=N_("days per week, up to 5")), default=Decimal(5)
     )
     total_days: Decimal | None = field(
-        Number(False, 0, 5000, exclusive_minimum=True, expected=N_("a number of days")), help=N_("days sold, spread over the period")
+        Number(False, 0, 5000, exclusive_minimum=True, expected=N_("a number of days")),
+        help=N_("days sold, spread over the period"),
     )
     sold_as: str = text(max_length=2000, multiline=True, help=N_("what was pitched"))
     ended_on: date | None = date_field(help=N_("an early end"))
@@ -378,12 +388,13 @@ class Interaction(Record):
     contact_uid: str | None = ref("contact", required=True)
     opportunity_uid: str | None = ref("opportunity")
     date: date | None = field(DateField(required=True))
-    kind: str = choice(INTERACTION_KINDS, default="other")
+    kind: str = choice(INTERACTION_KINDS, default="other", context=INTERACTION_KIND)
     summary: str = text(max_length=5000, multiline=True)
 
     def label(self) -> str:
         when = self.date.isoformat() if self.date else ""
-        return f"{when} {self.kind}: {self.summary}".strip()
+        return _("{date} {kind}: {summary}").format(
+            date=when, kind=choice_label(INTERACTION_KIND, self.kind), summary=self.summary).strip()
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -414,7 +425,7 @@ class Review(Record):
         Items(
             {
                 "contact_uid": Ref("contact", required=True),
-                "status": Choice(RECOMMENDATION_STATUSES, required=True),
+                "status": Choice(RECOMMENDATION_STATUSES, required=True, context=RECOMMENDATION_STATUS),
             }
         )
     )

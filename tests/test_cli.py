@@ -113,7 +113,7 @@ def test_list_text_and_json(data_path):
     text = run_relance("--data", str(data_path), "list", "contacts")
     lines = text.stdout.splitlines()
     assert lines[0].split()[:3] == ["uid", "name", "company"]
-    assert "Anne Petit" in lines[1] and "professional" in lines[1]
+    assert "Anne Petit" in lines[1] and lines[1].split()[-1] == "pro"  # (the circle as shown: its label)
     assert "Zoé Durand" in lines[2] and "Acme" in lines[2]
     docs = json.loads(run_relance("--data", str(data_path), "list", "contact", "--json").stdout)
     assert sorted(d["name"] for d in docs) == ["Anne Petit", "Zoé Durand"]

@@ -254,7 +254,7 @@ def test_a_long_cell_is_quoted_short_in_the_import_report(tmp_path):
     source.write_text("name,circle\nXavier Y," + "y" * 5000 + "\n", encoding="utf-8")
     result = relance("--data", str(data), "import", "csv", str(source), "--dry-run")
     check_output(result)
-    assert "line 2: circle: expected one of natural, professional; got 'yyy" in result.stderr, str(result)
+    assert "line 2: circle: expected one of natural, pro; got 'yyy" in result.stderr, str(result)
     assert max(len(line) for line in result.stderr.splitlines()) <= 340, str(result)
 
 

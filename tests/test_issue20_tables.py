@@ -162,7 +162,8 @@ async def test_the_missions_pane_shows_each_mission_s_source_in_the_language_in_
     [audit] = [m for m in demo_repo.list("mission") if m.title == "Audit SI express"]
     demo_repo.update("mission", audit.uid, {"source": "recommendation"})
     write_mo(tmp_path / "locale" / "xx" / "LC_MESSAGES" / "relance.mo",
-             {"Source": "Origine", "recommendation": "recommandation", "natural": "réseau"})
+             {"Source": "Origine", "mission source\x04recommendation": "recommandation",
+              "mission source\x04natural": "réseau"})  # (a choice: its context, then \x04)
     monkeypatch.setenv("RELANCE_LOCALEDIR", str(tmp_path / "locale"))
     app = make_app(demo_repo, offer_reviews=False)
     try:

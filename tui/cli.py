@@ -66,6 +66,14 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(_("expected a date as YYYY-MM-DD, got {value!r}").format(value=text)) from None
 
 
+def _circle(text: str) -> str:
+    """``--circle``: natural or professional, or its label in the language in use (pro, naturel)."""
+    try:
+        return MODELS["contact"].field_types()["circle"].parse(text, date.today())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _common() -> argparse.ArgumentParser:
     """--data and --today, accepted before or after the command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -250,7 +258,7 @@ def _import_command(commands, command) -> None:
           "fields are filled and the tags added. Everything is written at once."))
     import_linkedin.add_argument("file", metavar="FILE", help=_("the Connections.csv file"))
     for contacts_import in (import_csv, import_vcard, import_linkedin):
-        contacts_import.add_argument("--circle", choices=("natural", "professional"), default="natural",
+        contacts_import.add_argument("--circle", type=_circle, default="natural",
                                      help=_("circle of the contacts added (default: natural)"))
         contacts_import.add_argument("--tag", action="append", default=[], metavar="TAG",
                                      help=_("tag every imported contact (may be repeated)"))

@@ -226,7 +226,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     records.sort(key=lambda r: collation_key(str(getattr(r, key) or "")))
     # a reference shows the referenced record's name; any other field as the forms show it
     types = MODELS[kind].field_types()
-    cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid") else types[column].edit_text)
+    cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid")
+              else types[column].label if isinstance(types[column], Choice) else types[column].edit_text)
              for column in columns]
     # a reference's column is named for the record it shows (mission, not mission_uid)
     rows = [["uid", *(column.removesuffix("_uid") for column in columns)]] + [

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from store.errors import AmbiguousError, NotFoundError, ValidationError
-from store.fields import Ref, Refs
+from store.fields import Choice, Ref, Refs
 from store.fmt import shown
 from store.i18n import _, ngettext
 from store.lookup import blocking_referrers, referenced_error
@@ -46,6 +46,8 @@ def _value(repo, ftype, value: Any) -> str:
         text = label(ftype.kind, value)
     elif isinstance(ftype, Refs) and value:
         text = ", ".join(label(ftype.kind, uid) for uid in value)
+    elif isinstance(ftype, Choice):
+        text = ftype.label(value)
     else:
         text = ftype.edit_text(value)
     return f"'{shown(text, limit=60)}'"

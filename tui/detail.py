@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 from store import fmt
 from store.errors import NotFoundError, RelanceError
-from store.fields import Ref, Refs
+from store.choices import INTERACTION_KIND, STAGE, choice_label
+from store.fields import Choice, Ref, Refs
 from store.i18n import N_, _
 from store.models import Record
 from store.repository import Repository
@@ -104,6 +105,8 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
                 except NotFoundError:
                     names.append(uid)
             return ", ".join(names)
+        if isinstance(ftype, Choice):
+            return ftype.label(value)
         return ftype.edit_text(value)
 
     def refresh_content(self) -> None:
@@ -133,7 +136,7 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
             log = sorted((i for i in self.repository.list("interaction") if i.contact_uid == self.uid),
                          key=lambda i: i.date, reverse=True)
             self.query_one("#detail-log", RecordTable).set_rows(
-                (i.uid, (fmt.day(i.date), i.kind, i.summary)) for i in log)
+                (i.uid, (fmt.day(i.date), choice_label(INTERACTION_KIND, i.kind), i.summary)) for i in log)
         elif self.kind == "mission":
             from store.review import completed_review, draft_review
 
@@ -150,7 +153,7 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
         elif self.kind == "target":
             opps = [o for o in self.repository.list("opportunity") if o.target_uid == self.uid]
             self.query_one("#detail-opps", RecordTable).set_rows(
-                (o.uid, (o.title, o.stage, o.organisation)) for o in opps)
+                (o.uid, (o.title, choice_label(STAGE, o.stage), o.organisation)) for o in opps)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,6 +23,7 @@ from store.i18n import _, ngettext, set_language
 from store.lookup import blocking_referrers, referenced_error
 from store.models import Record, kind_name
 from store.repository import Repository
+from store.choices import STAGE, choice_label
 from store.rules import mission_from_opportunity, mission_phase, missions_due_review, stage_change
 
 from .dashboard import DashboardScreen
@@ -368,7 +369,8 @@ class RecordFlows(_App):
             self.after_save(record, _("Logged an interaction with {name}.").format(name=contact.label()))
             self.refresh_views(("contact", contact_uid))
 
-        preset = {"contact_uid": contact_uid, "date": "today", "kind": "call"}
+        # (today's date, not the word: the form shows it as every date, in any language)
+        preset = {"contact_uid": contact_uid, "date": self.repository.today, "kind": "call"}
         self.push_form("interaction", lambda values: self.repository.log_interaction(values), finished, preset=preset)
 
     def move_stage(self, opportunity, stage: str) -> None:
@@ -377,7 +379,8 @@ class RecordFlows(_App):
 
         def finished(record) -> None:
             self.undo_stack.append(UndoEntry(_("stage change of {label!r}").format(label=before.label()), before))
-            self.after_save(record, _("{label!r} is now at stage {stage}.").format(label=record.label(), stage=stage))
+            self.after_save(record, _("{label!r} is now at stage {stage}.").format(
+                label=record.label(), stage=choice_label(STAGE, stage)))
             if stage == "won":
                 self.offer_mission(record)
 

@@ -60,6 +60,15 @@ LABELS = {
     "target_monthly": N_("Monthly target"), "horizon_months": N_("Horizon (months)"),
     "default_lead_time_days": N_("Lead time (days)"), "fee_rate": N_("Fee rate"), "net_share": N_("Net share"),
     "email": N_("E-mail"), "url": N_("URL"), "review_uid": N_("From the review"), "language": N_("Language"),
+    "name": N_("Name"), "company": N_("Company"), "role": N_("Role"), "phone": N_("Phone"), "circle": N_("Circle"),
+    "tags": N_("Tags"), "notes": N_("Notes"), "sector": N_("Sector"), "need": N_("Need"), "offer": N_("Offer"),
+    "status": N_("Status"), "title": N_("Title"), "organisation": N_("Organisation"), "stage": N_("Stage"),
+    "source": N_("Source"), "probability": N_("Probability"), "closed": N_("Closed"), "client": N_("Client"),
+    "start": N_("Start"), "end": N_("End"), "date": N_("Date"), "kind": N_("Kind"), "summary": N_("Summary"),
+    "currency": N_("Currency"), "country": N_("Country"), "subdivision": N_("Subdivision"), "theme": N_("Theme"),
+    "created": N_("Created"), "completed": N_("Completed"), "actually_bought": N_("Actually bought"),
+    "expertise": N_("Expertise"), "next_steps": N_("Next steps"), "adjacent": N_("Adjacent"),
+    "recommendations": N_("Recommendations"), "mission_uid": N_("Mission"), "draft": N_("Draft"),
 }
 #: reference fields labelled with the kind they point at
 KIND_LABELS = {"target_uid": "target", "contact_uid": "contact", "opportunity_uid": "opportunity"}
@@ -316,7 +325,7 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             return SearchSelect(language_options(value or ""), value=value or "", allow_blank=False, id=wid,
                                 compact=True, kind=field_label(name).lower())
         if isinstance(ftype, Choice):
-            options = [(_(c), c) for c in ftype.choices]
+            options = [(ftype.label(c), c) for c in ftype.choices]
             default = value if value is not None else getattr(self.model(), name, None)
             return SearchSelect(options, value=default if default is not None else Select.NULL,
                                 allow_blank=not ftype.required, id=wid, compact=True,

@@ -48,7 +48,7 @@ class ImportScreen(RelanceScreen, ModalScreen[str | None]):
             yield Static(_("Import contacts from a file"), classes="form-title")
             yield Static(_("LinkedIn's Connections.csv, a vCard file (.vcf) or a folder of them, or a CSV with a "
                            "header row. Type its path, then enter to preview."), classes="intro")
-            yield Input(self.start_path, placeholder="~/Downloads/Connections.csv", id="import-path")
+            yield Input(self.start_path, placeholder=_("~/Downloads/Connections.csv"), id="import-path")
             with VerticalScroll(id="import-preview"):
                 yield Static("", id="import-plan")
             yield Static(_("enter preview · pgup/pgdn scroll it · ctrl+s import · esc cancel"), classes="hint")

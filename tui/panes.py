@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 from store import fmt
 from store.headlines import headlines
 from store.i18n import N_, _
+from store.choices import CIRCLE, MISSION_SOURCE, MISSION_STATUS, STAGE, TARGET_STATUS, choice_label
 from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
 from store.rules import (collation_key, days_late, draft_missions, fold, follow_up_due, follow_up_order, follow_ups_first,
@@ -311,7 +312,7 @@ class NetworkPane(Pane):
             follow = Text("! " + (_("today") if late == 0 else _("{days}d late").format(days=late)),
                           style="bold red" if late else "bold")
             name.stylize("bold")
-        circle = _("natural") if c.circle == "natural" else _("pro")
+        circle = choice_label(CIRCLE, c.circle)
         return (name, follow, c.company, fmt.day(c.last_contact), circle)
 
     def title_text(self, shown: int) -> str:
@@ -410,13 +411,14 @@ class TargetsPane(Pane):
         opps = self._open.get(t.uid, [])
         if opps:
             stages = Counter(o.stage for o in opps)
-            pipeline = Text(", ".join(f"{n} {stage}" for stage, n in stages.items()))
+            pipeline = Text(", ".join(_("{count} {stage}").format(count=n, stage=choice_label(STAGE, stage))
+                                      for stage, n in stages.items()))
         else:
             pipeline = Text("! " + _("empty pipeline"), style="bold")
         weighted = sum((weighted_value(o) for o in opps), Decimal(0))
         last = last_touch(contacts, opps)
         name = Text(t.name, style="" if opps else "bold")
-        return (name, pipeline, fmt.money(weighted, self._currency) if opps else "", t.status, fmt.day(last),
+        return (name, pipeline, fmt.money(weighted, self._currency) if opps else "", choice_label(TARGET_STATUS, t.status), fmt.day(last),
                 f"{natural}/{len(contacts) - natural}")
 
     def reload(self, keep: str | None = None) -> None:
@@ -458,7 +460,7 @@ class TargetsPane(Pane):
             if o.next_action_date:
                 action = f"{o.next_action_date} {action}".strip()
             value = opportunity_value(o)
-            rows.append((o.uid, (o.title, o.stage, fmt.money(value, currency) if value else "", action, o.organisation)))
+            rows.append((o.uid, (o.title, choice_label(STAGE, o.stage), fmt.money(value, currency) if value else "", action, o.organisation)))
         self.opps_table.set_rows(rows, keep=keep)
 
     def on_record_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
@@ -480,9 +482,6 @@ class MissionsPane(Pane):
     # start, its days a week
     COLUMNS = (N_("Client"), N_("Status"), N_("End"), N_("Rate"), N_("Title"), N_("Source"), N_("Start"), N_("d/wk"))
     SHRINKS = (0, 4)
-    #: the mission's source, as the form and ``relance list missions`` name it
-    SOURCES = {"natural": N_("natural"), "prospecting": N_("prospecting"),
-               "recommendation": N_("recommendation"), "other": N_("other")}
 
     sort_key = None  # type: ignore[assignment]  # newest first: sorted whole (a handful of missions)
 
@@ -495,14 +494,12 @@ class MissionsPane(Pane):
 
     def row(self, m: Mission) -> tuple:  # type: ignore[override]
         status = mission_status(m, self.reviews, self.today)  # type: ignore[arg-type]
-        labels = {"planned": _("planned"), "active": _("active"), "ended": _("ended"), "review due": _("review due")}
-        cell = Text(labels[status])
+        cell = Text(choice_label(MISSION_STATUS, status))
         if status == "review due":
-            label = _("review: draft") if m.uid in self.drafts else labels[status]
+            label = _("review: draft") if m.uid in self.drafts else choice_label(MISSION_STATUS, status)
             cell = Text("! " + label, style="bold")
-        source = self.SOURCES.get(m.source)
         return (m.client, cell, fmt.day(m.last_day), fmt.money(m.daily_rate), m.title,
-                _(source) if source else m.source, fmt.day(m.start), fmt.number(m.days_per_week))
+                choice_label(MISSION_SOURCE, m.source), fmt.day(m.start), fmt.number(m.days_per_week))
 
 
 class RevenuePane(Pane):

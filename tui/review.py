@@ -22,6 +22,7 @@ from textual.widgets import ContentSwitcher, Input, Label, OptionList, Selection
 from textual.widgets.option_list import Option
 
 from store import fmt
+from store.choices import RECOMMENDATION_STATUS, choice_label
 from store.dates import hint as date_hint, parse_date, shown_as_typed
 from store.errors import NotFoundError
 from store.i18n import N_, _
@@ -505,13 +506,12 @@ def review_text(repository: Repository, review) -> Text:
     line(_("Offer"), review.expertise)
     for item in review.adjacent:
         line(_("Adjacent"), f"{item['organisation']} — {item.get('note') or ''}".rstrip(" —"))
-    statuses = {"to-ask": _("to ask"), "asked": _("asked"), "given": _("given"), "declined": _("declined")}
     for item in review.recommendations:
         try:
             name = repository.get("contact", item["contact_uid"]).label()
         except NotFoundError:
             continue
-        line(_("Recommendation"), f"{name} ({statuses.get(item['status'], item['status'])})")
+        line(_("Recommendation"), f"{name} ({choice_label(RECOMMENDATION_STATUS, item['status'])})")
     return text
 
 

@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from store import i18n
+from store.i18n import N_
 from store.forecast import Forecast
 from store.headlines import Headline
 
@@ -19,7 +20,7 @@ class RevenueGauge(Widget, can_focus=True):
     against the target (│), one line per month of the horizon; then the headlines
     (cliff, prospecting deadline, natural-network share)."""
 
-    BINDINGS = [Binding("enter", "select", "Month by month", show=False)]
+    BINDINGS = [Binding("enter", "select", N_("Month by month"), show=False)]
 
     class Selected(Message):
         """``enter`` on the gauge: the user wants the month-by-month detail."""

@@ -31,6 +31,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from store.i18n import N_
+
 Cells = Sequence["str | Text"]
 
 #: a column never gets wider than this (longer cells end with …)
@@ -78,15 +80,15 @@ class RecordTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"record-table--header", "record-table--cursor", "record-table--hint"}
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
-        Binding("right", "columns(1)", "Next columns", show=False),
-        Binding("left", "columns(-1)", "Previous columns", show=False),
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home,g", "first", N_("First"), show=False),
+        Binding("end,G", "last", N_("Last"), show=False),
+        Binding("enter", "select", N_("Open"), show=False),
+        Binding("right", "columns(1)", N_("Next columns"), show=False),
+        Binding("left", "columns(-1)", N_("Previous columns"), show=False),
     ]
 
     class RowHighlighted(Message):

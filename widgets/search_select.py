@@ -40,7 +40,7 @@ from textual.widgets import OptionList, Select, Static
 from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.option_list import Option
 
-from store.i18n import _
+from store.i18n import _, pgettext
 from store.rules import fold
 
 
@@ -153,6 +153,8 @@ class SearchSelect(Select):
     """A Select that typing on opens, filtered by what is typed (see the module)."""
 
     def __init__(self, *args, kind: str = "", **kwargs) -> None:
+        # (Textual's own prompt, "Select", is English: the blank option and the empty line show it)
+        kwargs.setdefault("prompt", pgettext("a list, nothing chosen", "Select"))
         super().__init__(*args, **kwargs)
         #: what the options are, for "no contact matches 'xyzq'" ("" says "nothing matches")
         self.kind = kind
