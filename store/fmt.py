@@ -105,10 +105,11 @@ def _month_abbreviations() -> tuple[str, ...]:
         return MONTH_ABBREVIATIONS_FR
     from .i18n import pgettext
 
-    c = "month abbreviation"
-    return (pgettext(c, "Jan"), pgettext(c, "Feb"), pgettext(c, "Mar"), pgettext(c, "Apr"),
-            pgettext(c, "May"), pgettext(c, "Jun"), pgettext(c, "Jul"), pgettext(c, "Aug"),
-            pgettext(c, "Sep"), pgettext(c, "Oct"), pgettext(c, "Nov"), pgettext(c, "Dec"))
+    # (the context written out in each call: extraction reads only literal arguments)
+    return (pgettext("month abbreviation", "Jan"), pgettext("month abbreviation", "Feb"), pgettext("month abbreviation", "Mar"),
+            pgettext("month abbreviation", "Apr"), pgettext("month abbreviation", "May"), pgettext("month abbreviation", "Jun"),
+            pgettext("month abbreviation", "Jul"), pgettext("month abbreviation", "Aug"), pgettext("month abbreviation", "Sep"),
+            pgettext("month abbreviation", "Oct"), pgettext("month abbreviation", "Nov"), pgettext("month abbreviation", "Dec"))
 
 
 def month(year: int, number: int, short: bool = False) -> str:
