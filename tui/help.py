@@ -65,6 +65,9 @@ class HelpScreen(RelanceScreen, ModalScreen[None]):
                         text.append(description + "\n")
                     yield Static(title, classes="sublabel")
                     yield Static(text)
+                # (a French user reads "Éditer" beside e: the letters are not the words' own)
+                yield Static(_("The keys are the same in every language relance speaks (s, then Language, "
+                               "or the palette changes the language)."), classes="hint")
             yield Static(_("esc close · ctrl+p runs any action by name"), classes="hint")
 
     def action_close(self) -> None:
