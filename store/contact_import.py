@@ -116,7 +116,8 @@ def read_vcard_folder(folder: Path) -> list[Row]:
             found = read_vcard(_text(_read_in_folder(folder, name), refused))
         except (ValidationError, UnsafeFileError) as err:
             problem = " ".join(err.errors.values()) if isinstance(err, ValidationError) else str(err)
-            rows.append(Row(0, problem=problem.removeprefix(f"{name}: "), source=name))  # (named once)
+            named = _("{where}: {problem}").format(where=name, problem="")  # (as the reader's message starts)
+            rows.append(Row(0, problem=problem.removeprefix(named), source=name))  # (named once)
             continue
         for row in found:
             row.source = name

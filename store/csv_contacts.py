@@ -170,7 +170,7 @@ def _csv_row(line: int, cells: list[str], columns: dict[str, list[int]], placeho
         if values:
             row.data[key] = values[0]
         if values[1:]:  # a contact has one of each: the others go into the notes, not away
-            more.append(f"{_(OTHERS[key])}: {', '.join(values[1:])}")
+            more.append(_("{label}: {values}").format(label=_(OTHERS[key]), values=", ".join(values[1:])))
     if more:
         row.data["notes"] = "\n".join(filter(None, [row.data.get("notes", ""), *more]))
     return row

@@ -174,7 +174,7 @@ def _linkedin_row(line: int, cells: list[str], columns: dict[str, int], day_firs
     if phones:
         row.data["phone"] = phones[0]
     if phones[1:]:  # (as the vCard reader keeps a card's other numbers)
-        row.data["notes"] = _("Other phones") + ": " + ", ".join(phones[1:])
+        row.data["notes"] = _("{label}: {values}").format(label=_("Other phones"), values=", ".join(phones[1:]))
     connected = cell(cells, columns.get("connected"))
     if connected:
         try:

@@ -124,7 +124,7 @@ def _row(card: _Card) -> Row:
                 "email": emails[0] if emails else "", "phone": phones[0] if phones else "",
                 "url": urls[0] if urls else "", "notes": "\n".join(texts("NOTE"))}
     # a contact has one e-mail, one phone, one web address: the others go into the notes, not away
-    more = [f"{label}: {', '.join(others[1:])}" for label, others in (
+    more = [_("{label}: {values}").format(label=label, values=", ".join(others[1:])) for label, others in (
         (_("Other e-mails"), emails), (_("Other phones"), phones), (_("Other web addresses"), urls)) if others[1:]]
     if more:
         row.data["notes"] = "\n".join(filter(None, [row.data["notes"], *more]))

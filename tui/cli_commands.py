@@ -378,7 +378,7 @@ def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParse
     except ValidationError as err:
         problem = " ".join(f"{k}: {v}" if k.startswith("--") else v for k, v in err.errors.items())
         if not problem.startswith(str(source)):
-            problem = f"{source}: {problem}"
+            problem = _("{where}: {problem}").format(where=source, problem=problem)
         parser.exit(2, _("{where}: error: {problem}\n").format(where=where, problem=problem))
     repo = _open(args)
     if getattr(rows, "unused_columns", None):  # (a CSV's columns that hold values no field takes)
@@ -388,9 +388,9 @@ def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParse
     # (a folder's rows name their own file: "alice.vcf, line 3"; a file's, "cards.vcf, line 3")
     prefix = "" if source.is_dir() else source.name + ", "
     for at, problem in plan.problems:
-        print(f"{prefix}{place(at)}: {problem}", file=sys.stderr)
+        print(_("{where}: {problem}").format(where=prefix + place(at), problem=problem), file=sys.stderr)
     for at, warning in plan.warnings:
-        print(f"{prefix}{place(at)}: {warning}", file=sys.stderr)
+        print(_("{where}: {problem}").format(where=prefix + place(at), problem=warning), file=sys.stderr)
     if args.dry_run:
         for line in plan.lines():
             print(line)

@@ -105,10 +105,10 @@ class ImportScreen(RelanceScreen, ModalScreen[str | None]):
             lines.append(_("… and {count} more.").format(count=len(body) - SHOWN))
         if plan.problems:
             lines += ["", _("Not imported:")]
-            lines += [f"{where(at)}: {problem}" for at, problem in plan.problems[:SHOWN]]
+            lines += [_("{where}: {problem}").format(where=where(at), problem=problem) for at, problem in plan.problems[:SHOWN]]
         if plan.warnings:
             lines += ["", _("Imported without these values:")]
-            lines += [f"{where(at)}: {warning}" for at, warning in plan.warnings[:SHOWN]]
+            lines += [_("{where}: {problem}").format(where=where(at), problem=warning) for at, warning in plan.warnings[:SHOWN]]
             if len(plan.warnings) > SHOWN:
                 lines.append(_("… and {count} more.").format(count=len(plan.warnings) - SHOWN))
         lines += ["", _("ctrl+s imports it all in one write; esc leaves without writing anything.")
