@@ -27,7 +27,8 @@ class ValidationError(RelanceError):
     def sentences(self, name: Callable[[str], str] = str, first: int | None = None) -> str:
         """The messages (the ``first`` ones), each after its field's ``name``: sentences
         of their own, joined by a space."""
-        return " ".join(f"{name(field)}: {message}" for field, message in list(self.errors.items())[:first])
+        return " ".join(_("{where}: {problem}").format(where=name(field), problem=message)
+                        for field, message in list(self.errors.items())[:first])
 
 
 class NotFoundError(RelanceError):

@@ -376,7 +376,8 @@ def cmd_import_contacts(args: argparse.Namespace, parser: argparse.ArgumentParse
     try:
         read_as, rows = read_contacts_file(source, args.format, mapping)
     except ValidationError as err:
-        problem = " ".join(f"{k}: {v}" if k.startswith("--") else v for k, v in err.errors.items())
+        problem = " ".join(_("{where}: {problem}").format(where=k, problem=v) if k.startswith("--") else v
+                           for k, v in err.errors.items())
         if not problem.startswith(str(source)):
             problem = _("{where}: {problem}").format(where=source, problem=problem)
         parser.exit(2, _("{where}: error: {problem}\n").format(where=where, problem=problem))

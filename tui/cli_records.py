@@ -83,8 +83,8 @@ def cmd_edit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 0
     lines = [_("Changed the {kind} {label!r} ({uid}):").format(kind=kind_name(kind), label=after.label(), uid=after.uid[:8])]
     for name in changed:
-        lines.append(f"  {option(name)}: {_value(repo, types[name], getattr(before, name))} → "
-                     f"{_value(repo, types[name], getattr(after, name))}")
+        lines.append("  " + _("{where}: {problem}").format(where=option(name), problem="{} → {}".format(
+            _value(repo, types[name], getattr(before, name)), _value(repo, types[name], getattr(after, name)))))
     print("\n".join(lines), file=sys.stderr)
     return 0
 

@@ -473,7 +473,8 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
             shown = [name for name in err.errors if name in self.names]
             for name in shown:
                 self.show_error(name, err.errors[name])
-            others = [f"{name}: {msg}" for name, msg in err.errors.items() if name not in self.names]
+            others = [_("{where}: {problem}").format(where=name, problem=msg) for name, msg in err.errors.items()
+                      if name not in self.names]
             if others:
                 self.notify("; ".join(others), severity="error")
             if shown:
