@@ -55,7 +55,13 @@ for po in store/locale/*/LC_MESSAGES/relance.po; do
     [ -f "$po" ] || continue
     mo="${po%.po}.mo"
     if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
-        .venv/bin/pybabel -q compile -i "$po" -o "$mo" >/dev/null 2>&1 || echo "Could not compile $po (relance will read it directly)." >&2
+        # (written beside, then renamed: an interrupted compile leaves no .mo cut short)
+        if .venv/bin/pybabel -q compile -i "$po" -o "$mo.tmp" >/dev/null 2>&1; then
+            mv -f "$mo.tmp" "$mo"
+        else
+            rm -f "$mo.tmp"
+            echo "Could not compile $po (relance will read it directly)." >&2
+        fi
     fi
 done
 

@@ -26,6 +26,7 @@ from .filelock import holder, holder_uid
 from .filesafety import check_folder, own_file, resolve, user_name
 from .fmt import shown
 from .jsontext import loads
+from . import i18n
 from .i18n import _, ngettext, pgettext
 from .models import MODELS, Settings, a_kind, counted, new_uid
 from .backups import BACKUP_DIR, Backups
@@ -240,6 +241,10 @@ def diagnose(path: Path, source: str = "") -> list[Finding]:
         _check_data(data, findings)
     _check_leftovers(real, findings)
     _check_backups(real, findings)
+    if i18n.problem:  # (the catalogue of the language asked for: relance spoke English instead)
+        findings.append(Finding(WARNING, _("The catalogue of the language {language!r} cannot be read, so relance "
+                                           "speaks English: {problem}. Reinstall relance, or run ./dev.sh again.").format(
+            language=i18n.problem_language, problem=i18n.problem)))
     return findings
 
 

@@ -140,6 +140,10 @@ class Language(Text):
 
     def parse_value(self, raw: Any, today: date) -> str:
         value = super().parse_value(raw, today).lower()
+        # a locale's name as the environment writes it (fr_FR, fr-FR, fr_FR.UTF-8) is its language
+        base = re.split(r"[_.@-]", value, maxsplit=1)[0]
+        if value not in available() and base in available():
+            value = base
         if (problem := self.problem(value)) is not None:
             raise ValueError(problem)
         return value

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
 from pathlib import Path
 
 #: the catalogues: ``<language>/LC_MESSAGES/relance.po`` (kept in the repository) and its
@@ -99,31 +100,90 @@ def resolve(language: str | None, localedir: Path | None = None) -> str:
     return SOURCE_LANGUAGE
 
 
+#: what a catalogue's text must not hold: a terminal's commands (C0 but tab and line
+#: feed, DEL, C1); an entry holding one is left out (its English is shown)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: why the catalogue of the language asked for could not be read ("" when it was), and
+#: that language, for ``relance doctor``
+problem = ""
+problem_language = ""
+
+
+def _compiled(language: str, po: Path, mo: Path) -> gettext.GNUTranslations:
+    """The catalogue from its ``.mo`` when it is as new as its ``.po``, else from the
+    ``.po`` compiled in memory with Babel. Raises on anything damaged."""
+    po_time = po.stat().st_mtime if po.is_file() else None
+    if mo.is_file() and (po_time is None or mo.stat().st_mtime >= po_time):
+        try:
+            with mo.open("rb") as handle:
+                return gettext.GNUTranslations(handle)
+        except Exception:  # a .mo cut short or damaged (an interrupted build): the .po, if any
+            if po_time is None:
+                raise
+    if po_time is None:
+        raise FileNotFoundError(str(po))
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalogue = read_po(handle, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
 def _catalogue(language: str, where: Path) -> gettext.NullTranslations:
-    """The compiled catalogue of ``language``: its ``.mo`` when it is as new as its
-    ``.po``, else the ``.po`` compiled in memory with Babel."""
+    """The catalogue of ``language``, or none (the code's own English) when it cannot be
+    read: a damaged catalogue (cut short, an unknown charset, bytes that are no catalogue)
+    must not stop relance. Why is kept in :data:`problem` for ``relance doctor``."""
+    global problem, problem_language
+    problem, problem_language = "", language
     if language == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
     folder = where / language / "LC_MESSAGES"
-    po, mo = folder / "relance.po", folder / "relance.mo"
     try:
-        po_time = po.stat().st_mtime if po.is_file() else None
-        if mo.is_file() and (po_time is None or mo.stat().st_mtime >= po_time):
-            with mo.open("rb") as handle:
-                return gettext.GNUTranslations(handle)
-        if po_time is not None:
-            from babel.messages.mofile import write_mo
-            from babel.messages.pofile import read_po
+        translation = _compiled(language, folder / "relance.po", folder / "relance.mo")
+    except Exception as err:  # noqa: BLE001  (any damage: read as no catalogue, said by doctor)
+        problem = f"{folder}: {type(err).__name__}: {err}"[:300]
+        return gettext.NullTranslations()
+    # (the compiled messages, a dict of the standard library's GNUTranslations)
+    messages = getattr(translation, "_catalog", {})
+    for key in [key for key, text in messages.items() if key and _CONTROL.search(text)]:
+        del messages[key]
+    return translation
 
-            with po.open("rb") as handle:
-                catalogue = read_po(handle, locale=language)
-            compiled = io.BytesIO()
-            write_mo(compiled, catalogue)
-            compiled.seek(0)
-            return gettext.GNUTranslations(compiled)
-    except (OSError, ValueError):  # a damaged catalogue: the code's own text, not a crash
-        pass
-    return gettext.NullTranslations()
+
+class _Translated(str):
+    """A translated text that remembers its English: formatting it with values its
+    placeholders do not match (a catalogue edited by hand: a ``{name}`` the code does not
+    pass, a brace left open) gives the English sentence rather than a traceback."""
+
+    __slots__ = ()
+
+    def format(self, *args, **kwargs) -> str:  # type: ignore[override]
+        try:
+            return str.format(self, *args, **kwargs)
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+            return str.format(_SOURCES.get(self, self), *args, **kwargs)
+
+    def __mod__(self, values) -> str:  # (argparse formats its texts with %)
+        try:
+            return str.__mod__(self, values)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return str.__mod__(_SOURCES.get(self, self), values)
+
+
+#: translated text → its English, for :class:`_Translated` (as many as the catalogue has)
+_SOURCES: dict[str, str] = {}
+
+
+def _kept(translated: str, source: str) -> str:
+    """``translated``, formatting safely (see :class:`_Translated`); the English as it is."""
+    if translated is source or translated == source:
+        return translated
+    _SOURCES.setdefault(translated, source)
+    return _Translated(translated)
 
 
 _language = resolve(None)
@@ -169,13 +229,13 @@ def N_(message: str) -> str:
 def _(message: str) -> str:
     """Translate one whole sentence (a dictionary lookup: cheap enough for every paint).
     The empty text stays empty (gettext would give the catalogue's header)."""
-    return _translation.gettext(message) if message else message
+    return _kept(_translation.gettext(message), message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return _kept(_translation.ngettext(singular, plural, n), singular if n == 1 else plural)
 
 
 def pgettext(context: str, message: str) -> str:
     """Translate a word whose meaning depends on ``context`` (``May`` the month, abbreviated)."""
-    return _translation.pgettext(context, message)
+    return _kept(_translation.pgettext(context, message), message)

@@ -192,7 +192,7 @@ class Settings(Record):
     fee_rate: Decimal = field(Number(True, 0, 1, expected=N_("a rate such as 0.08")), default=Decimal("0.08"))
     net_share: Decimal = field(Number(True, 0, 1, expected=N_("a share such as 0.50")), default=Decimal("0.50"))
     theme: str = field(Text(max_length=60), default="relance-dark")
-    language: str = field(Language(max_length=10), default="", help=N_("a code such as fr; empty: the system's"))
+    language: str = field(Language(max_length=40), default="", help=N_("a code such as fr; empty: the system's"))
 
     def check(self) -> dict[str, str]:
         """The country and subdivision must be ones the ``holidays`` package knows:

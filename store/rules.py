@@ -121,7 +121,10 @@ def search_text(record: Any) -> str:
 
 
 #: letters that no Unicode decomposition splits but a French reader takes as two
-LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+#: letters that are not a base letter and a mark, so NFKD leaves them whole, written as a
+#: French or English user types them ("lodz" finds Łódź, "oresund" Øresund, "isik" Işık)
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i",
+                           "ð": "d", "þ": "th"})
 
 
 def fold(text: str) -> str:

@@ -4,6 +4,7 @@ the way a fresh checkout or ``pip install .`` has it (the ``.po`` alone, no ``.m
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -160,3 +161,74 @@ def test_an_entry_left_in_english_is_one_reviewed_as_french_too():
         if set(strings) <= set(ids):
             same.add((message.context, ids[0]))
     assert same - SAME_IN_FRENCH == set(), "copied from the English, not translated"
+
+
+# -- a damaged catalogue: English, never a traceback ------------------------------------------------
+
+
+@pytest.fixture
+def damaged(tmp_path):
+    """A copy of the French catalogue to damage, in a folder of its own."""
+    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    yield folder
+    i18n.set_language(None)
+
+
+def _po_with(folder: Path, *changes: tuple[str, str]) -> None:
+    text = PO.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    (folder / "relance.po").write_text(text, encoding="utf-8")
+
+
+def test_a_translation_with_placeholders_the_code_does_not_pass_gives_the_english(damaged):
+    _po_with(damaged, ('msgstr "{value!r} n\'est pas une date qui existe."', 'msgstr "{value} {day} n\'existe pas {"'),
+             ('msgstr[1] "{count} relances à faire"', 'msgstr[1] "{count} relances {n}"'))
+    i18n.set_language("fr", localedir=damaged.parent.parent)
+    assert i18n._("{value!r} is not a real date.").format(value="31/02") == "'31/02' is not a real date."
+    assert i18n.ngettext("{count} follow-up due", "{count} follow-ups due", 3).format(count=3) == "3 follow-ups due"
+    assert i18n._("Network") == "Réseau"  # (the rest of the catalogue is read)
+
+
+def test_a_translation_holding_terminal_commands_is_left_out(damaged):
+    _po_with(damaged, ('msgid "Network"\nmsgstr "Réseau"', 'msgid "Network"\nmsgstr "R\x1b[2J\x1b]0;pwned\x07seau"'))
+    i18n.set_language("fr", localedir=damaged.parent.parent)
+    assert i18n._("Network") == "Network" and i18n._("Targets") == "Cibles"
+
+
+@pytest.mark.parametrize("damage", ["empty mo", "cut mo", "charset", "cut po"])
+def test_a_damaged_catalogue_is_read_as_none_or_from_its_po(damaged, damage):
+    po, mo = damaged / "relance.po", damaged / "relance.mo"
+    if damage in ("empty mo", "cut mo"):  # (an interrupted compile, newer than a good .po: the .po)
+        _po_with(damaged)
+        from babel.messages.mofile import write_mo
+
+        compiled = io.BytesIO()
+        write_mo(compiled, read(PO))
+        mo.write_bytes(b"" if damage == "empty mo" else compiled.getvalue()[:100])
+        import os
+
+        os.utime(mo, (po.stat().st_mtime + 60,) * 2)
+        expected = "Réseau"
+    elif damage == "charset":
+        _po_with(damaged, ("charset=utf-8", "charset=klingon"))
+        expected = "Network"
+    else:
+        po.write_bytes(PO.read_bytes()[:70_000])
+        expected = None  # (Babel may read the entries before the cut: no traceback either way)
+    i18n.set_language("fr", localedir=damaged.parent.parent)
+    if expected:
+        assert i18n._("Network") == expected
+    assert i18n.problem == "" if expected == "Réseau" else True
+
+
+def test_doctor_says_when_the_catalogue_cannot_be_read(damaged, demo_path):
+    (damaged / "relance.mo").write_bytes(b"not a catalogue")
+    from .conftest import run_relance
+
+    result = run_relance("doctor", env={"RELANCE_DATA": str(demo_path), "RELANCE_LOCALEDIR": str(damaged.parent.parent),
+                                        "LANGUAGE": "fr"})
+    assert "warning  The catalogue of the language 'fr' cannot be read, so relance speaks English" in result.stdout
+    assert "Traceback" not in result.stderr

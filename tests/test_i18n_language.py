@@ -5,6 +5,9 @@ for), switched at once from the palette or the form, followed by the command lin
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -16,7 +19,7 @@ from tui.forms import RecordForm
 from tui.textual_texts import RelanceCommandPalette
 from widgets.search_select import SearchSelect
 
-from .conftest import TODAY, run_relance
+from .conftest import ROOT, TODAY, run_relance
 from .test_i18n import write_mo
 
 #: a French catalogue of the test's own (the real one is translated elsewhere)
@@ -246,3 +249,29 @@ async def test_the_palette_says_no_matches_in_relances_language(demo_path, frenc
 
         shown = [str(option.prompt.renderable) for option in app.screen.query_one(CommandList).options]
         assert shown == ["Aucun résultat"]
+
+
+@pytest.mark.parametrize("args", [("status", "--short"), ("status",), ("--help",), ("doctor",)])
+def test_a_latin_1_terminal_gets_plain_characters_not_a_traceback(demo_path, args):
+    """fr_FR.ISO-8859-1 has no narrow no-break space, no € and no em dash: French amounts
+    hold the first two in every line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], cwd=ROOT, capture_output=True,
+        env={**os.environ, "RELANCE_DATA": str(demo_path), "LANGUAGE": "fr", "PYTHONIOENCODING": "iso-8859-1",
+             "COLUMNS": "100"},
+    )
+    out, err = result.stdout.decode("iso-8859-1"), result.stderr.decode("iso-8859-1")
+    assert "Traceback" not in err and result.returncode in (0, 1), err
+    assert out.strip()
+    if args[0] == "status":
+        assert "EUR" in out or "relance" in out
+        assert "\ufffd" not in out
+
+
+def test_a_locale_name_is_its_language_and_the_saved_line_speaks_it(tmp_path):
+    data = {"RELANCE_DATA": str(tmp_path / "relance.json")}
+    result = run_relance("settings", "--language", "fr_FR.UTF-8", env=data)
+    assert result.returncode == 0, result.stderr
+    assert "\nlanguage                fr\n" in result.stdout
+    assert result.stderr.startswith("Enregistré dans ")  # (in the language just chosen)
+    assert run_relance("settings", "--language", "en-GB", env=data).stderr.startswith("Saved to ")

@@ -111,3 +111,10 @@ def test_the_follow_ups_of_a_day_are_in_the_same_order():
     from store.followups import FollowUp, oldest
     due = [FollowUp(str(i), name, "", TODAY) for i, name in enumerate(NAMES)]
     assert [f.name for f in oldest(due, None)] == ORDERED
+
+
+def test_letters_that_are_not_a_letter_and_a_mark_fold_too():
+    from store.rules import collation_key, fold
+
+    assert [fold(name) for name in ("Łódź", "Øresund", "Işık", "Þór")] == ["lodz", "oresund", "isik", "thor"]
+    assert sorted(["Zoé", "Øyvind", "Oscar", "Łukasz", "Luc"], key=collation_key) == ["Luc", "Łukasz", "Oscar", "Øyvind", "Zoé"]

@@ -8,6 +8,7 @@ Only the dashboard imports Textual (``tui.app``, about 0.3 s); ``add``,
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import re
 import sys
@@ -375,8 +376,36 @@ def _stored_language(argv: Sequence[str]) -> str | None:
     return stored_language(resolve_data_path(known.data))
 
 
+#: what a terminal that is not UTF-8 (``LANG=fr_FR.ISO-8859-1``) is shown for the characters
+#: its encoding lacks: French puts a narrow no-break space in every amount and "€" after it
+_PLAIN = {"\u202f": " ", "\u2009": " ", "€": "EUR", "—": "-", "−": "-", "–": "-", "…": "...", "→": "->", "←": "<-",
+          "«": '"', "»": '"', "’": "'", "█": "#", "▒": ":", "░": ".", "│": "|", "·": "-", "⏎": "|"}
+
+
+def _plain(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(_PLAIN.get(c, "?") for c in error.object[error.start:error.end]), error.end
+
+
+def _plain_output() -> None:
+    """On a terminal whose encoding cannot write every character relance prints, write
+    the nearest plain ones rather than stop with a UnicodeEncodeError."""
+    codecs.register_error("relance-plain", _plain)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "\u202f€—…".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            try:
+                stream.reconfigure(errors="relance-plain")  # type: ignore[union-attr]
+            except (AttributeError, ValueError):
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _plain_output()
     if _asks_help(argv):
         # The help is printed while the arguments are read, before any command opens the
         # file: read the settings' language first (the settings table alone, ~2 ms), only

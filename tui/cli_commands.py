@@ -434,6 +434,7 @@ def cmd_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             problems = err.sentences(flag)
             parser.exit(2, _("relance settings: error: {problems}\n").format(problems=problems))
     settings = repo.settings()
+    set_language(settings.language)  # (a language just chosen speaks at once, as in the dashboard)
     types = settings.field_types()
     width = max(len(flag(name)) - 2 for name in types)
     for name, ftype in types.items():
