@@ -72,7 +72,7 @@ class OptionalText(Text):
 
 
 class Email(Text):
-    expected = "name@example.com"
+    expected = N_("name@example.com")
     kept = "_EMAIL_MATCH({v}) is not None"
 
     def __init__(self, required: bool = False):
