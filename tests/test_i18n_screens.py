@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rich.table import Table
 from babel.messages.pofile import read_po
 from textual import events
 
@@ -113,6 +114,8 @@ def screen_text(app) -> str:
             rendered = widget.render()
             if hasattr(rendered, "plain"):  # (a Rich renderable is only read as drawn)
                 lines.append(rendered.plain)
+            elif isinstance(rendered, Table):  # (the help's rows: each cell whole)
+                lines += [str(cell) for column in rendered.columns for cell in column.cells]
     return "\n".join(lines)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -59,12 +59,14 @@ class HelpScreen(RelanceScreen, ModalScreen[None]):
             with VerticalScroll():
                 moves = [(keys, _(description)) for keys, description in MOVES]
                 for title, rows in [*self.sections, (_("Moving around"), moves)]:
-                    text = Text()
+                    # two columns: a description longer than the line (French) wraps in its own
+                    table = Table.grid(padding=(0, 0))
+                    table.add_column(width=18, no_wrap=True, style="bold")
+                    table.add_column(ratio=1)
                     for key, description in rows:
-                        text.append(f"{key:<18}", style="bold")
-                        text.append(description + "\n")
+                        table.add_row(key, description)
                     yield Static(title, classes="sublabel")
-                    yield Static(text)
+                    yield Static(table)
                 # (a French user reads "Éditer" beside e: the letters are not the words' own)
                 yield Static(_("The keys are the same in every language relance speaks (s, then Language, "
                                "or the palette changes the language)."), classes="hint")
