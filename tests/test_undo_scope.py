@@ -3,6 +3,8 @@ empties its stack, so it never goes back past it to an older edit."""
 
 from __future__ import annotations
 
+import pytest
+
 from tui.app import make_app
 
 from .test_dashboard import demo_repo, disk, pane, settle, type_text  # noqa: F401 (demo_repo: a fixture)
@@ -71,3 +73,33 @@ async def test_two_edits_are_undone_one_after_the_other(demo_repo, data_path):
         await pilot.press("u")
         await settle(pilot)
         assert company_on_disk(data_path, uid) == old
+
+
+@pytest.mark.parametrize("only", [False, True])
+async def test_undoing_the_delete_of_an_interaction_shows_it_again_in_the_open_detail(demo_repo, data_path, only):
+    from tui.detail import DetailScreen
+
+    contact = next(c for c in demo_repo.list("contact") if c.name == "Camille Fournier")
+    if only:  # the contact's one interaction: the list left empty
+        for extra in [i for i in demo_repo.list("interaction") if i.contact_uid == contact.uid][1:]:
+            demo_repo.delete("interaction", extra.uid)
+    logged = sorted(i.summary for i in demo_repo.list("interaction") if i.contact_uid == contact.uid)
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "Camille Fournier")
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, DetailScreen)
+        detail = app.screen
+        table = detail.query_one("#detail-log")
+        assert table.row_count == len(logged)
+        await pilot.press("tab", "d", "y")
+        await settle(pilot)
+        assert app.screen is detail and table.row_count == len(logged) - 1
+        await pilot.press("u")
+        await settle(pilot)
+        assert sorted(i["summary"] for i in disk(data_path)["interactions"].values()
+                      if i["contact_uid"] == contact.uid) == logged
+        assert app.screen is detail and table.row_count == len(logged)
+        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert all(summary[:20] in drawn for summary in logged), drawn
