@@ -458,7 +458,7 @@ class TargetsPane(Pane):
         for o in opps:
             action = o.next_action
             if o.next_action_date:
-                action = f"{o.next_action_date} {action}".strip()
+                action = f"{fmt.day(o.next_action_date)} {action}".strip()
             value = opportunity_value(o)
             rows.append((o.uid, (o.title, choice_label(STAGE, o.stage), fmt.money(value, currency) if value else "", action, o.organisation)))
         self.opps_table.set_rows(rows, keep=keep)

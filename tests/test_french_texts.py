@@ -1,0 +1,88 @@
+"""What a French reader sees: dates as she writes them (never ISO in a sentence), the
+stored English values named by their labels, plurals by their count."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from seeds.demo import build_demo
+from store import i18n
+from store.errors import ValidationError
+from store.repository import Repository
+from store.review import start_or_resume, summary
+
+from .conftest import TODAY
+from .test_cli_edit import relance
+
+
+@pytest.fixture
+def french(monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "fr")  # (the dashboard follows the environment, the settings' language empty)
+    i18n.set_language("fr")
+    yield
+    monkeypatch.undo()
+    i18n.set_language(None)
+
+
+@pytest.fixture
+def demo(data_path):
+    repository = Repository(data_path, today=TODAY)
+    repository.import_data(build_demo(TODAY))
+    yield repository
+    repository.close()
+
+
+FR = {"LANGUAGE": "fr"}
+
+
+def test_an_interaction_is_labelled_with_its_french_date(demo, french):
+    interaction = demo.list("interaction")[0]
+    d = interaction.date
+    assert interaction.label().startswith(f"{d.day:02d}/{d.month:02d}/{d.year} ")
+    assert d.isoformat() not in interaction.label()
+
+
+def test_a_mission_ending_before_its_start_is_refused_with_french_dates(demo, french):
+    mission = demo.list("mission")[0]
+    with pytest.raises(ValidationError) as caught:
+        demo.update("mission", mission.uid, {"start": date(2027, 1, 6), "end": date(2027, 1, 1)})
+    assert "01/01/2027" in str(caught.value) and "06/01/2027" in str(caught.value)
+    assert "2027-01-01" not in str(caught.value)
+
+
+def test_the_cli_refuses_an_end_before_the_start_with_french_dates(demo_path):
+    result = relance(demo_path, "add", "mission", "--title", "Migration ERP", "--client", "Acme",
+                     "--start", "2027-01-06", "--end", "2027-01-01", env=FR)
+    assert result.returncode != 0
+    assert "01/01/2027" in result.stderr and "2027-01-01" not in result.stderr, result.stderr
+
+
+def test_the_review_summary_shows_the_follow_up_date_it_means(demo, french):
+    mission = demo.list("mission")[0]
+    contact = demo.list("contact")[0]
+    draft = start_or_resume(demo, mission.uid)
+    draft.recommendations = [{"contact_uid": contact.uid}]
+    draft.follow_up = "+2s"
+    meant = TODAY + timedelta(weeks=2)
+    text = "\n".join(summary(demo, draft))
+    assert f"{meant.day:02d}/{meant.month:02d}/{meant.year}" in text and "+2s" not in text, text
+
+
+async def test_the_targets_pane_shows_the_next_action_date_in_french(demo, french):
+    from tui.app import make_app
+
+    for opportunity in demo.list("opportunity"):
+        demo.update("opportunity", opportunity.uid, {"next_action": "Envoyer", "next_action_date": date(2026, 12, 7)})
+    app = make_app(demo, offer_reviews=False)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        with_opportunities = {o.target_uid for o in demo.list("opportunity")}
+        while app.dashboard.pane("targets").table.selected_uid not in with_opportunities:
+            await pilot.press("j")
+            await pilot.pause()
+        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "07/12/2026 Envoyer" in drawn, drawn
+        assert "2026-12-07" not in drawn
