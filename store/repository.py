@@ -568,7 +568,7 @@ class Repository:
             if not replace and not self.is_empty():
                 raise ValidationError(
                     "import",
-                    {"store": _("the data file already holds records; use --replace to replace them.")},
+                    {"": _("the data file already holds records; use --replace to replace them.")},
                 )
             data = self._docs.empty((*(model.TABLE for model in MODELS.values()), Settings.TABLE))
             assert self._work is not None and self._work_ids is not None

@@ -86,3 +86,33 @@ async def test_the_targets_pane_shows_the_next_action_date_in_french(demo, frenc
         drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "07/12/2026 Envoyer" in drawn, drawn
         assert "2026-12-07" not in drawn
+
+
+def test_the_defaults_filled_in_are_named_by_their_labels(data_path):
+    result = relance(data_path, "add", "contact", "--name", "Zoé Durand", env=FR)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout + result.stderr
+    assert "--circle" in said and "naturel" in said and "natural" not in said, said
+    result = relance(data_path, "add", "target", "--name", "DSI de PME", env=FR)
+    said = result.stdout + result.stderr
+    assert "--status" in said and "exploring" not in said, said
+
+
+def test_rm_names_the_referrers_kind_and_field_in_french(data_path):
+    from .test_cli_edit import add
+
+    target = add(data_path, "target", "--name", "DSI de PME")
+    add(data_path, "opportunity", "--title", "Audit SI", "--organisation", "Acme", "--target", target)
+    result = relance(data_path, "rm", "target", "DSI de PME", "--yes", env=FR)
+    assert result.returncode != 0
+    assert "opportunité 'Audit SI' (micro-cible)" in result.stderr, result.stderr
+    assert "target_uid" not in result.stderr and "(s)" not in result.stderr
+
+
+def test_import_json_into_a_file_with_records_says_why_without_an_internal_key(demo_path, tmp_path):
+    export = tmp_path / "export.json"
+    exported = relance(demo_path, "export", "json", "-o", str(export))
+    assert exported.returncode == 0, exported.stderr
+    result = relance(demo_path, "import", "json", str(export), env=FR)
+    assert result.returncode != 0
+    assert "--replace" in result.stderr and "store" not in result.stderr.replace(str(demo_path), ""), result.stderr
