@@ -116,3 +116,41 @@ def test_import_json_into_a_file_with_records_says_why_without_an_internal_key(d
     result = relance(demo_path, "import", "json", str(export), env=FR)
     assert result.returncode != 0
     assert "--replace" in result.stderr and "store" not in result.stderr.replace(str(demo_path), ""), result.stderr
+
+
+# -- plurals by their count (French: identifiée / identifiées, ajouté / ajoutés) ------------------
+
+
+def test_a_stage_after_a_count_agrees_with_it(french):
+    from store.choices import STAGE, choice_label
+
+    assert choice_label(STAGE, "identified", 1) == "identifiée"
+    assert choice_label(STAGE, "identified", 2) == "identifiées"
+    assert choice_label(STAGE, "meeting", 3) == "rendez-vous"
+    assert choice_label(STAGE, "identified") == "identifiée"
+    i18n.set_language("en")
+    assert choice_label(STAGE, "identified", 2) == "identified"
+    assert choice_label(STAGE, "meeting", 2) == "meetings"
+
+
+async def test_the_targets_pipeline_and_the_network_title_agree_with_their_counts(demo, french):
+    from tui.app import make_app
+
+    target = next(t for t in demo.list("target") if any(o.target_uid == t.uid for o in demo.list("opportunity")))
+    for title in ("Audit A", "Audit B"):
+        demo.add("opportunity", {"title": title, "organisation": "Acme", "target_uid": target.uid, "stage": "identified"})
+    app = make_app(demo, offer_reviews=False)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "identifiées" in drawn, drawn
+        naturals = sum(1 for c in demo.list("contact") if c.circle == "natural")
+        assert naturals > 1 and f"{naturals} naturels · " in drawn
+
+
+def test_the_contacts_import_says_added_by_its_count(data_path):
+    from .test_import_contacts import LINKEDIN
+
+    result = relance(data_path, "import", "linkedin", str(LINKEDIN), env=FR)
+    assert result.returncode == 0, result.stderr
+    assert "5 ajoutés" in result.stdout and "(s)" not in result.stdout, result.stdout

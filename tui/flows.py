@@ -235,7 +235,8 @@ class RecordFlows(_App):
                 self.store_job(lambda: self.repository.delete(kind, uid), finished)
 
         question = _("Delete the {kind} {label!r}?").format(kind=kind_name(kind), label=record.label())
-        detail = _("Its {count} logged interaction(s) will be deleted with it.").format(count=len(log)) if log else ""
+        detail = ngettext("Its {count} logged interaction will be deleted with it.",
+                          "Its {count} logged interactions will be deleted with it.", len(log)).format(count=len(log)) if log else ""
         self.push_screen(ConfirmScreen(question, detail), answered)
 
     def remember_undo(self, entry: UndoEntry) -> None:
