@@ -154,3 +154,28 @@ def test_the_contacts_import_says_added_by_its_count(data_path):
     result = relance(data_path, "import", "linkedin", str(LINKEDIN), env=FR)
     assert result.returncode == 0, result.stderr
     assert "5 ajoutés" in result.stdout and "(s)" not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("code", ["en", "fr"])
+async def test_o_says_yes_to_a_question_in_every_language(demo_path, data_path, monkeypatch, code):
+    from tui.app import make_app
+    from tui.forms import ConfirmScreen
+
+    from .test_dashboard import disk, settle
+
+    monkeypatch.setenv("LANGUAGE", code)
+    try:
+        repo = Repository(data_path, today=TODAY)
+        app = make_app(repo, offer_reviews=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("3", "G")  # the earlier mission, nothing refers to it
+            uid = app.dashboard.pane("missions").table.selected_uid
+            await pilot.press("d")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("o")
+            await settle(pilot)
+            assert not isinstance(app.screen, ConfirmScreen)
+            assert not any(d["uid"] == uid for d in disk(data_path)["missions"].values())
+    finally:
+        monkeypatch.undo()
+        i18n.set_language(None)

@@ -76,10 +76,12 @@ def language_options(current: str = "") -> list[tuple[str, str]]:
 
 
 class ConfirmScreen(RelanceScreen, ModalScreen[bool]):
-    """A yes/no question: ``y`` or ``enter`` says yes, ``n`` or ``esc`` says no."""
+    """A yes/no question: ``y``, ``o`` or ``enter`` says yes, ``n`` or ``esc`` says no
+    (``o`` for "oui" in every language: a French reader's hand goes to it whatever the
+    language shown; the French hint names it)."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("y,o,enter", "answer(True)", N_("Yes"), id="confirm.yes"),
         Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
 
