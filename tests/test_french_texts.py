@@ -179,3 +179,17 @@ async def test_o_says_yes_to_a_question_in_every_language(demo_path, data_path, 
     finally:
         monkeypatch.undo()
         i18n.set_language(None)
+
+
+def test_the_help_names_its_placeholders_in_french(data_path):
+    from .conftest import run_relance
+
+    top = run_relance("--help", env=FR)
+    assert top.returncode == 0
+    assert "--data CHEMIN" in top.stdout and "COMMANDE" in top.stdout and "--today YYYY-MM-DD" in top.stdout, top.stdout
+    csv = run_relance("import", "csv", "--help", env=FR)
+    assert "FICHIER" in csv.stdout and "--circle CERCLE" in csv.stdout and "--tag ÉTIQUETTE" in csv.stdout, csv.stdout
+    add = run_relance("add", "contact", "--help", env=FR)
+    assert "--name VALEUR" in add.stdout, add.stdout
+    english = run_relance("add", "contact", "--help")
+    assert "--name VALUE" in english.stdout and "--data PATH" in english.stdout
