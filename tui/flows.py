@@ -244,6 +244,13 @@ class RecordFlows(_App):
         self.undo_stack.append(entry)
         self._undo_stamp = self.repository.stamp
 
+    def wrote_aside(self, before: tuple[int, int], after: tuple[int, int]) -> None:
+        """A write ``u`` may undo past: a review's draft (what was typed, kept; the end of the
+        mission it follows still undoes). Only when nothing else was written since the last
+        action on the stack: the data is then as that action left it, but for the draft."""
+        if self._undo_stamp == before:
+            self._undo_stamp = after
+
     def undo(self) -> None:
         if self.undo_stack and self.repository.stamp != self._undo_stamp:
             # something written since that is not on the stack (an import, the settings, a
