@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .i18n import generation, pgettext
+from .i18n import generation, npgettext, pgettext
 
 #: the contexts (the kinds of choice), as the models' fields name them
 STAGE = "stage"
@@ -78,11 +78,28 @@ def _table() -> dict[tuple[str, str], str]:
     return _cache[1]
 
 
-def choice_label(context: str, value: str | None) -> str:
+def _counted_labels(n: int) -> dict[tuple[str, str], str]:
+    """(context, value) → label after the number ``n`` ("2 identifiées"): a context of its
+    own, since a catalogue holds one entry per context and word, singular or plural."""
+    return {
+        (STAGE, "identified"): npgettext("stage, after a count", "identified", "identified", n),
+        (STAGE, "contacted"): npgettext("stage, after a count", "contacted", "contacted", n),
+        (STAGE, "meeting"): npgettext("stage, after a count", "meeting", "meetings", n),
+        (STAGE, "proposal"): npgettext("stage, after a count", "proposal", "proposals", n),
+        (STAGE, "negotiation"): npgettext("stage, after a count", "negotiation", "negotiations", n),
+        (STAGE, "won"): npgettext("stage, after a count", "won", "won", n),
+        (STAGE, "lost"): npgettext("stage, after a count", "lost", "lost", n),
+    }
+
+
+def choice_label(context: str, value: str | None, count: int | None = None) -> str:
     """``value`` (stored, English) as the user reads it; a value the table does not know
-    (a newer file's) as it is, an empty one empty."""
+    (a newer file's) as it is, an empty one empty. With ``count``, the label after that
+    number, where the language makes it agree ("2 identifiées"; a stage only)."""
     if not value:
         return ""
+    if count is not None and context == STAGE:
+        return _counted_labels(count).get((context, value)) or _table().get((context, value), value)
     return _table().get((context, value), value)
 
 

@@ -237,8 +237,11 @@ class Plan:
             text = _("{add} to add, {update} to update, {skipped} already there, {problems} with problems, "
                      "{warnings}").format(add=len(self.add), update=len(self.update), **values)
         else:
-            text = _("{added} added, {updated} updated, {skipped} already there, {problems} with problems, "
-                     "{warnings}").format(added=applied[0], updated=applied[1], **values)
+            # (by the count added: "ajouté" takes its plural in French; the others do not vary)
+            text = ngettext("{added} added, {updated} updated, {skipped} already there, {problems} with problems, "
+                            "{warnings}",
+                            "{added} added, {updated} updated, {skipped} already there, {problems} with problems, "
+                            "{warnings}", applied[0]).format(added=applied[0], updated=applied[1], **values)
         merged = len(self.merged) + joined
         if merged and format == "vcard":
             text += ngettext(" ({count} card merged into an earlier card of the same person)",

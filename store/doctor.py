@@ -388,8 +388,11 @@ def _check_backups(real: Path, findings: list[Finding]) -> None:
         findings.append(Finding(WARNING, ngettext("{count} backup, and it cannot be read.",
                                                   "{count} backups, and none can be read.", len(items)).format(count=len(items))))
     elif unreadable:
-        findings.append(Finding(OK, _("{count} backups; the newest readable one is {path} ({unreadable} newer one(s) "
-                                      "cannot be read: copies of a damaged file).").format(
+        findings.append(Finding(OK, ngettext(
+            "{count} backups; the newest readable one is {path} ({unreadable} newer one cannot be read: a copy of a "
+            "damaged file).",
+            "{count} backups; the newest readable one is {path} ({unreadable} newer ones cannot be read: copies of a "
+            "damaged file).", unreadable).format(
             count=len(items), path=readable, unreadable=unreadable)))
     else:
         findings.append(Finding(OK, ngettext("{count} backup; the newest, {path}, is readable.",

@@ -26,8 +26,8 @@ class ValidationError(RelanceError):
 
     def sentences(self, name: Callable[[str], str] = str, first: int | None = None) -> str:
         """The messages (the ``first`` ones), each after its field's ``name``: sentences
-        of their own, joined by a space."""
-        return " ".join(_("{where}: {problem}").format(where=name(field), problem=message)
+        of their own, joined by a space; one about the whole (its field empty) alone."""
+        return " ".join(_("{where}: {problem}").format(where=name(field), problem=message) if field else message
                         for field, message in list(self.errors.items())[:first])
 
 

@@ -49,7 +49,9 @@ def money(amount: Decimal | None, currency: str = "", cents: bool = False) -> st
 def percent(ratio: Decimal | None) -> str:
     if ratio is None:
         return "—"
-    return f"{(ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}{THIN}%"
+    # (thousands grouped as in amounts: a ratio of 16.67 is "1 667 %")
+    whole = (ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{whole:,f}".replace(",", THIN) + f"{THIN}%"
 
 
 def day(value: date | None) -> str:

@@ -11,7 +11,7 @@ description, a column title, a form label) is marked with :func:`N_`, which
 returns it as it is, and translated with :func:`_` where it is shown. So the
 language can change while the dashboard runs (:func:`set_language`, from the
 settings' ``language``). Extraction tools find both markers: Babel knows ``N_``
-by default, ``xgettext`` with ``--keyword=N_ --keyword=pgettext:1c,2``. A test
+by default, ``xgettext`` with ``--keyword=N_ --keyword=pgettext:1c,2 --keyword=npgettext:1c,2,3``. A test
 (tests/test_i18n.py) fails if a call to ``_``, ``ngettext`` or ``pgettext`` is
 evaluated at import time.
 """
@@ -239,3 +239,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """Translate a word whose meaning depends on ``context`` (``May`` the month, abbreviated)."""
     return _kept(_translation.pgettext(context, message), message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """:func:`pgettext` by a count: a word after a number ("2 identifiées")."""
+    return _kept(_translation.npgettext(context, singular, plural, n), singular if n == 1 else plural)

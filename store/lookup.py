@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from .errors import AmbiguousError, NotFoundError, ReferencedError
-from .i18n import _
+from .i18n import _, ngettext
 from .models import MODELS, Record, kind_name
 from .rules import fold
 
@@ -102,12 +102,18 @@ def blocking_referrers(kind: str, referrers: list[Referrer]) -> tuple[list[Refer
 
 def referenced_error(record: Record, referrers: list[Referrer]) -> ReferencedError:
     """The refusal to delete ``record`` while ``referrers`` point at it (the first ten named)."""
-    shown = "; ".join(f"{k} {label!r} ({field})" for k, _uid, label, field in referrers[:10])
+    from .field_labels import field_label  # (it imports the models, as this module does)
+
+    # (the kind and the field as the user reads them: "opportunité 'Audit SI' (micro-cible)")
+    shown = "; ".join(_("{kind} {label!r} ({field})").format(kind=kind_name(k), label=label, field=field_label(field).lower())
+                      for k, _uid, label, field in referrers[:10])
     more = len(referrers) - 10
     if more > 0:
         shown += " " + _("and {count} more").format(count=more)
     return ReferencedError(
-        _("Cannot delete the {kind} {label!r}: {count} record(s) refer to it: {shown}. Change or delete them first.").format(
+        ngettext("Cannot delete the {kind} {label!r}: {count} record refers to it: {shown}. Change or delete it first.",
+                 "Cannot delete the {kind} {label!r}: {count} records refer to it: {shown}. Change or delete them first.",
+                 len(referrers)).format(
             kind=kind_name(record.KIND), label=record.label(), count=len(referrers), shown=shown
         ),
         referrers,

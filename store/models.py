@@ -48,6 +48,7 @@ from .fields import (
     ref,
     text,
 )
+from . import fmt
 from .i18n import N_, _
 
 CIRCLES = ("natural", "professional")
@@ -347,10 +348,10 @@ class Mission(Record):
     def check(self) -> dict[str, str]:
         errors = {}
         if self.start and self.end and self.end < self.start:
-            errors["end"] = _("the end {end} is before the start {start}.").format(end=self.end, start=self.start)
+            errors["end"] = _("the end {end} is before the start {start}.").format(end=fmt.day(self.end), start=fmt.day(self.start))
         if self.ended_on and self.start and self.ended_on < self.start:
             errors["ended_on"] = _("the early end {ended} is before the start {start}.").format(
-                ended=self.ended_on, start=self.start
+                ended=fmt.day(self.ended_on), start=fmt.day(self.start)
             )
         return errors
 
@@ -363,10 +364,10 @@ class Mission(Record):
         mission, a later day is an edit of its planned end (the dashboard's ``x``, and any
         ``ended_on`` written: ``store.review.end_problem``)."""
         if self.start and day < self.start:
-            return _("the end {end} is before the start {start}.").format(end=day, start=self.start)
+            return _("the end {end} is before the start {start}.").format(end=fmt.day(day), start=fmt.day(self.start))
         if self.end and day > self.end:
             return _("{day} is after the planned end {end}: ending a mission never extends it; to extend it, "
-                     "edit its end.").format(day=day, end=self.end)
+                     "edit its end.").format(day=fmt.day(day), end=fmt.day(self.end))
         return None
 
     def label(self) -> str:
@@ -392,7 +393,7 @@ class Interaction(Record):
     summary: str = text(max_length=5000, multiline=True)
 
     def label(self) -> str:
-        when = self.date.isoformat() if self.date else ""
+        when = fmt.day(self.date)
         return _("{date} {kind}: {summary}").format(
             date=when, kind=choice_label(INTERACTION_KIND, self.kind), summary=self.summary).strip()
 

@@ -125,12 +125,21 @@ class Number(FieldType):
         return _("at most {high}").format(high=high)
 
     def parse_value(self, raw: Any, today: date) -> Decimal:
-        if isinstance(raw, str) and (unclear := ambiguity(raw)):  # "1,500" days: 1500 or 1.5?
+        percent = False
+        if isinstance(raw, str) and self.maximum == 1 and raw.strip().endswith("%"):
+            # a rate (fee rate, net share, probability) typed as a percentage, "8 %": 0.08
+            number = raw.strip()[:-1].rstrip(" \u00a0\u202f\u2009\t")
+            percent = bool(number)
+        else:
+            number = raw
+        if isinstance(number, str) and (unclear := ambiguity(number)):  # "1,500" days: 1500 or 1.5?
             raise ValueError(unclear)
         try:
-            value = decimal_of(raw)
+            value = decimal_of(number)
         except ValueError:
             raise ValueError(_("expected {what}, got {value!r}.").format(what=_(self.expected), value=raw)) from None
+        if percent:
+            value = value / 100
         too_low = self.minimum is not None and (
             value <= self.minimum if self.exclusive_minimum else value < self.minimum
         )

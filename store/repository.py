@@ -353,6 +353,12 @@ class Repository:
         """Changes each time the data is read again from the file (another process wrote it)."""
         return self._generation
 
+    @property
+    def stamp(self) -> tuple[int, int]:
+        """Changes with every write through this repository and every read of another
+        process's: the dashboard's undo goes back only to the state it recorded."""
+        return (self._generation, self.storage.writes)
+
     def reload(self) -> bool:
         """Read the file again if another process changed it; True when the data changed."""
         before = self._generation
@@ -562,7 +568,7 @@ class Repository:
             if not replace and not self.is_empty():
                 raise ValidationError(
                     "import",
-                    {"store": _("the data file already holds records; use --replace to replace them.")},
+                    {"": _("the data file already holds records; use --replace to replace them.")},
                 )
             data = self._docs.empty((*(model.TABLE for model in MODELS.values()), Settings.TABLE))
             assert self._work is not None and self._work_ids is not None

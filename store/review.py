@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .dates import shown_as_typed
+from . import fmt
+from .dates import parse_date, shown_as_typed
 from .errors import NotFoundError, ValidationError
 from .i18n import _, ngettext
 from .models import Contact, Mission, Review, Target
@@ -257,14 +258,18 @@ def summary(repo: Repository, draft: Draft) -> list[str]:
     for item in draft.adjacent:
         lines.append(_("New lead {organisation} in {target}, stage identified.").format(
             organisation=item["organisation"], target=name))
+    try:  # (the date it means, not the "+2w" typed: the summary is what will be written)
+        follow_up = fmt.day(parse_date(draft.follow_up, repo.today))
+    except ValueError:
+        follow_up = shown_as_typed(draft.follow_up)
     for item in draft.recommendations:
         who = recommendation_name(repo, item)
         if item.get("contact_uid"):
             lines.append(_("Ask {name} for a recommendation; follow up on {date}.").format(
-                name=who, date=shown_as_typed(draft.follow_up)))
+                name=who, date=follow_up))
         else:
             lines.append(_("New contact {name} to ask for a recommendation; follow up on {date}.").format(
-                name=who, date=shown_as_typed(draft.follow_up)))
+                name=who, date=follow_up))
     return lines
 
 

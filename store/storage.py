@@ -82,6 +82,8 @@ class DurableStorage(Storage):
         self.parse_count = 0
         #: bumped whenever the in-memory data is replaced from disk
         self.generation = 0
+        #: bumped at each write of ours (the dashboard's undo knows an unrecorded one by it)
+        self.writes = 0
         self._lines = LineCache()
         self._primed = False
         #: (stat key, error) of the file last found unusable: not read again until it changes
@@ -545,6 +547,7 @@ class DurableStorage(Storage):
         if self._pin is not None:
             os.close(self._pin)
         # our own write: the data in memory is what is on disk; no generation bump
+        self.writes += 1
         self._data, self._key, self._pin = data, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), pin
         return kept[0]
 

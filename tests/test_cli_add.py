@@ -94,7 +94,7 @@ def test_the_defaults_are_said_on_stderr_and_the_uid_alone_on_stdout(data_path):
     assert added.stderr == (f"Added a mission: Acme ({uid[:8]}). --source: other, the default (one of natural, "
                             "prospecting, recommendation, other). --days-per-week: 5, the default.\n")
     contact = relance(data_path, "add", "contact", "--name", "Zoé")
-    assert "--circle: natural, the default (one of natural, professional)." in contact.stderr
+    assert "--circle: natural, the default (one of natural, pro)." in contact.stderr
     given = relance(data_path, "add", "contact", "--name", "Anne", "--circle", "professional")
     assert given.stderr == f"Added a contact: Anne ({given.stdout.strip()[:8]}).\n"
 

@@ -186,10 +186,11 @@ def test_rm_of_a_record_others_refer_to_is_refused_naming_them(data_path):
     add(data_path, "opportunity", "--title", "Audit SI", "--contact", "Zoé Durand", "--target", target)
     before = data_path.read_bytes()
     line = one_line_refusal(relance(data_path, "rm", "contact", "Zoé Durand", "--yes"))
-    assert line == ("relance: Cannot delete the contact 'Zoé Durand': 1 record(s) refer to it: opportunity 'Audit SI' "
-                    "(contact_uid). Change or delete them first.")
+    assert line == ("relance: Cannot delete the contact 'Zoé Durand': 1 record refers to it: opportunity 'Audit SI' "
+                    "(contact). Change or delete it first.")
     line = one_line_refusal(relance(data_path, "rm", "target", "DSI de PME", "--yes"))
-    assert "contact 'Zoé Durand' (target_uids)" in line and "opportunity 'Audit SI' (target_uid)" in line
+    assert "2 records refer to it" in line
+    assert "contact 'Zoé Durand' (micro-targets)" in line and "opportunity 'Audit SI' (micro-target)" in line
     assert data_path.read_bytes() == before
 
 

@@ -635,7 +635,7 @@ async def test_delete_contact_with_its_interactions_then_undo(demo_repo, data_pa
         await type_text(pilot, other.name)
         await pilot.press("enter", "d")
         assert isinstance(app.screen, ConfirmScreen)
-        assert "interaction(s) will be deleted with it" in str(app.screen.query_one(".detail").render())
+        assert "will be deleted with it" in str(app.screen.query_one(".detail").render())
         await pilot.press("y")
         await settle(pilot)
         data = disk(data_path)

@@ -21,7 +21,7 @@ from widgets.keybar import KeyBar
 from .conftest import ROOT, TODAY
 
 #: the functions that translate (``N_`` only marks: it may be called anywhere)
-TRANSLATING = {"_", "ngettext", "pgettext"}
+TRANSLATING = {"_", "ngettext", "pgettext", "npgettext"}
 
 
 def eager_calls(source: str) -> list[tuple[int, str]]:

@@ -59,8 +59,8 @@ def test_delete_referenced_record_names_the_referrers(repo, data_path):
     with pytest.raises(ReferencedError) as err:
         repo.delete("target", target.uid)
     message = str(err.value)
-    assert "'DSI de PME'" in message and "contact 'Zoé' (target_uids)" in message
-    assert "opportunity 'Audit SI' (target_uid)" in message
+    assert "'DSI de PME'" in message and "contact 'Zoé' (micro-targets)" in message
+    assert "opportunity 'Audit SI' (micro-target)" in message
     assert repo.count("target") == 1 and len(on_disk(data_path)["targets"]) == 1
 
 

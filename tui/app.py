@@ -71,6 +71,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
         #: the file version that could not be read: not retried (nor reported) until it changes
         self._bad_key = None
         self.undo_stack: list[UndoEntry] = []
+        self._undo_stamp = repository.stamp
         #: when a key was last pressed or the mouse used (full collections wait for a rest)
         self.last_input = time.monotonic()
         self._collect_timer = None

@@ -19,7 +19,7 @@ from typing import NoReturn
 from store.errors import RelanceError
 from store.fields import Ref, Refs
 from store.fmt import shown
-from store.i18n import _, set_language
+from store.i18n import _, pgettext, set_language
 from store.models import MODELS, Record, Settings, a_kind
 from store.rules import FROM_SETTINGS
 
@@ -79,7 +79,7 @@ def _common() -> argparse.ArgumentParser:
     """--data and --today, accepted before or after the command."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data", metavar="PATH", default=argparse.SUPPRESS,
+        "--data", metavar=pgettext("command-line placeholder", "PATH"), default=argparse.SUPPRESS,
         help=_("data file (default: $RELANCE_DATA, else $XDG_DATA_HOME/relance/relance.json)"),
     )
     common.add_argument(
@@ -112,7 +112,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action=VersionAction, nargs=0, help=_("print the version and exit"))
     parser.add_argument("--demo", action="store_true", help=_("open the dashboard on a temporary copy of the demo data"))
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    commands = parser.add_subparsers(dest="command", metavar=pgettext("command-line placeholder", "COMMAND"), parser_class=Parser)
 
     def command(group, name: str, help: str, description: str, aliases=()) -> argparse.ArgumentParser:
         return group.add_parser(name, parents=[common], help=help, description=description, aliases=list(aliases))
@@ -120,8 +120,8 @@ def build_parser() -> Parser:
     _add_command(commands, command)
     _record_commands(commands, command)
     lister = command(commands, "list", _("list records of one kind"), _("List the records of one kind."))
-    lister.add_argument("kind", metavar="KIND", choices=sorted(KIND_NAMES), help=", ".join(MODELS))
-    lister.add_argument("filter", metavar="FILTER", nargs="?", default="",
+    lister.add_argument("kind", metavar=pgettext("command-line placeholder", "KIND"), choices=sorted(KIND_NAMES), help=", ".join(MODELS))
+    lister.add_argument("filter", metavar=pgettext("command-line placeholder", "FILTER"), nargs="?", default="",
                         help=_("only the records that contain this text, as the dashboard's / finds them"))
     lister.add_argument("--json", action="store_true", help=_("print JSON documents"))
     _export_command(commands, command)
@@ -133,7 +133,7 @@ def build_parser() -> Parser:
           "relance settings --target-monthly 11000 --daily-rate 650"))
     for name in Settings.field_types():
         if name != "uid":
-            settings.add_argument(flag(name), dest=name, metavar="VALUE", default=None, help=_field_help(Settings, name))
+            settings.add_argument(flag(name), dest=name, metavar=pgettext("command-line placeholder", "VALUE"), default=None, help=_field_help(Settings, name))
     _file_commands(commands, command)
     return parser
 
@@ -141,7 +141,7 @@ def build_parser() -> Parser:
 def _add_command(commands, command) -> None:
     """``relance add KIND --field VALUE...``: an option per field of the contract."""
     add = command(commands, "add", _("add a record without opening the dashboard"), _("Add a record and print its uid."))
-    kinds = add.add_subparsers(dest="record_kind", metavar="KIND", required=True, parser_class=Parser)
+    kinds = add.add_subparsers(dest="record_kind", metavar=pgettext("command-line placeholder", "KIND"), required=True, parser_class=Parser)
     for kind in ADDABLE:
         model = MODELS[kind]
         sub = command(kinds, kind, _("add {a_kind}").format(a_kind=a_kind(kind)),
@@ -181,14 +181,14 @@ def field_options(sub: argparse.ArgumentParser, kind: str, editing: bool = False
                 flag=flag(from_settings[name]), text=text)
         elif ftype.required:
             text = _("required; {text}").format(text=text)
-        sub.add_argument(flag(name), *([alias] if alias else []), dest=name, metavar="VALUE", default=None, help=text)
+        sub.add_argument(flag(name), *([alias] if alias else []), dest=name, metavar=pgettext("command-line placeholder", "VALUE"), default=None, help=text)
 
 
 def _record_commands(commands, command) -> None:
     """``relance edit KIND REF --field VALUE...`` (the options of ``add``) and ``relance rm KIND REF``."""
     edit = command(commands, "edit", _("change fields of a record"),
                    _("Change some fields of a record; the others are kept."))
-    kinds = edit.add_subparsers(dest="record_kind", metavar="KIND", required=True, parser_class=Parser)
+    kinds = edit.add_subparsers(dest="record_kind", metavar=pgettext("command-line placeholder", "KIND"), required=True, parser_class=Parser)
     for kind in ADDABLE:
         sub = command(kinds, kind, _("change fields of {a_kind}").format(a_kind=a_kind(kind)),
                       _("Change the fields given of {a_kind}, the others kept, in one write; what changed is said on "
@@ -196,21 +196,21 @@ def _record_commands(commands, command) -> None:
                         "as are references. --FIELD \"\" empties a field that may be empty. Nothing is written when "
                         "a value is refused.").format(a_kind=a_kind(kind)),
                       aliases=[MODELS[kind].TABLE])
-        sub.add_argument("ref", metavar="REF", help=_("its uid, or its name"))
+        sub.add_argument("ref", metavar=pgettext("command-line placeholder", "REF"), help=_("its uid, or its name"))
         field_options(sub, kind, editing=True)
     rm = command(commands, "rm", _("delete a record"),
                  _("Delete a record, after a question on a terminal ([y/N]; --yes answers it, and is needed "
                    "anywhere else). A record others refer to is refused, naming them; a contact's logged "
                    "interactions are deleted with it. The file as it was is kept in the backups: relance "
                    "restore puts it back."))
-    rm.add_argument("kind", metavar="KIND", choices=sorted(KIND_NAMES), help=", ".join(MODELS))
-    rm.add_argument("ref", metavar="REF", help=_("its uid (or its first 8 characters), or an unambiguous name"))
+    rm.add_argument("kind", metavar=pgettext("command-line placeholder", "KIND"), choices=sorted(KIND_NAMES), help=", ".join(MODELS))
+    rm.add_argument("ref", metavar=pgettext("command-line placeholder", "REF"), help=_("its uid (or its first 8 characters), or an unambiguous name"))
     rm.add_argument("-y", "--yes", action="store_true", help=_("delete without asking"))
 
 
 def _export_command(commands, command) -> None:
     export = command(commands, "export", _("export your data"), _("Export everything to a file."))
-    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True, parser_class=Parser)
+    formats = export.add_subparsers(dest="format", metavar=pgettext("command-line placeholder", "FORMAT"), required=True, parser_class=Parser)
     export_json = command(formats, "json", _("the relance export format"), _("Write everything as a relance JSON export."))
     export_csv = command(formats, "csv", _("one kind of record as CSV"),
                          _("Write one kind of record as CSV: a column per field of the data contract, for a spreadsheet."))
@@ -225,16 +225,16 @@ def _export_command(commands, command) -> None:
           "export to the next, so importing the file again updates a calendar instead of "
           "doubling it."))
     for export_format in (export_json, export_csv, export_vcard, export_ics):
-        export_format.add_argument("-o", "--output", metavar="FILE", default="-",
+        export_format.add_argument("-o", "--output", metavar=pgettext("command-line placeholder", "FILE"), default="-",
                                    help=_("file to write (default: standard output)"))
 
 
 def _import_command(commands, command) -> None:
     importer = command(commands, "import", _("import data"), _("Import data from a file."))
-    formats = importer.add_subparsers(dest="format", metavar="FORMAT", required=True, parser_class=Parser)
+    formats = importer.add_subparsers(dest="format", metavar=pgettext("command-line placeholder", "FORMAT"), required=True, parser_class=Parser)
     import_json = command(formats, "json", _("a relance JSON export"),
                           _("Load a relance JSON export into an empty data file."))
-    import_json.add_argument("file", metavar="FILE", help=_("export file to read"))
+    import_json.add_argument("file", metavar=pgettext("command-line placeholder", "FILE"), help=_("export file to read"))
     import_json.add_argument("--replace", action="store_true",
                              help=_("replace the data that is there (it is backed up first)"))
     import_csv = command(
@@ -242,8 +242,8 @@ def _import_command(commands, command) -> None:
         _("Add the contacts of a CSV file whose first row names the columns. Usual headers "
           "(Name or First/Last Name, Company, Title, E-mail, Phone, URL, Tags, Notes) are "
           "recognised; --map says the others. Contacts already there are completed, never doubled."))
-    import_csv.add_argument("file", metavar="FILE", help=_("the CSV file"))
-    import_csv.add_argument("--map", metavar="FIELD=HEADER,...", default="",
+    import_csv.add_argument("file", metavar=pgettext("command-line placeholder", "FILE"), help=_("the CSV file"))
+    import_csv.add_argument("--map", metavar=pgettext("command-line placeholder", "FIELD=HEADER,..."), default="",
                             help=_("which column holds a field, e.g. --map name=Contact,company=Société"))
     import_vcard = command(
         formats, "vcard", _("contacts from a vCard file (.vcf)"),
@@ -251,17 +251,18 @@ def _import_command(commands, command) -> None:
           "mail client exports them, or of every .vcf file of a folder (a card per file, as "
           "vdirsyncer and khard keep an address book), in one write. Contacts already there are "
           "completed, never doubled."))
-    import_vcard.add_argument("file", metavar="FILE", help=_("the .vcf file, or a folder of them"))
+    import_vcard.add_argument("file", metavar=pgettext("command-line placeholder", "FILE"), help=_("the .vcf file, or a folder of them"))
     import_linkedin = command(
         formats, "linkedin", _("LinkedIn's Connections export (Connections.csv)"),
         _("Add the contacts of LinkedIn's Connections export. A contact already there (same "
           "e-mail, same profile URL, or same name and company) is not added again: its empty "
           "fields are filled and the tags added. Everything is written at once."))
-    import_linkedin.add_argument("file", metavar="FILE", help=_("the Connections.csv file"))
+    import_linkedin.add_argument("file", metavar=pgettext("command-line placeholder", "FILE"), help=_("the Connections.csv file"))
     for contacts_import in (import_csv, import_vcard, import_linkedin):
         contacts_import.add_argument("--circle", type=_circle, default="natural",
+                                     metavar=pgettext("command-line placeholder", "CIRCLE"),
                                      help=_("circle of the contacts added (default: natural)"))
-        contacts_import.add_argument("--tag", action="append", default=[], metavar="TAG",
+        contacts_import.add_argument("--tag", action="append", default=[], metavar=pgettext("command-line placeholder", "TAG"),
                                      help=_("tag every imported contact (may be repeated)"))
         contacts_import.add_argument("--dry-run", action="store_true",
                                      help=_("print what would be added, updated and skipped; write nothing"))
@@ -275,7 +276,7 @@ def _status_command(commands, command) -> None:
     form = status.add_mutually_exclusive_group()
     form.add_argument("--short", action="store_true", help=_("one line, for a shell prompt or a login message"))
     form.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
-    status.add_argument("--months", metavar="N", type=_months, default=None,
+    status.add_argument("--months", metavar=pgettext("command-line placeholder", "N"), type=_months, default=None,
                         help=_("months to show, the current one first (default: the horizon of the settings)"))
 
 
@@ -295,7 +296,7 @@ def _file_commands(commands, command) -> None:
         commands, "restore", _("list the backups, or put one back"),
         _("Without an argument, list the backups with their date, size and records. With one, "
           "restore it (the current file is kept as a backup first)."))
-    restore.add_argument("backup", metavar="BACKUP", nargs="?", help=_("a number from the list, a backup's name, or a file"))
+    restore.add_argument("backup", metavar=pgettext("command-line placeholder", "BACKUP"), nargs="?", help=_("a number from the list, a backup's name, or a file"))
 
 
 def _months(text: str) -> int:

@@ -139,9 +139,9 @@ def _filled_in(model: type[Record], given: dict[str, Any], usual: dict[str, Any]
         if name not in given:
             ftype = types[name]
             value = ftype.edit_text(getattr(record, name))
-            if isinstance(ftype, Choice):
+            if isinstance(ftype, Choice):  # (labels, not the stored English values: both are read back)
                 notes.append(_("{flag}: {value}, the default (one of {choices}).").format(
-                    flag=option(name), value=value, choices=", ".join(ftype.choices)))
+                    flag=option(name), value=ftype.label(getattr(record, name)), choices=", ".join(ftype.labels())))
             else:
                 notes.append(_("{flag}: {value}, the default.").format(flag=option(name), value=value))
     for name in usual:

@@ -19,7 +19,7 @@ from store.models import Record
 from store.repository import Repository
 from widgets import RecordTable
 
-from .forms import field_label
+from store.field_labels import field_label
 from .screens import RelanceScreen
 
 

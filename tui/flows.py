@@ -52,6 +52,8 @@ class RecordFlows(_App):
     repository: Repository
     key_gate: KeyGate
     undo_stack: list[UndoEntry]
+    #: ``repository.stamp`` after the last action on the undo stack (or undone)
+    _undo_stamp: tuple[int, int]
     #: the data version the views were last drawn from
     _drawn_generation: int
 
@@ -162,7 +164,7 @@ class RecordFlows(_App):
         opened_on = before
 
         def finished(record: Record) -> None:
-            self.undo_stack.append(UndoEntry(_("edit of {label!r}").format(label=opened_on.label()), opened_on))
+            self.remember_undo(UndoEntry(_("edit of {label!r}").format(label=opened_on.label()), opened_on))
             self.after_save(record, _("Saved {label!r} (u undoes).").format(label=record.label()))
 
         def failed(err: ConflictError, values: dict[str, Any]) -> bool:
@@ -223,7 +225,7 @@ class RecordFlows(_App):
 
             def finished(deleted: Record | list[Record]) -> None:
                 label = record.label()
-                self.undo_stack.append(UndoEntry(_("delete of {label!r}").format(label=label), deleted))
+                self.remember_undo(UndoEntry(_("delete of {label!r}").format(label=label), deleted))
                 self.refresh_views()
                 self.notify(_("Deleted {label!r} (u undoes).").format(label=label), timeout=4)
 
@@ -233,16 +235,35 @@ class RecordFlows(_App):
                 self.store_job(lambda: self.repository.delete(kind, uid), finished)
 
         question = _("Delete the {kind} {label!r}?").format(kind=kind_name(kind), label=record.label())
-        detail = _("Its {count} logged interaction(s) will be deleted with it.").format(count=len(log)) if log else ""
+        detail = ngettext("Its {count} logged interaction will be deleted with it.",
+                          "Its {count} logged interactions will be deleted with it.", len(log)).format(count=len(log)) if log else ""
         self.push_screen(ConfirmScreen(question, detail), answered)
 
+    def remember_undo(self, entry: UndoEntry) -> None:
+        """An action ``u`` undoes, just written: the data as it left it is marked."""
+        self.undo_stack.append(entry)
+        self._undo_stamp = self.repository.stamp
+
+    def wrote_aside(self, before: tuple[int, int], after: tuple[int, int]) -> None:
+        """A write ``u`` may undo past: a review's draft (what was typed, kept; the end of the
+        mission it follows still undoes). Only when nothing else was written since the last
+        action on the stack: the data is then as that action left it, but for the draft."""
+        if self._undo_stamp == before:
+            self._undo_stamp = after
+
     def undo(self) -> None:
+        if self.undo_stack and self.repository.stamp != self._undo_stamp:
+            # something written since that is not on the stack (an import, the settings, a
+            # review, a new record, another session): undoing an older edit past it would put
+            # back a state the user did not see last, under a message naming the wrong action
+            self.undo_stack.clear()
         if not self.undo_stack:
             self.notify(_("Nothing to undo."), severity="warning")
             return
         entry = self.undo_stack.pop()
 
         def finished(result: Record | list[Record]) -> None:
+            self._undo_stamp = self.repository.stamp  # (the undo's own write: the next entry stays)
             record = result[0] if isinstance(result, list) else result
             self.after_save(record, _("Undid the {what}.").format(what=entry.description))
 
@@ -328,7 +349,7 @@ class RecordFlows(_App):
                 return
 
             def finished(ended) -> None:
-                self.undo_stack.append(UndoEntry(_("end of {label!r}").format(label=mission.label()), mission))
+                self.remember_undo(UndoEntry(_("end of {label!r}").format(label=mission.label()), mission))
                 self.refresh_views(("mission", mission_uid))
                 self.notify(_("{mission} ended on {date} (u undoes).").format(mission=ended.label(), date=fmt.day(day)),
                             timeout=3)
@@ -378,7 +399,7 @@ class RecordFlows(_App):
         before = opportunity
 
         def finished(record) -> None:
-            self.undo_stack.append(UndoEntry(_("stage change of {label!r}").format(label=before.label()), before))
+            self.remember_undo(UndoEntry(_("stage change of {label!r}").format(label=before.label()), before))
             self.after_save(record, _("{label!r} is now at stage {stage}.").format(
                 label=record.label(), stage=choice_label(STAGE, stage)))
             if stage == "won":

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static, TextAre
 
 from store import i18n
 from store.dates import hint as date_hint
+from store.field_labels import field_label
 from store.errors import AmbiguousError, ConflictError, NotFoundError, RelanceError, ValidationError
 from store.fields import Choice, DateField, FieldType, Language, Money, Ref, Refs
 from store.i18n import N_, _
@@ -49,29 +50,6 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "onboarding": ("target_monthly", "daily_rate", "country"),
 }
 
-#: field labels not made from the field's name (marked here, translated by ``field_label``)
-LABELS = {
-    "target_uids": N_("Micro-targets"), "referred_by": N_("Referred by"), "next_follow_up": N_("Next follow-up"),
-    "last_contact": N_("Last contact"), "cadence_days": N_("Cadence (days)"), "company_size": N_("Company size"),
-    "decision_maker": N_("Decision maker"), "daily_rate": N_("Daily rate"), "estimated_days": N_("Estimated days"),
-    "expected_start": N_("Expected start"), "first_contact": N_("First contact"), "next_action": N_("Next action"),
-    "next_action_date": N_("Next action date"), "lost_reason": N_("Lost reason"), "days_per_week": N_("Days per week"),
-    "total_days": N_("Total days sold"), "sold_as": N_("Sold as"), "ended_on": N_("Ended early on"),
-    "target_monthly": N_("Monthly target"), "horizon_months": N_("Horizon (months)"),
-    "default_lead_time_days": N_("Lead time (days)"), "fee_rate": N_("Fee rate"), "net_share": N_("Net share"),
-    "email": N_("E-mail"), "url": N_("URL"), "review_uid": N_("From the review"), "language": N_("Language"),
-    "name": N_("Name"), "company": N_("Company"), "role": N_("Role"), "phone": N_("Phone"), "circle": N_("Circle"),
-    "tags": N_("Tags"), "notes": N_("Notes"), "sector": N_("Sector"), "need": N_("Need"), "offer": N_("Offer"),
-    "status": N_("Status"), "title": N_("Title"), "organisation": N_("Organisation"), "stage": N_("Stage"),
-    "source": N_("Source"), "probability": N_("Probability"), "closed": N_("Closed"), "client": N_("Client"),
-    "start": N_("Start"), "end": N_("End"), "date": N_("Date"), "kind": N_("Kind"), "summary": N_("Summary"),
-    "currency": N_("Currency"), "country": N_("Country"), "subdivision": N_("Subdivision"), "theme": N_("Theme"),
-    "created": N_("Created"), "completed": N_("Completed"), "actually_bought": N_("Actually bought"),
-    "expertise": N_("Expertise"), "next_steps": N_("Next steps"), "adjacent": N_("Adjacent"),
-    "recommendations": N_("Recommendations"), "mission_uid": N_("Mission"), "draft": N_("Draft"),
-}
-#: reference fields labelled with the kind they point at
-KIND_LABELS = {"target_uid": "target", "contact_uid": "contact", "opportunity_uid": "opportunity"}
 
 
 #: (new, edit) title of each form: whole sentences, marked here, translated when shown
@@ -97,19 +75,13 @@ def language_options(current: str = "") -> list[tuple[str, str]]:
     return options
 
 
-def field_label(name: str) -> str:
-    """The field's label, in the language now in use."""
-    if name in KIND_LABELS:
-        kind = kind_name(KIND_LABELS[name])
-        return kind[:1].upper() + kind[1:]
-    return _(LABELS.get(name) or name.replace("_", " ").capitalize())
-
-
 class ConfirmScreen(RelanceScreen, ModalScreen[bool]):
-    """A yes/no question: ``y`` or ``enter`` says yes, ``n`` or ``esc`` says no."""
+    """A yes/no question: ``y``, ``o`` or ``enter`` says yes, ``n`` or ``esc`` says no
+    (``o`` for "oui" in every language: a French reader's hand goes to it whatever the
+    language shown; the French hint names it)."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("y,o,enter", "answer(True)", N_("Yes"), id="confirm.yes"),
         Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
 

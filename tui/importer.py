@@ -126,7 +126,8 @@ class ImportScreen(RelanceScreen, ModalScreen[str | None]):
         source = self.source or Path()
 
         def done(counts: tuple[int, int]) -> None:
-            said = _("Imported: {added} added, {updated} updated").format(added=counts[0], updated=counts[1])
+            said = ngettext("Imported: {added} added, {updated} updated", "Imported: {added} added, {updated} updated",
+                            counts[0]).format(added=counts[0], updated=counts[1])  # ("ajouté" by its count in French)
             if plan.warnings:  # (the values not kept: the preview of the same file lists them again)
                 said += ", " + ngettext("{count} warning (a new preview of {file} lists it)",
                                         "{count} warnings (a new preview of {file} lists them)",

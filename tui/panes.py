@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 
 from store import fmt
 from store.headlines import headlines
-from store.i18n import N_, _
+from store.i18n import N_, _, ngettext
 from store.choices import CIRCLE, MISSION_SOURCE, MISSION_STATUS, STAGE, TARGET_STATUS, choice_label
 from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
 from store.repository import Repository
@@ -335,7 +335,9 @@ class NetworkPane(Pane):
         self._counted = (natural, due)
         total = len(source)
         base = super().title_text(shown)
-        extra = _("{natural} natural · {professional} pro").format(natural=natural, professional=total - natural)
+        # (by the count of natural: "naturels" agrees with it in French; "pro" does not vary)
+        extra = ngettext("{natural} natural · {professional} pro", "{natural} natural · {professional} pro",
+                         natural).format(natural=natural, professional=total - natural)
         if due:
             extra += " · " + _("{count} due").format(count=due)
         return f"{base} {extra}"
@@ -411,7 +413,7 @@ class TargetsPane(Pane):
         opps = self._open.get(t.uid, [])
         if opps:
             stages = Counter(o.stage for o in opps)
-            pipeline = Text(", ".join(_("{count} {stage}").format(count=n, stage=choice_label(STAGE, stage))
+            pipeline = Text(", ".join(_("{count} {stage}").format(count=n, stage=choice_label(STAGE, stage, n))
                                       for stage, n in stages.items()))
         else:
             pipeline = Text("! " + _("empty pipeline"), style="bold")
@@ -458,7 +460,7 @@ class TargetsPane(Pane):
         for o in opps:
             action = o.next_action
             if o.next_action_date:
-                action = f"{o.next_action_date} {action}".strip()
+                action = f"{fmt.day(o.next_action_date)} {action}".strip()
             value = opportunity_value(o)
             rows.append((o.uid, (o.title, choice_label(STAGE, o.stage), fmt.money(value, currency) if value else "", action, o.organisation)))
         self.opps_table.set_rows(rows, keep=keep)

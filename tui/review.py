@@ -337,12 +337,15 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
             if version < self._saved_version:
                 return  # a newer draft is already on disk
             try:
+                before = self.repository.stamp
                 review = save_draft(self.repository, draft)
+                after = self.repository.stamp
             except Exception as err:  # the draft is also still on screen: say it, keep going
                 app.call_from_thread(app.notify, str(err), title=_("Draft not saved"), severity="error")
                 return
             self._saved_version = version
             self.draft.review_uid = review.uid
+        app.call_from_thread(app.wrote_aside, before, after)
         app.call_from_thread(app.refresh_views)  # the Missions pane shows "review: draft"
 
     # step 2: the new micro-target fields show only for "New micro-target" ------------------------
