@@ -114,8 +114,8 @@ def screen_text(app) -> str:
             rendered = widget.render()
             if hasattr(rendered, "plain"):  # (a Rich renderable is only read as drawn)
                 lines.append(rendered.plain)
-            elif isinstance(rendered, Table):  # (the help's rows: each cell whole)
-                lines += [str(cell) for column in rendered.columns for cell in column.cells]
+            elif isinstance(table := getattr(rendered, "_renderable", None), Table):  # (the help's rows, whole)
+                lines += [str(cell) for column in table.columns for cell in column.cells]
     return "\n".join(lines)
 
 
