@@ -268,3 +268,17 @@ def test_relance_list_shows_french_dates_and_amounts_and_json_stays_iso(data_pat
     assert added.returncode == 0, added.stderr
     beta = next(m for m in Repository(data_path, today=TODAY).list("mission") if m.client == "Beta")
     assert (beta.start, beta.end, beta.daily_rate) == (date(2026, 8, 1), date(2026, 8, 31), Decimal("700.50"))
+
+
+@pytest.mark.parametrize("typed", ["2 Mds", "5 mil", "9000 abc", "12 kEUR"])
+def test_letters_after_an_amount_that_are_no_currency_are_refused(typed):
+    """"2 Mds" (milliards) was read as 2: three letters are left aside only when they are a
+    currency's ISO code."""
+    for language in ("en", "fr"):
+        i18n.set_language(language)
+        try:
+            with pytest.raises(ValueError):
+                Money().parse(typed, DAY)
+        finally:
+            i18n.set_language(None)
+    assert Money().parse("9000 usd", DAY) == Decimal("9000.00") and Money().parse("700 CHF", DAY) == Decimal("700.00")
