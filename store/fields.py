@@ -165,6 +165,10 @@ class Choice(FieldType):
         self.context = context
         self.expected = "|".join(self.choices)
 
+    def described(self) -> str:
+        """The values as the user reads them in the language in use: ``naturel|pro``."""
+        return "|".join(self.labels())
+
     def label(self, value: str | None) -> str:
         """``value`` as the user reads it (translated)."""
         return choice_label(self.context, value)

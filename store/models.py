@@ -393,9 +393,10 @@ class Interaction(Record):
     summary: str = text(max_length=5000, multiline=True)
 
     def label(self) -> str:
-        when = fmt.day(self.date)
-        return _("{date} {kind}: {summary}").format(
-            date=when, kind=choice_label(INTERACTION_KIND, self.kind), summary=self.summary).strip()
+        when, kind = fmt.day(self.date), choice_label(INTERACTION_KIND, self.kind)
+        if not self.summary:  # (no dangling colon)
+            return _("{date} {kind}").format(date=when, kind=kind)
+        return _("{date} {kind}: {summary}").format(date=when, kind=kind, summary=self.summary).strip()
 
 
 @dataclasses.dataclass(kw_only=True)

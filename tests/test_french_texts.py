@@ -186,10 +186,26 @@ def test_the_help_names_its_placeholders_in_french(data_path):
 
     top = run_relance("--help", env=FR)
     assert top.returncode == 0
-    assert "--data CHEMIN" in top.stdout and "COMMANDE" in top.stdout and "--today YYYY-MM-DD" in top.stdout, top.stdout
+    assert "--data CHEMIN" in top.stdout and "COMMANDE" in top.stdout and "--today AAAA-MM-JJ" in top.stdout, top.stdout
     csv = run_relance("import", "csv", "--help", env=FR)
     assert "FICHIER" in csv.stdout and "--circle CERCLE" in csv.stdout and "--tag ÉTIQUETTE" in csv.stdout, csv.stdout
     add = run_relance("add", "contact", "--help", env=FR)
     assert "--name VALEUR" in add.stdout, add.stdout
     english = run_relance("add", "contact", "--help")
     assert "--name VALUE" in english.stdout and "--data PATH" in english.stdout
+
+
+def test_an_interaction_without_summary_is_named_without_a_dangling_colon_nor_escapes():
+    from datetime import date
+
+    from store import i18n
+    from store.models import Interaction
+
+    i18n.set_language("fr")
+    try:
+        bare = Interaction(uid="1" * 32, contact_uid="2" * 32, date=date(2026, 12, 6), kind="call", summary="")
+        said = Interaction(uid="1" * 32, contact_uid="2" * 32, date=date(2026, 12, 6), kind="call", summary="Café")
+        assert bare.label() == "06/12/2026 appel"
+        assert repr(said.label()) == "'06/12/2026 appel : Café'"  # (a plain space: {label!r} shows no \xa0)
+    finally:
+        i18n.set_language(None)

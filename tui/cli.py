@@ -17,7 +17,7 @@ from datetime import date
 from typing import NoReturn
 
 from store.errors import RelanceError
-from store.fields import Ref, Refs
+from store.fields import Choice, Ref, Refs
 from store.fmt import shown
 from store.i18n import _, pgettext, set_language
 from store.models import MODELS, Record, Settings, a_kind
@@ -83,7 +83,7 @@ def _common() -> argparse.ArgumentParser:
         help=_("data file (default: $RELANCE_DATA, else $XDG_DATA_HOME/relance/relance.json)"),
     )
     common.add_argument(
-        "--today", metavar="YYYY-MM-DD", type=_date, default=argparse.SUPPRESS,
+        "--today", metavar=pgettext("command-line placeholder", "YYYY-MM-DD"), type=_date, default=argparse.SUPPRESS,
         help=_("pretend today is this date (demos, tests)"),
     )
     return common
@@ -172,7 +172,7 @@ def field_options(sub: argparse.ArgumentParser, kind: str, editing: bool = False
             if not ftype.required:
                 text = _("{text}; \"\" empties it").format(text=text)
         elif name in given_defaults:
-            text = _("{text}; default: {default}").format(text=text, default=ftype.display(given_defaults[name]))
+            text = _("{text}; default: {default}").format(text=text, default=ftype.label(given_defaults[name]) if isinstance(ftype, Choice) else ftype.edit_text(given_defaults[name]))
         elif name in from_settings and ftype.required:
             text = _("required, unless the settings hold a usual one (relance settings {flag}); {text}").format(
                 flag=flag(from_settings[name]), text=text)
