@@ -142,6 +142,8 @@ def unescape(text: str, v21: bool = False) -> str:
         char = match.group(1)
         if char in "nN" and not v21:
             return "\n"
+        if char == "\\" and v21:  # (2.1 escapes ";" only: Android's 2.1 writes a backslash as it is)
+            return match.group(0)
         return _ESCAPES.get(char, match.group(0))
 
     return re.sub(r"\\(.)", one, text, flags=re.DOTALL)

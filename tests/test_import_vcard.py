@@ -388,3 +388,11 @@ def test_a_vcard_round_trip_from_relance_to_relance_is_lossless(demo_path, tmp_p
         assert {k: after[contact["uid"]][k] for k in ROUND_TRIP_FIELDS} == {k: contact[k] for k in ROUND_TRIP_FIELDS}
     again = run_relance("--data", str(other), "import", "vcard", str(cards))
     assert "0 added, 0 updated, 40 already there" in again.stdout, again.stdout + again.stderr
+
+
+def test_a_vcard_2_1_keeps_its_backslashes_as_written():
+    """vCard 2.1 escapes ";" only (Android's 2.1 writer leaves a backslash as it is): a name
+    of two backslashes is two backslashes; 3.0's "\\\\" is one (found by hypothesis in CI)."""
+    (old,) = read_vcard("BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:\\\\\r\nEND:VCARD\r\n")
+    (new,) = read_vcard("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:a\\\\b\r\nEND:VCARD\r\n")
+    assert old.data["name"] == "\\\\" and new.data["name"] == "a\\b"
