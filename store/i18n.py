@@ -189,6 +189,8 @@ def _kept(translated: str, source: str) -> str:
 _language = resolve(None)
 _translation: gettext.NullTranslations = _catalogue(_language, locale_dir())
 _applied: tuple = (_language, str(locale_dir()))
+#: the last request to :func:`set_language` (the language, the folder, the environment)
+_asked: tuple = ("", str(locale_dir()), tuple(os.environ.get(name) for name in _ENVIRONMENT))
 #: bumped at each change of catalogue: what caches translated text keys on it
 _generation = 0
 
@@ -198,8 +200,14 @@ def set_language(language: str | None, localedir: str | Path | None = None) -> b
     follows the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext does.
     ``localedir`` defaults to :func:`locale_dir`. True when the catalogue changed
     (what is on screen is to be drawn again); the same choice again costs nothing."""
-    global _translation, _applied, _generation, _language
+    global _translation, _applied, _generation, _language, _asked
     where = Path(localedir) if localedir else locale_dir()
+    # (called after every save and every change from another session: the same request
+    # again is answered without listing the catalogues' folder)
+    asked = (language or "", str(where), tuple(os.environ.get(name) for name in _ENVIRONMENT))
+    if asked == _asked:
+        return False
+    _asked = asked
     code = resolve(language, where)
     wanted = (code, str(where))
     if wanted == _applied:

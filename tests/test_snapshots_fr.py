@@ -16,7 +16,7 @@ from store.repository import Repository
 from tui.app import make_app
 
 from .conftest import TODAY
-from .test_snapshots import SIZES, _steady
+from .test_snapshots import SIZES, _steady, fill_form_in_error
 
 
 @pytest.fixture
@@ -41,16 +41,7 @@ def test_french_dashboard(snap_compare, french_repo, size):
 def test_french_form_with_validation_errors(snap_compare, french_repo, size):
     """"Nouvelle mission" after ctrl+s with a rate of -5: "obligatoire." under Client,
     Début and Fin, the rate's message under TJM, every label whole."""
-
-    async def fill(pilot):
-        await pilot.press("3", "n")
-        for _ in range(7):
-            await pilot.press("tab")
-        await pilot.press("ctrl+u", "minus", "5")
-        await pilot.press("ctrl+s")
-        await _steady(pilot)
-
-    assert snap_compare(make_app(french_repo, offer_reviews=False), terminal_size=size, run_before=fill)
+    assert snap_compare(make_app(french_repo, offer_reviews=False), terminal_size=size, run_before=fill_form_in_error)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
