@@ -33,14 +33,23 @@ class LazyTables:
     dashboard's first screen and ``relance status`` do not wait for the 20,000
     interactions of a large file."""
 
-    def __init__(self, raw: bytes, spans: dict[str, tuple[int, int]]):
-        self.raw = raw
+    def __init__(self, raw: bytes | list, spans: dict[str, tuple[int, int]],
+                 tables: dict[str, dict[str, Any]] | None = None):
+        #: the file's bytes, or the pieces of a file just written (joined when first read)
+        self._raw = raw
         self.spans = spans
-        self.tables: dict[str, dict[str, Any]] = {}
+        self.tables: dict[str, dict[str, Any]] = tables or {}
 
-    def table(self, name: str) -> dict[str, Any] | None:
-        """The parsed table (None when the file has none of that name); ValueError with
-        the problem when it is not a table of records, or not UTF-8 JSON."""
+    @property
+    def raw(self) -> bytes:
+        if not isinstance(self._raw, bytes):
+            self._raw = b"".join(self._raw)
+        return self._raw
+
+    def table(self, name: str, keep: bool = True) -> dict[str, Any] | None:
+        """The parsed table (None when the file has none of that name), kept for the next
+        read unless ``keep`` is False; ValueError with the problem when it is not a table
+        of records, or not UTF-8 JSON."""
         table = self.tables.get(name)
         if table is None:
             span = self.spans.get(name)
@@ -50,7 +59,8 @@ class LazyTables:
                 table = loads(self.raw[span[0]:span[1]])
             if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
                 raise ValueError(_("its table {name!r} is not a table of records.").format(name=name))
-            self.tables[name] = table
+            if keep:
+                self.tables[name] = table
         return table
 
     def is_empty(self, name: str) -> bool:

@@ -23,11 +23,12 @@ from .followups import FollowUp, due_in_documents, due_in_records, oldest
 from .history import ChangeHistory
 from .i18n import _
 from .layout import SCHEMA
-from .lookup import Referrer, find_record, referenced_error, referrers_of
+from .lookup import Referrer, find_record, find_uid, identical_record, referenced_error, referrers_of
 from .models import MODELS, Record, Settings, new_uid
 from .documents import StoredDocuments
 from .records import build_record, build_records, load_settings
 from .storage import DurableStorage, Version
+from .stored_records import StoredRecords
 from .transfer import export_document, parse_export
 
 KINDS = tuple(MODELS)
@@ -80,6 +81,8 @@ class Repository:
         #: the stored documents the transaction changes
         self._docs: StoredDocuments | None = None
         self._history = ChangeHistory()
+        #: the records of a kind not built, read from the file's lines (a quick add or edit)
+        self._stored = StoredRecords(self.storage, lambda: self.today, self._bad_file)
         #: (from schema, to schema, backup of the old file) when opening migrated the file
         self.migrated: tuple[int, int, Path | None] | None = None
         with self._lock:
@@ -197,7 +200,7 @@ class Repository:
         invalid one makes the file unusable."""
         model = MODELS[kind]
         if table is None:
-            table = self.storage.read_table(model.TABLE)
+            table = self.storage.read_table(model.TABLE, keep=False)
         return build_records(model, table, self.today, self._bad_file)
 
     def load_all(self) -> None:
@@ -280,7 +283,9 @@ class Repository:
     def _publish(self) -> None:
         """After a write: the working copies become the records, and what changed is said."""
         for kind, uids in self._touched.items():
-            before, after = self._models.get(kind), self._work[kind]  # type: ignore[index]
+            before, after = self._models.get(kind), self._work.get(kind)  # type: ignore[union-attr]
+            if after is None:  # changed line by line, never built: nothing to say
+                continue
             if uids is None:  # replaced wholesale (an import): not said record by record
                 self._history.forget(kind)
             elif before is not None and before is not after:
@@ -297,12 +302,17 @@ class Repository:
         known (``before`` is too old, or the file was read again): compare it all then."""
         return self._history.changed_since(before, self._records(kind), kind)
 
-    def _writable(self, kind: str, uid: str | None = None) -> tuple[dict[str, Record], dict[str, int]]:
-        """Copy-on-write tables of the running transaction (``uid``: the record about to change)."""
+    def _writable(self, kind: str, uid: str | None = None,
+                  whole: bool = False) -> tuple[dict[str, Record], dict[str, int]] | None:
+        """Copy-on-write tables of the running transaction (``uid``: the record about to
+        change); None for a kind not built that the file lets change line by line (unless
+        ``whole``): it is not built to change one record."""
         assert self._work is not None and self._work_ids is not None
         touched = self._touched.setdefault(kind, set())
         if uid and touched is not None:
             touched.add(uid)
+        if not whole and kind not in self._work and self._stored.lines(kind) is not None:
+            return None
         self._records(kind)
         if kind not in self._copied:
             self._work[kind] = dict(self._work[kind])
@@ -326,8 +336,13 @@ class Repository:
         model_for(kind)
         return len(self._records(kind))
 
+    def _built(self, kind: str) -> bool:
+        return kind in self._tables()[0]
+
     def get(self, kind: str, uid: str) -> Record:
         model = model_for(kind)
+        if not self._built(kind) and (found := self._stored.find_uid(kind, uid)) is not None:
+            return found[1]
         try:
             return self._records(kind)[uid]
         except KeyError:
@@ -396,12 +411,41 @@ class Repository:
 
     def find(self, kind: str, text: str) -> Record:
         """A record by uid, uid prefix (8+ characters), or unambiguous name."""
-        return find_record(model_for(kind), self._records(kind), text)
+        model = model_for(kind)
+        if not self._built(kind) and (named := self._stored.named(kind)) is not None:
+            return self.get(kind, find_uid(model, *named, text))
+        return find_record(model, self._records(kind), text)
+
+    def identical(self, record: Record) -> Record | None:
+        """A record of the same kind holding the same values as ``record`` (see
+        ``lookup.identical_record``), or None."""
+        kind = record.KIND
+        if not self._built(kind):
+            # a twin holds the same references (an interaction, its contact's uid) or name,
+            # written as relance writes them (a twin edited by hand is not looked for: this
+            # spares a second add of the same, it guards no data)
+            ref = next((uid for _field, _kind, uid in record.references()), None)
+            if ref is not None and (found := self._stored.referring(kind, ref, written_by_hand=False)) is not None:
+                return identical_record(record, found.values())
+            if (same := self._stored.with_name(kind, getattr(record, record.NAME_FIELD) or "")) is not None:
+                return identical_record(record, same)
+        return identical_record(record, self._records(kind).values())
 
     def referrers(self, kind: str, uid: str) -> list[Referrer]:
         """(kind, uid, label, field) of every record that points at ``kind``/``uid``."""
-        tables = self._tables()
-        return referrers_of(kind, uid, lambda other: self._records(other, tables))
+        return referrers_of(kind, uid, lambda other: self._referring(other, uid))
+
+    def _referring(self, kind: str, uid: str) -> Mapping[str, Record]:
+        """The records of ``kind`` that may point at ``uid``: all of them when built, else
+        those whose line holds it."""
+        if not self._built(kind) and (found := self._stored.referring(kind, uid)) is not None:
+            return found
+        return self._records(kind)
+
+    def _exists(self, kind: str, uid: str) -> bool:
+        if not self._built(kind) and self._stored.find_uid(kind, uid) is not None:
+            return True
+        return uid in self._records(kind)
 
     # -- validation ---------------------------------------------------------------------
 
@@ -421,7 +465,7 @@ class Repository:
     def _check_references(self, record: Record) -> dict[str, str]:
         errors: dict[str, str] = {}
         for field, kind, uid in record.references():
-            if uid not in self._records(kind) and not (kind == record.KIND and uid == record.uid):
+            if not (kind == record.KIND and uid == record.uid) and not self._exists(kind, uid):
                 errors.setdefault(
                     field, _("there is no {kind} with uid {uid}.").format(kind=kind, uid=uid)
                 )
@@ -440,10 +484,24 @@ class Repository:
             return record
 
     def _insert(self, record: Record) -> None:
-        records, ids = self._writable(record.KIND, record.uid)
+        tables = self._writable(record.KIND, record.uid)
         doc_id = self._docs.insert(record.TABLE, record.to_doc())
-        records[record.uid] = record
-        ids[record.uid] = doc_id
+        if tables is not None:
+            records, ids = tables
+            records[record.uid] = record
+            ids[record.uid] = doc_id
+
+    def _stored_key(self, kind: str, uid: str) -> tuple[int | str, tuple[dict[str, Record], dict[str, int]] | None]:
+        """The key a record is stored under, and the kind's writable tables (None when
+        it is changed line by line)."""
+        tables = self._writable(kind, uid)
+        if tables is None:
+            found = self._stored.find_uid(kind, uid)
+            if found is not None:
+                return found[0], None
+            tables = self._writable(kind, uid, whole=True)
+        assert tables is not None
+        return tables[1][uid], tables
 
     def update(self, kind: str, uid: str, changes: Mapping[str, Any], expected: Record | None = None) -> Record:
         """Validate and save changes to one record; returns the new version.
@@ -472,9 +530,10 @@ class Repository:
                 label=expected.label()), current)
 
     def _replace(self, record: Record) -> None:
-        records, ids = self._writable(record.KIND, record.uid)
-        self._docs.replace(record.TABLE, ids[record.uid], record.to_doc())
-        records[record.uid] = record
+        key, tables = self._stored_key(record.KIND, record.uid)
+        self._docs.replace(record.TABLE, key, record.to_doc())
+        if tables is not None:
+            tables[0][record.uid] = record
 
     def delete(self, kind: str, uid: str) -> Record:
         """Delete one record; refused while other records point at it."""
@@ -483,16 +542,18 @@ class Repository:
             referrers = self.referrers(kind, uid)
             if referrers:
                 raise referenced_error(record, referrers)
-            records, ids = self._writable(kind, uid)
-            self._docs.remove(record.TABLE, ids.pop(uid))
-            del records[uid]
+            key, tables = self._stored_key(kind, uid)
+            self._docs.remove(record.TABLE, key)
+            if tables is not None:
+                del tables[0][uid]
+                del tables[1][uid]
             return record
 
     def delete_contact_with_log(self, uid: str) -> list[Record]:
         """Delete a contact and its interactions in one write; returns them all
         (the contact first) so that :meth:`restore` can undo it."""
         with self.transaction():
-            log = [i for i in self.list("interaction") if i.contact_uid == uid]
+            log = [i for i in self._referring("interaction", uid).values() if i.contact_uid == uid]
             for interaction in log:
                 self.delete("interaction", interaction.uid)
             contact = self.delete("contact", uid)
@@ -511,7 +572,7 @@ class Repository:
             checked = self.build(record.KIND, data)
             checked.uid = record.uid
             checked.extra = dict(getattr(record, "extra", {}) or {})
-            if record.uid in self._records(record.KIND):
+            if self._exists(record.KIND, record.uid):
                 self._replace(checked)
             else:
                 self._insert(checked)
@@ -573,7 +634,7 @@ class Repository:
             data = self._docs.empty((*(model.TABLE for model in MODELS.values()), Settings.TABLE))
             assert self._work is not None and self._work_ids is not None
             for kind in KINDS:
-                self._writable(kind)
+                self._writable(kind, whole=True)
                 self._touched[kind] = None  # replaced wholesale
                 self._work[kind].clear()
                 self._work_ids[kind].clear()

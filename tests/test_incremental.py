@@ -41,13 +41,46 @@ def test_changed_since_is_unknown_after_an_import_or_another_sessions_write(repo
     assert repo.changed_since("contact", before) is None
 
 
+def test_line_by_line_writes_are_the_bytes_of_a_full_encoding(data_path, monkeypatch):
+    """A file relance wrote is changed line by line (``store/tablelines.py``): changes in
+    the middle, at the end, deletions, an add into an empty table and a new table give
+    the bytes of a full encoding, and no table is parsed to make them."""
+    repo = Repository(data_path, today=TODAY)
+    uids = [repo.add("contact", {"name": f"c{i}"}).uid for i in range(23)]
+    again = Repository(data_path, today=TODAY)
+    parsed = []
+    real = json.loads
+    monkeypatch.setattr(json, "loads", lambda text, *a, **k: parsed.append(len(text)) or real(text, *a, **k))
+    for step, uid in enumerate(uids[2::5]):
+        again.update("contact", uid, {"notes": f"edit {step}"})
+        raw = real(data_path.read_text(encoding="utf-8"))
+        assert data_path.read_bytes() == dump_data(raw)
+    again.delete("contact", uids[0])
+    again.delete("contact", uids[22])
+    again.delete("contact", uids[8])
+    again.add("contact", {"name": "late"})
+    target = again.add("target", {"name": "Cible"})  # (a table the file did not have)
+    again.update("contact", uids[1], {"target_uids": [target.uid]})
+    monkeypatch.undo()
+    raw = json.loads(data_path.read_text(encoding="utf-8"))
+    assert data_path.read_bytes() == dump_data(raw)
+    assert max(parsed) < 2_000  # lines and _meta only: never a table
+    names = sorted(d["name"] for d in raw["contacts"].values())
+    assert "c0" not in names and "c8" not in names and "c22" not in names and "late" in names and len(names) == 21
+    assert [d["notes"] for d in raw["contacts"].values() if d["uid"] == uids[7]] == ["edit 1"]
+    assert list(raw["contacts"])[-1] == "23"  # (the highest key + 1, as TinyDB numbers: 23 was removed)
+    assert Repository(data_path, today=TODAY).get("contact", uids[1]).target_uids == [target.uid]
+
+
 @pytest.mark.parametrize("chunk", [256, 4])
 def test_chunked_writes_are_the_bytes_of_a_full_encoding(data_path, monkeypatch, chunk):
-    """Changes in the middle, at the end and deletions across chunk edges, after a reopen
-    whose lines were taken ahead of the first save (``prepare_writes``)."""
+    """A file changed by another program is read whole and written in chunks: changes in
+    the middle, at the end and deletions across chunk edges, after a reopen whose lines
+    were taken ahead of the first save (``prepare_writes``)."""
     monkeypatch.setattr(LineCache, "CHUNK", chunk)
     repo = Repository(data_path, today=TODAY)
     uids = [repo.add("contact", {"name": f"c{i}"}).uid for i in range(23)]
+    data_path.write_bytes(data_path.read_bytes().replace(b'"check":"', b'"check":"0'))  # (edited by hand)
     again = Repository(data_path, today=TODAY)
     again.load_all()
     encoded, line = [], LineCache.line

@@ -154,7 +154,6 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Add a record; its uid is the only line on stdout, what was filled in and a refusal
     go to stderr. A record identical to one already there (``lookup.identical_record``)
     is refused, exit 1, unless ``--force``."""
-    from store.lookup import identical_record
     from store.rules import usual_values
 
     kind = KIND_NAMES[args.record_kind]
@@ -166,7 +165,7 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     data = {**given, **usual}
     try:
         with repo.transaction():  # (the check and the add in one write: no twin in between)
-            twin = identical_record(repo.build(kind, data), repo.list(kind))
+            twin = repo.identical(repo.build(kind, data))
             if twin is not None and not args.force:
                 raise DuplicateError(_(
                     "{kind_name} {label!r} ({uid}) is already there with the same values in every field: "

@@ -1,0 +1,114 @@
+"""The command line's figures: a quick capture from the shell (``relance add``) against
+the same command on a file that holds nothing else, and the peak memory of every command
+(see benchmarks/README.md)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RELANCE = Path(sys.executable).with_name("relance")
+
+
+def measured(argv: list[str], stdin: str | None = None, allowed: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB, the child's own ``ru_maxrss``) of one command,
+    which must end with one of the ``allowed`` exit statuses."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=errors)
+        if stdin is not None:
+            assert proc.stdin is not None
+            proc.stdin.write(stdin.encode())
+            proc.stdin.close()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in allowed:
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {errors.read().decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def first_contact(path: Path) -> str:
+    """The name of the file's first contact (read from its bytes, as a user would know it)."""
+    from store.layout import split_tables
+    import json
+
+    raw = path.read_bytes()
+    start, end = split_tables(raw)["contacts"]
+    line = raw[start:end].split(b"\n", 2)[1]
+    return json.loads(line.split(b": ", 1)[1].rstrip(b","))["name"]
+
+
+def add_commands(path: Path, contact: str, number: int) -> dict[str, list[str]]:
+    """The quick captures measured, on ``path``: a new contact, an interaction logged with
+    a contact named as a user names them."""
+    data = [str(RELANCE), "--data", str(path)]
+    return {
+        "add contact": [*data, "add", "contact", "--name", f"Bench Person {number}", "--company", "Acme"],
+        "add interaction": [*data, "add", "interaction", "--contact", contact, "--kind", "call",
+                            "--date", "2026-11-20", "--summary", f"bench call {number}"],
+    }
+
+
+def adds_against_empty(data: Path, folder: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall time of each quick capture on a copy of ``data``, and of the same command
+    on a file holding only the contact it names, run in turns with it."""
+    big = folder / f"adds-{data.name}"
+    shutil.copyfile(data, big)
+    contact = first_contact(big)
+    small = folder / f"adds-empty-{data.name}"
+    small.unlink(missing_ok=True)
+    measured([str(RELANCE), "--data", str(small), "add", "contact", "--name", contact])
+    os.sync()  # (the copies' pages written back: a save then finds the file as a user's is)
+    results: dict[str, tuple[list[float], list[float]]] = {}
+    for run in range(runs + 1):
+        for name, argv in add_commands(big, contact, run).items():
+            empty = add_commands(small, contact, run)[name]
+            base = measured(empty)[0]
+            ours = measured(argv)[0]
+            if run:  # (the first round warms the caches)
+                results.setdefault(name, ([], []))[0].append(ours)
+                results[name][1].append(base)
+    import statistics
+
+    return {name: (statistics.median(ours), statistics.median(base)) for name, (ours, base) in results.items()}
+
+
+def cli_memory(data: Path, folder: Path) -> list[tuple[str, float, float]]:
+    """(command, wall time, peak RSS in MB) of each command a user runs, on a copy of
+    ``data`` (the ones that write change the copy)."""
+    copy = folder / f"memory-{data.name}"
+    shutil.copyfile(data, copy)
+    contact = first_contact(copy)
+    out = folder / "out"
+    out.mkdir(exist_ok=True)
+    base = [str(RELANCE), "--data", str(copy), "--today", "2026-11-27"]
+    commands = {
+        "status": ["status"],
+        "status --json": ["status", "--json"],
+        "list contacts": ["list", "contacts"],
+        "list interactions": ["list", "interactions"],
+        "list opportunities": ["list", "opportunities"],
+        "add contact": ["add", "contact", "--name", "Memory Test"],
+        "add interaction": ["add", "interaction", "--contact", contact, "--kind", "call", "--date", "2026-11-20"],
+        "edit contact": ["edit", "contact", contact, "--company", "Memory & Co"],
+        "settings": ["settings"],
+        "backup": ["backup"],
+        "export json": ["export", "json", "-o", str(out / "export.json")],
+        "export csv": ["export", "csv", "-o", str(out / "export.csv")],
+        "doctor": ["doctor"],
+        "rm contact": ["rm", "--yes", "contact", contact],
+    }
+    results = []
+    for name, args in commands.items():
+        elapsed, rss = measured([*base, *args], allowed=(0, 1) if name == "doctor" else (0,))  # (doctor: 1 for a warning)
+        results.append((name, elapsed, rss))
+    return results

@@ -1,0 +1,140 @@
+"""Records read from the lines of a file relance wrote, without building their kind
+(``store/stored_records.py``): every answer must be the one the built records give, for
+lines in the form relance writes and for lines another program wrote that relance then
+saved as they were (a name padded or escaped, a uid in capitals, fields in another order)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from store.errors import AmbiguousError, NotFoundError, RelanceError
+from store.repository import Repository
+
+from .conftest import TODAY
+
+
+def outcome(call):
+    try:
+        result = call()
+    except (NotFoundError, AmbiguousError) as err:
+        return type(err).__name__, str(err)
+    if isinstance(result, list):
+        return sorted(map(repr, result))
+    return getattr(result, "uid", result)
+
+
+@pytest.fixture
+def odd_file(data_path):
+    """A file relance wrote (its check matches) holding lines in the form relance writes
+    and lines another program wrote, kept as they were by relance's next save."""
+    repo = Repository(data_path, today=TODAY)
+    target = repo.add("target", {"name": "Cible"})
+    people = {}
+    for name in ("Éric Garnier", "Eric Garnier", "Zoé Durand", "Zoe Martin", 'Jean "JJ" Dupont', "Anna Berg",
+                 "Anne Bergé", "Ștefan Łódź"):
+        people[name] = repo.add("contact", {"name": name, "target_uids": [target.uid] if "Z" in name else []})
+    for day in range(3):
+        repo.add("interaction", {"contact_uid": people["Anna Berg"].uid, "kind": "call", "date": f"2026-11-0{day + 1}",
+                                 "summary": f"call {day}"})
+    repo.add("opportunity", {"title": "Audit", "contact_uid": people["Zoé Durand"].uid, "stage": "identified"})
+    repo.close()
+    data = json.loads(data_path.read_text(encoding="utf-8"))
+    contacts = data["contacts"]
+    contacts["90"] = {"uid": "aaaaaaaa-0000-4000-8000-000000000001", "name": "  Padded Name  ", "circle": "natural"}
+    contacts["91"] = {"note_from_elsewhere": {"uid": "bbbbbbbb-0000-4000-8000-000000000000", "name": "Ghost"},
+                      "uid": "aaaaaaaa-0000-4000-8000-000000000002", "name": "Extra First", "circle": "natural"}
+    contacts["92"] = {"uid": "AAAAAAAA-0000-4000-8000-000000000003", "name": "Capital Uid", "circle": "natural"}
+    data["interactions"]["50"] = {"uid": "aaaaaaaa-0000-4000-8000-000000000004",
+                                  "contact_uid": people["Éric Garnier"].uid.upper(), "kind": "call", "date": "2026-10-01"}
+    text = json.dumps(data, ensure_ascii=False, indent=1).replace("Padded Name", "Padded Nam\\u0065")
+    data_path.write_text(text, encoding="utf-8")  # (by hand: relance reads it whole, checks it, then...)
+    Repository(data_path, today=TODAY).add("target", {"name": "Second"})  # (...writes it, one record a line)
+    lined = Repository(data_path, today=TODAY)
+    assert lined.storage.lines("contacts") is not None  # (as relance wrote it: read line by line)
+    return data_path, people
+
+
+QUERIES = ["Éric Garnier", "eric garnier", "ERIC", "Eric", "eric g", "zoe", "Zoé", "Zoe Martin", "Jean \"JJ\" Dupont",
+           "jean", "anna", "Anne", "anne berge", "padded name", "Padded", "extra first", "Ghost", "capital uid",
+           "stefan lodz", "aaaaaaaa-0000-4000-8000-000000000002", "aaaaaaaa", "aaaaaaaa-0000", "nobody", " ", "B"]
+
+
+def test_found_by_name_or_uid_as_the_built_records_say(odd_file):
+    path, people = odd_file
+    built = Repository(path, today=TODAY)
+    built.load_all()
+    for text in QUERIES + [person.uid for person in people.values()] + [people["Zoé Durand"].uid[:9]]:
+        lined = Repository(path, today=TODAY)
+        assert outcome(lambda: lined.find("contact", text)) == outcome(lambda: built.find("contact", text)), text
+        assert "contact" not in lined._models  # (never built)
+
+
+def test_references_twins_and_gets_as_the_built_records_say(odd_file):
+    path, people = odd_file
+    built = Repository(path, today=TODAY)
+    built.load_all()
+    uids = [p.uid for p in people.values()] + ["AAAAAAAA-0000-4000-8000-000000000003", "aaaaaaaa-0000-4000-8000-000000000001"]
+    for uid in uids:
+        lined = Repository(path, today=TODAY)
+        assert outcome(lambda: lined.referrers("contact", uid)) == outcome(lambda: built.referrers("contact", uid)), uid
+        assert lined.get("contact", uid).to_doc() == built.get("contact", uid).to_doc()
+        twin = lined.build("contact", {"name": built.get("contact", uid).name, "circle": built.get("contact", uid).circle,
+                                       "target_uids": built.get("contact", uid).target_uids})
+        assert outcome(lambda: lined.identical(twin)) == outcome(lambda: built.identical(twin)), uid
+        assert not lined._models.get("contact") and not lined._models.get("interaction")
+
+
+def test_a_transaction_reads_its_own_changes_line_by_line(odd_file):
+    """Inside one write: a record added, one changed and one removed are found (or not)
+    as they are now, before anything is on disk."""
+    path, people = odd_file
+    results = []
+    for build_first in (False, True):
+        repo = Repository(path, today=TODAY)
+        if build_first:
+            repo.load_all()
+        seen = []
+        try:
+            with repo.transaction():
+                new = repo.add("contact", {"name": "Nouvelle Personne"})
+                repo.update("contact", people["Anna Berg"].uid, {"name": "Anna Renamed"})
+                repo.delete("contact", people["Eric Garnier"].uid)
+                repo.add("interaction", {"contact_uid": new.uid, "kind": "email", "date": "2026-11-20"})
+                seen += [outcome(lambda t=t: repo.find("contact", t)) for t in ("nouvelle", "anna", "eric garnier", "Eric Garnier")]
+                seen.append(outcome(lambda: [r[1] == new.uid for r in repo.referrers("contact", new.uid)]))
+                seen.append(sorted(k for k, *_ in repo.referrers("contact", new.uid)))
+                raise RuntimeError("not saved")
+        except RuntimeError:
+            pass
+        results.append([s if not isinstance(s, str) or len(s) != 36 else "uid" for s in seen])
+    assert results[0] == results[1]
+    assert Repository(path, today=TODAY).find("contact", "Anna Berg").uid == people["Anna Berg"].uid  # (nothing was saved)
+
+
+def test_an_unchecked_file_is_read_whole(odd_file):
+    """A file changed by another program since relance wrote it is never read line by line."""
+    path, _people = odd_file
+    path.write_bytes(path.read_bytes().replace(b"Anna Berg", b"Anna Borg"))
+    repo = Repository(path, today=TODAY)
+    assert repo.storage.lines("contacts") is None
+    assert repo.find("contact", "anna borg").name == "Anna Borg"
+
+
+def test_a_damaged_line_in_a_checked_file_is_said(data_path):
+    """relance never writes a line it cannot read; if one is there anyway (a bug, a disk),
+    the command says which record and where, as a whole read would."""
+    repo = Repository(data_path, today=TODAY)
+    repo.add("contact", {"name": "Solo"})
+    repo.close()
+    raw = data_path.read_bytes()
+    from store.layout import content_check, split_tables
+
+    broken = raw.replace(b'"circle":"natural"', b'"circle":"nowhere"')
+    spans = split_tables(broken)
+    old_check = json.loads(broken[spans["_meta"][0]:spans["_meta"][1]])["1"]["check"]
+    fixed = broken.replace(old_check.encode(), content_check(memoryview(broken)[spans["_meta"][1]:]).encode())
+    data_path.write_bytes(fixed)
+    with pytest.raises(RelanceError, match="circle"):
+        Repository(data_path, today=TODAY).find("contact", "Solo")
