@@ -553,9 +553,17 @@ class Repository:
         """Delete a contact and its interactions in one write; returns them all
         (the contact first) so that :meth:`restore` can undo it."""
         with self.transaction():
-            log = [i for i in self._referring("interaction", uid).values() if i.contact_uid == uid]
-            for interaction in log:
-                self.delete("interaction", interaction.uid)
+            stored = self._stored.referring_keys("interaction", uid) if not self._built("interaction") else None
+            if stored is not None:  # (nothing refers to an interaction: removed by the keys just read)
+                log = [i for _key, i in stored.values() if i.contact_uid == uid]  # type: ignore[attr-defined]
+                for key, interaction in stored.values():
+                    if interaction.contact_uid == uid:  # type: ignore[attr-defined]
+                        self._writable("interaction", interaction.uid)
+                        self._docs.remove(interaction.TABLE, key)
+            else:
+                log = [i for i in self._records("interaction").values() if i.contact_uid == uid]  # type: ignore[attr-defined]
+                for interaction in log:
+                    self.delete("interaction", interaction.uid)
             contact = self.delete("contact", uid)
             return [contact, *log]
 

@@ -77,10 +77,16 @@ class StoredRecords:
         lines = self.lines(kind)
         if lines is None:
             return None
+        found = self.referring_keys(kind, uid, written_by_hand)
+        return None if found is None else {record_uid: record for record_uid, (_key, record) in found.items()}
+
+    def referring_keys(self, kind: str, uid: str, written_by_hand: bool = True) -> dict[str, tuple[str, Record]] | None:
+        """:meth:`referring`, each record with the key it is stored under."""
+        lines = self.lines(kind)
+        if lines is None:
+            return None
         needles = (uid.encode(), uid.upper().encode(), b"\\u") if written_by_hand else (uid.encode(),)
-        found = self._overlaid(kind, lines, lines.docs_with(*needles),
-                               lambda doc: True)
-        return {record_uid: record for record_uid, (_key, record) in self._load(kind, found).items()}
+        return self._load(kind, self._overlaid(kind, lines, lines.docs_with(*needles), lambda doc: True))
 
     def named(self, kind: str) -> tuple[list[str], list[str]] | None:
         """The uid and the label of every record of ``kind`` (two lists, in the same order),

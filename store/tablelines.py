@@ -186,8 +186,14 @@ def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatc
     runs: list[bytes | memoryview] = []  # whole lines, no separator at either end
     if lines:
         located = []
+        if len(patch.changed) > 4:  # one pass over the keys (~6 ms at 30,000), not a search per record
+            heads = {match.group(1).decode("utf-8"): match.start() + 1
+                     for match in _LINE_HEAD.finditer(raw, lines.first - 1, lines.last)}
+            find = lambda key: lines.line_at(heads[key]) if key in heads else None  # noqa: E731
+        else:
+            find = lines.find_key
         for key, doc in patch.changed.items():
-            where = lines.find_key(key)
+            where = find(key)
             if where is None:
                 raise KeyError(key)
             located.append((*where, doc, key))
@@ -237,7 +243,7 @@ def splice(raw: bytes, spans: dict[str, tuple[int, int]], meta: tuple[str, dict[
         rest.extend(block)
         at += size
     rest.append(b"\n}\n")
-    header = [b"{\n", *meta_block(meta[0], meta[1], rest)]
+    header = [b"{\n", *meta_block(meta[0], meta[1], rest, places)]
     offset = sum(map(len, header))  # (the _meta block ends there; its value starts after "{\n" and its name)
     new_spans = {META_TABLE: (2 + len(_head(META_TABLE)), offset)}
     new_spans.update({name: (start + offset, end + offset) for name, (start, end) in places.items()})

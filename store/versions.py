@@ -12,7 +12,7 @@ from typing import Any
 from .errors import DataFileError
 from .i18n import _
 from .jsontext import loads, no_gc
-from .layout import CHECK_KEY, KNOWN_TABLES, META_TABLE, check_layout, content_check, describe_json_error, split_tables
+from .layout import CHECK_KEY, KNOWN_TABLES, META_TABLE, check_layout, content_check, describe_json_error, placed_tables, split_tables
 from .lazytables import LazyTables
 
 #: makes the error for a problem of the file (a sentence): it names the file and its newest backup
@@ -68,7 +68,7 @@ def parse(raw: bytes, fail: Fail) -> tuple[dict[str, dict[str, Any]] | LazyTable
         return None, False
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
-    spans = split_tables(raw)
+    spans = placed_tables(raw) or split_tables(raw)
     if spans is not None and set(spans) <= KNOWN_TABLES:
         lazy = LazyTables(raw, spans)
         try:
