@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,23 +41,19 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_new_file(path: Path | str, data: bytes | list[bytes], dir_fd: int | None = None) -> None:
+def write_new_file(path: Path | str, data: bytes | list | Iterator[bytes], dir_fd: int | None = None) -> None:
     """Create ``path`` (it must not exist, no symlink followed; a name in the folder
-    ``dir_fd`` when given) as 0600 holding ``data`` (bytes, or pieces written one after
-    the other), on disk when this returns; a half-written file is removed."""
+    ``dir_fd`` when given) as 0600 holding ``data`` (bytes, pieces written one after
+    the other, or pieces made as they are written: an export of 90,000 records), on
+    disk when this returns; a half-written file is removed."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dir_fd)
     try:
         os.fchmod(fd, 0o600)
-        # (empty pieces are left out: writev returns 0 for them, and the loop would never end)
-        pieces = [memoryview(p) for p in ([data] if isinstance(data, bytes) else data) if p]
-        while pieces:  # as few system calls as it takes (writev of up to 1,024 pieces)
-            written = os.writev(fd, pieces[:1024])
-            while written and pieces:
-                if written >= len(pieces[0]):
-                    written -= len(pieces.pop(0))
-                else:
-                    pieces[0] = pieces[0][written:]
-                    written = 0
+        if isinstance(data, (bytes, list)):
+            _write_all(fd, [data] if isinstance(data, bytes) else data)
+        else:
+            for piece in data:
+                _write_all(fd, [piece])
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -67,7 +63,20 @@ def write_new_file(path: Path | str, data: bytes | list[bytes], dir_fd: int | No
     os.close(fd)
 
 
-def replace_file(path: Path, data: bytes | list[bytes], before: Callable[[], Any] | None = None) -> None:
+def _write_all(fd: int, data: list) -> None:
+    # (empty pieces are left out: writev returns 0 for them, and the loop would never end)
+    pieces = [memoryview(p) for p in data if p]
+    while pieces:  # as few system calls as it takes (writev of up to 1,024 pieces)
+        written = os.writev(fd, pieces[:1024])
+        while written and pieces:
+            if written >= len(pieces[0]):
+                written -= len(pieces.pop(0))
+            else:
+                pieces[0] = pieces[0][written:]
+                written = 0
+
+
+def replace_file(path: Path, data: bytes | list | Iterator[bytes], before: Callable[[], Any] | None = None) -> None:
     """Write ``data`` to a temp file beside ``path`` (:func:`temp_path`, see
     :func:`write_new_file`), call ``before``, then put it in the place of ``path``: a reader
     finds the old file or the new one, never half of it. Nothing of the temp file is left

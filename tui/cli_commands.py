@@ -203,40 +203,47 @@ LIST_COLUMNS = {
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """The records of a kind, sorted by their first column; read 2,000 at a time and kept
+    as the cells shown (or the documents printed), not as 60,000 records."""
     kind = KIND_NAMES[args.kind]
     repo = _open(args)
-    records = repo.list(kind)
     from store.rules import collation_key, fold, search_text
 
     needle = fold((getattr(args, "filter", "") or "").strip())
-    if needle:
-
-        records = [r for r in records if needle in search_text(r)]
-    if args.json:
-        sys.stdout.write(json_text([r.to_doc() for r in records]) + "\n")
-        return 0
     columns = LIST_COLUMNS[kind]
     names: dict[str, str] = {}
-    for column in columns:
-        if column.endswith("_uid"):
-            ref_kind = column[: -len("_uid")]
-            names.update({r.uid: r.label() for r in repo.list(ref_kind)})
+    if not args.json:
+        for column in columns:
+            if column.endswith("_uid"):
+                names.update(repo.labels(column[: -len("_uid")]))
     key = columns[0]
-    records.sort(key=lambda r: collation_key(str(getattr(r, key) or "")))
     # a reference shows the referenced record's name; any other field as the forms show it
     types = MODELS[kind].field_types()
     cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid")
               else types[column].label if isinstance(types[column], Choice) else types[column].edit_text)
              for column in columns]
-    # a reference's column is named for the record it shows (mission, not mission_uid)
-    rows = [["uid", *(column.removesuffix("_uid") for column in columns)]] + [
-        [r.uid[:8], *(show(getattr(r, column)) for column, show in cells)] for r in records]
-    widths = [min(40, max(len(row[i]) for row in rows)) for i in range(len(rows[0]))]
+    found: list = []
+    for batch in repo.batches(kind):
+        for r in batch:
+            if needle and needle not in search_text(r):
+                continue
+            if args.json:
+                found.append(json_text(r.to_doc()).replace("\n", "\n "))
+            else:
+                found.append((collation_key(str(getattr(r, key) or "")),
+                              [r.uid[:8], *(show(getattr(r, column)) for column, show in cells)]))
     out = sys.stdout
+    if args.json:  # (as json_text writes the list: one record after the other, indented once)
+        out.write("[\n " + ",\n ".join(found) + "\n]\n" if found else "[]\n")
+        return 0
+    found.sort(key=lambda item: item[0])
+    # a reference's column is named for the record it shows (mission, not mission_uid)
+    rows = [["uid", *(column.removesuffix("_uid") for column in columns)], *(row for _key, row in found)]
+    widths = [min(40, max(len(row[i]) for row in rows)) for i in range(len(rows[0]))]
     for row in rows:
-        cells = [cell if len(cell) <= width else cell[: width - 1] + "…" for cell, width in zip(row, widths)]
-        out.write("  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n")
-    if not records:
+        shown_cells = [cell if len(cell) <= width else cell[: width - 1] + "…" for cell, width in zip(row, widths)]
+        out.write("  ".join(cell.ljust(width) for cell, width in zip(shown_cells, widths)).rstrip() + "\n")
+    if not found:
         out.write((_("(no {kind} contains {text!r})").format(kind=kind, text=args.filter.strip()) if needle
                    else _("(no {kind} yet)").format(kind=kind)) + "\n")
     return 0
@@ -302,15 +309,28 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
         text = write_ics(repo, previous=_previous_export(target))
     else:
-        text = json_text(repo.export()) + "\n"
+        import itertools
+
+        from store.transfer import export_pieces
+
+        # (piece by piece: 2,000 records at a time, not 90,000 documents and their text)
+        pieces = export_pieces(repo.settings(), repo.batches, clean=lambda text: _RAW_CONTROL.sub(
+            lambda match: f"\\u{ord(match.group()):04x}", text))
+        text = None
     if target is None:
-        sys.stdout.write(text)
+        if text is None:
+            for piece in pieces:
+                sys.stdout.write(piece)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write(text)
         return 0
     from store.files import replace_file
 
     # a file beside the target, then put in its place: a reader never sees half an export
     try:
-        replace_file(target, text.encode("utf-8"))
+        replace_file(target, text.encode("utf-8") if text is not None else
+                     (piece.encode("utf-8") for piece in itertools.chain(pieces, ["\n"])))
     except OSError as err:  # a full disk, no right to write there...
         raise RelanceError(_("Could not write {path}: {reason}. Nothing was written.").format(
             path=target, reason=err.strerror or err)) from None
