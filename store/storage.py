@@ -48,7 +48,7 @@ from .filelock import Lock
 from .files import fsync_dir, make_private_dirs, remove_temp_files, replace_file
 from .filesafety import check_data_file, check_file, check_folder, resolve
 from .i18n import _
-from .layout import META_TABLE, SCHEMA, LineCache, check_layout, dump_parts
+from .layout import META_TABLE, PLACES_KEY, SCHEMA, LineCache, check_layout, dump_parts
 from .lazytables import LazyTables, due_docs
 from .tablelines import TableLines, TablePatch, splice
 from .versions import Version, parse, parse_whole
@@ -412,7 +412,7 @@ class DurableStorage(Storage):
                 patch = self._patches.get(table)
                 if patch is None:
                     lines = TableLines(self._lazy.raw, self._lazy.spans.get(table))  # type: ignore[union-attr]
-                    patch = self._patches[table] = TablePatch(lambda: _next_key(lines))
+                    patch = self._patches[table] = TablePatch(lambda: _next_key(lines, self._highest(table)))
                 return patch.insert(dict(doc))
             documents = self._table(table)
             doc_id = self._next_ids.get(table) or max(map(int, documents), default=0) + 1
@@ -429,7 +429,7 @@ class DurableStorage(Storage):
                 patch = self._patches.get(table)
                 if patch is None:
                     lines = TableLines(self._lazy.raw, self._lazy.spans.get(table))  # type: ignore[union-attr]
-                    patch = self._patches[table] = TablePatch(lambda: _next_key(lines))
+                    patch = self._patches[table] = TablePatch(lambda: _next_key(lines, self._highest(table)))
                 patch.replace(str(key), None if doc is None else dict(doc))
                 return
             documents = self._table(table)
@@ -450,6 +450,15 @@ class DurableStorage(Storage):
                 data[name] = {}
                 self._next_ids.pop(name, None)
             return data
+
+    def _highest(self, table: str) -> int | None:
+        """The highest key of ``table`` as ``_meta.tables`` says (covered by the check, so
+        relance wrote it), or None when it does not say."""
+        meta = next(iter(((self._lazy.table(META_TABLE) if self._lazy else None) or {}).values()), {})
+        place = (meta.get(PLACES_KEY) or {}).get(table) if isinstance(meta.get(PLACES_KEY), dict) else None
+        if table not in self._lazy.spans if self._lazy else True:  # (no such table yet: none)
+            return 0
+        return place[2] if isinstance(place, list) and len(place) == 3 and type(place[2]) is int else None
 
     def _table(self, name: str) -> dict[str, Any]:
         """A table of the whole file, to change in place (written when the transaction ends)."""
@@ -661,7 +670,8 @@ class DurableStorage(Storage):
         lazy = self._lazy
         assert lazy is not None
         meta = next(iter((lazy.table(META_TABLE) or {"1": {"schema": SCHEMA}}).items()))
-        parts, spans = splice(lazy.raw, lazy.spans, meta, self._patches)
+        parts, spans = splice(lazy.raw, lazy.spans, meta, self._patches,
+                              {name: self._highest(name) for name in self._patches})
         self._write(parts, same_file=True)
         carried = {}
         for name, table in lazy.tables.items():
@@ -715,13 +725,10 @@ class DurableStorage(Storage):
             self._key = None
 
 
-def _next_key(lines: TableLines) -> int:
-    """The key of a document added to a table read line by line: the last one + 1, as
-    TinyDB numbers them (the highest + 1) when the keys are in order, as relance writes
-    them; else the highest + 1, read from every line (~6 ms at 30,000)."""
-    last = lines.last_key()
-    if last is None:
-        return 1
-    if last.isdigit() and lines.find_key(str(int(last) + 1)) is None:
-        return int(last) + 1
-    return max((int(key) for key in lines.keys() if key.isdigit()), default=0) + 1
+def _next_key(lines: TableLines, highest: int | None) -> int:
+    """The key of a document added to a table read line by line: the highest + 1, as
+    TinyDB numbers them; ``_meta.tables`` says which is the highest (else every line's key
+    is read: ~6 ms at 30,000)."""
+    if highest is not None:
+        return highest + 1
+    return max(map(int, lines.keys()), default=0) + 1

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .jsontext import loads
-from .layout import META_TABLE, LineCache, meta_block
+from .layout import META_TABLE, PLACES_KEY, LineCache, meta_block
 
 #: the start of every record's line in a table (its key)
 _LINE_HEAD = re.compile(rb'\n  "([^"\\\n]*)": ')
@@ -73,12 +73,16 @@ class TableLines:
         at = self.raw.find(b'\n  "' + key.encode("utf-8") + b'": ', self.first - 1, self.last)
         return None if at < 0 else self.line_at(at + 1)
 
-    def lines_with(self, *needles: bytes) -> Iterator[tuple[int, int]]:
-        """Each line holding one of ``needles``, once, in the file's order."""
+    def lines_with(self, *needles: bytes | re.Pattern[bytes]) -> Iterator[tuple[int, int]]:
+        """Each line holding one of ``needles`` (bytes, or a pattern), once, in the file's order."""
         if not self:
             return
         found: set[int] = set()
         for needle in needles:
+            if isinstance(needle, re.Pattern):
+                for match in needle.finditer(self.raw, self.first, self.last):
+                    found.add(self.line_at(match.start())[0])
+                continue
             at = self.raw.find(needle, self.first, self.last)
             while at >= 0:
                 start, end = self.line_at(at)
@@ -87,7 +91,7 @@ class TableLines:
         for start in sorted(found):
             yield self.line_at(start)
 
-    def docs_with(self, *needles: bytes) -> list[Doc]:
+    def docs_with(self, *needles: bytes | re.Pattern[bytes]) -> list[Doc]:
         """The records whose line holds one of ``needles``."""
         return [self.record(start, end) for start, end in self.lines_with(*needles)]
 
@@ -219,15 +223,31 @@ def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatc
     return parts
 
 
+def _highest_after(raw: bytes, span: tuple[int, int] | None, patch: TablePatch, highest: int | None) -> int | None:
+    """The highest key of a table once ``patch`` is applied (``highest``: before it, None
+    when not known): read again from the lines only when the highest one was removed."""
+    removed = {key for key, doc in patch.changed.items() if doc is None}
+    if highest is None or str(highest) in removed:
+        try:
+            keys = [int(key) for key in TableLines(raw, span).keys() if key not in removed]
+        except ValueError:
+            return None
+        highest = max(keys, default=0)
+    return max([highest, *map(int, patch.added)])
+
+
 def splice(raw: bytes, spans: dict[str, tuple[int, int]], meta: tuple[str, dict[str, Any]],
-           patches: dict[str, TablePatch]) -> tuple[list[bytes | memoryview], dict[str, tuple[int, int]]]:
+           patches: dict[str, TablePatch], highest: dict[str, int | None]
+           ) -> tuple[list[bytes | memoryview], dict[str, tuple[int, int]]]:
     """The new file's bytes as pieces (``raw``'s unchanged tables and lines as views), and
     where each table is in it: what ``layout.dump_parts`` writes for the tables of ``raw``
-    with ``patches`` applied. ``meta``: the key and document of ``_meta``."""
+    with ``patches`` applied. ``meta``: the key and document of ``_meta``; ``highest``: the
+    highest key of each patched table (None: not known)."""
+    old_places = meta[1].get(PLACES_KEY) if isinstance(meta[1].get(PLACES_KEY), dict) else {}
     view = memoryview(raw)
     rest: list[bytes | memoryview] = []
     at = 0  # where the next piece of ``rest`` starts, from the end of the _meta block
-    places: dict[str, tuple[int, int]] = {}  # table -> (start, end) of its value, from the same origin
+    places: dict[str, tuple[int, ...]] = {}  # table -> (start, end, highest key) of its value, from the same origin
     for name in sorted((set(spans) | set(patches)) - {META_TABLE}):
         rest.append(b",\n")
         at += 2
@@ -235,16 +255,19 @@ def splice(raw: bytes, spans: dict[str, tuple[int, int]], meta: tuple[str, dict[
         span = spans.get(name)
         if name in patches:
             block = _block(raw, name, span, patches[name])
+            top = _highest_after(raw, span, patches[name], highest.get(name))
         else:
             assert span is not None and raw[span[0] - len(head):span[0]] == head
             block = [view[span[0] - len(head):span[1]]]
+            place = old_places.get(name)
+            top = place[2] if isinstance(place, list) and len(place) == 3 and type(place[2]) is int else None
         size = sum(map(len, block))
-        places[name] = (at + len(head), at + size)
+        places[name] = (at + len(head), at + size) + ((top,) if top is not None else ())
         rest.extend(block)
         at += size
     rest.append(b"\n}\n")
     header = [b"{\n", *meta_block(meta[0], meta[1], rest, places)]
     offset = sum(map(len, header))  # (the _meta block ends there; its value starts after "{\n" and its name)
     new_spans = {META_TABLE: (2 + len(_head(META_TABLE)), offset)}
-    new_spans.update({name: (start + offset, end + offset) for name, (start, end) in places.items()})
+    new_spans.update({name: (place[0] + offset, place[1] + offset) for name, place in places.items()})
     return [*header, *rest], new_spans

@@ -232,3 +232,39 @@ def test_read_commands_say_the_same_line_by_line_and_whole(odd_file, tmp_path, c
     lined, read_whole = stamp.sub("", run(path)), stamp.sub("", run(whole))
     assert lined == read_whole
     assert len(lined) > 40
+
+
+def test_lines_written_by_hand_that_the_quick_reads_could_misread(data_path):
+    """Found from outside: a reference with capitals anywhere in its uid, a name written
+    twice in a line (JSON keeps the last), a name written with escapes, keys out of order
+    or written "+2": each answer and each new key as the whole read gives."""
+    repo = Repository(data_path, today=TODAY)
+    bob = repo.add("contact", {"name": "Bob"})
+    repo.add("contact", {"name": "AC/DC"})
+    repo.add("opportunity", {"title": "Deal", "contact_uid": bob.uid})
+    repo.add("interaction", {"contact_uid": bob.uid, "kind": "call", "date": "2026-11-02"})
+    repo.close()
+    data = json.loads(data_path.read_text(encoding="utf-8"))
+    mixed = bob.uid[:3] + bob.uid[3:6].upper() + bob.uid[6:]
+    next(iter(data["opportunities"].values()))["contact_uid"] = mixed
+    next(iter(data["interactions"].values()))["contact_uid"] = mixed
+    contacts = data["contacts"]
+    contacts["10"] = {"uid": "aaaaaaaa-0000-4000-8000-000000000010", "name": "Alias", "circle": "natural"}
+    contacts = dict(sorted(contacts.items(), key=lambda item: -int(item[0])))  # keys out of order: 10, 2, 1
+    data["contacts"] = contacts
+    text = json.dumps(data, ensure_ascii=False).replace('"name": "Alias"', '"name": "Alias", "name": "Carol"')
+    text = text.replace('"AC/DC"', '"AC\\/DC"')
+    data_path.write_text(text, encoding="utf-8")
+    Repository(data_path, today=TODAY).add("target", {"name": "seal"})  # (saved by relance: checked again)
+    lined = Repository(data_path, today=TODAY)
+    assert lined.storage.lines("contacts") is not None
+    built = Repository(data_path, today=TODAY)
+    built.load_all()
+    for name in ("Carol", "Alias", "carol", "Bob"):
+        assert outcome(lambda: lined.find("contact", name)) == outcome(lambda: built.find("contact", name)), name
+    assert sorted(k for k, *_ in lined.referrers("contact", bob.uid)) == ["interaction", "opportunity"]
+    twin = lined.build("contact", {"name": "AC/DC"})
+    assert lined.identical(twin) is not None and built.identical(twin) is not None
+    added = lined.add("contact", {"name": "Dan"})
+    raw = json.loads(data_path.read_text(encoding="utf-8"))
+    assert [key for key, doc in raw["contacts"].items() if doc["uid"] == added.uid] == ["11"]  # (the highest + 1)
