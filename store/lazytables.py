@@ -39,6 +39,9 @@ class LazyTables:
         self._raw = raw
         self.spans = spans
         self.tables: dict[str, dict[str, Any]] = tables or {}
+        #: the CRC and length of each table's region of the rest, and of its tail, when the
+        #: file's check was verified from them (``layout.region_crcs``)
+        self.crcs: tuple[dict[str, tuple[int, int]], tuple[int, int]] | None = None
 
     @property
     def raw(self) -> bytes:

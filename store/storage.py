@@ -670,8 +670,8 @@ class DurableStorage(Storage):
         lazy = self._lazy
         assert lazy is not None
         meta = next(iter((lazy.table(META_TABLE) or {"1": {"schema": SCHEMA}}).items()))
-        parts, spans = splice(lazy.raw, lazy.spans, meta, self._patches,
-                              {name: self._highest(name) for name in self._patches})
+        parts, spans, crcs = splice(lazy.raw, lazy.spans, meta, self._patches,
+                                    {name: self._highest(name) for name in self._patches}, lazy.crcs)
         self._write(parts, same_file=True)
         carried = {}
         for name, table in lazy.tables.items():
@@ -682,6 +682,7 @@ class DurableStorage(Storage):
                 self._patches[name].apply(table)
             carried[name] = table
         self._lazy = LazyTables(parts, spans, carried)
+        self._lazy.crcs = crcs
         self._checked = True
 
     def _write(self, payload: list, same_file: bool) -> Path | None:
