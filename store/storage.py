@@ -347,13 +347,13 @@ class DurableStorage(Storage):
             return (self._data or {}).get(name) or {}
 
     def docs_due(self, table: str, field: str, at_most: str, first: int | None = None,
-                 after: str = "") -> tuple[int, list[dict[str, Any]]]:
+                 after: str = "", keep: tuple[str, ...] | None = None) -> tuple[int, list[dict[str, Any]]]:
         """See ``LazyTables.docs_due``: without parsing the whole table when it is not
         parsed yet."""
         with self._current():
             if self._lazy is not None:
                 try:
-                    return self._lazy.docs_due(table, field, at_most, first, after)
+                    return self._lazy.docs_due(table, field, at_most, first, after, keep)
                 except ValueError:
                     self._whole()  # raises the problem, with its place in the file
             found = due_docs(((self._data or {}).get(table) or {}).values(), field, at_most)
