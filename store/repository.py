@@ -393,7 +393,7 @@ class Repository:
             count = len(due)
         else:
             count, docs = self.storage.docs_due("contacts", "next_follow_up", self.today.isoformat(), first,
-                                                after="cadence_days")
+                                                after="cadence_days", keep=("uid", "name", "company", "next_follow_up"))
             count, due = due_in_documents(count, docs)
         return count, oldest(due, first)
 

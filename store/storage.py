@@ -347,13 +347,13 @@ class DurableStorage(Storage):
             return (self._data or {}).get(name) or {}
 
     def docs_due(self, table: str, field: str, at_most: str, first: int | None = None,
-                 after: str = "") -> tuple[int, list[dict[str, Any]]]:
+                 after: str = "", keep: tuple[str, ...] | None = None) -> tuple[int, list[dict[str, Any]]]:
         """See ``LazyTables.docs_due``: without parsing the whole table when it is not
         parsed yet."""
         with self._current():
             if self._lazy is not None:
                 try:
-                    return self._lazy.docs_due(table, field, at_most, first, after)
+                    return self._lazy.docs_due(table, field, at_most, first, after, keep)
                 except ValueError:
                     self._whole()  # raises the problem, with its place in the file
             found = due_docs(((self._data or {}).get(table) or {}).values(), field, at_most)
@@ -670,8 +670,8 @@ class DurableStorage(Storage):
         lazy = self._lazy
         assert lazy is not None
         meta = next(iter((lazy.table(META_TABLE) or {"1": {"schema": SCHEMA}}).items()))
-        parts, spans = splice(lazy.raw, lazy.spans, meta, self._patches,
-                              {name: self._highest(name) for name in self._patches})
+        parts, spans, crcs = splice(lazy.raw, lazy.spans, meta, self._patches,
+                                    {name: self._highest(name) for name in self._patches}, lazy.crcs)
         self._write(parts, same_file=True)
         carried = {}
         for name, table in lazy.tables.items():
@@ -682,6 +682,7 @@ class DurableStorage(Storage):
                 self._patches[name].apply(table)
             carried[name] = table
         self._lazy = LazyTables(parts, spans, carried)
+        self._lazy.crcs = crcs
         self._checked = True
 
     def _write(self, payload: list, same_file: bool) -> Path | None:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from . import crc
 from .jsontext import loads
 from .layout import META_TABLE, PLACES_KEY, LineCache, meta_block
 
@@ -182,12 +183,16 @@ class TablePatch:
         table.update(self.added)
 
 
-def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatch) -> list[bytes | memoryview]:
+def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatch,
+           old_region: crc.Crc | None) -> tuple[list[bytes | memoryview], crc.Crc | None]:
     """The table's block in the new file: its unchanged lines as views of ``raw``, its
-    changed ones encoded, in the order ``LineCache.block`` writes them."""
+    changed ones encoded, in the order ``LineCache.block`` writes them; and the CRC of its
+    region (``,\\n`` and the block), worked out from ``old_region`` (the CRC of the old
+    one) and the bytes that changed, or None when that is not known."""
     lines = TableLines(raw, span)
     view = memoryview(raw)
-    runs: list[bytes | memoryview] = []  # whole lines, no separator at either end
+    head = _head(name)
+    items: list[tuple[int, int] | bytes] = []  # runs of old lines kept (from, to), new lines
     if lines:
         located = []
         if len(patch.changed) > 4:  # one pass over the keys (~6 ms at 30,000), not a search per record
@@ -205,22 +210,53 @@ def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatc
         cursor = lines.first
         for start, end, doc, key in located:
             if start > cursor:
-                runs.append(view[cursor:start - 2])  # (the ",\n" before this line left out)
+                items.append((cursor, start - 2))  # (the ",\n" before this line left out)
             if doc is not None:
-                runs.append(LineCache.line(key, doc).encode("utf-8"))
+                items.append(LineCache.line(key, doc).encode("utf-8"))
             cursor = end + 2  # (after this line's ",\n"; past the end for the last line)
         if cursor < lines.last:
-            runs.append(view[cursor:lines.last])
-    runs.extend(LineCache.line(key, doc).encode("utf-8") for key, doc in patch.added.items())
-    if not runs:
-        return [_head(name) + b"{}"]
-    parts: list[bytes | memoryview] = [_head(name) + b"{\n"]
-    for number, run in enumerate(runs):
+            items.append((cursor, lines.last))
+    items.extend(LineCache.line(key, doc).encode("utf-8") for key, doc in patch.added.items())
+    pieces = [view[item[0]:item[1]] if isinstance(item, tuple) else item for item in items]
+    if not pieces:
+        parts: list[bytes | memoryview] = [head + b"{}"]
+    else:
+        parts = [head + b"{\n"]
+        for number, piece in enumerate(pieces):
+            if number:
+                parts.append(b",\n")
+            parts.append(piece)
+        parts.append(b"\n}")
+    if not lines:  # (nothing of the old table kept: the new bytes are few)
+        return parts, crc.joined([crc.of(b",\n"), *map(crc.of, parts)])
+    if old_region is None:
+        return parts, None
+    runs = [item for item in items if isinstance(item, tuple)]
+    known: dict[tuple[int, int], crc.Crc] = {}
+    if runs:
+        # the old lines as pieces: the runs kept, and what lies between them (the lines
+        # changed); each hashed but the longest run, worked out from the old region's CRC
+        body = crc.missing(old_region, [crc.of(b",\n" + head + b"{\n")], [crc.of(b"\n}")])
+        segments, at = [], lines.first
+        for run in runs:
+            if run[0] > at:
+                segments.append((at, run[0]))
+            segments.append(run)
+            at = run[1]
+        if at < lines.last:
+            segments.append((at, lines.last))
+        longest = max(runs, key=lambda run: run[1] - run[0])
+        where = segments.index(longest)
+        hashed = [crc.of(view[a:b]) for a, b in segments[:where]], [crc.of(view[a:b]) for a, b in segments[where + 1:]]
+        known = {segment: value for segment, value in zip(segments[:where] + segments[where + 1:], hashed[0] + hashed[1])}
+        known[longest] = crc.missing(body, *hashed)
+    sums = [crc.of(b",\n"), crc.of(parts[0])]
+    for number, item in enumerate(items):
         if number:
-            parts.append(b",\n")
-        parts.append(run)
-    parts.append(b"\n}")
-    return parts
+            sums.append(crc.of(b",\n"))
+        sums.append(known[item] if isinstance(item, tuple) else crc.of(item))
+    sums.append(crc.of(parts[-1]) if items else crc.of(b""))
+    return parts, crc.joined(sums)
 
 
 def _highest_after(raw: bytes, span: tuple[int, int] | None, patch: TablePatch, highest: int | None) -> int | None:
@@ -237,37 +273,47 @@ def _highest_after(raw: bytes, span: tuple[int, int] | None, patch: TablePatch, 
 
 
 def splice(raw: bytes, spans: dict[str, tuple[int, int]], meta: tuple[str, dict[str, Any]],
-           patches: dict[str, TablePatch], highest: dict[str, int | None]
-           ) -> tuple[list[bytes | memoryview], dict[str, tuple[int, int]]]:
+           patches: dict[str, TablePatch], highest: dict[str, int | None],
+           crcs: tuple[dict[str, crc.Crc], crc.Crc] | None = None,
+           ) -> tuple[list[bytes | memoryview], dict[str, tuple[int, int]], tuple[dict[str, crc.Crc], crc.Crc] | None]:
     """The new file's bytes as pieces (``raw``'s unchanged tables and lines as views), and
     where each table is in it: what ``layout.dump_parts`` writes for the tables of ``raw``
     with ``patches`` applied. ``meta``: the key and document of ``_meta``; ``highest``: the
-    highest key of each patched table (None: not known)."""
+    highest key of each patched table (None: not known); ``crcs``: the CRCs of the old
+    file's regions (``layout.region_crcs``), from which the new file's check is worked out
+    without a pass over its unchanged bytes (then returned for the new file, else None)."""
     old_places = meta[1].get(PLACES_KEY) if isinstance(meta[1].get(PLACES_KEY), dict) else {}
     view = memoryview(raw)
     rest: list[bytes | memoryview] = []
     at = 0  # where the next piece of ``rest`` starts, from the end of the _meta block
     places: dict[str, tuple[int, ...]] = {}  # table -> (start, end, highest key) of its value, from the same origin
+    regions: dict[str, crc.Crc | None] = {}  # table -> the CRC of its region (",\n" and its block)
     for name in sorted((set(spans) | set(patches)) - {META_TABLE}):
         rest.append(b",\n")
         at += 2
         head = _head(name)
         span = spans.get(name)
         if name in patches:
-            block = _block(raw, name, span, patches[name])
+            old_region = crcs[0].get(name) if crcs is not None else None
+            block, region = _block(raw, name, span, patches[name], old_region)
             top = _highest_after(raw, span, patches[name], highest.get(name))
         else:
             assert span is not None and raw[span[0] - len(head):span[0]] == head
             block = [view[span[0] - len(head):span[1]]]
+            region = crcs[0].get(name) if crcs is not None else None
             place = old_places.get(name)
             top = place[2] if isinstance(place, list) and len(place) == 3 and type(place[2]) is int else None
+        regions[name] = region
         size = sum(map(len, block))
         places[name] = (at + len(head), at + size) + ((top,) if top is not None else ())
         rest.extend(block)
         at += size
     rest.append(b"\n}\n")
-    header = [b"{\n", *meta_block(meta[0], meta[1], rest, places)]
+    tail = crc.of(b"\n}\n")
+    known = None if None in regions.values() else (regions, tail)
+    header = [b"{\n", *meta_block(meta[0], meta[1], rest, places,
+                                   crc.joined([*regions.values(), tail]) if known else None)]
     offset = sum(map(len, header))  # (the _meta block ends there; its value starts after "{\n" and its name)
     new_spans = {META_TABLE: (2 + len(_head(META_TABLE)), offset)}
     new_spans.update({name: (place[0] + offset, place[1] + offset) for name, place in places.items()})
-    return [*header, *rest], new_spans
+    return [*header, *rest], new_spans, known
