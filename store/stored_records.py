@@ -121,8 +121,9 @@ class StoredRecords:
                 uids = b"\0".join(uids_b).decode().split("\0")  # (one decode, not 30,000)
                 text = b"\0".join(values_b).decode("utf-8")
                 # a name relance would clean or trim when it loads it: none, nearly always
-                if text.isprintable() and " \0" not in text and "\0 " not in text and text[:1] != " " and text[-1:] != " ":
-                    values = text.split("\0")
+                values = text.split("\0")
+                if all(map(str.isprintable, values)) and " \0" not in text and "\0 " not in text \
+                        and text[:1] != " " and text[-1:] != " ":
                     for _key, record in self._load(kind, patch.docs() if patch is not None else ()).values():
                         uids.append(record.uid)
                         values.append(getattr(record, model.NAME_FIELD) or "")
