@@ -15,48 +15,22 @@ import fcntl
 import json
 import os
 import stat
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import RelanceError, UnsafeFileError, ValidationError
-from .fields import Items, Ref, Refs
+from .errors import RelanceError, UnsafeFileError
 from .filelock import holder, holder_uid
 from .filesafety import check_folder, own_file, resolve, user_name
 from .fmt import shown
 from .jsontext import loads
 from . import i18n
-from .i18n import _, ngettext, pgettext
-from .models import MODELS, Settings, a_kind, counted, new_uid
+from .i18n import _, ngettext
+from .models import new_uid
 from .backups import BACKUP_DIR, Backups
 from .files import temp_prefix
-from .layout import META_TABLE, SCHEMA, check_layout, describe_json_error
+from .layout import META_TABLE, check_layout, describe_json_error
 from .storage import DurableStorage
-
-OK, WARNING, ERROR, FIXED = "ok", "warning", "error", "fixed"
-TABLE_KIND = {model.TABLE: kind for kind, model in MODELS.items()}
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: str
-    text: str
-    #: a problem ``--fix`` repairs (the others need the user: their text says what to do)
-    fix: bool = False
-
-    def line(self) -> str:
-        """``warning  text``: the level's word, in the language in use, padded to the
-        longest of the four so the texts line up."""
-        marks = _marks()
-        return f"{marks[self.level]:<{max(map(len, marks.values()))}}  {self.text}"
-
-
-def _marks() -> dict[str, str]:
-    """The words that start doctor's lines (short: they are read down a column)."""
-    return {OK: pgettext("doctor", "ok"), WARNING: pgettext("doctor", "warning"),
-            ERROR: pgettext("doctor", "error"), FIXED: pgettext("doctor", "fixed")}
-
+from .doctor_records import ERROR, FIXED, OK, WARNING, Finding, check_data, dangling, duplicate_uids, name_of as _name, tables_of
 
 def _mode(st: os.stat_result) -> str:
     return oct(stat.S_IMODE(st.st_mode))[2:]
@@ -127,79 +101,6 @@ def read_data_file(path: Path) -> tuple[Any, str | None]:
     return (None, problem) if problem else (data, None)
 
 
-def _numbered(doc_id: str) -> bool:
-    """The key of a record is a number (TinyDB reads it with int())."""
-    try:
-        int(doc_id)
-    except ValueError:
-        return False
-    return True
-
-
-def _name(table: str, doc_id: str, doc: dict[str, Any]) -> str:
-    label = doc.get("name") or doc.get("title") or doc.get("client") or doc.get("summary") or ""
-    label = shown(label) if isinstance(label, str) else ""  # (as the file holds it)
-    where = f"{table}/{shown(str(doc_id))}"
-    return f"{where} ({label})" if label else where
-
-
-def _references(table: str, doc: dict[str, Any]):
-    """(field, kind, uid, item index or None) of every reference in a raw document."""
-    model = Settings if table == Settings.TABLE else MODELS.get(TABLE_KIND.get(table, ""))
-    if model is None:
-        return
-    for name, ftype in model.field_types().items():
-        value = doc.get(name)
-        if isinstance(ftype, Ref) and isinstance(value, str) and value:
-            yield name, ftype.kind, value, None
-        elif isinstance(ftype, Refs) and isinstance(value, list):
-            for uid in value:
-                if isinstance(uid, str):
-                    yield name, ftype.kind, uid, None
-        elif isinstance(ftype, Items) and isinstance(value, list):
-            for index, item in enumerate(value):
-                if not isinstance(item, dict):
-                    continue
-                for sub, subtype in ftype.item_fields.items():
-                    if isinstance(subtype, Ref) and isinstance(item.get(sub), str) and item.get(sub):
-                        yield f"{name}.{sub}", subtype.kind, item[sub], index
-
-
-def dangling(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int | None]]:
-    """(table, doc id, field, kind, uid, item index) of references to records that do not exist."""
-    known: dict[str, set[str]] = {}
-    for table, docs in data.items():
-        if table in TABLE_KIND:
-            known[TABLE_KIND[table]] = {d.get("uid") for d in docs.values() if isinstance(d, dict) and isinstance(d.get("uid"), str)}
-    found = []
-    for table, docs in data.items():
-        if table == META_TABLE:
-            continue
-        for doc_id, doc in docs.items():
-            for name, kind, uid, index in _references(table, doc):
-                if uid not in known.get(kind, set()):
-                    found.append((table, doc_id, name, kind, uid, index))
-    return found
-
-
-def duplicate_uids(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(table, doc id, uid, doc id of the first) of every record whose uid an earlier record
-    of its table has (the first one keeps it, and the links to it)."""
-    found = []
-    for table, docs in data.items():
-        if table in (META_TABLE, Settings.TABLE):
-            continue
-        first: dict[str, str] = {}
-        for doc_id, doc in docs.items():
-            uid = doc.get("uid") if isinstance(doc, dict) else None
-            if isinstance(uid, str) and uid:
-                if uid in first:
-                    found.append((table, doc_id, uid, first[uid]))
-                else:
-                    first[uid] = doc_id
-    return found
-
-
 def diagnose(path: Path, source: str = "") -> list[Finding]:
     """Every check, in the order a person would look."""
     findings: list[Finding] = []
@@ -233,12 +134,20 @@ def diagnose(path: Path, source: str = "") -> list[Finding]:
             findings.append(Finding(ERROR, _("{path} is not a regular file.").format(path=real)))
             return findings
         _check_private(real, _("data file"), 0o600, findings)
-        data, problem = read_data_file(real)
+        data = tables_of(real)  # (in relance's layout: a table at a time, 2,000 records at once)
+        problem = None
+        if data is None:
+            data, problem = read_data_file(real)
         if problem:
             findings.append(Finding(ERROR, _("The data file cannot be read: {problem}").format(problem=problem)))
     _check_lock(real, findings)
     if data is not None:
-        _check_data(data, findings)
+        checked = check_data(data)
+        if checked is None:  # (a table that does not parse: the whole file read says where)
+            data, problem = read_data_file(real)
+            checked = check_data(data) if data is not None else [
+                Finding(ERROR, _("The data file cannot be read: {problem}").format(problem=problem))]
+        findings.extend(checked or [])
     _check_leftovers(real, findings)
     _check_backups(real, findings)
     if i18n.problem:  # (the catalogue of the language asked for: relance spoke English instead)
@@ -291,64 +200,6 @@ def lock_holder(lock: Path) -> tuple[str, int | None] | None:
     finally:
         os.close(fd)
     return None
-
-
-def _check_data(data: dict[str, Any], findings: list[Finding]) -> None:
-    if not data:
-        findings.append(Finding(WARNING, _("The data file is empty.")))
-        return
-    schema = next(iter(data[META_TABLE].values())).get("schema") if META_TABLE in data else 0
-    if schema < SCHEMA:
-        findings.append(Finding(WARNING, _("The file has schema {schema}; relance migrates it to {current} when it "
-                                           "opens it (after a backup); --fix does it now.").format(schema=schema, current=SCHEMA), True))
-    else:
-        findings.append(Finding(OK, _("Schema {schema}, the current one.").format(schema=schema)))
-    counts = []
-    invalid = 0
-    duplicates = {(table, doc_id): (uid, first) for table, doc_id, uid, first in duplicate_uids(data)}
-    for table, docs in data.items():
-        if table == META_TABLE:
-            continue
-        model = Settings if table == Settings.TABLE else MODELS[TABLE_KIND[table]]
-        for doc_id, doc in docs.items():
-            where = _name(table, doc_id, doc)
-            uid = doc.get("uid")
-            if not _numbered(doc_id):
-                findings.append(Finding(ERROR, _("{where} is not numbered (its key is not a number): relance cannot "
-                                                 "open the file until it is.").format(where=where)))
-            if table == Settings.TABLE:
-                pass  # the one settings record is never pointed at: its uid does not matter
-            elif not uid and schema >= 1:
-                findings.append(Finding(ERROR, _("{where} has no uid.").format(where=where)))
-            elif (table, doc_id) in duplicates:
-                uid, first = duplicates[table, doc_id]
-                findings.append(Finding(ERROR, _("{where} has the uid {uid} of {other} too; --fix gives it a new "
-                                                 "uid.").format(where=where, uid=shown(uid),
-                                                                other=_name(table, first, docs[first])), True))
-            try:
-                record = model.from_doc(doc, datetime.now().date())
-            except ValidationError as err:
-                invalid += 1
-                findings.append(Finding(ERROR, _("{where} is invalid: {problem}").format(where=where, problem=err)))
-            else:  # (a language this relance has no catalogue for: the file opens, in the system's)
-                for name, problem in record.written_problems().items():
-                    findings.append(Finding(WARNING, _("{where}, {field}: {problem} The system's language is used "
-                                                       "until relance settings --language changes it.").format(where=where, field=name, problem=problem)))
-        if table != Settings.TABLE:
-            counts.append(counted(table, len(docs)))
-    if counts:
-        findings.append(Finding(OK, _("Records: {counts}.").format(counts=", ".join(counts))))
-    if schema >= 1:
-        broken = dangling(data)
-        for table, doc_id, name, kind, uid, _index in broken:
-            doc = data[table][doc_id]
-            findings.append(Finding(ERROR, _("{where}: {field} points at {a_kind} that does not exist ({uid}); "
-                                             "--fix removes the link.").format(where=_name(table, doc_id, doc), field=name,
-                                                                              a_kind=a_kind(kind), uid=shown(uid[:8])), True))
-        if not broken:
-            findings.append(Finding(OK, _("Every reference points at an existing record.")))
-    if not duplicates and schema >= 1:
-        findings.append(Finding(OK, _("Every uid is unique.")))
 
 
 def _check_leftovers(real: Path, findings: list[Finding]) -> None:

@@ -282,3 +282,45 @@ def test_names_of_lines_as_relance_writes_them_are_read_in_one_pass(data_path, m
             repo.add("contact", {"name": name})
     monkeypatch.setattr(StoredRecords, "_named_line_by_line", lambda *a: pytest.fail("read line by line"))
     assert Repository(data_path, today=TODAY).find("contact", "zoe").name == "Zoé Durand"
+
+
+def test_doctor_says_the_same_a_table_at_a_time_and_whole(data_path, tmp_path):
+    """doctor reads a file in relance's layout a table at a time, 2,000 records at once; it
+    says what it said when it parsed the file whole (another layout is still parsed whole)."""
+    import subprocess
+    import sys
+
+    repo = Repository(data_path, today=TODAY)
+    ann = repo.add("contact", {"name": "Ann"})
+    repo.add("opportunity", {"title": "Deal", "contact_uid": ann.uid})
+    repo.close()
+    data = json.loads(data_path.read_text(encoding="utf-8"))
+    contacts = data["contacts"]
+    contacts["7"] = dict(next(iter(contacts.values())), name="Twin")  # (the same uid)
+    contacts["8"] = {"uid": "aaaaaaaa-0000-4000-8000-000000000008", "name": "Bad", "email": "nope", "circle": "natural"}
+    contacts["x"] = {"uid": "aaaaaaaa-0000-4000-8000-000000000009", "name": "Unnumbered", "circle": "natural"}
+    data["opportunities"]["5"] = {"uid": "aaaaaaaa-0000-4000-8000-000000000005", "title": "Lost link", "stage": "won",
+                                  "contact_uid": "bbbbbbbb-0000-4000-8000-000000000000"}
+    from store.layout import dump_data
+
+    data_path.write_bytes(dump_data(data))  # relance's layout (its check matches: read a table at a time)
+    whole = tmp_path / "whole" / "relance.json"
+    whole.parent.mkdir(mode=0o700)
+    whole.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    whole.chmod(0o600)
+    (whole.parent / "relance.json.lock").touch(mode=0o600)
+    import shutil
+
+    shutil.rmtree(data_path.parent / "backups")  # (the two folders alike but for the file's layout)
+
+    def doctor(path):
+        out = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(path), "doctor"],
+                             capture_output=True, text=True).stdout
+        return [line.replace(str(path.parent), "FOLDER").replace(str(path), "FILE") for line in out.splitlines()
+                if "Data file" not in line]
+
+    said = doctor(data_path)
+    assert said == doctor(whole), (said, doctor(whole))
+    assert any("Twin" in line and "uid" in line for line in said)
+    assert any("Bad" in line and "invalid" in line for line in said)
+    assert any("Lost link" in line for line in said) and any("not numbered" in line for line in said)
