@@ -98,9 +98,14 @@ class LazyTables:
         table = self.tables.get(name)
         span = self.spans.get(name)
         if table is None and span is not None:
-            found = self._due_by_pattern(span, field, at_most, after) if after else None
-            if found is None:
-                found = self._due_lines(span, field, at_most, after)
+            quick = self._due_by_pattern(span, field, at_most, after, first) if after else None
+            if quick is not None:
+                count, positions = quick
+                try:
+                    return count, due_docs(_parsed([self._record_at(at) for at in positions], keep), field, at_most)
+                except ValueError:
+                    pass
+            found = self._due_lines(span, field, at_most, after)
             if found is not None:
                 known = sorted(value for value, _line in found if value is not None)
                 cutoff = known[first - 1] if first is not None and 0 < first <= len(known) else None
@@ -120,29 +125,42 @@ class LazyTables:
         docs = due_docs((self.table(name) or {}).values(), field, at_most)
         return len(docs), docs
 
-    def _due_by_pattern(self, span: tuple[int, int], field: str, at_most: str,
-                        after: str) -> list[tuple[str | None, bytes | int]] | None:
-        """``_due_lines`` in one regular-expression pass, for a table where every record
-        is one line holding ``field`` once, written by relance (followed by ``after``),
-        with no escape anywhere; None otherwise. Gives (value, where the value is)."""
+    def _due_by_pattern(self, span: tuple[int, int], field: str, at_most: str, after: str,
+                        first: int | None) -> tuple[int, list[int]] | None:
+        """How many records are due and where the lines of those to return are (all, or
+        the ``first`` oldest and their ties), read with regular expressions only, for a
+        table where every record is one line holding ``field`` once, written by relance
+        (followed by ``after``), with no unicode escape; None otherwise. One pass gives
+        every value (30,000 contacts, 20,000 of them due: ~20 ms, where a Python step per
+        match took 140); the dates are checked once each; a second pass finds the lines of
+        the oldest."""
         raw = self.raw
         start, end = span
         key = f'"{field}"'.encode()
         records = raw.count(b"\n", start, end) - 1
-        if raw.find(b"\\", start, end) >= 0 or raw.count(key, start, end) != records:
+        # (one byte looked for first: memchr, ~1 ms; a two-byte needle takes ~10 ms)
+        escaped = raw.find(b"\\", start, end) >= 0 and raw.find(b"\\u", start, end) >= 0
+        if escaped or raw.count(key, start, end) != records:
             return None
         pattern = re.compile(key + rb':(?:"([0-9]{4}-[0-9]{2}-[0-9]{2})"|null),"' + re.escape(after.encode()) + b'":')
-        found: list[tuple[str | None, bytes | int]] = []
-        seen = 0
-        for match in pattern.finditer(raw, start, end):
-            seen += 1
-            value = match.group(1)
-            if value is None:
-                continue
-            text = value.decode("ascii")
-            if text <= at_most:
-                found.append((text if _is_date(text) else None, match.start()))
-        return found if seen == records else None
+        values = pattern.findall(raw, start, end)
+        if len(values) != records:
+            return None
+        limit = at_most.encode()
+        due = sorted(value for value in values if value and value <= limit)
+        dates = set(due)
+        valid = {value for value in dates if _is_date(value.decode("ascii"))}  # (2026-02-30 is no date)
+        if len(valid) < len(dates):
+            due = [value for value in due if value in valid]
+        if first == 0:
+            return len(due), []
+        wanted = valid if first is None or first >= len(due) else {value for value in valid if value <= due[first - 1]}
+        if len(wanted) <= 64:
+            choice = re.compile(key + b':"(?:' + b"|".join(sorted(wanted)) + b')","' + re.escape(after.encode()) + b'":')
+            positions = [match.start() for match in choice.finditer(raw, start, end)] if wanted else []
+        else:
+            positions = [match.start() for match in pattern.finditer(raw, start, end) if match.group(1) in wanted]
+        return len(due), positions
 
     def _record_at(self, position: int) -> bytes:
         """The JSON of the record on the line holding ``position``."""
