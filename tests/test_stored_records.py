@@ -324,3 +324,25 @@ def test_doctor_says_the_same_a_table_at_a_time_and_whole(data_path, tmp_path):
     assert any("Twin" in line and "uid" in line for line in said)
     assert any("Bad" in line and "invalid" in line for line in said)
     assert any("Lost link" in line for line in said) and any("not numbered" in line for line in said)
+
+
+@pytest.mark.parametrize("first", [None, 0, 1, 3, 15])
+def test_follow_ups_due_from_the_lines_are_those_of_the_records(data_path, first):
+    """``relance status`` reads the follow-ups due from the lines (two regular-expression
+    passes); with notes holding line breaks and quotes, ties on a date, dates to come and
+    contacts without one, it gives the count and the oldest the records give."""
+    import random
+
+    rng = random.Random(7)
+    repo = Repository(data_path, today=TODAY)
+    with repo.transaction():
+        for number in range(60):
+            day = rng.choice([None, "2026-10-01", "2026-10-01", "2026-11-20", "2026-11-27", "2026-11-28", "2027-01-05",
+                              f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"])
+            repo.add("contact", {"name": f"C{number:02d} {rng.choice(['Zoé', 'eric', 'Éric'])}",
+                                 "next_follow_up": day, "notes": rng.choice(["", "line one\nline \"two\"", "a\\b"])})
+    lined = Repository(data_path, today=TODAY)
+    built = Repository(data_path, today=TODAY)
+    built.load_all()
+    assert lined.follow_ups_due(first) == built.follow_ups_due(first)
+    assert "contact" not in lined._models
