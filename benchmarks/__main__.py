@@ -386,7 +386,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a rough look)")
     parser.add_argument("--sizes", default="1000,10000,30000", help="contacts per dataset (default: 1000,10000,30000)")
+    parser.add_argument("--large", type=int, metavar="CONTACTS",
+                        help="only report what relance does with this many contacts (e.g. 100000; no budget)")
     args = parser.parse_args()
+    if args.large:
+        from .cli import large_report
+
+        with tempfile.TemporaryDirectory(prefix="relance-bench-") as tmp:
+            for name, value in large_report(args.large, Path(tmp)):
+                print(f"{name:<60} {value}", flush=True)
+        return 0
     runs = 3 if args.quick else 7
     rows: list[tuple[str, str, str, bool | None]] = []
     failed = False
@@ -402,7 +411,7 @@ def main() -> int:
     # editable checkout of relance is compiled here (PYTHONDONTWRITEBYTECODE may be set)
     import compileall
 
-    from .cli import adds_against_empty, cli_memory
+    from .cli import adds_against_empty, cli_memory, khard_against_relance
 
     for package in ("store", "tui", "widgets", "themes", "seeds", "benchmarks"):
         compileall.compile_dir(ROOT / package, quiet=1)
@@ -447,6 +456,13 @@ def main() -> int:
             for name, elapsed, rss in measured:
                 report(f"peak RSS, relance {name}, {n:,}", f"{rss:.0f} MB", f"{elapsed * 1000:.0f} ms; budget {CLI_RSS_BUDGET_MB} MB",
                        rss <= CLI_RSS_BUDGET_MB)
+        peer = khard_against_relance(data[large[0]], folder, 3)
+        if peer is None:
+            report(f"peer: khard list, {large[0]:,} contacts", "not measured", "khard not installed: pip install -e '.[bench]'", None)
+        else:
+            theirs, ours = peer
+            report(f"peer: khard list, {large[0]:,} contacts", f"{theirs * 1000:.0f} ms ({theirs / ours:.1f}x ours)",
+                   f"relance list contacts {ours * 1000:.0f} ms", None)
         members = large[0]
         imported, rich = import_linkedin(data[members], folder, members, 3 if args.quick else 5, rich_argv)
         report(f"relance import linkedin, {members:,} rows into {members:,}", f"{imported * 1000:.0f} ms ({imported / rich:.1f}x)",

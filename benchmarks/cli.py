@@ -129,3 +129,97 @@ def cli_memory(data: Path, folder: Path) -> list[tuple[str, float, float]]:
         elapsed, rss = measured([*base, *args], allowed=(0, 1) if name == "doctor" else (0,))  # (doctor: 1 for a warning)
         results.append((name, elapsed, rss))
     return results
+
+
+def khard_book(data: Path, folder: Path) -> Path | None:
+    """The contacts of ``data`` as a khard address book (a folder of vCards, one a file, as
+    vdirsyncer keeps them) and its configuration file; None when khard is not installed
+    (``pip install -e '.[bench]'``)."""
+    khard = shutil.which("khard") or (Path(sys.executable).with_name("khard") if Path(sys.executable).with_name("khard").exists() else None)
+    if khard is None:
+        return None
+    from store.layout import split_tables
+
+    raw = data.read_bytes()
+    start, end = split_tables(raw)["contacts"]
+    book = folder / "khard-book"
+    book.mkdir(exist_ok=True)
+    for line in raw[start:end].split(b"\n")[1:-1]:
+        doc = json.loads(line.split(b": ", 1)[1].rstrip(b","))
+        first, _, last = doc["name"].partition(" ")
+        card = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{doc['uid']}", f"FN:{doc['name']}", f"N:{last};{first};;;"]
+        if doc.get("company"):
+            card.append(f"ORG:{doc['company']}")
+        if doc.get("email"):
+            card.append(f"EMAIL;TYPE=WORK:{doc['email']}")
+        (book / f"{doc['uid']}.vcf").write_text("\r\n".join([*card, "END:VCARD", ""]), encoding="utf-8")
+    config = folder / "khard.conf"
+    config.write_text(f"[addressbooks]\n[[bench]]\npath = {book}\n[general]\ndefault_action = list\n", encoding="utf-8")
+    return config
+
+
+def khard_against_relance(data: Path, folder: Path, runs: int) -> tuple[float, float] | None:
+    """Median wall time of ``khard list`` on the same contacts as ``relance list contacts``,
+    and of the latter, run in turns; None without khard."""
+    config = khard_book(data, folder)
+    if config is None:
+        return None
+    import statistics
+
+    khard = shutil.which("khard") or str(Path(sys.executable).with_name("khard"))
+    theirs, ours = [], []
+    for _ in range(runs):
+        theirs.append(measured([khard, "-c", str(config), "list"])[0])
+        ours.append(measured([str(RELANCE), "--data", str(data), "list", "contacts"])[0])
+    return statistics.median(theirs), statistics.median(ours)
+
+
+def large_report(contacts: int, folder: Path) -> list[tuple[str, str]]:
+    """What relance does with a shared address book beyond LinkedIn's cap (no budget):
+    the file made by an import, a command's start, a quick add, a save, an import into it,
+    each with its time and peak memory."""
+    import time as clock
+    from datetime import date
+
+    from seeds.synthetic import build_synthetic
+
+    export = folder / f"export-{contacts}.json"
+    export.write_text(json.dumps(build_synthetic(contacts, date(2026, 11, 27))), encoding="utf-8")
+    data = folder / f"relance-{contacts}.json"
+    rows = []
+    elapsed, rss = measured([str(RELANCE), "--data", str(data), "import", "json", str(export)])
+    rows.append((f"import json of {contacts:,} contacts into an empty file", f"{elapsed:.1f} s, {rss:.0f} MB, "
+                 f"file {data.stat().st_size / 1e6:.0f} MB"))
+    contact = first_contact(data)
+    for name, args in {
+        "status": ["status"],
+        "add contact": ["add", "contact", "--name", "Large Test"],
+        "add interaction": ["add", "interaction", "--contact", contact, "--kind", "call", "--date", "2026-11-20"],
+        "edit contact": ["edit", "contact", contact, "--company", "Large & Co"],
+        "list contacts": ["list", "contacts"],
+        "export json": ["export", "json", "-o", str(folder / "large-export.json")],
+        "doctor": ["doctor"],
+    }.items():
+        elapsed, rss = measured([str(RELANCE), "--data", str(data), "--today", "2026-11-27", *args], allowed=(0, 1))
+        rows.append((f"relance {name}", f"{elapsed * 1000:.0f} ms, {rss:.0f} MB"))
+    linkedin = folder / "large-connections.csv"
+    with linkedin.open("w", encoding="utf-8") as handle:
+        handle.write("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n")
+        for n in range(1000):
+            handle.write(f"Large{n},Member{n},https://www.linkedin.com/in/large-{n},,Acme,CTO,12 Mar 2024\n")
+    elapsed, rss = measured([str(RELANCE), "--data", str(data), "import", "linkedin", str(linkedin)])
+    rows.append(("relance import linkedin of 1,000 new members into it", f"{elapsed * 1000:.0f} ms, {rss:.0f} MB"))
+    from store.repository import Repository
+
+    started = clock.perf_counter()
+    repo = Repository(data)
+    contacts_now = repo.count("contact")
+    opened = clock.perf_counter() - started
+    target = next(iter(repo.records("contact")))
+    started = clock.perf_counter()
+    repo.update("contact", target, {"notes": "saved from the dashboard's repository"})
+    saved = clock.perf_counter() - started
+    repo.close()
+    rows.append((f"the dashboard's repository: {contacts_now:,} contacts built", f"{opened * 1000:.0f} ms"))
+    rows.append(("a save from it (one contact changed)", f"{saved * 1000:.0f} ms"))
+    return rows
