@@ -448,6 +448,12 @@ class Repository:
             return dict(zip(*named))
         return {uid: record.label() for uid, record in self._records(kind).items()}
 
+    def columns(self, kind: str, names: tuple[str, ...]) -> tuple[list[str], list[tuple[Any, ...]]] | None:
+        """The uid and the values of ``names`` of every record of ``kind``, read from the
+        lines without building it (``relance list``); None when the records must be built
+        (see ``StoredRecords.columns``)."""
+        return None if self._built(kind) else self._stored.columns(kind, names)
+
     def identical(self, record: Record) -> Record | None:
         """A record of the same kind holding the same values as ``record`` (see
         ``lookup.identical_record``), or None."""

@@ -181,3 +181,99 @@ class StoredRecords:
         found = self._overlaid(kind, lines, lines.docs_with(needle, escaped), lambda doc: True)
         return [record for _key, record in self._load(kind, found).values()
                 if (getattr(record, model.NAME_FIELD) or "") == value]
+
+    def columns(self, kind: str, names: tuple[str, ...]) -> tuple[list[str], list[tuple[Any, ...]]] | None:
+        """The uid and the values of ``names`` of every record of ``kind``, as the records
+        hold them, from one regular-expression pass over the lines (``relance list`` at
+        10,000 contacts: ~10 ms, where parsing and building them took ~100); None unless
+        every line is as relance writes it and every value one the loader keeps as it is
+        (text printable and trimmed, a known choice, a date), or when the running
+        transaction changed the table: the records are built then."""
+        model = MODELS[kind]
+        types = model.field_types()
+        lines = self.lines(kind)
+        if lines is None or not lines or self.storage.patch_of(model.TABLE) is not None:
+            return None
+        order = list(types)
+        last = max(order.index(name) for name in names)
+        shapes = []
+        for name in order[:last + 1]:
+            shape = _shape(types[name], name in names or name == "uid")
+            if shape is None:
+                return None
+            shapes.append(b'"' + name.encode() + b'":' + shape)
+        pattern = re.compile(b" \\{" + b",".join(shapes))
+        raw, first, end = lines.raw, lines.first, lines.last
+        matched = pattern.findall(raw, first, end)
+        count = lines.count()
+        if len(matched) != count or any(raw.count(b'"' + name.encode() + b'":', first, end) != count
+                                         for name in ("uid", *names)):
+            return None  # (a line in another form, or a key written twice: JSON keeps the last)
+        wanted = ["uid", *names]
+        captured = [name for name in order[:last + 1] if name in wanted]
+        columns = list(zip(*matched)) if len(captured) > 1 else [tuple(matched)]
+        by_name = dict(zip(captured, columns))
+        values: list[list[Any]] = []
+        for name in wanted:
+            loaded = _loaded(types[name], by_name[name])
+            if loaded is None:
+                return None
+            values.append(loaded)
+        return values[0], list(zip(*values[1:])) if names else [() for _ in values[0]]
+
+
+def _shape(ftype: Any, captured: bool) -> bytes | None:
+    """The JSON of a stored value of ``ftype`` as relance writes it, as a regular
+    expression (a group when ``captured``); None for a type not read so."""
+    from .fields import Choice, Integer, Ref, Refs, Tags, Text, Uid
+    from .quantity_fields import DateField
+
+    group = (lambda body: b"(" + body + b")") if captured else (lambda body: b"(?:" + body + b")")
+    kind = type(ftype)
+    if kind in (Uid, Ref):
+        return b"(?:null|" + b'"' + group(rb"[0-9a-f-]{8,64}") + b'")' if kind is Ref else b'"' + group(rb"[0-9a-f-]{8,64}") + b'"'
+    if kind is Choice:
+        return b'"' + group(rb"[a-z-]+") + b'"'
+    if kind is DateField:
+        return b"(?:null|" + b'"' + group(rb"[0-9]{4}-[0-9]{2}-[0-9]{2}") + b'")'
+    if kind is Text:
+        return b'"' + group(rb'[^"\\\n]*') + b'"' if captured else rb'"[^"\\\n]*"'
+    if captured:
+        return None
+    if kind in (Tags, Refs):
+        return rb"\[[^\[\]\n]*\]"
+    if kind is Integer:
+        return rb"(?:null|-?[0-9]+)"
+    if isinstance(ftype, Text):  # (an e-mail, a phone, a code: a string or null, not read)
+        return rb'(?:null|"[^"\\\n]*")'
+    return None
+
+
+def _loaded(ftype: Any, raw_values: tuple[bytes, ...]) -> list[Any] | None:
+    """The values as the record loader keeps them, or None when one is not kept as it is."""
+    from datetime import date as day
+
+    from .fields import Choice, Ref, Text, Uid
+    from .quantity_fields import DateField
+
+    text = b"\0".join(raw_values).decode("utf-8")
+    values = text.split("\0")
+    kind = type(ftype)
+    if kind in (Uid, Ref):
+        return [value or None for value in values] if kind is Ref else values
+    if kind is Choice:
+        return values if set(values) <= set(ftype.choices) else None
+    if kind is DateField:
+        dates: dict[str, Any] = {"": None}
+        for value in set(values) - {""}:
+            try:
+                dates[value] = day.fromisoformat(value)
+            except ValueError:
+                return None
+        return [dates[value] for value in values]
+    if kind is Text:
+        trimmed = " \0" not in text and "\0 " not in text and text[:1] != " " and text[-1:] != " "
+        if not trimmed or not all(map(str.isprintable, values)) or max(map(len, values), default=0) > ftype.max_length:
+            return None
+        return values
+    return None

@@ -346,3 +346,26 @@ def test_follow_ups_due_from_the_lines_are_those_of_the_records(data_path, first
     built.load_all()
     assert lined.follow_ups_due(first) == built.follow_ups_due(first)
     assert "contact" not in lined._models
+
+
+def test_list_reads_its_columns_from_the_lines_when_every_line_is_plain(data_path):
+    """``relance list contacts`` takes its columns from one pass over the lines when each
+    line is as relance writes it (no record built); a value the loader would change
+    sends it to the records, which say the same."""
+    from tui.cli_commands import LIST_COLUMNS
+
+    repo = Repository(data_path, today=TODAY)
+    with repo.transaction():
+        for number in range(5):
+            repo.add("contact", {"name": f"Zoé {number}", "company": "Acme", "last_contact": "2026-11-0{}".format(number + 1)})
+    lined = Repository(data_path, today=TODAY)
+    uids, rows = lined.columns("contact", LIST_COLUMNS["contact"])
+    built = Repository(data_path, today=TODAY)
+    assert [(r.uid, tuple(getattr(r, c) for c in LIST_COLUMNS["contact"])) for r in built.list("contact")] == list(zip(uids, rows))
+    assert "contact" not in lined._models
+    data = json.loads(data_path.read_text(encoding="utf-8"))
+    next(iter(data["contacts"].values()))["name"] = "Zoé 0 "  # (trimmed when loaded)
+    from store.layout import dump_data
+
+    data_path.write_bytes(dump_data(data))
+    assert Repository(data_path, today=TODAY).columns("contact", LIST_COLUMNS["contact"]) is None

@@ -223,7 +223,12 @@ def cmd_list(args: argparse.Namespace) -> int:
               else types[column].label if isinstance(types[column], Choice) else types[column].edit_text)
              for column in columns]
     found: list = []
-    for batch in repo.batches(kind):
+    quick = repo.columns(kind, columns) if not args.json and not needle else None
+    if quick is not None:  # (the values read from the lines: no record built)
+        for uid, values in zip(*quick):
+            found.append((collation_key(str(values[0] or "")),
+                          [uid[:8], *(show(value) for (_column, show), value in zip(cells, values))]))
+    for batch in (repo.batches(kind) if quick is None else ()):
         for r in batch:
             if needle and needle not in search_text(r):
                 continue
