@@ -139,6 +139,22 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not combining(c)).translate(LIGATURES)
 
 
+def collation_keys(texts: list[str]) -> list[tuple[str, str]]:
+    """:func:`collation_key` of each of ``texts`` (none holding a NUL), made on all of them
+    at once: one normalisation, one case fold and one translation of the joined texts,
+    the combining marks dropped by a table of those present. 10,000 names one at a time
+    took ~30 ms; ``fold`` works character by character, so the result is the same."""
+    joined = "\0".join(texts)
+    if joined.isascii():
+        folded = joined.lower()
+    else:
+        normalize = unicodedata.normalize
+        folded = normalize("NFKD", normalize("NFKD", joined.casefold()).casefold())
+        marks = {ord(c): None for c in set(folded) if unicodedata.combining(c)}
+        folded = folded.translate(marks).translate(LIGATURES)
+    return list(zip(folded.split("\0"), texts)) if texts else []
+
+
 def collation_key(text: str) -> tuple[str, str]:
     """The order of names in every list (panes, ``relance list``, the forms' selects):
     :func:`fold`'s base letters first, so "Élodie, Emma, Éric, Eva, Fabrice, Zoé" (not

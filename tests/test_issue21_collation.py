@@ -118,3 +118,18 @@ def test_letters_that_are_not_a_letter_and_a_mark_fold_too():
 
     assert [fold(name) for name in ("Łódź", "Øresund", "Işık", "Þór")] == ["lodz", "oresund", "isik", "thor"]
     assert sorted(["Zoé", "Øyvind", "Oscar", "Łukasz", "Luc"], key=collation_key) == ["Luc", "Łukasz", "Oscar", "Øyvind", "Zoé"]
+
+
+def test_collation_keys_made_together_are_the_keys_made_one_by_one():
+    """``collation_keys`` folds many names at once (``relance list``); each key is the one
+    ``collation_key`` gives, for names in any script, with marks, ligatures and case."""
+    from hypothesis import given, strategies as st
+
+    from store.rules import collation_key, collation_keys
+
+    @given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)), max_size=12), max_size=20))
+    def check(names):
+        assert collation_keys(names) == [collation_key(name) for name in names]
+
+    check()
+    assert collation_keys(["Œuvre", "Łódź", "ÉRIC", "e\u0301ric", "ﬁn"]) == [collation_key(n) for n in ["Œuvre", "Łódź", "ÉRIC", "e\u0301ric", "ﬁn"]]
