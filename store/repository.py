@@ -23,31 +23,23 @@ from .followups import FollowUp, due_in_documents, due_in_records, oldest
 from .history import ChangeHistory
 from .i18n import _
 from .layout import SCHEMA
-from .lookup import Referrer, find_record, find_uid, identical_record, referenced_error, referrers_of
+from .lookup import referenced_error
 from .models import MODELS, Record, Settings, new_uid
 from .documents import StoredDocuments
 from .records import build_record, build_records, load_settings
 from .storage import DurableStorage, Version
 from .stored_records import StoredRecords
-from .transfer import export_document, parse_export
+from .repository_lookups import Lookups, model_for
+from .repository_transfers import Transfers
 
 KINDS = tuple(MODELS)
-
-
-def model_for(kind: str) -> type[Record]:
-    try:
-        return MODELS[kind]
-    except KeyError:
-        raise NotFoundError(
-            _("Unknown kind {kind!r}; expected one of {kinds}.").format(kind=kind, kinds=", ".join(KINDS))
-        ) from None
 
 
 #: the records of one kind built from the file (uid -> record) and their document numbers (uid -> number)
 Built = dict[str, tuple[dict[str, Record], dict[str, int]]]
 
 
-class Repository:
+class Repository(Lookups, Transfers):
     """Add, update, delete, get and list the consultant's records."""
 
     def __init__(self, path: str | Path, today: date | None = None,
@@ -90,32 +82,6 @@ class Repository:
             self._migrate()
             again = self._look(reading=False)  # (changed by another program meanwhile)
             self._rebuild(again if again is not None else built or {})
-
-    def _migrate(self) -> None:
-        """Take an older file to the current schema: one write, under the lock, after a backup."""
-        from .migrations import MigrationError, migrate
-
-        schema = self.storage.schema()
-        if schema is None or schema >= SCHEMA:
-            return
-        with self.storage.transaction() as incoming:
-            if incoming is not None:  # changed since it was looked at: checked, then taken
-                self._accept(incoming)
-            data = self.storage.read() or {}
-            schema = self.storage.schema() or 0
-            if schema >= SCHEMA:
-                return  # another process migrated it while we waited for the lock
-            try:
-                new = migrate(data, schema)
-            except MigrationError as err:
-                raise self._bad_file(_("it has schema {schema} and cannot be migrated: {problem}").format(
-                    schema=schema, problem=err)) from None
-            # a file that would be refused once migrated is refused now, as it is: not written
-            load_settings(new.get(Settings.TABLE) or {}, self.today, self._bad_file)
-            for kind in KINDS:
-                self._build(kind, new.get(MODELS[kind].TABLE) or {})
-            self.storage.write(new)
-        self.migrated = (schema, SCHEMA, self.storage.backups.newest())
 
     def close(self) -> None:
         self.db.close()
@@ -434,57 +400,6 @@ class Repository:
         self._tables()
         return not self.storage.has_records() and self._settings_doc_id is None
 
-    def find(self, kind: str, text: str) -> Record:
-        """A record by uid, uid prefix (8+ characters), or unambiguous name."""
-        model = model_for(kind)
-        if not self._built(kind) and (named := self._stored.named(kind)) is not None:
-            return self.get(kind, find_uid(model, *named, text))
-        return find_record(model, self._records(kind), text)
-
-    def labels(self, kind: str) -> dict[str, str]:
-        """uid -> label of every record of ``kind`` (from the lines when it can: a list of
-        60,000 interactions names their contacts without building 30,000 of them)."""
-        if not self._built(kind) and (named := self._stored.named(kind)) is not None:
-            return dict(zip(*named))
-        return {uid: record.label() for uid, record in self._records(kind).items()}
-
-    def columns(self, kind: str, names: tuple[str, ...]) -> tuple[list[str], list[tuple[Any, ...]]] | None:
-        """The uid and the values of ``names`` of every record of ``kind``, read from the
-        lines without building it (``relance list``); None when the records must be built
-        (see ``StoredRecords.columns``)."""
-        return None if self._built(kind) else self._stored.columns(kind, names)
-
-    def identical(self, record: Record) -> Record | None:
-        """A record of the same kind holding the same values as ``record`` (see
-        ``lookup.identical_record``), or None."""
-        kind = record.KIND
-        if not self._built(kind):
-            # a twin holds the same references (an interaction, its contact's uid) or name,
-            # written as relance writes them (a twin edited by hand is not looked for: this
-            # spares a second add of the same, it guards no data)
-            ref = next((uid for _field, _kind, uid in record.references()), None)
-            if ref is not None and (found := self._stored.referring(kind, ref, written_by_hand=False)) is not None:
-                return identical_record(record, found.values())
-            if (same := self._stored.with_name(kind, getattr(record, record.NAME_FIELD) or "")) is not None:
-                return identical_record(record, same)
-        return identical_record(record, self._records(kind).values())
-
-    def referrers(self, kind: str, uid: str) -> list[Referrer]:
-        """(kind, uid, label, field) of every record that points at ``kind``/``uid``."""
-        return referrers_of(kind, uid, lambda other: self._referring(other, uid))
-
-    def _referring(self, kind: str, uid: str) -> Mapping[str, Record]:
-        """The records of ``kind`` that may point at ``uid``: all of them when built, else
-        those whose line holds it."""
-        if not self._built(kind) and (found := self._stored.referring(kind, uid)) is not None:
-            return found
-        return self._records(kind)
-
-    def _exists(self, kind: str, uid: str) -> bool:
-        if not self._built(kind) and self._stored.find_uid(kind, uid) is not None:
-            return True
-        return uid in self._records(kind)
-
     # -- validation ---------------------------------------------------------------------
 
     def build(self, kind: str, data: Mapping[str, Any], base: Record | None = None) -> Record:
@@ -655,65 +570,3 @@ class Repository:
                 self._docs.replace(Settings.TABLE, self._settings_doc_id, settings.to_doc())
             self._work_settings = settings
             return settings
-
-    # -- export and import --------------------------------------------------------------
-
-    def export(self) -> dict[str, Any]:
-        """Everything, in the export format (docs/DATA.md, "The export format")."""
-        view = self._view()
-        return export_document(self.settings(), view)
-
-    def batches(self, kind: str, size: int = 2000) -> Iterator[list[Record]]:
-        """Every record of ``kind``, in the order of the file, ``size`` at a time: read from
-        the lines and not kept when the kind is not built (an export of 90,000 records
-        holds 2,000 at once), else the built records."""
-        lines = self._stored.lines(kind) if not self._built(kind) else None
-        if lines is None:
-            yield list(self._records(kind).values())
-            return
-        model = MODELS[kind]
-        for docs in lines.docs(size):
-            yield list(build_records(model, dict(docs), self.today, self._bad_file)[0].values())
-
-    def import_data(self, payload: Any, replace: bool = False) -> dict[str, int]:
-        """Load an export into this store in one atomic write.
-
-        Into an empty store, or with ``replace`` instead of what is there (the
-        previous file is kept in the backups). Every record is validated and
-        every reference checked before anything is written.
-        """
-        records, settings = parse_export(payload, self.today)
-        with self.transaction():
-            if not replace and not self.is_empty():
-                raise ValidationError(
-                    "import",
-                    {"": _("the data file already holds records; use --replace to replace them.")},
-                )
-            data = self._docs.empty((*(model.TABLE for model in MODELS.values()), Settings.TABLE))
-            assert self._work is not None and self._work_ids is not None
-            for kind in KINDS:
-                self._writable(kind, whole=True)
-                self._touched[kind] = None  # replaced wholesale
-                self._work[kind].clear()
-                self._work_ids[kind].clear()
-            for kind, items in records.items():
-                documents = data[MODELS[kind].TABLE]
-                for doc_id, record in enumerate(items, start=1):
-                    documents[str(doc_id)] = record.to_doc()
-                    self._work[kind][record.uid] = record
-                    self._work_ids[kind][record.uid] = doc_id
-            errors: dict[str, str] = {}
-            for kind, items in records.items():
-                for index, record in enumerate(items):
-                    for field, problem in self._check_references(record).items():
-                        errors[f"{MODELS[kind].TABLE}[{index}] {record.label()!r} {field}"] = problem
-            if errors:
-                raise ValidationError("import", errors)
-            if settings is not None:
-                self._settings_doc_id = self._docs.insert(Settings.TABLE, settings.to_doc())
-                self._work_settings = settings
-            else:
-                self._settings_doc_id = None
-                self._work_settings = Settings()
-        return {MODELS[kind].TABLE: len(items) for kind, items in records.items()}
-
