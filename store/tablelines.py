@@ -303,6 +303,11 @@ def splice(raw: bytes, spans: dict[str, tuple[int, int]], meta: tuple[str, dict[
             region = crcs[0].get(name) if crcs is not None else None
             place = old_places.get(name)
             top = place[2] if isinstance(place, list) and len(place) == 3 and type(place[2]) is int else None
+            if top is None:  # (a file from before the places: read once from the keys, as a full write does)
+                try:
+                    top = max(map(int, TableLines(raw, span).keys()), default=0)
+                except ValueError:
+                    top = None
         regions[name] = region
         size = sum(map(len, block))
         places[name] = (at + len(head), at + size) + ((top,) if top is not None else ())

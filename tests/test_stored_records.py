@@ -369,3 +369,32 @@ def test_list_reads_its_columns_from_the_lines_when_every_line_is_plain(data_pat
 
     data_path.write_bytes(dump_data(data))
     assert Repository(data_path, today=TODAY).columns("contact", LIST_COLUMNS["contact"]) is None
+
+
+def test_the_first_save_of_a_file_from_before_the_places_is_the_bytes_of_a_full_encoding(data_path):
+    """A file written before ``_meta.tables`` (its check over the rest alone) is changed line
+    by line at once; the save writes every table's place and highest key, as a full write."""
+    from store.layout import CHECK_KEY, PLACES_KEY, content_check, dump_data, split_tables
+
+    repo = Repository(data_path, today=TODAY)
+    with repo.transaction():
+        for number in range(5):
+            repo.add("contact", {"name": f"Old {number}"})
+        repo.add("target", {"name": "T"})
+    repo.close()
+    raw = data_path.read_bytes()
+    data = json.loads(raw)
+    meta = data["_meta"]["1"]
+    del meta[PLACES_KEY]
+    meta[CHECK_KEY] = "x"
+    older = dump_data(data)  # (then its _meta as an older relance wrote it: no places, the check of the rest)
+    spans = split_tables(older)
+    rest = memoryview(older)[spans["_meta"][1]:]
+    head = json.dumps({"schema": meta["schema"], "check": content_check(rest)}, separators=(",", ":")).encode()
+    older = b'{\n"_meta": {\n  "1": ' + head + bytes(older[spans["_meta"][1] - 2:])
+    data_path.write_bytes(older)
+    again = Repository(data_path, today=TODAY)
+    assert again.storage.lines("contacts") is not None  # (checked: read line by line)
+    again.update("contact", again.find("contact", "Old 2").uid, {"company": "Acme"})
+    raw = data_path.read_bytes()
+    assert raw == dump_data(json.loads(raw))
