@@ -128,26 +128,23 @@ def diagnose(path: Path, source: str = "") -> list[Finding]:
         _check_private(folder, _("folder"), 0o700, findings, fixable=_own_folder(real))
     if not real.exists():
         findings.append(Finding(OK, _("There is no data file yet: relance creates it on the first save.")))
-        data = None
+        checked = None
     else:
         if not stat.S_ISREG(os.stat(real).st_mode):
             findings.append(Finding(ERROR, _("{path} is not a regular file.").format(path=real)))
             return findings
         _check_private(real, _("data file"), 0o600, findings)
-        data = tables_of(real)  # (in relance's layout: a table at a time, 2,000 records at once)
-        problem = None
-        if data is None:
+        # in relance's layout a table at a time, 2,000 records at once; when a table does not
+        # parse so, or the file is in another layout, the whole file read says what and where
+        tables = tables_of(real)
+        checked = check_data(tables) if tables is not None else None
+        if checked is None:
             data, problem = read_data_file(real)
-        if problem:
-            findings.append(Finding(ERROR, _("The data file cannot be read: {problem}").format(problem=problem)))
+            checked = check_data(data) if data is not None else None
+            if problem:
+                findings.append(Finding(ERROR, _("The data file cannot be read: {problem}").format(problem=problem)))
     _check_lock(real, findings)
-    if data is not None:
-        checked = check_data(data)
-        if checked is None:  # (a table that does not parse: the whole file read says where)
-            data, problem = read_data_file(real)
-            checked = check_data(data) if data is not None else [
-                Finding(ERROR, _("The data file cannot be read: {problem}").format(problem=problem))]
-        findings.extend(checked or [])
+    findings.extend(checked or [])
     _check_leftovers(real, findings)
     _check_backups(real, findings)
     if i18n.problem:  # (the catalogue of the language asked for: relance spoke English instead)
@@ -323,6 +320,7 @@ def repair(path: Path) -> list[Finding]:
     storage = _sweep(real, done)
     if storage is None:
         return done
+    storage.unchecked = True  # (its records repaired, not all checked: the next reader checks them)
     try:
         with storage.transaction():
             data = storage.read()

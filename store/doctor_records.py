@@ -64,7 +64,7 @@ class Tables:
         """ValueError when the table is not JSON, or not a table of records."""
         span = self.spans[name]
         lines = TableLines(self.raw, span)
-        if lines and len(lines.keys()) == lines.count():
+        if lines and lines.regular():
             for batch in lines.docs(2000):
                 if not all(isinstance(doc, dict) for _key, doc in batch):
                     raise ValueError("not a record")

@@ -260,7 +260,7 @@ def highest_key(table: dict[str, Any]) -> int | None:
         return None
 
 
-def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None) -> list[bytes]:
+def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None, checked: bool = True) -> list[bytes]:
     """The file's bytes as a list of pieces (see :func:`dump_data`), written without
     first joining megabytes into one string. ``_meta`` comes first and holds the
     :func:`content_check` of what follows it."""
@@ -280,6 +280,9 @@ def dump_parts(data: dict[str, dict[str, Any]], cache: LineCache | None = None) 
         at += 2 + size
     rest.append(b"\n}\n")
     doc_id, meta = next(iter((data.get(META_TABLE) or {"1": {}}).items()))
+    if not checked:  # (records no one checked: the next reader checks every one, then a save checks the file)
+        meta = {key: value for key, value in meta.items() if key not in (CHECK_KEY, PLACES_KEY)}
+        return [b"{\n", *LineCache().block(META_TABLE, {doc_id: meta}), *rest]
     return [b"{\n", *meta_block(doc_id, meta, rest, places), *rest]
 
 

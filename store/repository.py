@@ -179,7 +179,7 @@ class Repository(Lookups, Transfers):
         None when the file is not read line by line, or a batch is not what the whole table
         read would accept (that read then says what is wrong, and where)."""
         lines = self._stored.lines(kind)
-        if not lines:
+        if not lines or not lines.regular():
             return None
         records: dict[str, Record] = {}
         ids: dict[str, int] = {}

@@ -58,7 +58,7 @@ class Transfers:
         the lines and not kept when the kind is not built (an export of 90,000 records
         holds 2,000 at once), else the built records."""
         lines = self._stored.lines(kind) if not self._built(kind) else None
-        if lines is None:
+        if lines is None or not lines.regular():
             yield list(self._records(kind).values())
             return
         model = MODELS[kind]

@@ -76,6 +76,9 @@ class DurableStorage(LineChanges, Storage):
         self._checked = False
         #: the changes of the running transaction to tables it did not parse (table -> patch)
         self._patches: dict[str, Any] = {}  # (a TablePatch each: store/tablelines.py)
+        #: the next writes put no check in the file (``relance restore``, ``doctor --fix``:
+        #: records no one checked; the next reader checks them all)
+        self.unchecked = False
         #: the next key of each table the running transaction inserted into, read whole
         self._next_ids: dict[str, int] = {}
         self._pin: int | None = None  # fd of the parsed file: its inode cannot be reused
@@ -520,7 +523,11 @@ class DurableStorage(LineChanges, Storage):
         on a damaged file): under the lock, after keeping the current file as a backup.
         Returns that backup."""
         with self._locked():
-            kept = self._commit(data, same_file=False)
+            unchecked, self.unchecked = self.unchecked, True  # (a backup, damaged or not: checked when read)
+            try:
+                kept = self._commit(data, same_file=False)
+            finally:
+                self.unchecked = unchecked
             self.generation += 1
             return kept
 
@@ -552,10 +559,12 @@ class DurableStorage(LineChanges, Storage):
             ).format(path=self.path))
 
     def _commit(self, data: dict[str, dict[str, Any]], same_file: bool = True) -> Path | None:
-        """Write ``data`` in place of the file; returns the backup of the file replaced."""
+        """Write ``data`` in place of the file; returns the backup of the file replaced. The
+        file is written without a check when :attr:`unchecked` (its records were not all
+        checked: a backup put back, doctor's repairs), so that the next reader checks them."""
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
         try:
-            payload = dump_parts(data, self._lines)
+            payload = dump_parts(data, self._lines, checked=not self.unchecked)
         except RecursionError:  # (a value a file held, nested as deep as the parser went: the encoder goes less deep)
             raise RelanceError(_("Could not save to {path}: a value is nested too deeply to be written. Nothing was "
                                  "changed: the file holds what it held before.").format(path=self.path)) from None

@@ -109,7 +109,7 @@ class StoredRecords:
             assert list(model.field_types())[1] == model.NAME_FIELD
             pattern = self._patterns[kind] = re.compile(
                 rb' \{"uid":"([0-9a-f-]{8,64})","' + re.escape(model.NAME_FIELD.encode()) + rb'":"([^"\\\n]*)"')
-        if lines and (patch is None or not patch.changed):
+        if lines and (patch is None or not patch.changed) and lines.plain():
             matched = pattern.findall(lines.raw, lines.first, lines.last)
             count = lines.count()
             field = f'"{model.NAME_FIELD}":'.encode()
@@ -192,7 +192,7 @@ class StoredRecords:
         model = MODELS[kind]
         types = model.field_types()
         lines = self.lines(kind)
-        if lines is None or not lines or self.storage.patch_of(model.TABLE) is not None:
+        if lines is None or not lines or self.storage.patch_of(model.TABLE) is not None or not lines.plain():
             return None
         order = list(types)
         last = max(order.index(name) for name in names)

@@ -126,9 +126,35 @@ class TableLines:
                   for at in _LINE_HEAD.finditer(self.raw, self.first - 1, self.last) if at.start() + 1 not in seen]
         return matches, others  # type: ignore[return-value]
 
+    def regular(self) -> bool:
+        """Each line one record, ``  "<key>": {...}``, the lines ending ``},`` but the last,
+        every key once: what :meth:`docs` relies on to parse the lines a batch at a time
+        (a byte between two batches is never parsed; a key twice in two batches would be
+        two records where JSON keeps one). One pass over the keys and one count."""
+        if not self:
+            return True
+        keys = self.keys()
+        count = self.count()
+        return (len(keys) == count and len(set(keys)) == count and self.raw.startswith(b'  "', self.first)
+                and self.raw.count(b"},\n", self.first, self.last) == count - 1)
+
+    def plain(self) -> bool:
+        """Every line as relance's encoder writes it, a record without an object inside: no
+        space after a colon but the key's (a line written by hand, kept as it was), no
+        unicode escape (relance writes the characters themselves), one "{" a line: the quick
+        regular-expression reads rely on it. ~2 ms a pass at 10,000 records."""
+        if not self:
+            return True
+        raw, first, last = self.raw, self.first, self.last
+        escaped = raw.find(b"\\", first, last) >= 0 and raw.find(b"\\u", first, last) >= 0
+        count = self.count()
+        # (and no object inside a record: a field relance does not know may hold one with a
+        # "name" or a "next_follow_up" of its own; a "{" in a text sends it the slow way too)
+        return not escaped and raw.count(b'": ', first, last) == count and raw.count(b"{", first, last) == count
+
     def docs(self, chunk: int = 2000) -> Iterator[list[Doc]]:
         """Every record, ``chunk`` lines parsed at a time: a whole table read with the memory
-        of a chunk, not of 60,000 documents at once."""
+        of a chunk, not of 60,000 documents at once. Only for a :meth:`regular` table."""
         if not self:
             return
         starts = [match.start() + 1 for match in _LINE_HEAD.finditer(self.raw, self.first - 1, self.last)]
