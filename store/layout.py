@@ -144,7 +144,10 @@ class LineCache:
 
     @staticmethod
     def line(doc_id: str, doc: dict[str, Any]) -> str:
-        return f'  "{doc_id}": {_encode(doc)}'
+        # (a key written by hand that is not plain digits, "1\n" read by int() as 1, is
+        # escaped: written as it was, it made the file invalid JSON)
+        key = f'"{doc_id}"' if doc_id.isdigit() and doc_id.isascii() else _encode(doc_id)
+        return f"  {key}: {_encode(doc)}"
 
     def block(self, name: str, table: dict[str, Any]) -> list[bytes]:
         """A table's block of lines, as a list of byte strings to write one after the other."""

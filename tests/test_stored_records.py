@@ -466,3 +466,19 @@ def test_second_outside_pass_a_backup_put_back_is_checked_when_read(data_path):
     assert _relance(data_path, "restore", newest.name).returncode == 0
     listed = _relance(data_path, "list", "contacts")
     assert listed.returncode == 1 and "email" in listed.stderr
+
+
+def test_second_outside_pass_a_key_with_a_control_character_is_written_escaped(data_path):
+    """Found from outside: a key written by hand with a line break ("1\\n", which TinyDB's
+    int() reads as 1) was written back as it was: invalid JSON behind a valid check."""
+    data_path.parent.mkdir(mode=0o700)
+    data_path.write_text(json.dumps({"_meta": {"1": {"schema": 1}}, "contacts": {"1\n": {
+        "uid": "aaaaaaaa-0000-4000-8000-000000000001", "name": "NL Key", "circle": "natural"}}}), encoding="utf-8")
+    data_path.chmod(0o600)
+    Repository(data_path, today=TODAY).add("contact", {"name": "Second"})
+    raw = data_path.read_bytes()
+    assert sorted(d["name"] for d in json.loads(raw)["contacts"].values()) == ["NL Key", "Second"]
+    from store.layout import dump_data
+
+    assert raw == dump_data(json.loads(raw))
+    assert sorted(c.name for c in Repository(data_path, today=TODAY).list("contact")) == ["NL Key", "Second"]
