@@ -35,17 +35,21 @@ class LineChanges:
     def _patchable(self) -> bool:
         return bool(self._depth) and self._data is None and self._lazy is not None and self._checked
 
+    def _patch(self, table: str) -> TablePatch:
+        """The running transaction's patch of ``table``, made at its first change."""
+        patch = self._patches.get(table)
+        if patch is None:
+            lines = TableLines(self._lazy.raw, self._lazy.spans.get(table))  # type: ignore[union-attr]
+            patch = self._patches[table] = TablePatch(lambda: _next_key(lines, self._highest(table)))
+        return patch
+
     def insert(self, table: str, doc: dict[str, Any]) -> int:
         """Store a new document under the next key (the highest one + 1, as TinyDB numbers
         them), in the running transaction; returns its key. The table is not parsed when
         the file can be changed line by line: 10,000 contacts are not parsed to add one."""
         with self._thread_lock:
             if self._patchable():
-                patch = self._patches.get(table)
-                if patch is None:
-                    lines = TableLines(self._lazy.raw, self._lazy.spans.get(table))  # type: ignore[union-attr]
-                    patch = self._patches[table] = TablePatch(lambda: _next_key(lines, self._highest(table)))
-                return patch.insert(dict(doc))
+                return self._patch(table).insert(dict(doc))
             documents = self._table(table)
             doc_id = self._next_ids.get(table) or max(map(int, documents), default=0) + 1
             documents[str(doc_id)] = dict(doc)
@@ -58,11 +62,7 @@ class LineChanges:
         line of every document object it has already written."""
         with self._thread_lock:
             if self._patchable():
-                patch = self._patches.get(table)
-                if patch is None:
-                    lines = TableLines(self._lazy.raw, self._lazy.spans.get(table))  # type: ignore[union-attr]
-                    patch = self._patches[table] = TablePatch(lambda: _next_key(lines, self._highest(table)))
-                patch.replace(str(key), None if doc is None else dict(doc))
+                self._patch(table).replace(str(key), None if doc is None else dict(doc))
                 return
             documents = self._table(table)
             if doc is None:
@@ -86,10 +86,12 @@ class LineChanges:
     def _highest(self, table: str) -> int | None:
         """The highest key of ``table`` as ``_meta.tables`` says (covered by the check, so
         relance wrote it), or None when it does not say."""
-        meta = next(iter(((self._lazy.table(META_TABLE) if self._lazy else None) or {}).values()), {})
-        place = (meta.get(PLACES_KEY) or {}).get(table) if isinstance(meta.get(PLACES_KEY), dict) else None
-        if table not in self._lazy.spans if self._lazy else True:  # (no such table yet: none)
+        lazy = self._lazy
+        if lazy is None or table not in lazy.spans:  # (no such table yet: no key)
             return 0
+        meta = next(iter((lazy.table(META_TABLE) or {}).values()), {})
+        places = meta.get(PLACES_KEY)
+        place = places.get(table) if isinstance(places, dict) else None
         return place[2] if isinstance(place, list) and len(place) == 3 and type(place[2]) is int else None
 
     def _table(self, name: str) -> dict[str, Any]:
