@@ -26,11 +26,12 @@ from .layout import SCHEMA
 from .lookup import referenced_error
 from .models import MODELS, Record, Settings, new_uid
 from .documents import StoredDocuments
-from .records import build_record, build_records, load_settings
+from .records import build_record, load_settings
 from .storage import DurableStorage, Version
 from .stored_records import StoredRecords
 from .repository_lookups import Lookups, model_for
 from .repository_transfers import Transfers
+from .repository_builds import Builds
 
 KINDS = tuple(MODELS)
 
@@ -39,7 +40,7 @@ KINDS = tuple(MODELS)
 Built = dict[str, tuple[dict[str, Record], dict[str, int]]]
 
 
-class Repository(Lookups, Transfers):
+class Repository(Builds, Lookups, Transfers):
     """Add, update, delete, get and list the consultant's records."""
 
     def __init__(self, path: str | Path, today: date | None = None,
@@ -160,39 +161,6 @@ class Repository(Lookups, Transfers):
         self._stale = False
         for kind, (records, ids) in built.items():
             self._models[kind], self._doc_ids[kind] = records, ids
-
-    def _build(self, kind: str, table: dict[str, Any] | None = None) -> tuple[dict[str, Record], dict[str, int]]:
-        """One kind's records from the parsed file (or from ``table``, its documents); an
-        invalid one makes the file unusable."""
-        model = MODELS[kind]
-        if table is None and self.storage.patch_of(model.TABLE) is None:
-            built = self._build_in_batches(kind)
-            if built is not None:
-                return built
-        if table is None:
-            table = self.storage.read_table(model.TABLE, keep=False)
-        return build_records(model, table, self.today, self._bad_file)
-
-    def _build_in_batches(self, kind: str) -> tuple[dict[str, Record], dict[str, int]] | None:
-        """One kind's records from the file's lines, 2,000 parsed at a time: 30,000 contacts'
-        documents and records were all held at once (~70 MB more at the dashboard's start).
-        None when the file is not read line by line, or a batch is not what the whole table
-        read would accept (that read then says what is wrong, and where)."""
-        lines = self._stored.lines(kind)
-        if not lines or not lines.regular():
-            return None
-        records: dict[str, Record] = {}
-        ids: dict[str, int] = {}
-        try:
-            for docs in lines.docs(2000):
-                batch, numbers = build_records(MODELS[kind], dict(docs), self.today, self._bad_file)
-                if not records.keys().isdisjoint(batch):  # (a uid twice: said as the whole table read says it)
-                    return None
-                records.update(batch)
-                ids.update(numbers)
-        except ValueError:
-            return None
-        return records, ids
 
     def load_all(self) -> None:
         """Build every kind now (checks every record of the file)."""

@@ -21,7 +21,7 @@ from .errors import DataFileError
 from .models import MODELS, Record
 from .records import build_records
 from .storage import DurableStorage
-from .tablelines import Doc, TableLines
+from .tablelines import AnyCase, Doc, TableLines
 
 #: a uid as relance stores it (Uid.parse_value: lower-case)
 _UID = re.compile(r"[0-9a-f-]{8,64}")
@@ -86,7 +86,8 @@ class StoredRecords:
         if lines is None:
             return None
         # (a reference is read in lower case: one written by hand may hold capitals anywhere)
-        needles = (re.compile(re.escape(uid.encode()), re.IGNORECASE), b"\\u") if written_by_hand else (uid.encode(),)
+        needles = (AnyCase(uid.lower().encode()), b"\\u") if written_by_hand and uid.isascii() else (
+            (re.compile(re.escape(uid.encode()), re.IGNORECASE), b"\\u") if written_by_hand else (uid.encode(),))
         return self._load(kind, self._overlaid(kind, lines, lines.docs_with(*needles), lambda doc: True))
 
     def named(self, kind: str) -> tuple[list[str], list[str]] | None:

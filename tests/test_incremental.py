@@ -190,9 +190,52 @@ async def test_the_garbage_collector_is_back_on_once_the_data_is_loaded(demo_pat
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             assert gc.isenabled()
-            assert "interaction" in app.repository._models  # loaded, then frozen
     finally:
         gc.enable()
+
+
+async def test_the_interactions_are_checked_after_the_first_paint_and_not_kept(demo_path):
+    """The dashboard shows no list of interactions: after the first paint they are checked
+    2,000 at a time and let go (~55 MB at 30,000 contacts), and a contact's log is read from
+    the lines holding its uid, newest first, as it was from the built records. A damaged
+    one is still said, though the file's check matches (a record relance would not write)."""
+    from store.layout import content_check, split_tables
+
+    from tui.detail import DetailScreen
+
+    repo = Repository(demo_path, today=TODAY)
+    contact = repo.find("contact", "Camille Fournier")
+    for day in ("2026-10-01", "2026-11-20", "2026-09-15"):
+        repo.add("interaction", {"contact_uid": contact.uid, "kind": "call", "date": day, "summary": day})
+    repo.close()
+    built = Repository(demo_path, today=TODAY)
+    built.load_all()
+    expected = [i.uid for i in sorted((i for i in built.list("interaction") if i.contact_uid == contact.uid),
+                                      key=lambda i: i.date, reverse=True)]
+    assert len(expected) >= 3
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "interaction" not in app.repository._models
+        assert not app._notifications
+        await pilot.press("slash")
+        await type_text(pilot, contact.name)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        log = app.screen.query_one("#detail-log")
+        assert log._uids == expected
+    raw = demo_path.read_bytes()
+    broken = raw.replace(b'"kind":"call"', b'"kind":"ring"', 1)  # (as long: the tables' places still fit)
+    spans = split_tables(broken)
+    meta = json.loads(broken[spans["_meta"][0]:spans["_meta"][1]])["1"]
+    check = content_check(memoryview(broken)[spans["_meta"][1]:], meta["tables"])
+    demo_path.write_bytes(broken.replace(meta["check"].encode(), check.encode()))
+    assert Repository(demo_path, today=TODAY).storage.lines("interactions") is not None  # (its check matches)
+    app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("of table interactions is invalid: kind" in n.message for n in app._notifications)
 
 
 async def test_closed_forms_are_freed_after_saves(demo_path):

@@ -7,10 +7,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store.calendar_export import write_ics
 from store.models import Contact, Mission, Opportunity, Review
 from store.rules import (
+    fold,
     STAGE_WALK,
     completed_review,
     days_late,
@@ -203,6 +206,23 @@ def test_the_follow_ups_due_come_first_the_oldest_first_then_everyone_by_name():
     assert ordered == ["Bruno", "Alice", "Anne", "claire", "Zoé"]
     # the fast sort and the key the pane patches its list with agree
     assert ordered == [c.name for c in sorted(contacts, key=lambda c: follow_up_order(c, TODAY))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12),
+                          st.one_of(st.none(), st.integers(-400, 400))), max_size=30))
+def test_the_order_made_on_texts_is_the_order_of_the_tuples_it_stands_for(people):
+    """The Network pane sorts on one text per contact (quicker than tuples): the due ones
+    first, by day, then by folded name and name, as the tuples compared field by field."""
+    contacts = [contact(name, None if days is None else TODAY + days * DAY) for name, days in people]
+
+    def as_tuple(c):
+        due = c.next_follow_up is not None and c.next_follow_up <= TODAY
+        return (not due, c.next_follow_up if due else date.max, fold(c.name), c.name)
+
+    expected = sorted(contacts, key=as_tuple)
+    assert [as_tuple(c) for c in follow_ups_first(contacts, TODAY)] == [as_tuple(c) for c in expected]
+    assert [as_tuple(c) for c in sorted(contacts, key=lambda c: follow_up_order(c, TODAY))] == [as_tuple(c) for c in expected]
 
 
 # -- the pipeline ----------------------------------------------------------------------------

@@ -152,10 +152,11 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
 
     @work(thread=True, group="load")
     def check_whole_file(self) -> None:
-        """After the first paint: read the kinds the first screen did not need (the
-        interactions...), so that a damaged record anywhere is reported now."""
+        """After the first paint: check the kinds the first screen did not need (the
+        interactions, not kept: see ``Repository.check_unbuilt``), so that a damaged record
+        anywhere is reported now."""
         try:
-            self.repository.load_all()
+            self.repository.check_unbuilt()
             self.repository.prepare_writes()
         except RelanceError as err:
             self.call_from_thread(self.say_damaged, err, 30)

@@ -133,8 +133,7 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
             lines.append(indented(text) + "\n")
         self.query_one("#detail-fields", Static).update(lines)
         if self.kind == "contact":
-            log = sorted((i for i in self.repository.list("interaction") if i.contact_uid == self.uid),
-                         key=lambda i: i.date, reverse=True)
+            log = self.repository.interactions_of(self.uid)
             self.query_one("#detail-log", RecordTable).set_rows(
                 (i.uid, (fmt.day(i.date), choice_label(INTERACTION_KIND, i.kind), i.summary)) for i in log)
         elif self.kind == "mission":
