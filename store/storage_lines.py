@@ -28,6 +28,13 @@ class LineChanges:
                 return None
             return TableLines(lazy.raw, lazy.spans.get(table))
 
+    def checked_tables(self) -> tuple[bytes, dict[str, tuple[int, int]]] | None:
+        """The bytes of the version in use and where each table is in them, when it is as
+        relance wrote it and was not parsed whole (to be read a table at a time); else None."""
+        with self._current():
+            lazy = self._lazy
+            return (lazy.raw, dict(lazy.spans)) if lazy is not None and self._checked else None
+
     def patch_of(self, table: str) -> TablePatch | None:
         """What the running transaction changed in ``table`` line by line (None: nothing)."""
         return self._patches.get(table) if self._depth else None
