@@ -315,23 +315,25 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         target = _export_target(args, repo)
     except ExportError as err:
         parser.exit(2, _("relance export: error: {problem}\n").format(problem=err))
+    import itertools
+
+    end = ""  # (after the pieces: a line break after the JSON)
     if args.format == "csv":
         from store.csv_export import write_csv
 
         text = write_csv(repo, args.kind)
     elif args.format == "vcard":
-        from store.rules import collation_key
-        from store.vcard import write_vcards
+        from store.vcard import sorted_cards
 
-        text = write_vcards(sorted(repo.list("contact"), key=lambda c: collation_key(c.name)))
+        pieces, text = iter(sorted_cards(repo.batches("contact"))), None  # (a card at a time)
     elif args.format == "ics":
-        from store.calendar_export import write_ics
+        from store.calendar_export import ics_pieces
 
-        text = write_ics(repo, previous=_previous_export(target))
+        pieces, text = ics_pieces(repo, previous=_previous_export(target)), None  # (an event at a time)
     else:
-        import itertools
-
         from store.transfer import export_pieces
+
+        end = "\n"
 
         # (piece by piece: 2,000 records at a time, not 90,000 documents and their text)
         pieces = export_pieces(repo.settings(), repo.batches, clean=lambda text: _RAW_CONTROL.sub(
@@ -341,7 +343,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         if text is None:
             for piece in pieces:
                 sys.stdout.write(piece)
-            sys.stdout.write("\n")
+            sys.stdout.write(end)
         else:
             sys.stdout.write(text)
         return 0
@@ -350,7 +352,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     # a file beside the target, then put in its place: a reader never sees half an export
     try:
         replace_file(target, text.encode("utf-8") if text is not None else
-                     (piece.encode("utf-8") for piece in itertools.chain(pieces, ["\n"])))
+                     (piece.encode("utf-8") for piece in itertools.chain(pieces, [end])))
     except OSError as err:  # a full disk, no right to write there...
         raise RelanceError(_("Could not write {path}: {reason}. Nothing was written.").format(
             path=target, reason=err.strerror or err)) from None
