@@ -302,17 +302,24 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     except OSError as err:
         parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}.\n").format(
             path=source, reason=err.strerror or err))
+    from datetime import date
+
+    from store.export_stream import read_export
     from store.jsontext import loads
 
+    # a record at a time when it can (see store/export_stream.py), else parsed whole
+    streamed = read_export(text, getattr(args, "today", None) or date.today())
     try:
-        payload = loads(text)
+        payload = loads(text) if streamed is None else None
     except json.JSONDecodeError as err:
         parser.exit(2, _("relance import json: error: {path}: not valid JSON: {msg} at line {line}, column {col}\n").format(
             path=source, msg=err.msg, line=err.lineno, col=err.colno))
+    del text  # (the export's text: not held while the file is written)
     repo = _open(args)
     had_data = not repo.is_empty()
     try:
-        counts = repo.import_data(payload, replace=args.replace)
+        counts = (repo.import_data(payload, replace=args.replace) if streamed is None
+                  else repo.import_streamed(streamed, replace=args.replace))
     except ValidationError as err:
         problems = err.sentences(first=20)
         more = len(err.errors) - 20
