@@ -127,6 +127,7 @@ class Transfers:
             assert self._work is not None and self._work_ids is not None
             for kind in KINDS:
                 self._touched[kind] = None  # replaced wholesale
+            self._history.clear()  # (no kind is said record by record: all replaced)
             self._work.clear()  # (built again from the new file when asked)
             self._work_ids.clear()
             self._settings_doc_id = 1 if export.settings is not None else None
