@@ -28,9 +28,10 @@ from .i18n import _, ngettext
 from .models import new_uid
 from .backups import BACKUP_DIR, Backups
 from .files import temp_prefix
-from .layout import META_TABLE, check_layout, describe_json_error
+from .layout import KNOWN_TABLES, META_TABLE, check_layout, describe_json_error
 from .storage import DurableStorage
-from .doctor_records import ERROR, FIXED, OK, WARNING, Finding, check_data, dangling, duplicate_uids, name_of as _name, tables_of
+from .doctor_records import (ERROR, FIXED, OK, WARNING, Finding, Tables, check_data, dangling, duplicate_uids, name_of as _name,
+                             needs_repair, tables_of)
 
 def _mode(st: os.stat_result) -> str:
     return oct(stat.S_IMODE(st.st_mode))[2:]
@@ -323,8 +324,10 @@ def repair(path: Path) -> list[Finding]:
     storage.unchecked = True  # (its records repaired, not all checked: the next reader checks them)
     try:
         with storage.transaction():
-            data = storage.read()
-            links = _repair_records(storage, data, done) if data and META_TABLE in data else 0
+            links = 0
+            if _may_need_repair(storage):
+                data = storage.read()
+                links = _repair_records(storage, data, done) if data and META_TABLE in data else 0
     except RelanceError as err:  # a damaged file: the report says what is wrong with it
         done.append(Finding(ERROR, _("The file itself cannot be repaired here: {problem}").format(problem=err)))
     else:
@@ -401,6 +404,22 @@ def _sweep(real: Path, done: list[Finding]) -> DurableStorage | None:
     return storage
 
 
+def _may_need_repair(storage: DurableStorage) -> bool:
+    """False when the file in use is as relance wrote it and holds no uid twice and no link
+    to a missing record, read 2,000 records at a time: the whole file is parsed only to
+    be repaired (a sound file of 30,000 contacts parsed whole took ``--fix`` to 300 MB)."""
+    found = storage.checked_tables()
+    if found is None:
+        return True
+    raw, spans = found
+    if META_TABLE not in spans or not set(spans) <= KNOWN_TABLES:
+        return True
+    try:
+        return needs_repair(Tables(raw, spans))
+    except ValueError:  # (not records: read whole, which says what is wrong)
+        return True
+
+
 def _repair_records(storage: DurableStorage, data: dict[str, Any], done: list[Finding]) -> int:
     """A uid held twice made new, then the links to missing records removed, each step
     written at once (in the caller's transaction); how many were repaired."""
@@ -452,6 +471,10 @@ def _unlink(data: dict[str, Any], broken: list, done: list[Finding]) -> None:
 
 def _migrate(real: Path, done: list[Finding]) -> None:
     """A file of an older schema migrated, as any command would (after a backup)."""
+    tables = tables_of(real)
+    if tables is not None and META_TABLE in tables.names():
+        return  # (the current schema's _meta, or a file the report says is damaged: the file
+        # of 30,000 contacts parsed whole only to see it has a _meta took 300 MB)
     data, problem = read_data_file(real)
     if not problem and data and META_TABLE not in data:
         from .repository import Repository

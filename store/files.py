@@ -65,14 +65,18 @@ def write_new_file(path: Path | str, data: bytes | list | Iterator[bytes], dir_f
 
 def _write_all(fd: int, data: list) -> None:
     # (empty pieces are left out: writev returns 0 for them, and the loop would never end)
-    pieces = [memoryview(p) for p in data if p]
-    while pieces:  # as few system calls as it takes (writev of up to 1,024 pieces)
-        written = os.writev(fd, pieces[:1024])
-        while written and pieces:
-            if written >= len(pieces[0]):
-                written -= len(pieces.pop(0))
+    # (a piece is made a view only when it was written in part: a view of each of 180,000
+    # pieces took 35 MB; and the pieces are walked with an index, not popped from the front)
+    pieces = [p for p in data if p]
+    first = 0
+    while first < len(pieces):  # as few system calls as it takes (writev of up to 1,024 pieces)
+        written = os.writev(fd, pieces[first:first + 1024])
+        while written and first < len(pieces):
+            if written >= len(pieces[first]):
+                written -= len(pieces[first])
+                first += 1
             else:
-                pieces[0] = pieces[0][written:]
+                pieces[first] = memoryview(pieces[first])[written:]
                 written = 0
 
 

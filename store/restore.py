@@ -17,6 +17,7 @@ from .doctor import read_data_file
 from .errors import RelanceError
 from .i18n import _
 from .layout import META_TABLE, SCHEMA
+from .lazytables import LazyTables
 from .storage import DurableStorage
 
 
@@ -41,9 +42,36 @@ class BackupInfo:
 
 
 def _info(number: int, path: Path, when: datetime | None) -> BackupInfo:
-    data, problem = read_data_file(path)
-    counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
+    counts = _checked_counts(path)
+    problem = None
+    if counts is None:
+        data, problem = read_data_file(path)
+        counts = None if problem else {table: len(docs) for table, docs in (data or {}).items()}
     return BackupInfo(number, path, when, os.stat(path).st_size, counts, problem)
+
+
+def _checked_counts(path: Path) -> dict[str, int] | None:
+    """table -> records of a backup as relance wrote it (its check matches: one record a
+    line, each table where ``_meta.tables`` or the bytes say), counted from its lines
+    without parsing it; None for any other file (parsed whole then, and what is wrong said).
+    Ten backups of 30,000 contacts and 60,000 interactions each parsed whole took the
+    listing to 180 MB; counted so, the peak is one backup's bytes."""
+    from .tablelines import TableLines
+    from .versions import parse
+
+    try:
+        tables, checked = parse(path.read_bytes(), ValueError)
+    except (OSError, ValueError):
+        return None
+    if not checked or not isinstance(tables, LazyTables):
+        return None
+    counts = {}
+    for name, span in tables.spans.items():
+        lines = TableLines(tables.raw, span)
+        if not lines.regular():  # (never in a file relance wrote: parsed whole, to be sure)
+            return None
+        counts[name] = lines.count()
+    return counts
 
 
 def list_backups(storage: DurableStorage) -> list[BackupInfo]:

@@ -5,9 +5,10 @@ spliced in (docs/ARCHITECTURE.md, "Writing what changed")."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from .layout import META_TABLE, PLACES_KEY, SCHEMA
+from .layout import META_TABLE, PLACES_KEY, SCHEMA, meta_block
 from .lazytables import LazyTables
 from .tablelines import TableLines, TablePatch, splice
 
@@ -27,6 +28,13 @@ class LineChanges:
             if lazy is None or not self._checked:
                 return None
             return TableLines(lazy.raw, lazy.spans.get(table))
+
+    def checked_tables(self) -> tuple[bytes, dict[str, tuple[int, int]]] | None:
+        """The bytes of the version in use and where each table is in them, when it is as
+        relance wrote it and was not parsed whole (to be read a table at a time); else None."""
+        with self._current():
+            lazy = self._lazy
+            return (lazy.raw, dict(lazy.spans)) if lazy is not None and self._checked else None
 
     def patch_of(self, table: str) -> TablePatch | None:
         """What the running transaction changed in ``table`` line by line (None: nothing)."""
@@ -82,6 +90,21 @@ class LineChanges:
                 data[name] = {}
                 self._next_ids.pop(name, None)
             return data
+
+    def write_lines(self, meta: tuple[str, dict[str, Any]], tables: dict[str, tuple[list[bytes], int]]) -> None:
+        """Write now, in the running transaction, a file holding ``meta`` and ``tables``,
+        each table given as its records' lines (``LineCache.line``, keyed 1, 2… in order),
+        joined by ",\n" in chunks, and how many there are:
+        the bytes ``layout.dump_parts`` writes for the same documents (an import of 90,000
+        records: their lines are written as they are, never held as documents). The new
+        file is then the version in use, read line by line."""
+        with self._thread_lock:
+            if not self._depth:
+                raise RuntimeError("DurableStorage.write_lines() outside a transaction would lose updates")
+            parts, spans = _whole_file(meta, tables)
+            self._write(parts, same_file=True)
+            self._data, self._lazy, self._checked = None, LazyTables(parts, spans), True
+            self._patches, self._dirty = {}, False
 
     def _highest(self, table: str) -> int | None:
         """The highest key of ``table`` as ``_meta.tables`` says (covered by the check, so
@@ -147,3 +170,32 @@ def _next_key(lines: TableLines, highest: int | None) -> int:
     if highest is not None:
         return highest + 1
     return max(map(int, lines.keys()), default=0) + 1
+
+
+def _whole_file(meta: tuple[str, dict[str, Any]], tables: dict[str, tuple[list[bytes], int]]) -> tuple[list[bytes], dict[str, tuple[int, int]]]:
+    """The pieces of the file ``dump_parts`` writes for ``meta`` and tables of these lines,
+    and where each table's value is in it (as ``tablelines.splice`` says it)."""
+    rest: list[bytes] = []
+    places: dict[str, tuple[int, ...]] = {}
+    at = 0
+    for name in sorted(set(tables) - {META_TABLE}):
+        lines, count = tables[name]
+        head = f"{json.dumps(name)}: ".encode("utf-8")
+        block: list[bytes] = [head + b"{}"] if not lines else [head + b"{\n"]
+        for number, line in enumerate(lines):
+            if number:
+                block.append(b",\n")
+            block.append(line)
+        if lines:
+            block.append(b"\n}")
+        size = sum(map(len, block))
+        places[name] = (at + 2 + len(head), at + 2 + size, count)  # (the highest key: the last, as many as lines)
+        rest.append(b",\n")
+        rest.extend(block)
+        at += 2 + size
+    rest.append(b"\n}\n")
+    header = [b"{\n", *meta_block(meta[0], meta[1], rest, places)]
+    offset = sum(map(len, header))
+    spans = {META_TABLE: (2 + len(f"{json.dumps(META_TABLE)}: "), offset)}
+    spans.update({name: (place[0] + offset, place[1] + offset) for name, place in places.items()})
+    return [*header, *rest], spans

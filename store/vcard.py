@@ -173,6 +173,17 @@ def _family_and_given(name: str) -> tuple[str, str]:
     return family, given
 
 
+def sorted_cards(batches: Iterable[list[Any]]) -> list[str]:
+    """The card of each contact of ``batches`` (``Repository.batches``: 2,000 at a time), in
+    the order of their names: ``write_vcards`` of the contacts sorted, a card at a time (the
+    30,000 contacts built at once took the export to 117 MB; their cards are 11 MB)."""
+    from .rules import collation_key
+
+    cards = [(collation_key(contact.name), write_vcards([contact])) for batch in batches for contact in batch]
+    cards.sort(key=lambda item: item[0])  # (stable: the order of the file between equal names)
+    return [card for _key, card in cards]
+
+
 def write_vcards(contacts: Iterable[Any]) -> str:
     """The contacts as vCard 3.0 cards, written with ``vobject`` (their uid as UID, so
     that importing them again finds them; relance's own fields in X-RELANCE-…)."""

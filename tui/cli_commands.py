@@ -192,81 +192,7 @@ def _problems(err: ValidationError, kind: str) -> str:
     return err.sentences(option)
 
 
-LIST_COLUMNS = {
-    "contact": ("name", "company", "circle", "last_contact", "next_follow_up"),
-    "target": ("name", "status", "decision_maker", "sector"),
-    "opportunity": ("title", "organisation", "stage", "daily_rate", "expected_start"),
-    "mission": ("client", "title", "source", "start", "end", "ended_on", "daily_rate", "days_per_week"),
-    "interaction": ("date", "kind", "contact_uid", "summary"),
-    "review": ("mission_uid", "created", "completed"),
-}
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    """The records of a kind, sorted by their first column; read 2,000 at a time and kept
-    as the cells shown (or the documents printed), not as 60,000 records."""
-    kind = KIND_NAMES[args.kind]
-    repo = _open(args)
-    from store.rules import collation_key, collation_keys, fold, search_text
-
-    needle = fold((getattr(args, "filter", "") or "").strip())
-    columns = LIST_COLUMNS[kind]
-    names: dict[str, str] = {}
-    if not args.json:
-        for column in columns:
-            if column.endswith("_uid"):
-                names.update(repo.labels(column[: -len("_uid")]))
-    key = columns[0]
-    # a reference shows the referenced record's name; any other field as the forms show it
-    types = MODELS[kind].field_types()
-    cells = [(column, (lambda uid: names.get(uid or "", "")) if column.endswith("_uid")
-              else types[column].label if isinstance(types[column], Choice) else types[column].edit_text)
-             for column in columns]
-    found: list = []
-    # (the columns from the lines when no other kind is named in them: 60,000 interactions'
-    # values held beside their contacts' names took more memory than their records, a batch
-    # at a time)
-    quick = repo.columns(kind, columns) if not args.json and not needle and not names else None
-    if quick is not None:  # (the values read from the lines: no record built)
-        uids, rows_read = quick
-        # a column at a time, each distinct value shown once (10,000 contacts have a few
-        # hundred dates, two circles)
-        shown_columns = []
-        for (_column, show), values in zip(cells, zip(*rows_read) if rows_read else [() for _cell in cells]):
-            seen: dict[Any, str] = {}
-            shown_columns.append([seen[value] if value in seen else seen.setdefault(value, show(value)) for value in values])
-        keys = collation_keys([str(value or "") for value in (next(zip(*rows_read)) if rows_read else ())])
-        found = list(zip(keys, ([uid[:8], *cells_of] for uid, *cells_of in zip(uids, *shown_columns))))
-    for batch in (repo.batches(kind) if quick is None else ()):
-        for r in batch:
-            if needle and needle not in search_text(r):
-                continue
-            if args.json:
-                found.append(json_text(r.to_doc()).replace("\n", "\n "))
-            else:
-                found.append((collation_key(str(getattr(r, key) or "")),
-                              [r.uid[:8], *(show(getattr(r, column)) for column, show in cells)]))
-    out = sys.stdout
-    if args.json:  # (as json_text writes the list: one record after the other, indented once)
-        out.write("[\n " + ",\n ".join(found) + "\n]\n" if found else "[]\n")
-        return 0
-    found.sort(key=lambda item: item[0])
-    # a reference's column is named for the record it shows (mission, not mission_uid)
-    rows = [["uid", *(column.removesuffix("_uid") for column in columns)], *(row for _key, row in found)]
-    widths = [min(40, max(map(len, cells_of))) for cells_of in zip(*rows)]
-    # (one format for every row; a cell longer than its column cut with "…" first)
-    line = "  ".join(f"{{:<{width}}}" for width in widths)
-    cut = [i for i, cells_of in enumerate(zip(*rows)) if max(map(len, cells_of)) > widths[i]]
-    lines = []
-    for row in rows:
-        if cut:
-            row = [cell if i not in cut or len(cell) <= widths[i] else cell[: widths[i] - 1] + "…" for i, cell in enumerate(row)]
-        lines.append(line.format(*row).rstrip())
-    out.write("\n".join(lines) + "\n")
-    if not found:
-        out.write((_("(no {kind} contains {text!r})").format(kind=kind, text=args.filter.strip()) if needle
-                   else _("(no {kind} yet)").format(kind=kind)) + "\n")
-    return 0
+from .cli_list import LIST_COLUMNS, cmd_list  # noqa: E402,F401  (relance list: a module of its own)
 
 
 class ExportError(RelanceError):
@@ -315,23 +241,25 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         target = _export_target(args, repo)
     except ExportError as err:
         parser.exit(2, _("relance export: error: {problem}\n").format(problem=err))
+    import itertools
+
+    end = ""  # (after the pieces: a line break after the JSON)
     if args.format == "csv":
         from store.csv_export import write_csv
 
         text = write_csv(repo, args.kind)
     elif args.format == "vcard":
-        from store.rules import collation_key
-        from store.vcard import write_vcards
+        from store.vcard import sorted_cards
 
-        text = write_vcards(sorted(repo.list("contact"), key=lambda c: collation_key(c.name)))
+        pieces, text = iter(sorted_cards(repo.batches("contact"))), None  # (a card at a time)
     elif args.format == "ics":
-        from store.calendar_export import write_ics
+        from store.calendar_export import ics_pieces
 
-        text = write_ics(repo, previous=_previous_export(target))
+        pieces, text = ics_pieces(repo, previous=_previous_export(target)), None  # (an event at a time)
     else:
-        import itertools
-
         from store.transfer import export_pieces
+
+        end = "\n"
 
         # (piece by piece: 2,000 records at a time, not 90,000 documents and their text)
         pieces = export_pieces(repo.settings(), repo.batches, clean=lambda text: _RAW_CONTROL.sub(
@@ -341,7 +269,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         if text is None:
             for piece in pieces:
                 sys.stdout.write(piece)
-            sys.stdout.write("\n")
+            sys.stdout.write(end)
         else:
             sys.stdout.write(text)
         return 0
@@ -350,7 +278,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     # a file beside the target, then put in its place: a reader never sees half an export
     try:
         replace_file(target, text.encode("utf-8") if text is not None else
-                     (piece.encode("utf-8") for piece in itertools.chain(pieces, ["\n"])))
+                     (piece.encode("utf-8") for piece in itertools.chain(pieces, [end])))
     except OSError as err:  # a full disk, no right to write there...
         raise RelanceError(_("Could not write {path}: {reason}. Nothing was written.").format(
             path=target, reason=err.strerror or err)) from None
@@ -374,17 +302,24 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     except OSError as err:
         parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}.\n").format(
             path=source, reason=err.strerror or err))
+    from datetime import date
+
+    from store.export_stream import read_export
     from store.jsontext import loads
 
+    # a record at a time when it can (see store/export_stream.py), else parsed whole
+    streamed = read_export(text, getattr(args, "today", None) or date.today())
     try:
-        payload = loads(text)
+        payload = loads(text) if streamed is None else None
     except json.JSONDecodeError as err:
         parser.exit(2, _("relance import json: error: {path}: not valid JSON: {msg} at line {line}, column {col}\n").format(
             path=source, msg=err.msg, line=err.lineno, col=err.colno))
+    del text  # (the export's text: not held while the file is written)
     repo = _open(args)
     had_data = not repo.is_empty()
     try:
-        counts = repo.import_data(payload, replace=args.replace)
+        counts = (repo.import_data(payload, replace=args.replace) if streamed is None
+                  else repo.import_streamed(streamed, replace=args.replace))
     except ValidationError as err:
         problems = err.sentences(first=20)
         more = len(err.errors) - 20
