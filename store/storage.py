@@ -51,6 +51,7 @@ from .i18n import _
 from .layout import META_TABLE, SCHEMA, LineCache, check_layout, dump_parts
 from .lazytables import LazyTables, due_docs
 from .storage_lines import LineChanges
+from .tablelines import NotOneLine
 from .versions import Version, parse, parse_whole
 
 
@@ -449,7 +450,12 @@ class DurableStorage(LineChanges, Storage):
                     if incoming is not None and incoming.state is None:
                         raise RuntimeError("the version of the file found under the lock was neither taken nor refused")
                     if self._patches:
-                        self._commit_lines()
+                        try:
+                            self._commit_lines()
+                        except NotOneLine:  # (written by hand, its check made to match)
+                            self._whole()
+                            self._apply_patches()
+                            self._commit(self._data or {})
                     elif self._dirty:
                         if self._data is None:  # (written line by line, then turned whole: nothing to do)
                             self._whole()

@@ -65,7 +65,10 @@ class StoredRecords:
         if lines is None or not uid:
             return None
         needle = uid.encode("utf-8")
-        found = self._overlaid(kind, lines, lines.docs_with(needle), lambda doc: doc.get("uid") == uid)
+        try:
+            found = self._overlaid(kind, lines, lines.docs_with(needle), lambda doc: doc.get("uid") == uid)
+        except ValueError:  # (a line that is not one record: written by hand, its check made to match)
+            return None
         loaded = self._load(kind, found)
         return loaded.get(uid)
 
@@ -88,7 +91,11 @@ class StoredRecords:
         # (a reference is read in lower case: one written by hand may hold capitals anywhere)
         needles = (AnyCase(uid.lower().encode()), b"\\u") if written_by_hand and uid.isascii() else (
             (re.compile(re.escape(uid.encode()), re.IGNORECASE), b"\\u") if written_by_hand else (uid.encode(),))
-        return self._load(kind, self._overlaid(kind, lines, lines.docs_with(*needles), lambda doc: True))
+        try:
+            found = self._overlaid(kind, lines, lines.docs_with(*needles), lambda doc: True)
+        except ValueError:  # (a line that is not one record: the kind is built from the tables)
+            return None
+        return self._load(kind, found)
 
     def named(self, kind: str) -> tuple[list[str], list[str]] | None:
         """The uid and the label of every record of ``kind`` (two lists, in the same order),
@@ -131,7 +138,10 @@ class StoredRecords:
                     if "" in values:
                         values = [value or uid[:8] for uid, value in zip(uids, values)]
                     return uids, values
-        return self._named_line_by_line(kind, lines)
+        try:
+            return self._named_line_by_line(kind, lines)
+        except ValueError:  # (a line that is not one record: the kind is built from the tables)
+            return None
 
     def _named_line_by_line(self, kind: str, lines: TableLines) -> tuple[list[str], list[str]]:
         """:meth:`named` when some line is not in the form relance writes, or the running
@@ -179,7 +189,10 @@ class StoredRecords:
         needle = json.dumps(value, ensure_ascii=False)[1:-1].encode("utf-8")
         # (and any name written with an escape: "AC\/DC", "Tab\there" may be the same name)
         escaped = re.compile(b'"' + re.escape(model.NAME_FIELD.encode()) + rb'":"[^"\n]*\\')
-        found = self._overlaid(kind, lines, lines.docs_with(needle, escaped), lambda doc: True)
+        try:
+            found = self._overlaid(kind, lines, lines.docs_with(needle, escaped), lambda doc: True)
+        except ValueError:  # (a line that is not one record: the kind is built from the tables)
+            return None
         return [record for _key, record in self._load(kind, found).values()
                 if (getattr(record, model.NAME_FIELD) or "") == value]
 

@@ -224,6 +224,28 @@ class TablePatch:
         table.update(self.added)
 
 
+class NotOneLine(ValueError):
+    """A record changed in place is not one whole line, or its key is there twice: a file
+    written by hand whose check was made to match (relance writes neither). The change is
+    then made to the tables read whole (``storage.DurableStorage.transaction``)."""
+
+
+def _whole_record(lines: TableLines, key: str, start: int, end: int) -> None:
+    """The line from ``start`` to ``end`` is the whole record stored under ``key``, and the
+    only one under it: what removing or replacing that line relies on (the rest of a
+    record written over several lines would be left behind, invalid JSON)."""
+    try:
+        found, _doc = lines.record(start, end)
+    except ValueError:
+        raise NotOneLine(f"record {key} is not one line") from None
+    after = lines.raw[end:end + 5]
+    if found != key or not (end == lines.last or after.startswith(b',\n  "')):
+        raise NotOneLine(f"record {key} is not one line")
+    head = b"\n  " + _head(key)
+    if lines.raw.find(head, end, lines.last) >= 0 or lines.raw.find(head, lines.first - 1, start - 1) >= 0:
+        raise NotOneLine(f"record {key} is there twice")
+
+
 def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatch,
            old_region: crc.Crc | None) -> tuple[list[bytes | memoryview], crc.Crc | None]:
     """The table's block in the new file: its unchanged lines as views of ``raw``, its
@@ -237,8 +259,11 @@ def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatc
     if lines:
         located = []
         if len(patch.changed) > 4:  # one pass over the keys (~6 ms at 30,000), not a search per record
-            heads = {match.group(1).decode("utf-8"): match.start() + 1
-                     for match in _LINE_HEAD.finditer(raw, lines.first - 1, lines.last)}
+            found = [(match.group(1).decode("utf-8"), match.start() + 1)
+                     for match in _LINE_HEAD.finditer(raw, lines.first - 1, lines.last)]
+            heads = dict(found)
+            if len(heads) < len(found):
+                raise NotOneLine("a key twice")
             find = lambda key: lines.line_at(heads[key]) if key in heads else None  # noqa: E731
         else:
             find = lines.find_key
@@ -246,6 +271,7 @@ def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatc
             where = find(key)
             if where is None:
                 raise KeyError(key)
+            _whole_record(lines, key, *where)
             located.append((*where, doc, key))
         located.sort(key=lambda item: item[0])
         cursor = lines.first

@@ -500,3 +500,50 @@ def test_a_needle_in_any_case_finds_the_lines_a_case_insensitive_pattern_finds(v
     lines = TableLines(raw, (raw.index(b"{\n  "), raw.rindex(b"\n}\n}") + 2))
     pattern = re.compile(re.escape(needle.encode()), re.IGNORECASE)
     assert list(lines.lines_with(AnyCase(needle.lower().encode()))) == list(lines.lines_with(pattern))
+
+
+def _sealed(path, raw: bytes) -> None:
+    """``raw`` written to ``path`` with a check made to match, as an older relance wrote it
+    (no ``tables`` in ``_meta``): what a person who fixes up the check by hand gets."""
+    from store.layout import content_check, split_tables
+
+    meta_end = split_tables(raw)["_meta"][1]
+    meta = json.loads(raw[split_tables(raw)["_meta"][0]:meta_end])["1"]
+    head = json.dumps({"schema": meta["schema"], "check": content_check(memoryview(raw)[meta_end:])},
+                      separators=(",", ":")).encode()
+    path.write_bytes(b'{\n"_meta": {\n  "1": ' + head + raw[meta_end - 2:])
+
+
+@pytest.mark.parametrize("command", [
+    ["rm", "interaction", "{first}", "--yes"],
+    ["edit", "interaction", "{first}", "--summary", "changed"],
+    ["add", "interaction", "--contact", "Bob", "--kind", "call", "--date", "2026-11-03"],
+    ["rm", "contact", "Bob", "--yes"],
+    ["list", "interactions"],
+])
+def test_a_record_written_over_several_lines_behind_a_matching_check_is_never_cut(data_path, command):
+    """Found from outside: a record split over several lines by hand, its check made to
+    match. Removing or replacing its first line left the rest behind (invalid JSON, said
+    "Deleted"), and a search through the lines stopped on a traceback. The change is made
+    to the tables read whole instead, and the file stays one JSON document."""
+    repo = Repository(data_path, today=TODAY)
+    bob = repo.add("contact", {"name": "Bob"})
+    first = repo.add("interaction", {"contact_uid": bob.uid, "kind": "call", "date": "2026-11-01", "summary": "one"})
+    repo.add("interaction", {"contact_uid": bob.uid, "kind": "email", "date": "2026-11-02", "summary": "two"})
+    repo.close()
+    raw = data_path.read_bytes()
+    line_start = raw.index(b'{"uid":"' + first.uid.encode())
+    line_end = raw.index(b"\n", line_start)
+    split = raw[line_start:line_end].replace(b',"', b',\n      "')
+    _sealed(data_path, raw[:line_start] + split + raw[line_end:])
+    assert Repository(data_path, today=TODAY).storage.lines("interactions") is not None  # (its check matches)
+    args = [part.format(first=first.uid[:8]) for part in command]
+    result = _relance(data_path, *args)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    after = json.loads(data_path.read_text(encoding="utf-8"))  # (one JSON document still)
+    summaries = sorted(doc["summary"] for doc in after["interactions"].values())
+    expected = {"rm": {"interaction": ["two"], "contact": []}, "edit": ["changed", "two"],
+                "add": ["", "one", "two"], "list": ["one", "two"]}
+    want = expected[args[0]]
+    assert summaries == (want[args[1]] if isinstance(want, dict) else want)
