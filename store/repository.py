@@ -56,6 +56,9 @@ class Repository(Builds, Lookups, Transfers):
         self.path = self.storage.path
         self._lock = threading.RLock()
         self._generation = -1
+        #: (generation, error) of the version in use when a record of it was found damaged
+        #: after it was taken (a kind built later): no save starts from it
+        self._refused: tuple[int, DataFileError] | None = None
         #: the records may hold changes that were not written (a failed write): built again
         self._stale = False
         self._models: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
@@ -191,7 +194,11 @@ class Repository(Builds, Lookups, Transfers):
         models, ids = tables or self._tables()
         records = models.get(kind)
         if records is None:
-            records, kind_ids = self._build(kind)
+            try:
+                records, kind_ids = self._build(kind)
+            except DataFileError as err:
+                self._refuse(err)
+                raise
             ids[kind] = kind_ids
             models[kind] = records
         return records
@@ -220,6 +227,9 @@ class Repository(Builds, Lookups, Transfers):
                     # start from the file as it is under the lock
                     if self._stale or self.storage.generation != self._generation:
                         self._rebuild(built or {})
+                    refused = self._refused
+                    if refused is not None and refused[0] == self.storage.generation:
+                        raise refused[1]  # (a damaged record of it met since it was taken)
                     self._begin()
                     yield self
             except BaseException:  # in the changes, or the write refused (a full disk...)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import DataFileError
 from .models import MODELS, Record
 from .records import build_records
 
@@ -58,5 +59,17 @@ class Builds:
         for kind in MODELS:
             if self._built(kind):
                 continue
-            if self.storage.patch_of(MODELS[kind].TABLE) is not None or self._build_in_batches(kind, keep=False) is None:
+            try:
+                checked = self.storage.patch_of(MODELS[kind].TABLE) is None and \
+                    self._build_in_batches(kind, keep=False) is not None
+            except DataFileError as err:
+                self._refuse(err)
+                raise
+            if not checked:
                 self._records(kind)  # (the whole read says what is wrong, and where)
+
+    def _refuse(self, err: DataFileError) -> None:
+        """A record of the version in use is damaged (its check matched: a record relance
+        does not write): no save starts from that version, as none starts from a version
+        refused when it was read; another version of the file is looked at afresh."""
+        self._refused = (self.storage.generation, err)

@@ -232,10 +232,19 @@ async def test_the_interactions_are_checked_after_the_first_paint_and_not_kept(d
     check = content_check(memoryview(broken)[spans["_meta"][1]:], meta["tables"])
     demo_path.write_bytes(broken.replace(meta["check"].encode(), check.encode()))
     assert Repository(demo_path, today=TODAY).storage.lines("interactions") is not None  # (its check matches)
+    sealed = demo_path.read_bytes()
     app = make_app(Repository(demo_path, today=TODAY), offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert any("of table interactions is invalid: kind" in n.message for n in app._notifications)
+        # found by the third outside pass: a save went on from that version, and sealed
+        # the damaged record with relance's own check
+        await pilot.press("1", "n")
+        await type_text(pilot, "Zoé Après")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any("Not saved" in (n.title or "") and "interactions is invalid" in n.message for n in app._notifications)
+    assert demo_path.read_bytes() == sealed
 
 
 async def test_closed_forms_are_freed_after_saves(demo_path):
