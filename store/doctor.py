@@ -31,7 +31,7 @@ from .files import temp_prefix
 from .layout import KNOWN_TABLES, META_TABLE, check_layout, describe_json_error
 from .storage import DurableStorage
 from .doctor_records import (ERROR, FIXED, OK, WARNING, Finding, Tables, check_data, dangling, duplicate_uids, name_of as _name,
-                             needs_repair, tables_of)
+                             needs_repair, required_link, tables_of)
 
 def _mode(st: os.stat_result) -> str:
     return oct(stat.S_IMODE(st.st_mode))[2:]
@@ -431,7 +431,8 @@ def _repair_records(storage: DurableStorage, data: dict[str, Any], done: list[Fi
                                      "{new}.").format(where=_name(table, doc_id, doc), uid=uid, new=doc["uid"])))
     if links:
         storage.write(data)
-    broken = dangling(data)
+    # (a required link is left: null would make the file unusable; the report says what to do)
+    broken = [item for item in dangling(data) if item[5] is not None or not required_link(item[0], item[2])]
     if broken:
         _unlink(data, broken, done)
         storage.write(data)

@@ -135,6 +135,20 @@ def name_of(table: str, doc_id: str, doc: dict[str, Any]) -> str:
     return f"{where} ({label})" if label else where
 
 
+def uid_key(uid: str) -> str:
+    """A uid as relance reads it (``fields.Uid``: trimmed, in lower case): a reference
+    written by hand in capitals points at its record, as every command reads it."""
+    return uid.strip().lower()
+
+
+def required_link(table: str, name: str) -> bool:
+    """Whether the reference ``name`` of a record of ``table`` may not be empty (an
+    interaction's contact): ``--fix`` cannot remove it without making the file unusable."""
+    model = MODELS.get(TABLE_KIND.get(table, ""))
+    ftype = model.field_types().get(name) if model is not None else None
+    return isinstance(ftype, Ref) and ftype.required
+
+
 def _references(table: str, doc: dict[str, Any]):
     """(field, kind, uid, item index or None) of every reference in a raw document."""
     model = Settings if table == Settings.TABLE else MODELS.get(TABLE_KIND.get(table, ""))
@@ -162,14 +176,14 @@ def dangling(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int | 
     known: dict[str, set[str]] = {}
     for table, docs in data.items():
         if table in TABLE_KIND:
-            known[TABLE_KIND[table]] = {d.get("uid") for d in docs.values() if isinstance(d, dict) and isinstance(d.get("uid"), str)}
+            known[TABLE_KIND[table]] = {uid_key(d["uid"]) for d in docs.values() if isinstance(d, dict) and isinstance(d.get("uid"), str)}
     found = []
     for table, docs in data.items():
         if table == META_TABLE:
             continue
         for doc_id, doc in docs.items():
             for name, kind, uid, index in _references(table, doc):
-                if uid not in known.get(kind, set()):
+                if uid_key(uid) not in known.get(kind, set()):
                     found.append((table, doc_id, name, kind, uid, index))
     return found
 
@@ -185,10 +199,10 @@ def duplicate_uids(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         for doc_id, doc in docs.items():
             uid = doc.get("uid") if isinstance(doc, dict) else None
             if isinstance(uid, str) and uid:
-                if uid in first:
-                    found.append((table, doc_id, uid, first[uid]))
+                if uid_key(uid) in first:
+                    found.append((table, doc_id, uid, first[uid_key(uid)]))
                 else:
-                    first[uid] = doc_id
+                    first[uid_key(uid)] = doc_id
     return found
 
 
@@ -208,13 +222,13 @@ def needs_repair(tables: Tables) -> bool:
             for _doc_id, doc in batch:
                 uid = doc.get("uid")
                 if table != Settings.TABLE and isinstance(uid, str) and uid:
-                    if uid in first:
+                    if uid_key(uid) in first:
                         return True
-                    first.add(uid)
+                    first.add(uid_key(uid))
                 if kind_uids is not None and isinstance(uid, str):
-                    kind_uids.add(uid)
+                    kind_uids.add(uid_key(uid))
                 for _name, kind, ref, _index in _references(table, doc):
-                    pointed.setdefault(kind, set()).add(ref)
+                    pointed.setdefault(kind, set()).add(uid_key(ref))
     return any(uids - known.get(kind, set()) for kind, uids in pointed.items())
 
 
@@ -275,14 +289,14 @@ def _check_tables(tables: Tables, findings: list[Finding]) -> None:
                     pass  # the one settings record is never pointed at: its uid does not matter
                 elif not uid and schema >= 1:
                     findings.append(Finding(ERROR, _("{where} has no uid.").format(where=where)))
-                elif isinstance(uid, str) and uid in first:
+                elif isinstance(uid, str) and uid_key(uid) in first:
                     duplicates += 1
-                    twins.append((len(findings), uid))
+                    twins.append((len(findings), uid_key(uid)))
                     findings.append(Finding(ERROR, where, True))  # (its text once the first is named)
                 if isinstance(uid, str) and uid:
-                    first.setdefault(uid, doc_id)
+                    first.setdefault(uid_key(uid), doc_id)
                     if kind_uids is not None:
-                        kind_uids.add(uid)
+                        kind_uids.add(uid_key(uid))
                 try:
                     record = model.from_doc(doc, today)
                 except ValidationError as err:
@@ -293,7 +307,7 @@ def _check_tables(tables: Tables, findings: list[Finding]) -> None:
                                                            "until relance settings --language changes it.").format(where=where, field=name, problem=problem)))
                 if schema >= 1:
                     for _field, kind, ref, _index in _references(table, doc):
-                        pointed.setdefault(kind, set()).add(ref)
+                        pointed.setdefault(kind, set()).add(uid_key(ref))
         if twins:
             _name_twins(tables, table, twins, first, findings)
         if table != Settings.TABLE:
@@ -332,8 +346,16 @@ def _missing_links(tables: Tables, names: list[str], missing: dict[str, set[str]
             continue
         for batch in tables.batches(table):
             for doc_id, doc in batch:
-                for field, kind, uid, _index in _references(table, doc):
-                    if uid in missing.get(kind, ()):
-                        findings.append(Finding(ERROR, _("{where}: {field} points at {a_kind} that does not exist "
-                                                         "({uid}); --fix removes the link.").format(
-                            where=name_of(table, doc_id, doc), field=field, a_kind=a_kind(kind), uid=shown(uid[:8])), True))
+                for field, kind, uid, index in _references(table, doc):
+                    if uid_key(uid) not in missing.get(kind, ()):
+                        continue
+                    where = name_of(table, doc_id, doc)
+                    if index is None and required_link(table, field):
+                        findings.append(Finding(ERROR, _(
+                            "{where}: {field} points at {a_kind} that does not exist ({uid}), and may not be empty: "
+                            "point it at an existing one (relance edit), or delete the record.").format(
+                            where=where, field=field, a_kind=a_kind(kind), uid=shown(uid[:8]))))
+                        continue
+                    findings.append(Finding(ERROR, _("{where}: {field} points at {a_kind} that does not exist "
+                                                     "({uid}); --fix removes the link.").format(
+                        where=where, field=field, a_kind=a_kind(kind), uid=shown(uid[:8])), True))

@@ -288,3 +288,27 @@ def test_a_backup_the_disk_refuses_says_why_and_leaves_no_half_copy(small):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"relance: Could not keep a backup in {folder}: File too large.")
     assert small.read_bytes() == before and sorted(folder.iterdir()) == kept
+
+
+def test_doctor_reads_a_uid_in_capitals_as_every_command_does(data_path):
+    """Found from outside: a contact_uid written in capitals points at its contact for every
+    command (a uid is read trimmed and in lower case), but doctor called it a link to
+    nothing, and --fix emptied it: the interaction's contact may not be empty, so the file
+    could no longer be opened. A uid held twice, once in capitals, is the same uid too."""
+    repo = Repository(data_path, today=TODAY)
+    ada = repo.add("contact", {"name": "Ada"})
+    repo.add("interaction", {"contact_uid": ada.uid, "kind": "call", "date": "2026-11-02"})
+    repo.close()
+    data = json.loads(data_path.read_text(encoding="utf-8"))
+    next(iter(data["interactions"].values()))["contact_uid"] = ada.uid.upper()
+    data_path.write_text(dump_data(data).decode("utf-8"), encoding="utf-8")
+    report = run_relance("--data", str(data_path), "doctor")
+    assert "Every reference points at an existing record." in report.stdout, report.stdout
+    fixed = run_relance("--data", str(data_path), "doctor", "--fix")
+    assert fixed.returncode == 0 and "removed" not in fixed.stdout
+    assert Repository(data_path, today=TODAY).list("interaction")[0].contact_uid == ada.uid
+    data = json.loads(data_path.read_text(encoding="utf-8"))
+    data["contacts"]["9"] = dict(next(iter(data["contacts"].values())), uid=ada.uid.upper(), name="Ada Twin")
+    data_path.write_text(dump_data(data).decode("utf-8"), encoding="utf-8")
+    report = run_relance("--data", str(data_path), "doctor")
+    assert "has the uid" in report.stdout and "Every uid is unique." not in report.stdout, report.stdout
