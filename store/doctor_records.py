@@ -136,8 +136,9 @@ def name_of(table: str, doc_id: str, doc: dict[str, Any]) -> str:
 
 
 def uid_key(uid: str) -> str:
-    """A uid as relance reads it (``fields.Uid``: trimmed, in lower case): a reference
-    written by hand in capitals points at its record, as every command reads it."""
+    """A reference as relance reads it (``fields.Uid``: trimmed, in lower case): one written
+    by hand in capitals points at its record, as every command reads it (a record's own
+    uid is read as stored)."""
     return uid.strip().lower()
 
 
@@ -176,7 +177,7 @@ def dangling(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int | 
     known: dict[str, set[str]] = {}
     for table, docs in data.items():
         if table in TABLE_KIND:
-            known[TABLE_KIND[table]] = {uid_key(d["uid"]) for d in docs.values() if isinstance(d, dict) and isinstance(d.get("uid"), str)}
+            known[TABLE_KIND[table]] = {d["uid"] for d in docs.values() if isinstance(d, dict) and isinstance(d.get("uid"), str)}
     found = []
     for table, docs in data.items():
         if table == META_TABLE:
@@ -199,10 +200,10 @@ def duplicate_uids(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         for doc_id, doc in docs.items():
             uid = doc.get("uid") if isinstance(doc, dict) else None
             if isinstance(uid, str) and uid:
-                if uid_key(uid) in first:
-                    found.append((table, doc_id, uid, first[uid_key(uid)]))
+                if uid in first:
+                    found.append((table, doc_id, uid, first[uid]))
                 else:
-                    first[uid_key(uid)] = doc_id
+                    first[uid] = doc_id
     return found
 
 
@@ -222,11 +223,11 @@ def needs_repair(tables: Tables) -> bool:
             for _doc_id, doc in batch:
                 uid = doc.get("uid")
                 if table != Settings.TABLE and isinstance(uid, str) and uid:
-                    if uid_key(uid) in first:
+                    if uid in first:
                         return True
-                    first.add(uid_key(uid))
+                    first.add(uid)
                 if kind_uids is not None and isinstance(uid, str):
-                    kind_uids.add(uid_key(uid))
+                    kind_uids.add(uid)
                 for _name, kind, ref, _index in _references(table, doc):
                     pointed.setdefault(kind, set()).add(uid_key(ref))
     return any(uids - known.get(kind, set()) for kind, uids in pointed.items())
@@ -289,14 +290,14 @@ def _check_tables(tables: Tables, findings: list[Finding]) -> None:
                     pass  # the one settings record is never pointed at: its uid does not matter
                 elif not uid and schema >= 1:
                     findings.append(Finding(ERROR, _("{where} has no uid.").format(where=where)))
-                elif isinstance(uid, str) and uid_key(uid) in first:
+                elif isinstance(uid, str) and uid in first:
                     duplicates += 1
-                    twins.append((len(findings), uid_key(uid)))
+                    twins.append((len(findings), uid))
                     findings.append(Finding(ERROR, where, True))  # (its text once the first is named)
                 if isinstance(uid, str) and uid:
-                    first.setdefault(uid_key(uid), doc_id)
+                    first.setdefault(uid, doc_id)
                     if kind_uids is not None:
-                        kind_uids.add(uid_key(uid))
+                        kind_uids.add(uid)
                 try:
                     record = model.from_doc(doc, today)
                 except ValidationError as err:

@@ -313,6 +313,8 @@ class Repository(Builds, Lookups, Transfers):
         if not self._built(kind) and (found := self._stored.find_uid(kind, uid)) is not None:
             return found[1]
         try:
+            if self._stored.absent(kind, uid) and not self._built(kind):
+                raise KeyError(uid)
             return self._records(kind)[uid]
         except KeyError:
             raise NotFoundError(

@@ -80,7 +80,10 @@ class Lookups:
         return self._records(kind)
 
     def _exists(self, kind: str, uid: str) -> bool:
-        if not self._built(kind) and self._stored.find_uid(kind, uid) is not None:
-            return True
+        if not self._built(kind):
+            if self._stored.find_uid(kind, uid) is not None:
+                return True
+            if self._stored.absent(kind, uid):  # (undo of a delete: 60,000 interactions not built to say so)
+                return False
         return uid in self._records(kind)
 

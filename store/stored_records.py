@@ -72,6 +72,18 @@ class StoredRecords:
         loaded = self._load(kind, found)
         return loaded.get(uid)
 
+    def absent(self, kind: str, uid: str) -> bool:
+        """True when no record of ``kind`` can have this uid: no line holds it, in any case
+        nor with a unicode escape, and the running transaction stores none with it (False:
+        not known without building the kind)."""
+        lines = self.lines(kind)
+        if lines is None or not uid.isascii():
+            return False
+        patch = self.storage.patch_of(MODELS[kind].TABLE)
+        if patch is not None and any(uid.lower() in json.dumps(doc).lower() for _key, doc in patch.docs()):
+            return False
+        return next(lines.lines_with(AnyCase(uid.strip().lower().encode()), b"\\u"), None) is None
+
     def referring(self, kind: str, uid: str, written_by_hand: bool = True) -> dict[str, Record] | None:
         """The records of ``kind`` whose line may point at ``uid`` (each holding it, as
         relance writes it or, with ``written_by_hand``, in capitals or with any unicode

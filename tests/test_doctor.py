@@ -292,9 +292,9 @@ def test_a_backup_the_disk_refuses_says_why_and_leaves_no_half_copy(small):
 
 def test_doctor_reads_a_uid_in_capitals_as_every_command_does(data_path):
     """Found from outside: a contact_uid written in capitals points at its contact for every
-    command (a uid is read trimmed and in lower case), but doctor called it a link to
+    command (a reference is read trimmed and in lower case), but doctor called it a link to
     nothing, and --fix emptied it: the interaction's contact may not be empty, so the file
-    could no longer be opened. A uid held twice, once in capitals, is the same uid too."""
+    could no longer be opened."""
     repo = Repository(data_path, today=TODAY)
     ada = repo.add("contact", {"name": "Ada"})
     repo.add("interaction", {"contact_uid": ada.uid, "kind": "call", "date": "2026-11-02"})
@@ -307,8 +307,144 @@ def test_doctor_reads_a_uid_in_capitals_as_every_command_does(data_path):
     fixed = run_relance("--data", str(data_path), "doctor", "--fix")
     assert fixed.returncode == 0 and "removed" not in fixed.stdout
     assert Repository(data_path, today=TODAY).list("interaction")[0].contact_uid == ada.uid
+    result = doctor(small, "--fix")
+    assert result.returncode == 0, result.stdout
+    assert "contacts/99 (Copie) had the uid" in result.stdout
+    after = disk(small)["contacts"]
+    assert after[first_id]["uid"] == first["uid"]  # the first keeps it, and the links to it
+    assert after["99"]["uid"] not in (first["uid"], "") and after["99"]["name"] == "Copie"
+    names = run_relance("--data", str(small), "list", "contacts", "--json")
+    assert names.returncode == 0
+    assert sorted(c["name"] for c in json.loads(names.stdout)) == ["Copie", "Léa Martin", "Zoé Durand"]
+    backups = sorted((small.parent / "backups").iterdir())
+    assert json.loads(backups[-1].read_text())["contacts"]["99"]["uid"] == first["uid"]  # kept before the fix
+
+
+def test_doctor_removes_leftover_temp_files(small):
+    leftover = small.parent / f"{temp_prefix(small)}99999999-abcd"
+    leftover.write_text("{half", encoding="utf-8")
+    result = doctor(small)
+    assert result.returncode == 1 and "1 temp file left by an interrupted save" in result.stdout
+    fixed = doctor(small, "--fix")
+    assert fixed.returncode == 0, fixed.stdout
+    assert "1 leftover temp file removed." in fixed.stdout and not leftover.exists()
+
+
+def test_doctor_on_a_corrupt_file_names_the_problem_and_the_backup(small):
+    Repository(small, today=TODAY).add("contact", {"name": "One more"})  # makes a backup
+    small.write_text('{"contacts": {"1": {"name": "x"', encoding="utf-8")
+    result = doctor(small, "--fix")
+    assert result.returncode == 1
+    assert "cannot be read: it is not valid JSON" in result.stdout and "line 1" in result.stdout
+    assert "the newest, " in result.stdout and "is readable" in result.stdout
+
+
+def test_doctor_migrates_an_old_schema_with_fix(data_path):
+    data_path.parent.mkdir(mode=0o700)
+    shutil.copy(FIXTURES / "schema0.json", data_path)
+    os.chmod(data_path, 0o600)
+    result = doctor(data_path)
+    assert result.returncode == 1 and "The file has schema 0" in result.stdout
+    fixed = doctor(data_path, "--fix")
+    assert fixed.returncode == 0, fixed.stdout
+    assert "Migrated from schema 0 to 1" in fixed.stdout and disk(data_path)["_meta"]["1"]["schema"] == 1
+
+
+# -- backup and restore ---------------------------------------------------------------------------
+
+
+def test_backup_then_restore_a_damaged_file(small):
+    result = run_relance("--data", str(small), "backup")
+    assert result.returncode == 0, result.stderr
+    kept = Path(result.stdout.strip())
+    assert kept.read_bytes() == small.read_bytes() and oct(kept.stat().st_mode & 0o777) == "0o600"
+    # a damaged file, written in place: the backup is a copy, not a link, and stays sound
+    with open(small, "r+b") as handle:
+        handle.truncate(10)
+    assert kept.read_bytes() != small.read_bytes() and json.loads(kept.read_text(encoding="utf-8"))
+    listing = run_relance("--data", str(small), "restore")
+    assert listing.returncode == 0
+    lines = listing.stdout.splitlines()
+    assert lines[1].startswith("  1  ") and "2 contacts, 1 micro-target, 1 opportunity" in lines[1]
+    restored = run_relance("--data", str(small), "restore", "1")
+    assert restored.returncode == 0, restored.stderr
+    assert "The file it replaced is kept in" in restored.stdout
+    assert sorted(c.name for c in Repository(small, today=TODAY).list("contact")) == ["Léa Martin", "Zoé Durand"]
+    # the damaged version was kept too, and the listing says it cannot be read
+    again = run_relance("--data", str(small), "restore").stdout
+    assert "unreadable: it is not valid JSON" in again
+
+
+def test_restore_refuses_what_it_cannot_find_or_read(small):
+    result = run_relance("--data", str(small), "restore", "42")
+    assert result.returncode == 1 and "There is no backup '42'" in result.stderr
+    bad = small.parent / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    before = small.read_bytes()
+    result = run_relance("--data", str(small), "restore", str(bad))
+    assert result.returncode == 1 and "cannot be restored" in result.stderr
+    assert small.read_bytes() == before
+
+
+def test_doctor_fix_never_touches_a_shared_folder_or_a_folder_given_as_the_file(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o1777)  # like /tmp: others write there, but cannot swap the user's files
+    (shared / "someone-else.txt").write_text("not relance's")
+    data = shared / "relance.json"
+    Repository(data, today=TODAY).add("contact", {"name": "Zoé"})
+    result = doctor(data, "--fix")
+    assert "it holds other files too, so --fix leaves it alone" in result.stdout
+    assert oct(os.stat(shared).st_mode & 0o7777) == "0o1777"
+    assert oct(os.stat(data).st_mode & 0o777) == "0o600"
+    folder_as_file = tmp_path / "a-folder"
+    folder_as_file.mkdir(mode=0o755)
+    result = doctor(folder_as_file, "--fix")
+    assert result.returncode == 1 and "is not a regular file" in result.stdout
+    assert oct(os.stat(folder_as_file).st_mode & 0o777) == "0o755"
+
+
+def test_backup_and_restore_of_a_missing_file_create_nothing(tmp_path):
+    data = tmp_path / "nowhere" / "relance.json"
+    for args in (("backup",), ("restore",)):
+        result = run_relance("--data", str(data), *args)
+        assert result.returncode == 1 and "there is no data file at" in result.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_backup_the_disk_refuses_says_why_and_leaves_no_half_copy(small):
+    """`relance backup` on a full disk (a limit on file sizes stands for it) ended in a
+    traceback; it now says why in one line, and no half-written copy is left."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    from .helpers.disk import limit_file_size
+
+    before = small.read_bytes()
+    folder = small.parent / "backups"
+    kept = sorted(folder.iterdir()) if folder.exists() else []
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(small), "backup"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, preexec_fn=lambda: limit_file_size(len(before) // 2))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"relance: Could not keep a backup in {folder}: File too large.")
+    assert small.read_bytes() == before and sorted(folder.iterdir()) == kept
+
+
+def test_doctor_reads_a_uid_in_capitals_as_every_command_does(data_path):
+    """Found from outside: a contact_uid written in capitals points at its contact for every
+    command (a reference is read trimmed and in lower case), but doctor called it a link to
+    nothing, and --fix emptied it: the interaction's contact may not be empty, so the file
+    could no longer be opened."""
+    repo = Repository(data_path, today=TODAY)
+    ada = repo.add("contact", {"name": "Ada"})
+    repo.add("interaction", {"contact_uid": ada.uid, "kind": "call", "date": "2026-11-02"})
+    repo.close()
     data = json.loads(data_path.read_text(encoding="utf-8"))
-    data["contacts"]["9"] = dict(next(iter(data["contacts"].values())), uid=ada.uid.upper(), name="Ada Twin")
+    next(iter(data["interactions"].values()))["contact_uid"] = ada.uid.upper()
     data_path.write_text(dump_data(data).decode("utf-8"), encoding="utf-8")
     report = run_relance("--data", str(data_path), "doctor")
-    assert "has the uid" in report.stdout and "Every uid is unique." not in report.stdout, report.stdout
+    assert "Every reference points at an existing record." in report.stdout, report.stdout
+    fixed = run_relance("--data", str(data_path), "doctor", "--fix")
+    assert fixed.returncode == 0 and "removed" not in fixed.stdout
+    assert Repository(data_path, today=TODAY).list("interaction")[0].contact_uid == ada.uid
