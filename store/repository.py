@@ -146,7 +146,9 @@ class Repository(Builds, Lookups, Transfers):
                 # record is checked now, as a write would, so that no command (``relance status``
                 # reads three tables) goes on from a record the forms would refuse
                 kinds = list(KINDS)
-            built = {kind: self._build(kind, version.table(MODELS[kind].TABLE)) for kind in kinds}
+            same = self._unchanged_tables(version)
+            built = {kind: (self._models[kind], self._doc_ids[kind]) if MODELS[kind].TABLE in same and kind in self._models
+                     else self._build_version(kind, version) for kind in kinds}
         except DataFileError as err:
             raise self.storage.refuse(version, err) from None
         self.storage.take(version)

@@ -36,6 +36,13 @@ class LineChanges:
             lazy = self._lazy
             return (lazy.raw, dict(lazy.spans)) if lazy is not None and self._checked else None
 
+    def region_crcs(self) -> dict[str, tuple[int, int]] | None:
+        """Each table's CRC and length in the version in use, when its check was verified
+        from them; else None."""
+        with self._thread_lock:
+            lazy = self._lazy
+            return lazy.crcs[0] if lazy is not None and self._checked and lazy.crcs is not None else None
+
     def patch_of(self, table: str) -> TablePatch | None:
         """What the running transaction changed in ``table`` line by line (None: nothing)."""
         return self._patches.get(table) if self._depth else None

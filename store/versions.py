@@ -42,15 +42,16 @@ class Version:
         #: None, then "taken" or "refused"
         self.state: str | None = None
 
-    def table(self, name: str) -> dict[str, Any]:
-        """One of its tables (``{}`` when absent); a table that is not valid JSON raises the
-        :class:`DataFileError` naming its line and column."""
+    def table(self, name: str, keep: bool = True) -> dict[str, Any]:
+        """One of its tables (``{}`` when absent), kept for the next read unless ``keep`` is
+        False; a table that is not valid JSON raises the :class:`DataFileError` naming its
+        line and column."""
         data = self.data
         if data is None:
             return {}
         if isinstance(data, LazyTables):
             try:
-                return data.table(name) or {}
+                return data.table(name, keep=keep) or {}
             except ValueError:
                 self.data = data = parse_whole(data.raw, self._fail)  # raises, with the place in the file
                 return data.get(name) or {}

@@ -167,6 +167,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
             gc.freeze()
             tuning.collect_at_rest_only()
             gc.enable()
+            tuning.return_freed_memory()  # (the interactions checked, let go)
 
     # other sessions on the same file ------------------------------------------------------------
 
@@ -202,6 +203,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
             return
         finally:
             self._syncing = False
+            tuning.return_freed_memory()  # (the version replaced, and a refused one, freed)
         if self.repository.generation != self._drawn_generation:
             self.call_from_thread(self.synced)
 
@@ -242,6 +244,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
             return
         tuning.release_style_caches()
         gc.collect()
+        tuning.return_freed_memory()
 
     def _report_ready(self, path: str) -> None:
         import time

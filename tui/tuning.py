@@ -37,6 +37,26 @@ def collect_at_rest_only() -> None:
     gc.set_threshold(young, middle, 1000)
 
 
+def return_freed_memory() -> None:
+    """Give the memory freed since back to the system (glibc's ``malloc_trim``; elsewhere
+    nothing). A version of a 25 MB file read at each save from another session is freed
+    once taken, but glibc keeps the freed heap: the dashboard's RSS climbed ~25 MB a save,
+    to ~50 MB over its size at rest; trimming takes ~5 ms, when the keyboard rests."""
+    global _trim
+    if _trim is None:
+        try:
+            import ctypes
+
+            _trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim = None
+
+
 def default_collections() -> None:
     """Python's own thresholds again (the app is leaving)."""
     gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
