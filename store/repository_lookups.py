@@ -66,11 +66,12 @@ class Lookups:
         return referrers_of(kind, uid, lambda other: self._referring(other, uid))
 
     def interactions_of(self, contact_uid: str) -> list[Record]:
-        """The interactions logged with a contact, newest first: from the lines holding its
-        uid when the interactions are not built (the dashboard does not keep them)."""
+        """The interactions logged with a contact, newest first (on one day, the last
+        logged first): from the lines holding its uid when the interactions are not built
+        (the dashboard does not keep them)."""
         log = [i for i in self._referring("interaction", contact_uid).values()
                if i.contact_uid == contact_uid]  # type: ignore[attr-defined]
-        return sorted(log, key=lambda i: i.date, reverse=True)  # type: ignore[attr-defined]
+        return sorted(reversed(log), key=lambda i: i.date, reverse=True)  # type: ignore[attr-defined]
 
     def _referring(self, kind: str, uid: str) -> Mapping[str, Record]:
         """The records of ``kind`` that may point at ``uid``: all of them when built, else
