@@ -383,15 +383,14 @@ CLI_RSS_BUDGET_MB = 100
 
 
 def compile_project() -> None:
-    """Write the bytecode of relance's modules, as installing it does: with
-    PYTHONDONTWRITEBYTECODE set (some shells and CI images set it) and a module changed
-    since its bytecode was written, every command compiled it again: ~25 ms more per
-    command, which the baselines (libraries, compiled at their install) never pay."""
+    """Both sides load compiled bytecode: pip compiled Textual when it installed it; an
+    editable checkout of relance is compiled here, for ``--large`` too (with
+    PYTHONDONTWRITEBYTECODE set, a module changed since its bytecode was written is
+    compiled again by every command: ~25 ms more each)."""
     import compileall
 
-    root = Path(__file__).resolve().parent.parent
     for package in ("store", "tui", "widgets", "themes", "seeds", "benchmarks"):
-        compileall.compile_dir(str(root / package), quiet=2)
+        compileall.compile_dir(ROOT / package, quiet=2)
 
 
 def main() -> int:
@@ -420,14 +419,8 @@ def main() -> int:
         failed |= ok is False
         print(f"{name:<50} {value:>18}  {baseline:<36} {mark}", flush=True)
 
-    # both sides load compiled bytecode: pip compiled Textual when it installed it; an
-    # editable checkout of relance is compiled here (PYTHONDONTWRITEBYTECODE may be set)
-    import compileall
-
     from .cli import adds_against_empty, cli_memory, khard_against_relance
 
-    for package in ("store", "tui", "widgets", "themes", "seeds", "benchmarks"):
-        compileall.compile_dir(ROOT / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="relance-bench-") as tmp:
         folder = Path(tmp)
         sizes = [int(s) for s in args.sizes.split(",")]
