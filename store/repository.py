@@ -315,7 +315,7 @@ class Repository(Builds, Lookups, Transfers):
         if not self._built(kind) and (found := self._stored.find_uid(kind, uid)) is not None:
             return found[1]
         try:
-            if self._stored.absent(kind, uid) and not self._built(kind):
+            if not self._built(kind) and self._stored.absent(kind, uid):
                 raise KeyError(uid)
             return self._records(kind)[uid]
         except KeyError:

@@ -225,25 +225,24 @@ class TablePatch:
 
 
 class NotOneLine(ValueError):
-    """A record changed in place is not one whole line, or its key is there twice: a file
+    """A record changed in place is not one whole line, or a key is there twice: a file
     written by hand whose check was made to match (relance writes neither). The change is
     then made to the tables read whole (``storage.DurableStorage.transaction``)."""
 
 
 def _whole_record(lines: TableLines, key: str, start: int, end: int) -> None:
-    """The line from ``start`` to ``end`` is the whole record stored under ``key``, and the
-    only one under it: what removing or replacing that line relies on (the rest of a
-    record written over several lines would be left behind, invalid JSON)."""
+    """The line from ``start`` to ``end`` is the whole record stored under ``key``: what
+    removing or replacing that line relies on (the rest of a record written over several
+    lines would be left behind, invalid JSON). One parse of that line; a key written
+    twice is looked for only where the keys are all read anyway (a search of the table
+    per record changed made a delete of 50 interactions at 30,000 contacts take 1.3 s):
+    elsewhere the first is replaced, and the file stays JSON."""
     try:
         found, _doc = lines.record(start, end)
     except ValueError:
         raise NotOneLine(f"record {key} is not one line") from None
-    after = lines.raw[end:end + 5]
-    if found != key or not (end == lines.last or after.startswith(b',\n  "')):
+    if found != key or not (end == lines.last or lines.raw.startswith(b',\n  "', end)):
         raise NotOneLine(f"record {key} is not one line")
-    head = b"\n  " + _head(key)
-    if lines.raw.find(head, end, lines.last) >= 0 or lines.raw.find(head, lines.first - 1, start - 1) >= 0:
-        raise NotOneLine(f"record {key} is there twice")
 
 
 def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatch,

@@ -244,7 +244,6 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
             return
         tuning.release_style_caches()
         gc.collect()
-        tuning.return_freed_memory()
 
     def _report_ready(self, path: str) -> None:
         import time

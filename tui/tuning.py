@@ -41,7 +41,9 @@ def return_freed_memory() -> None:
     """Give the memory freed since back to the system (glibc's ``malloc_trim``; elsewhere
     nothing). A version of a 25 MB file read at each save from another session is freed
     once taken, but glibc keeps the freed heap: the dashboard's RSS climbed ~25 MB a save,
-    to ~50 MB over its size at rest; trimming takes ~5 ms, when the keyboard rests."""
+    to ~50 MB over its size at rest; trimming takes ~5 ms. Not after the dashboard's own
+    saves, which leave no such heap: the pages given back would be taken again by the
+    next save, and fresh pages cost this VM ~10 us each (see storage.py, ``_write``)."""
     global _trim
     if _trim is None:
         try:
