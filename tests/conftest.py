@@ -24,6 +24,11 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.delenv("RELANCE_DATA", raising=False)
     monkeypatch.setenv("LANGUAGE", "en")
+    # each test starts in English, whatever language a test before it in the same worker
+    # left in force (a command run in-process follows the settings of the file it opens)
+    from store.i18n import set_language
+
+    set_language("")
     return home
 
 
