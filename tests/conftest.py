@@ -24,6 +24,10 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.delenv("RELANCE_DATA", raising=False)
     monkeypatch.setenv("LANGUAGE", "en")
+    # a tmux server of its own for each test (its socket under this home): on the shared
+    # default socket, one test's server exiting as its last session ended made another
+    # test's new-session fail ("server exited unexpectedly")
+    monkeypatch.setenv("TMUX_TMPDIR", str(home))
     # each test starts in English, whatever language a test before it in the same worker
     # left in force (a command run in-process follows the settings of the file it opens)
     from store.i18n import set_language
