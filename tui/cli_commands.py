@@ -286,10 +286,9 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 0
 
 
-def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if args.format in ("linkedin", "csv", "vcard"):
-        return cmd_import_contacts(args, parser)
-    source = Path(args.file)
+def _read_export_whole(source: Path, parser: argparse.ArgumentParser) -> Any:
+    """The export parsed whole (the path for any export the record-at-a-time read does not
+    take), or the one-line error saying what is wrong with the file."""
     try:
         text = source.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -302,19 +301,34 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     except OSError as err:
         parser.exit(2, _("relance import json: error: {path}: cannot read it: {reason}.\n").format(
             path=source, reason=err.strerror or err))
-    from datetime import date
-
-    from store.export_stream import read_export
     from store.jsontext import loads
 
-    # a record at a time when it can (see store/export_stream.py), else parsed whole
-    streamed = read_export(text, getattr(args, "today", None) or date.today())
     try:
-        payload = loads(text) if streamed is None else None
+        return loads(text)
     except json.JSONDecodeError as err:
         parser.exit(2, _("relance import json: error: {path}: not valid JSON: {msg} at line {line}, column {col}\n").format(
             path=source, msg=err.msg, line=err.lineno, col=err.colno))
-    del text  # (the export's text: not held while the file is written)
+
+
+def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.format in ("linkedin", "csv", "vcard"):
+        return cmd_import_contacts(args, parser)
+    from datetime import date
+
+    from store.export_stream import read_export
+
+    source = Path(args.file)
+    # a record at a time when it can (see store/export_stream.py: the text is never held
+    # whole), else read and parsed whole, which also says what is wrong with the file
+    streamed = None
+    try:
+        with open(source, "rb") as handle:
+            streamed = read_export(handle, getattr(args, "today", None) or date.today())
+    except OSError:
+        pass  # (said by the whole read)
+    payload = None
+    if streamed is None:
+        payload = _read_export_whole(source, parser)
     repo = _open(args)
     had_data = not repo.is_empty()
     try:
