@@ -65,16 +65,18 @@ class Builds:
             return None
         records: dict[str, Record] = {}
         ids: dict[str, int] = {}
-        seen: set[str] = set()
+        checked: set[str] = set()  # (the uids seen, when the records are not kept)
+        seen = records.keys() if keep else checked
         try:
             for docs in lines.docs(2000):
                 batch, numbers = build_records(MODELS[kind], dict(docs), self.today, self._bad_file)
                 if not seen.isdisjoint(batch):  # (a uid twice: said as the whole table read says it)
                     return None
-                seen.update(batch)
                 if keep:
                     records.update(batch)
                     ids.update(numbers)
+                else:
+                    checked.update(batch)
         except ValueError:
             return None
         return records, ids

@@ -75,11 +75,7 @@ class Transfers:
         """
         records, settings = parse_export(payload, self.today)
         with self.transaction():
-            if not replace and not self.is_empty():
-                raise ValidationError(
-                    "import",
-                    {"": _("the data file already holds records; use --replace to replace them.")},
-                )
+            self._refuse_unless_empty(replace)
             data = self._docs.empty((*(model.TABLE for model in MODELS.values()), Settings.TABLE))
             assert self._work is not None and self._work_ids is not None
             for kind in KINDS:
@@ -108,17 +104,17 @@ class Transfers:
                 self._work_settings = Settings()
         return {MODELS[kind].TABLE: len(items) for kind, items in records.items()}
 
+    def _refuse_unless_empty(self, replace: bool) -> None:
+        """An import goes into an empty file, or ``replace`` what is there."""
+        if not replace and not self.is_empty():
+            raise ValidationError("import", {"": _("the data file already holds records; use --replace to replace them.")})
 
     def import_streamed(self, export: StreamedExport, replace: bool = False) -> dict[str, int]:
         """:meth:`import_data` of an export read a record at a time (``store/export_stream.py``:
         checked already, every record and reference): its lines written as they are, in one
         atomic write, and no record built (each kind is read from the new file when asked)."""
         with self.transaction():
-            if not replace and not self.is_empty():
-                raise ValidationError(
-                    "import",
-                    {"": _("the data file already holds records; use --replace to replace them.")},
-                )
+            self._refuse_unless_empty(replace)
             meta = next(iter(self.storage.read_table(META_TABLE).items()), ("1", {"schema": SCHEMA}))
             tables = {table: (chunks, export.counts[table]) for table, chunks in export.chunks.items()}
             tables[Settings.TABLE] = (([LineCache.line("1", export.settings.to_doc()).encode("utf-8")], 1)

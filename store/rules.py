@@ -140,21 +140,10 @@ def fold(text: str) -> str:
 
 
 def collation_keys(texts: list[str]) -> list[tuple[str, str]]:
-    """:func:`collation_key` of each of ``texts``, made on all of them at once (joined by
-    NULs; when a text holds one, each is made alone): one normalisation, one case fold and one translation of the joined texts,
-    the combining marks dropped by a table of those present. 10,000 names one at a time
-    took ~30 ms; ``fold`` works character by character, so the result is the same."""
-    joined = "\0".join(texts)
-    if "\0" in joined and joined.count("\0") != len(texts) - 1:  # (a text holding one: each alone)
-        return [collation_key(text) for text in texts]
-    if joined.isascii():
-        folded = joined.lower()
-    else:
-        normalize = unicodedata.normalize
-        folded = normalize("NFKD", normalize("NFKD", joined.casefold()).casefold())
-        marks = {ord(c): None for c in set(folded) if unicodedata.combining(c)}
-        folded = folded.translate(marks).translate(LIGATURES)
-    return list(zip(folded.split("\0"), texts)) if texts else []
+    """:func:`collation_key` of each of ``texts`` (``relance list`` sorts its rows on them).
+    Folded one at a time: folding the texts joined, at once, measured slower (10,000
+    names ~28 ms against ~15, 30,000 ~55 against ~40)."""
+    return [collation_key(text) for text in texts]
 
 
 def collation_key(text: str) -> tuple[str, str]:

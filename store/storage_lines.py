@@ -10,7 +10,7 @@ from typing import Any
 
 from .layout import META_TABLE, PLACES_KEY, SCHEMA, meta_block
 from .lazytables import LazyTables
-from .tablelines import TableLines, TablePatch, splice
+from .tablelines import TableLines, TablePatch, splice, table_block
 
 
 class LineChanges:
@@ -188,13 +188,7 @@ def _whole_file(meta: tuple[str, dict[str, Any]], tables: dict[str, tuple[list[b
     for name in sorted(set(tables) - {META_TABLE}):
         lines, count = tables[name]
         head = f"{json.dumps(name)}: ".encode("utf-8")
-        block: list[bytes] = [head + b"{}"] if not lines else [head + b"{\n"]
-        for number, line in enumerate(lines):
-            if number:
-                block.append(b",\n")
-            block.append(line)
-        if lines:
-            block.append(b"\n}")
+        block = table_block(head, lines)
         size = sum(map(len, block))
         places[name] = (at + 2 + len(head), at + 2 + size, count)  # (the highest key: the last, as many as lines)
         rest.append(b",\n")

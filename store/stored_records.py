@@ -101,8 +101,8 @@ class StoredRecords:
         if lines is None:
             return None
         # (a reference is read in lower case: one written by hand may hold capitals anywhere)
-        needles = (AnyCase(uid.lower().encode()), b"\\u") if written_by_hand and uid.isascii() else (
-            (re.compile(re.escape(uid.encode()), re.IGNORECASE), b"\\u") if written_by_hand else (uid.encode(),))
+        # (bytes.lower folds ASCII only, as a case-insensitive pattern on bytes does)
+        needles = (AnyCase(uid.encode().lower()), b"\\u") if written_by_hand else (uid.encode(),)
         try:
             found = self._overlaid(kind, lines, lines.docs_with(*needles), lambda doc: True)
         except ValueError:  # (a line that is not one record: the kind is built from the tables)

@@ -224,6 +224,20 @@ class TablePatch:
         table.update(self.added)
 
 
+def table_block(head: bytes, pieces: list) -> list:
+    """A table as relance writes it, from its name's ``head`` and its lines (or runs of
+    lines) ``pieces``: ``{}`` when empty, else one line each, joined by ",\n"."""
+    if not pieces:
+        return [head + b"{}"]
+    parts = [head + b"{\n"]
+    for number, piece in enumerate(pieces):
+        if number:
+            parts.append(b",\n")
+        parts.append(piece)
+    parts.append(b"\n}")
+    return parts
+
+
 class NotOneLine(ValueError):
     """A record changed in place is not one whole line, or a key is there twice: a file
     written by hand whose check was made to match (relance writes neither). The change is
@@ -283,16 +297,7 @@ def _block(raw: bytes, name: str, span: tuple[int, int] | None, patch: TablePatc
         if cursor < lines.last:
             items.append((cursor, lines.last))
     items.extend(LineCache.line(key, doc).encode("utf-8") for key, doc in patch.added.items())
-    pieces = [view[item[0]:item[1]] if isinstance(item, tuple) else item for item in items]
-    if not pieces:
-        parts: list[bytes | memoryview] = [head + b"{}"]
-    else:
-        parts = [head + b"{\n"]
-        for number, piece in enumerate(pieces):
-            if number:
-                parts.append(b",\n")
-            parts.append(piece)
-        parts.append(b"\n}")
+    parts = table_block(head, [view[item[0]:item[1]] if isinstance(item, tuple) else item for item in items])
     if not lines:  # (nothing of the old table kept: the new bytes are few)
         return parts, crc.joined([crc.of(b",\n"), *map(crc.of, parts)])
     if old_region is None:
