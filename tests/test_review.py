@@ -362,3 +362,24 @@ async def test_a_completed_review_is_read_from_the_mission_detail(demo, data_pat
         for text in ("Actually bought", "Un plan de remédiation", "Pitched", "Audit de l'infrastructure",
                      target.name, "Filiale Nord — même problème", "Camille Fournier (to ask)"):
             assert text in shown
+
+
+async def test_the_start_up_offer_waits_for_no_one_already_typing(demo):
+    """Found by typing a burst at start-up at 30,000 contacts: the offer of a due review
+    came after "/Marion" had begun, and its "o" (oui) answered it: a review opened with
+    the rest of the name typed in it. Once a key was pressed, no question is stacked on
+    what the user is typing (r on the mission in pane 3 still opens it)."""
+    app = make_app(demo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "M", "a")
+        app.offer_due_reviews()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.dashboard.pane("network").filter_text == "Ma"
+    app = make_app(demo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.offer_due_reviews()  # (no key yet: asked)
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)

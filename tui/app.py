@@ -74,6 +74,8 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
         self._undo_stamp = repository.stamp
         #: when a key was last pressed or the mouse used (full collections wait for a rest)
         self.last_input = time.monotonic()
+        #: when the app was made: a key or the mouse since means the user is at work
+        self.opened_at = self.last_input
         self._collect_timer = None
         self._theme_ready = False
         #: keys typed ahead wait their turn (tui/typeahead.py)
