@@ -107,17 +107,16 @@ def plan_headline(fc: Forecast) -> Headline:
                         plan.this_week).format(done=plan.this_week)
         return Headline("plan", text, "info")
     values = dict(done=plan.this_week, quota=plan.weekly_leads, leads=plan.leads_needed, date=fmt.long_date(plan.by),
-                  month=month_name(fc.cliff_figures), rate=fmt.percent(plan.win_rate))
-    if plan.win_rate_source == "history":
-        text = ngettext("This week: {done} of {quota} new lead — {leads} lead by {date} to cover {month}, "
-                        "at your {rate} win rate (history).",
+                  month=month_name(fc.cliff_figures), rate=fmt.percent(plan.win_rate),
+                  source=_("history") if plan.win_rate_source == "history" else _("default"))
+    if plan.leads_needed == 1:
+        text = _("This week: {done} of 1 new lead — the one lead needed by {date} to cover {month}, "
+                 "at your {rate} win rate ({source}).").format(**values)
+    else:  # (more leads than the week's quota, which may be 1)
+        text = ngettext("This week: {done} of {quota} new lead — {leads} leads by {date} to cover {month}, "
+                        "at your {rate} win rate ({source}).",
                         "This week: {done} of {quota} new leads — {leads} leads by {date} to cover {month}, "
-                        "at your {rate} win rate (history).", plan.leads_needed).format(**values)
-    else:
-        text = ngettext("This week: {done} of {quota} new lead — {leads} lead by {date} to cover {month}, "
-                        "at your {rate} win rate (default).",
-                        "This week: {done} of {quota} new leads — {leads} leads by {date} to cover {month}, "
-                        "at your {rate} win rate (default).", plan.leads_needed).format(**values)
+                        "at your {rate} win rate ({source}).", plan.weekly_leads).format(**values)
     return Headline("plan", text, "info" if plan.this_week >= plan.weekly_leads else "warning")
 
 
