@@ -39,7 +39,8 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
     """The sentences under the gauge: target, cliff, deadline, lead time, natural network.
 
     ``where`` is "cli" or "tui" (how to set a target differs); ``brief`` leaves out
-    the lead-time explanation (the dashboard's pane, where room is short).
+    the lead-time explanation and the week's count of new leads (the dashboard's pane,
+    where room is short: its gauge draws the count as a bar).
     """
     out: list[Headline] = []
     currency = fc.currency
@@ -58,7 +59,7 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
             month=month_name(row), coverage=fmt.percent(row.coverage), gap=fmt.money(row.gap, currency)), "alert"))
         out.append(deadline_headline(fc))
         if fc.plan is not None:
-            out.append(plan_headline(fc))
+            out.append(plan_headline(fc, brief))
         if not brief:
             out.append(lead_time_headline(fc))
     elif fc.months:
@@ -96,9 +97,10 @@ def deadline_headline(fc: Forecast) -> Headline:
     return Headline("deadline", text, "warning" if left <= DEADLINE_WARNING_DAYS else "info")
 
 
-def plan_headline(fc: Forecast) -> Headline:
+def plan_headline(fc: Forecast, brief: bool = False) -> Headline:
     """The week's quota of new leads, and where it comes from (docs/ARCHITECTURE.md,
-    "Prospecting plan")."""
+    "Prospecting plan"). ``brief``: without the week's count, which the dashboard's gauge
+    draws as a bar of its own just above (``widgets.bars.week_progress``)."""
     plan = fc.plan
     assert plan is not None and fc.cliff is not None
     if not plan.leads_needed:
@@ -108,6 +110,17 @@ def plan_headline(fc: Forecast) -> Headline:
         return Headline("plan", text, "info")
     values = dict(done=plan.this_week, quota=plan.weekly_leads, leads=plan.leads_needed, date=fmt.long_date(plan.by),
                   month=month_name(fc.cliff_figures), rate=fmt.percent(plan.win_rate))
+    if brief:
+        # (the bar above says whether the week is behind: this sentence only explains it)
+        if plan.win_rate_source == "history":
+            text = ngettext("{leads} new lead by {date} to cover {month}, at your {rate} win rate (history).",
+                            "{leads} new leads by {date} to cover {month}, at your {rate} win rate (history).",
+                            plan.leads_needed).format(**values)
+        else:
+            text = ngettext("{leads} new lead by {date} to cover {month}, at your {rate} win rate (default).",
+                            "{leads} new leads by {date} to cover {month}, at your {rate} win rate (default).",
+                            plan.leads_needed).format(**values)
+        return Headline("plan", text, "info")
     if plan.win_rate_source == "history":
         text = ngettext("This week: {done} of {quota} new lead — {leads} lead by {date} to cover {month}, "
                         "at your {rate} win rate (history).",
