@@ -163,11 +163,33 @@ def plan_figures(fc: Forecast) -> list[str]:
     out.append(ngettext("At that win rate, that takes {leads} new lead.",
                         "At that win rate, that takes {leads} new leads.", plan.leads_needed).format(
         leads=plan.leads_needed))
-    out.append(ngettext("{weeks} week until {date}: {quota} new leads a week; {done} so far this week.",
-                        "{weeks} weeks until {date}: {quota} new leads a week; {done} so far this week.",
-                        plan.weeks).format(weeks=plan.weeks, date=fmt.long_date(plan.by), quota=plan.weekly_leads,
-                                           done=plan.this_week))
+    # two sentences: one plural follows the weeks, the other the leads a week
+    if plan.by == fc.deadline:
+        weeks = ngettext("{weeks} week until the prospecting deadline, {date}.",
+                         "{weeks} weeks until the prospecting deadline, {date}.", plan.weeks)
+    else:
+        weeks = ngettext("The prospecting deadline has passed: {weeks} week left until {date}, when the gap begins.",
+                         "The prospecting deadline has passed: {weeks} weeks left until {date}, when the gap begins.",
+                         plan.weeks)
+    quota = ngettext("So {quota} new lead a week; {done} so far this week.",
+                     "So {quota} new leads a week; {done} so far this week.", plan.weekly_leads)
+    out.append(weeks.format(weeks=plan.weeks, date=fmt.long_date(plan.by)) + " "
+               + quota.format(quota=plan.weekly_leads, done=plan.this_week))
     return out
+
+
+def plan_missing(fc: Forecast) -> str:
+    """Why the forecast has no prospecting plan, in one sentence ("" when it has one)."""
+    if fc.plan is not None:
+        return ""
+    if not fc.target_monthly:
+        return _("No prospecting plan: no monthly target is set, so there is no gap to cover.")
+    if not fc.months:
+        return _("No prospecting plan: the horizon is empty.")
+    if fc.cliff is None:
+        return _("No prospecting plan: income reaches the target in every month of the horizon.")
+    return _("No prospecting plan: without a usual daily rate, or two won opportunities with an estimate, "
+             "a mission's value is not known.")
 
 
 def lead_time_headline(fc: Forecast) -> Headline:
