@@ -18,7 +18,7 @@ from store.forecast import Forecast
 from store.headlines import closing_the_gap, headlines, month_name, plan_figures, plan_missing
 from store.i18n import N_, _
 from store.repository import Repository
-from widgets.bars import headline_text
+from widgets.bars import Unbroken, headline_text
 
 from .screens import RelanceScreen
 
@@ -75,10 +75,10 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
             for row, sentence in closing:
                 line = Text(f"{month_name(row, short=True)}  ", style="bold")
                 line.append(sentence or "")
-                parts.append(line)
+                parts.append(Unbroken(line))
         parts.append(Text(""))
         for headline in headlines(fc, where="tui"):
-            parts.append(headline_text(headline))
+            parts.append(Unbroken(headline_text(headline)))
         # the plan's quota above, figure by figure: where each came from (history or default)
         parts.append(Text(""))
         parts.append(Text(_("Prospecting plan"), style="bold"))
@@ -88,7 +88,7 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
             bullets.add_column(no_wrap=True)
             bullets.add_column(ratio=1)
             for sentence in figures:
-                bullets.add_row("•", sentence)
+                bullets.add_row("•", Unbroken(Text(sentence)))
             parts.append(bullets)
         else:
             parts.append(Text(plan_missing(fc), style="dim"))

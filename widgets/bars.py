@@ -177,6 +177,22 @@ def wrap(text: Text, width: int) -> list[Text]:
     return lines
 
 
+class Unbroken:
+    """A Rich renderable: ``text`` wrapped by :func:`wrap` to the width it is drawn at
+    (Rich's own wrapping breaks at the no-break spaces of ``30 900 €`` and ``semaine ;``)."""
+
+    def __init__(self, text: Text):
+        self.text = text
+
+    def __rich_console__(self, console, options):
+        yield from wrap(self.text, options.max_width)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.text)
+
+
 def headline_text(headline: Headline, styles: BarStyles = BarStyles()) -> Text:
     """One sentence of the forecast, styled by its level; alerts and warnings carry a ``!``
     so that they stand out without colour."""
