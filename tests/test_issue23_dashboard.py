@@ -183,6 +183,14 @@ async def test_the_week_s_quota_counts_an_opportunity_added_in_the_form(cliff, d
         assert doc["first_contact"] == "2026-11-27"
         await pilot.press("4")
         assert quota_line(app) == "! This week █░░░░░░░░░ 1/20 new leads"
+        # two more while pane 4 is hidden (at 80x24 one pane shows): drawn from the last
+        for title in ("Audit express", "Revue d'architecture"):
+            await pilot.press("2", "tab", "n")
+            await type_text(pilot, title)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        await pilot.press("4")
+        assert quota_line(app) == "! This week ██░░░░░░░░ 3/20 new leads"
 
 
 async def test_the_week_s_quota_starts_again_on_a_new_week(data_path):

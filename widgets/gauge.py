@@ -65,6 +65,9 @@ class RevenueGauge(Widget, can_focus=True):
         self.forecast = forecast
         self.headlines = headlines
         self.net = net
+        # (the lines are made again: a forecast shown while the pane was hidden left the
+        # cache keyed on an older one's id, which a newer forecast may be given again)
+        self._lines_key = None
         self.refresh(layout=True)
 
     def action_select(self) -> None:
