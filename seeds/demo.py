@@ -3,7 +3,8 @@
 A consultant whose main mission, found through the natural network, ends in
 about six weeks; an earlier short mission ended without its review; about 40
 contacts, most of them from the natural network; four micro-targets, one with
-nothing in it; a thin pipeline; a few follow-ups overdue.
+nothing in it; a thin pipeline; a few follow-ups overdue; a week of holidays
+planned after the main mission.
 
     python -m seeds.demo -o demo.json          # an export file (relance import json)
 """
@@ -192,6 +193,11 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
                 "summary": rng.choice(["Café", "Point d'étape", "Échange sur ses projets", "Déjeuner", "Appel rapide"]),
             }
         )
+    # a week off after the main mission: the forecast leaves its working days out of the
+    # days still free (a week in February when the story is told in late November)
+    off_start = _monday(today) + timedelta(weeks=11)
+    time_off = [{"uid": _uid(rng), "start": iso(off_start), "end": iso(off_start + timedelta(days=4)),
+                 "note": "Vacances en famille"}]
     settings = {
         "currency": "EUR", "target_monthly": "10000.00", "daily_rate": "650.00", "country": "FR",
         "subdivision": None, "horizon_months": 6, "default_lead_time_days": 180, "fee_rate": "0.08",
@@ -200,7 +206,7 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
     return {
         "format": "relance", "schema": SCHEMA, "settings": settings, "contacts": contacts,
         "targets": targets, "opportunities": opportunities, "missions": missions,
-        "interactions": interactions, "reviews": [],
+        "interactions": interactions, "reviews": [], "time_off": time_off,
     }
 
 
