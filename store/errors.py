@@ -95,6 +95,10 @@ class UnsafeFileError(RelanceError):
     """Ownership or permissions make the data file unsafe to use."""
 
 
+class ReadOnlyError(UnsafeFileError):
+    """The data file's folder is on a read-only file system: reading works, saving does not."""
+
+
 class ConflictError(RelanceError):
     """The record changed (or was deleted) in another session since the form was opened."""
 

@@ -31,7 +31,7 @@ import stat
 import time
 from pathlib import Path
 
-from .errors import RelanceError, UnsafeFileError
+from .errors import ReadOnlyError, RelanceError, UnsafeFileError
 from .filesafety import check_file, read_only, user_name
 from .i18n import _
 
@@ -113,7 +113,7 @@ class Lock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except OSError as err:
             if read_only(err):
-                raise UnsafeFileError(_(
+                raise ReadOnlyError(_(
                     "Cannot save: {folder} is on a read-only file system. Reading works; copy the data file "
                     "elsewhere (or mount it read-write) to change it."
                 ).format(folder=self.path.parent)) from None

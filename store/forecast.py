@@ -148,6 +148,15 @@ class DaysOff:
     def __bool__(self) -> bool:
         return bool(self.spans)
 
+    def __contains__(self, day: date) -> bool:
+        number = bisect_left(self._ends, day)
+        return number < len(self.spans) and self.spans[number][0] <= day
+
+    def open_days(self, year: int, month: int, calendar: Calendar) -> list[date]:
+        """The month's working days outside time off, in order."""
+        days = calendar.month_days(year, month)
+        return [day for day in days if day not in self] if self.spans else days
+
     def working_days(self, start: date, end: date, calendar: Calendar) -> int:
         """Working days in ``[start, end]`` that fall inside time off."""
         count = 0
@@ -207,16 +216,19 @@ def secured(missions: Iterable[Mission], month: Month, calendar: Calendar, off: 
 
 
 def pipeline_by_month(
-    opportunities: Iterable[Opportunity], months: list[Month], calendar: Calendar, usual_rate: Decimal | None
+    opportunities: Iterable[Opportunity], months: list[Month], calendar: Calendar, usual_rate: Decimal | None,
+    off: DaysOff = NO_DAYS_OFF,
 ) -> tuple[dict[Month, Decimal], Decimal]:
     """Weighted pipeline per month of ``months``, and the weighted value that has no date.
 
     Each open opportunity's ``estimated_days`` are laid on consecutive working days
-    from ``expected_start`` (a fraction of a day on the last one), each day worth
+    outside time off from ``expected_start`` (a fraction of a day on the last one):
+    a mission it would become bills no day off either. Each day is worth
     ``daily_rate`` × probability. An opportunity without its own daily rate is
     valued at the usual rate of the settings; one without a start date or an
     estimate cannot be placed in a month and is counted apart.
     """
+    open_days: dict[tuple[int, int], list[date]] = {}
     by_month = {month: ZERO for month in months}
     undated = ZERO
     if not months:
@@ -236,7 +248,10 @@ def pipeline_by_month(
         start = opportunity.expected_start
         month = Month.of(start)
         while remaining > 0 and month.first <= end:
-            days = calendar.month_days(month.year, month.month)
+            key = (month.year, month.month)
+            days = open_days.get(key)
+            if days is None:
+                days = open_days[key] = off.open_days(month.year, month.month, calendar)
             taken = min(remaining, Decimal(len(days) - bisect_left(days, start)))
             if taken and month in by_month:
                 by_month[month] += value_per_day * taken
@@ -393,7 +408,7 @@ def forecast(
         dated = [m for m in missions if m.daily_rate is not None and m.start is not None]
         if dated:
             usual_rate = max(dated, key=lambda m: m.start).daily_rate  # type: ignore[arg-type, return-value]
-    pipeline, undated = pipeline_by_month(opportunities, span, calendar, usual_rate)
+    pipeline, undated = pipeline_by_month(opportunities, span, calendar, usual_rate, off)
     rows = []
     for month in span:
         billed = sum((billable_days(m, month, calendar, off) for m in missions), ZERO)

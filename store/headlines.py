@@ -60,6 +60,8 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
         out.append(deadline_headline(fc))
         if fc.plan is not None:
             out.append(plan_headline(fc, brief))
+        else:  # (a cliff and a target, but no mission value: said where the plan would be)
+            out.append(Headline("plan", plan_missing(fc), "info"))
         if not brief:
             out.append(lead_time_headline(fc))
     elif fc.months:
@@ -111,13 +113,23 @@ def plan_headline(fc: Forecast, brief: bool = False) -> Headline:
     values = dict(done=plan.this_week, quota=plan.weekly_leads, leads=plan.leads_needed, date=fmt.long_date(plan.by),
                   month=month_name(fc.cliff_figures), rate=fmt.percent(plan.win_rate),
                   source=_("history") if plan.win_rate_source == "history" else _("default"))
+    if brief and plan.by < fc.today:
+        text = ngettext("The gap has begun: {leads} new lead now to cover {month}, at your {rate} win rate ({source}).",
+                        "The gap has begun: {leads} new leads now to cover {month}, at your {rate} win rate "
+                        "({source}).", plan.leads_needed).format(**values)
+        return Headline("plan", text, "info")
     if brief:
         # (the bar above says whether the week is behind: this sentence only explains it)
         text = ngettext("{leads} new lead by {date} to cover {month}, at your {rate} win rate ({source}).",
                         "{leads} new leads by {date} to cover {month}, at your {rate} win rate ({source}).",
                         plan.leads_needed).format(**values)
         return Headline("plan", text, "info")
-    if plan.leads_needed == 1:
+    if plan.by < fc.today:  # (the cliff month has begun: no date to meet, but this week)
+        text = ngettext("This week: {done} of {quota} new lead — the gap has begun: {leads} leads now to cover "
+                        "{month}, at your {rate} win rate ({source}).",
+                        "This week: {done} of {quota} new leads — the gap has begun: {leads} leads now to cover "
+                        "{month}, at your {rate} win rate ({source}).", plan.weekly_leads).format(**values)
+    elif plan.leads_needed == 1:
         text = _("This week: {done} of 1 new lead — the one lead needed by {date} to cover {month}, "
                  "at your {rate} win rate ({source}).").format(**values)
     else:  # (more leads than the week's quota, which may be 1)
@@ -161,6 +173,8 @@ def plan_figures(fc: Forecast) -> list[str]:
     if plan.by == fc.deadline:
         weeks = ngettext("{weeks} week until the prospecting deadline, {date}.",
                          "{weeks} weeks until the prospecting deadline, {date}.", plan.weeks)
+    elif plan.by < fc.today:
+        weeks = _("The prospecting deadline has passed and the gap began on {date}: the leads are needed this week.")
     else:
         weeks = ngettext("The prospecting deadline has passed: {weeks} week left until {date}, when the gap begins.",
                          "The prospecting deadline has passed: {weeks} weeks left until {date}, when the gap begins.",
@@ -207,16 +221,22 @@ def closing_the_gap(fc: Forecast, row: MonthForecast) -> str | None:
     free = fmt.days(row.free_days)
     if days is not None and rate is not None:
         if days <= row.free_days:
-            return _("{days} more billable days at {rate}, or a rate of {needed} on the {free} days still free.").format(
+            return ngettext("{days} more billable day at {rate}, or a rate of {needed} on the {free} days still free.",
+                            "{days} more billable days at {rate}, or a rate of {needed} on the {free} days still free.",
+                            1 if days == 1 else 2).format(
                 days=fmt.days(days), rate=fmt.money(fc.usual_rate, currency), needed=fmt.money(rate, currency), free=free)
-        return _("{days} more billable days at {rate}, more than the {free} days still free; "
-                 "or a rate of {needed} on those days.").format(
+        return ngettext("{days} more billable day at {rate}, more than the {free} days still free; "
+                        "or a rate of {needed} on those days.",
+                        "{days} more billable days at {rate}, more than the {free} days still free; "
+                        "or a rate of {needed} on those days.", 1 if days == 1 else 2).format(
             days=fmt.days(days), rate=fmt.money(fc.usual_rate, currency), needed=fmt.money(rate, currency), free=free)
     if rate is not None:
         return _("A rate of {needed} on the {free} days still free (set your usual daily rate to see the days needed).").format(
             needed=fmt.money(rate, currency), free=free)
     if days is not None:
-        return _("{days} more billable days at {rate}, but no working day of the month is still free.").format(
+        return ngettext("{days} more billable day at {rate}, but no working day of the month is still free.",
+                        "{days} more billable days at {rate}, but no working day of the month is still free.",
+                        1 if days == 1 else 2).format(
             days=fmt.days(days), rate=fmt.money(fc.usual_rate, currency))
     return _("No working day of the month is still free.")
 

@@ -21,6 +21,9 @@ from .i18n import _
 
 #: version of the file layout; ``_meta`` holds ``{"schema": SCHEMA}``
 SCHEMA = 2
+#: older schemas this relance reads as they are when it cannot migrate them (a read-only
+#: disk, a full one): their migration only adds a table. The next write migrates first.
+READ_AS_IS = frozenset({1})
 META_TABLE = "_meta"
 KNOWN_TABLES = frozenset(
     {"settings", "contacts", "targets", "opportunities", "missions", "interactions", "reviews", "time_off",

@@ -22,7 +22,7 @@ from .errors import ConflictError, DataFileError, NotFoundError, RelanceError, V
 from .followups import FollowUp, due_in_documents, due_in_records, oldest
 from .history import ChangeHistory
 from .i18n import _
-from .layout import SCHEMA
+from .layout import READ_AS_IS, SCHEMA
 from .lookup import referenced_error
 from .models import MODELS, Record, Settings, new_uid
 from .documents import StoredDocuments
@@ -81,6 +81,8 @@ class Repository(Builds, Lookups, Transfers):
         self._stored = StoredRecords(self.storage, lambda: self.today, self._bad_file)
         #: (from schema, to schema, backup of the old file) when opening migrated the file
         self.migrated: tuple[int, int, Path | None] | None = None
+        #: (schema, why) when an older file could not be migrated and is read as it is
+        self.unmigrated: tuple[int, Exception] | None = None
         with self._lock:
             built = self._look(reading=False)  # (a damaged file is refused here)
             self._migrate()
@@ -141,7 +143,8 @@ class Repository(Builds, Lookups, Transfers):
             return {}
         kinds = [kind for kind in KINDS if kind in self._models] if self._generation >= 0 else []
         try:
-            if not version.checked and version.schema() == SCHEMA:  # (an older one is migrated first)
+            if not version.checked and (version.schema() == SCHEMA or version.schema() in READ_AS_IS):
+                # (an older one is migrated first, unless it is read as it is)
                 # changed by another program (or by hand) since relance last wrote it: every
                 # record is checked now, as a write would, so that no command (``relance status``
                 # reads three tables) goes on from a record the forms would refuse
@@ -220,6 +223,8 @@ class Repository(Builds, Lookups, Transfers):
                 yield self
                 return
             try:
+                if self.unmigrated is not None:  # (read as it was: migrated before a write)
+                    self._migrate(reading=False)
                 # a file that cannot be used is refused before the lock, the folder or
                 # anything else is made beside it
                 built = self._look(reading=False)

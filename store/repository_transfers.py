@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import ValidationError
+from .errors import ReadOnlyError, SaveError, ValidationError
 from .i18n import _
 from .export_stream import StreamedExport
-from .layout import META_TABLE, SCHEMA, LineCache
+from .layout import META_TABLE, READ_AS_IS, SCHEMA, LineCache
 from .models import MODELS, Record, Settings
 from .records import build_records, load_settings
 from .transfer import export_document, parse_export
@@ -21,13 +21,30 @@ KINDS = tuple(MODELS)
 class Transfers:
     """Mixed into :class:`store.repository.Repository` (its state and its transactions)."""
 
-    def _migrate(self) -> None:
-        """Take an older file to the current schema: one write, under the lock, after a backup."""
-        from .migrations import MigrationError, migrate
+    def _migrate(self, reading: bool = True) -> None:
+        """Take an older file to the current schema: one write, under the lock, after a backup.
 
+        A file of a schema this relance reads as it is (``READ_AS_IS``) that cannot be
+        written here (a read-only or full disk) is read as it is when ``reading``: a
+        command that only reads works, as it does on a file of the current schema, and
+        :attr:`unmigrated` says why; the next write migrates first (``reading`` False),
+        and fails as any write there would."""
         schema = self.storage.schema()
         if schema is None or schema >= SCHEMA:
+            self.unmigrated = None
             return
+        try:
+            self._migrate_now()
+        except (ReadOnlyError, SaveError) as err:
+            if not reading or schema not in READ_AS_IS:
+                raise
+            self.unmigrated = (schema, err)
+        else:
+            self.unmigrated = None
+
+    def _migrate_now(self) -> None:
+        from .migrations import MigrationError, migrate
+
         with self.storage.transaction() as incoming:
             if incoming is not None:  # changed since it was looked at: checked, then taken
                 self._accept(incoming)

@@ -228,7 +228,8 @@ def test_the_plan_in_one_sentence_and_in_the_short_line():
     assert plan.level == "info"  # the quota is met
     assert "1/1 leads this week" in short_line(fc, 0)
     default = next(h for h in headlines(forecast(settings(), [], [], TODAY)) if h.key == "plan")
-    assert default.text == ("This week: 0 of 120 new leads — 120 leads by 1 January 2027 to cover January 2027, "
+    # the gap began on 1 January: no date in the past to meet, the leads are for now
+    assert default.text == ("This week: 0 of 120 new leads — the gap has begun: 120 leads now to cover January 2027, "
                             "at your 5\u202f% win rate (default).")
     assert default.level == "warning"
 
@@ -267,3 +268,20 @@ def test_status_json_plan_and_time_off_days():
     json.dumps(doc)  # (every value is JSON)
     covered = mission(start=date(2027, 1, 4), end=date(2027, 12, 31), daily_rate=Decimal(600))
     assert status_json(forecast(settings(), [covered], [], TODAY), [])["plan"] is None
+
+
+def test_the_pipeline_is_laid_on_working_days_outside_time_off():
+    # a proposal (50 %) of 10 days at 500 from Monday 26 April, with 26 April to 7 May off:
+    # its days are 10, 11, 12, 13, 14, 18, 19, 20, 21, 24 May (Whit Monday the 17th): all
+    # 2,500 weighted in May; without the time off, 5 days fall in April
+    proposal = opp("proposal", expected_start=date(2027, 4, 26), estimated_days=Decimal(10))
+    plain = forecast(settings(), [], [proposal], date(2027, 4, 1))
+    assert (plain.months[0].pipeline_weighted, plain.months[1].pipeline_weighted) == (Decimal(1250), Decimal(1250))
+    away = forecast(settings(), [], [proposal], date(2027, 4, 1), time_off=[ACROSS])
+    assert (away.months[0].pipeline_weighted, away.months[1].pipeline_weighted) == (0, Decimal(2500))
+
+
+def test_without_a_mission_value_status_says_why_there_is_no_plan():
+    fc = forecast(settings(daily_rate=None), [], [], TODAY)
+    line = next(h for h in headlines(fc) if h.key == "plan")
+    assert line.text.startswith("No prospecting plan: without a usual daily rate")

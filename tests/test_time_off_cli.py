@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+from datetime import date
 from pathlib import Path
 
+import pytest
+
+from store.errors import SaveError
 from store.layout import SCHEMA
 from store.repository import Repository
 
@@ -62,7 +67,7 @@ def test_a_time_off_ending_before_it_starts_is_refused_and_nothing_is_written(da
     assert missing.returncode == 2 and "--end: is required" in missing.stderr
     assert data_path.read_bytes() == before
     unknown = relance(data_path, "rm", "time-off", "nothing", "--yes")
-    assert unknown.returncode != 0 and "No time-off is named 'nothing'" in unknown.stderr
+    assert unknown.returncode != 0 and "No time off is named 'nothing'" in unknown.stderr
 
 
 def test_french_dates_are_taken_for_time_off(data_path):
@@ -152,3 +157,69 @@ def test_status_says_the_plan_and_the_short_line_counts_the_week(data_path):
     assert plan == {"win_rate": 0.05, "win_rate_source": "default", "mission_value": "10000.00",
                     "mission_value_source": "default", "uncovered": "20000.00", "missions_needed": 2,
                     "leads_needed": 40, "weeks": 17, "weekly_leads": 3, "this_week": 1}
+
+
+SCHEMA_1 = {
+    "_meta": {"1": {"schema": 1}},
+    "settings": {"1": {"uid": "s", "target_monthly": "10000.00", "daily_rate": "500.00"}},
+    "contacts": {"1": {"uid": "0b5f7a1e-0000-4000-8000-000000000002", "name": "Zoé"}},
+}
+
+
+def test_a_schema_1_file_on_a_read_only_disk_is_read_as_it_is(tmp_path):
+    """Every file became schema 1 → 2 with time off: one on a backup disk or a snapshot
+    must stay readable where the migration cannot be written."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
+                      capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        path = mount / "relance.json"
+        path.write_text(json.dumps(SCHEMA_1))
+        os.chmod(path, 0o600)
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        before = path.read_bytes()
+        listed = relance(path, "list", "contacts")
+        assert listed.returncode == 0, listed.stderr
+        assert "Zoé" in listed.stdout
+        assert "is of schema 1 and could not be migrated to schema 2 here" in listed.stderr
+        assert "read-only file system" in listed.stderr and len(listed.stderr.strip().splitlines()) == 1
+        status = relance(path, "status", "--json")
+        assert status.returncode == 0 and json.loads(status.stdout)["plan"]["mission_value"] == "10000.00"
+        refused = relance(path, "add", "time-off", "--start", "2027-02-15", "--end", "2027-02-19")
+        assert refused.returncode == 1 and "read-only file system" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert path.read_bytes() == before
+        # writable again: the first change migrates, then makes the change
+        subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=True)
+        added = relance(path, "add", "time-off", "--start", "2027-02-15", "--end", "2027-02-19")
+        assert added.returncode == 0, added.stderr
+        on_disk = json.loads(path.read_text())
+        assert on_disk["_meta"]["1"]["schema"] == 2 and len(on_disk["time_off"]) == 1
+        assert on_disk["contacts"]["1"]["name"] == "Zoé"
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_schema_1_file_on_a_full_disk_is_read_and_a_write_says_why(data_path):
+    from .helpers.disk import files_at_most
+
+    data_path.parent.mkdir(mode=0o700)
+    data_path.write_text(json.dumps(SCHEMA_1))
+    os.chmod(data_path, 0o600)
+    before = data_path.read_bytes()
+    # (a write of any file past 64 bytes fails as on a full disk: the backup, the new file)
+    with files_at_most(64):
+        repo = Repository(data_path, today=date(2027, 1, 6))
+        try:
+            assert repo.unmigrated is not None and repo.unmigrated[0] == 1
+            assert [c.name for c in repo.list("contact")] == ["Zoé"]
+            assert repo.list("time_off") == []
+            with pytest.raises(SaveError):
+                repo.add("time_off", {"start": "2027-02-15", "end": "2027-02-19"})
+        finally:
+            repo.close()
+    assert data_path.read_bytes() == before

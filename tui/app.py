@@ -103,6 +103,10 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
             old, new, backup = self.repository.migrated
             self.notify(_("Your data file was migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
                 old=old, new=new, backup=backup), timeout=10)
+        elif self.repository.unmigrated:
+            from .cli_commands import unmigrated_text
+
+            self.notify(unmigrated_text(self.repository), severity="warning", timeout=15)
         self.set_interval(self.SYNC_SECONDS, self.poll_file)
         self.catch_signals()
         named = self.repository.settings().theme

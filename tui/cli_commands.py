@@ -84,6 +84,17 @@ def report_migration(repo) -> None:
         old, new, backup = repo.migrated
         print(_("relance: {path} was migrated from schema {old} to {new}; the previous version is kept in {backup}.").format(
             path=repo.path, old=old, new=new, backup=backup), file=sys.stderr)
+    elif repo.unmigrated:
+        print(unmigrated_text(repo), file=sys.stderr)
+
+
+def unmigrated_text(repo) -> str:
+    """Why an older file is read as it is (the dashboard says it too)."""
+    from store.layout import SCHEMA
+
+    old, why = repo.unmigrated
+    return _("relance: {path} is of schema {old} and could not be migrated to schema {new} here, so it is read as it "
+             "is; the first change will migrate it. ({why})").format(path=repo.path, old=old, new=SCHEMA, why=why)
 
 
 class DuplicateError(RelanceError):
@@ -170,6 +181,11 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     usual = {name: value for name, value in usual_values(kind, repo.settings()).items()
              if not str(given.get(name) or "").strip()}
     data = {**given, **usual}
+    met_today = kind == "opportunity" and "first_contact" not in given and "closed" not in given
+    if met_today:
+        # a lead added today was met today, as a rule (the dashboard's form says so too): it
+        # counts at once among the week's new leads of the plan, which go by first contact
+        data["first_contact"] = repo.today
     try:
         with repo.transaction():  # (the check and the add in one write: no twin in between)
             twin = repo.identical(repo.build(kind, data))
@@ -183,6 +199,9 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=cli_kind(kind), problems=_problems(err, kind)))
     print(record.uid)
     notes = _filled_in(model, given, usual, record)
+    if met_today:
+        notes.append(_("{flag}: today, {day}, so it counts among this week's new leads (give another date, or \"\", "
+                       "with {flag}).").format(flag=option("first_contact"), day=fmt.day(record.first_contact)))
     print(" ".join([_("Added {a_kind}: {label} ({uid}).").format(  # (a line break shown as \\n, as edit does)
         a_kind=a_kind(kind), label=shown(record.label(), limit=60), uid=record.uid[:8]), *notes]), file=sys.stderr)
     return 0

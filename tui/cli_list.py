@@ -9,7 +9,7 @@ from typing import Any
 from store.fields import Choice
 from store.quantity_fields import DateField
 from store.i18n import _
-from store.models import MODELS
+from store.models import MODELS, kind_name
 
 from .cli_commands import KIND_NAMES, _open, json_text
 
@@ -104,6 +104,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             lines.append(line.format(*row).rstrip())
         out.write("\n".join(lines) + "\n")
     if not found:
-        out.write((_("(no {kind} contains {text!r})").format(kind=kind, text=args.filter.strip()) if needle
-                   else _("(no {kind} yet)").format(kind=kind)) + "\n")
+        named = kind_name(kind)  # ("time off", not the table's time_off)
+        out.write((_("(no {kind} contains {text!r})").format(kind=named, text=args.filter.strip()) if needle
+                   else _("(no {kind} yet)").format(kind=named)) + "\n")
     return 0
