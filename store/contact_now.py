@@ -153,7 +153,7 @@ def leads_this_week(opportunities: Iterable[Opportunity], today: date) -> int:
 
 def reason_text(item: ToContact) -> str:
     """Why to contact them, in the language in use: "follow-up 12 days late",
-    "recommendation to ask (review of Acme)", "last contact 134 days ago", "never contacted"."""
+    "recommendation (review of Acme)", "last contact 134 days ago", "never contacted"."""
     if item.reason == FOLLOW_UP_DUE:
         if not item.days:
             return _("follow-up due today")
@@ -161,7 +161,9 @@ def reason_text(item: ToContact) -> str:
     if item.reason == RECOMMENDATION_TO_ASK:
         if item.mission is None:
             return _("recommendation to ask")
-        return _("recommendation to ask (review of {mission})").format(mission=item.mission.client or item.mission.label())
+        # (not "to ask": the group's heading says it, and the mission's name stays whole in
+        # the 80-column table, where "recommendation to ask (review of …" cut it)
+        return _("recommendation (review of {mission})").format(mission=item.mission.client or item.mission.label())
     if item.reason == SILENT:
         return ngettext("last contact {days} day ago", "last contact {days} days ago", item.days or 0).format(days=item.days)
     return _("never contacted")

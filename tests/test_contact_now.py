@@ -91,7 +91,7 @@ def test_recommendations_to_ask_from_completed_reviews_only_named_by_the_mission
     assert names(items) == ["Older Review", "To Ask"]
     assert [(t.group, t.review.uid, t.mission.client) for t in items] == [(RECOMMENDATION, "r3", "Beta"),
                                                                          (RECOMMENDATION, "r3", "Beta")]
-    assert reason_text(items[0]) == "recommendation to ask (review of Beta)"
+    assert reason_text(items[0]) == "recommendation (review of Beta)"
 
 
 def test_a_contact_in_several_groups_appears_once_in_the_first():
@@ -138,3 +138,13 @@ def test_the_reasons_and_headings_in_english():
     assert group_heading(NATURAL, 3) == "3 in your natural network not contacted for 90 days or more"
     assert week_text(1) == "This week: 1 new lead" and week_text(0) == "This week: 0 new leads"
 
+
+def test_the_reasons_and_headings_in_french(french):
+    people = index(contact("f", "F", follow="2027-02-26"), contact("d", "D", follow="2027-03-09"),
+                   contact("s", "S", last="2026-10-27"), contact("n", "N"))
+    items = who_to_contact_now(people, [], TODAY)
+    assert [reason_text(t) for t in items] == ["relance en retard de 12 jours", "relance en retard de 1 jour",
+                                               "dernier contact il y a 134 jours", "aucun contact noté"]
+    assert group_heading(FOLLOW_UP, 4) == "4 relances à faire"
+    assert group_heading(RECOMMENDATION, 1) == "1 recommandation à demander"
+    assert week_text(2) == "Cette semaine\u00a0: 2 nouvelles pistes" and week_text(0) == "Cette semaine\u00a0: 0 nouvelle piste"

@@ -85,7 +85,7 @@ async def test_c_on_the_network_pane_lists_the_three_groups_in_order(people):
             "Léa Late: follow-up 12 days late",
             "Tom Today: follow-up due today",  # (silent since January too: listed once)
             "1 recommendation to ask",
-            "Rémi Reco: recommendation to ask (review of Acme)",
+            "Rémi Reco: recommendation (review of Acme)",
             "2 in your natural network not contacted for 90 days or more",
             "Quentin Quiet: last contact 90 days ago",  # (Rachel, 89 days, is not)
             "Nina Never: never contacted",
@@ -198,3 +198,22 @@ async def test_nobody_to_contact_says_so(data_path):
         await settle(pilot)
         assert app.screen is screen
 
+
+@pytest.fixture
+def in_french(monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    yield
+    monkeypatch.setenv("LANGUAGE", "en")
+    i18n.set_language(None)
+
+
+async def test_the_list_in_french(people, in_french):
+    app = make_app(people, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot)
+        assert str(screen.query_one("#contact-now-title").render()) == "À contacter maintenant"
+        assert week(screen) == "Cette semaine\u00a0: 1 nouvelle piste"
+        assert rows(screen)[:5] == ["2 relances à faire", "Léa Late: relance en retard de 12 jours",
+                                    "Tom Today: relance à faire aujourd'hui", "1 recommandation à demander",
+                                    "Rémi Reco: recommandation (bilan Acme)"]

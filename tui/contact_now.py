@@ -118,7 +118,7 @@ class ContactNowScreen(RelanceScreen, Screen[None]):
     def _person(self) -> ToContact | None:
         item = self.selected()
         if item is None:
-            self.notify(_("Nobody is selected."), severity="warning")
+            self.notify(_("Nothing is selected."), severity="warning")
         return item
 
     def action_log(self) -> None:
