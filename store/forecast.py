@@ -21,7 +21,8 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from . import holiday_cache
 from .dates import add_months
-from .models import Mission, Opportunity, Settings
+from .models import Mission, Opportunity, Settings, TimeOff
+from .plan import Plan, plan
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -126,15 +127,51 @@ def horizon(today: date, months: int) -> list[Month]:
     return [Month.of(add_months(first, i)) for i in range(max(0, months))]
 
 
+class DaysOff:
+    """The periods of time off, merged: how many working days of a span fall inside them.
+
+    The periods are merged and sorted once (a consultant has a few dozen), so that a
+    span's count is one bisection and a calendar count per period it meets."""
+
+    def __init__(self, periods: Iterable[TimeOff] = (), calendar: Calendar | None = None):
+        spans = sorted((p.start, p.end) for p in periods if p.start and p.end and p.end >= p.start)
+        merged: list[tuple[date, date]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1] + timedelta(days=1):
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        self.spans = merged
+        self._ends = [end for _start, end in merged]
+        self.calendar = calendar
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def working_days(self, start: date, end: date, calendar: Calendar) -> int:
+        """Working days in ``[start, end]`` that fall inside time off."""
+        count = 0
+        for number in range(bisect_left(self._ends, start), len(self.spans)):
+            off_start, off_end = self.spans[number]
+            if off_start > end:
+                break
+            count += calendar.working_days(max(start, off_start), min(end, off_end))
+        return count
+
+
+NO_DAYS_OFF = DaysOff()
+
+
 # -- missions: billable days and secured revenue -------------------------------------------
 
 
-def billable_in(mission: Mission, first: date, last: date, calendar: Calendar) -> Decimal:
+def billable_in(mission: Mission, first: date, last: date, calendar: Calendar, off: DaysOff = NO_DAYS_OFF) -> Decimal:
     """A mission's billable days between ``first`` and ``last`` (docs/ARCHITECTURE.md, "Forecast rules").
 
-    Working days inside ``[start, end]`` (``end`` = ``ended_on`` when set) × ``days_per_week``/5;
-    with ``total_days``, the days sold are spread over the planned period in proportion to
-    its working days, and an early end stops them.
+    Working days inside ``[start, end]`` (``end`` = ``ended_on`` when set) and outside every
+    period of time off, × ``days_per_week``/5; with ``total_days``, the days sold are spread
+    over the planned period in proportion to its working days outside time off, and an
+    early end stops them.
     """
     if mission.start is None or mission.last_day is None:
         return ZERO
@@ -142,26 +179,27 @@ def billable_in(mission: Mission, first: date, last: date, calendar: Calendar) -
     end = min(mission.last_day, last)
     if end < start:
         return ZERO
-    inside = calendar.working_days(start, end)
+    inside = calendar.working_days(start, end) - off.working_days(start, end, calendar)
     if mission.total_days is not None:
-        over_period = calendar.working_days(mission.start, mission.end or mission.last_day)
-        if over_period == 0:
+        planned_end = mission.end or mission.last_day
+        over_period = calendar.working_days(mission.start, planned_end) - off.working_days(mission.start, planned_end, calendar)
+        if over_period <= 0:
             return ZERO
         return mission.total_days * Decimal(inside) / Decimal(over_period)
     return Decimal(inside) * mission.days_per_week / Decimal(5)
 
 
-def billable_days(mission: Mission, month: Month, calendar: Calendar) -> Decimal:
+def billable_days(mission: Mission, month: Month, calendar: Calendar, off: DaysOff = NO_DAYS_OFF) -> Decimal:
     """A mission's billable days in a month."""
-    return billable_in(mission, month.first, month.last, calendar)
+    return billable_in(mission, month.first, month.last, calendar, off)
 
 
-def secured(missions: Iterable[Mission], month: Month, calendar: Calendar) -> Decimal:
+def secured(missions: Iterable[Mission], month: Month, calendar: Calendar, off: DaysOff = NO_DAYS_OFF) -> Decimal:
     """Σ daily rate × billable days over the missions, in one month."""
     total = ZERO
     for mission in missions:
         if mission.daily_rate is not None:
-            total += mission.daily_rate * billable_days(mission, month, calendar)
+            total += mission.daily_rate * billable_days(mission, month, calendar, off)
     return total
 
 
@@ -241,8 +279,10 @@ class MonthForecast:
     secured: Decimal
     pipeline_weighted: Decimal
     target: Decimal | None
-    #: working days not yet billed, from today on for the current month
+    #: working days neither billed nor off, from today on for the current month
     free_days: Decimal
+    #: the month's working days inside time off (``working_days`` stays the calendar's)
+    time_off_days: int = 0
 
     @property
     def gap(self) -> Decimal | None:
@@ -295,6 +335,8 @@ class Forecast:
     usual_rate: Decimal | None
     missions_total: int
     missions_natural: int
+    #: the prospecting plan (:func:`plan`); None without a cliff, a target or a mission value
+    plan: Plan | None = None
 
     @property
     def currency(self) -> str:
@@ -340,9 +382,11 @@ def forecast(
     today: date,
     months: int | None = None,
     calendar: Calendar | None = None,
+    time_off: Iterable[TimeOff] = (),
 ) -> Forecast:
     """Everything the revenue gap shows, for ``months`` months (default: the settings' horizon)."""
     calendar = calendar or Calendar(settings.country, settings.subdivision)
+    off = DaysOff(time_off)
     span = horizon(today, settings.horizon_months if months is None else months)
     usual_rate = settings.daily_rate
     if usual_rate is None:
@@ -352,28 +396,31 @@ def forecast(
     pipeline, undated = pipeline_by_month(opportunities, span, calendar, usual_rate)
     rows = []
     for month in span:
-        billed = sum((billable_days(m, month, calendar) for m in missions), ZERO)
-        # days still free: for the current month, from today on
+        billed = sum((billable_days(m, month, calendar, off) for m in missions), ZERO)
+        # days still free: for the current month, from today on; a day off is not free
         first = max(month.first, today)
         if first > month.last:
             free = ZERO
         else:
-            billed_ahead = sum((billable_in(m, first, month.last, calendar) for m in missions), ZERO)
-            free = max(ZERO, Decimal(calendar.working_days(first, month.last)) - billed_ahead)
+            billed_ahead = sum((billable_in(m, first, month.last, calendar, off) for m in missions), ZERO)
+            open_days = calendar.working_days(first, month.last) - off.working_days(first, month.last, calendar)
+            free = max(ZERO, Decimal(open_days) - billed_ahead)
         rows.append(
             MonthForecast(
                 month=month,
                 working_days=calendar.working_days(month.first, month.last),
                 billable_days=billed,
-                secured=secured(missions, month, calendar),
+                secured=secured(missions, month, calendar, off),
                 pipeline_weighted=pipeline[month],
                 target=settings.target_monthly,
                 free_days=free,
+                time_off_days=off.working_days(month.first, month.last, calendar),
             )
         )
     cliff = next((row.month for row in rows if row.short), None)
     days, source, sample = lead_time(opportunities, settings.default_lead_time_days)
     deadline = cliff.first - timedelta(days=days) if cliff else None
+    the_plan = plan(rows, cliff, deadline, opportunities, usual_rate, today)
     return Forecast(
         today=today,
         settings=settings,
@@ -387,6 +434,7 @@ def forecast(
         usual_rate=usual_rate,
         missions_total=len(missions),
         missions_natural=sum(1 for m in missions if m.source == "natural"),
+        plan=the_plan,
     )
 
 

@@ -57,6 +57,8 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
         out.append(Headline("cliff", _("Income falls short in {month}: {coverage} of the target secured, {gap} missing.").format(
             month=month_name(row), coverage=fmt.percent(row.coverage), gap=fmt.money(row.gap, currency)), "alert"))
         out.append(deadline_headline(fc))
+        if fc.plan is not None:
+            out.append(plan_headline(fc))
         if not brief:
             out.append(lead_time_headline(fc))
     elif fc.months:
@@ -92,6 +94,66 @@ def deadline_headline(fc: Forecast) -> Headline:
     text = ngettext("Start prospecting by {date} — in {days} day.",
                     "Start prospecting by {date} — in {days} days.", left).format(date=when, days=left)
     return Headline("deadline", text, "warning" if left <= DEADLINE_WARNING_DAYS else "info")
+
+
+def plan_headline(fc: Forecast) -> Headline:
+    """The week's quota of new leads, and where it comes from (docs/ARCHITECTURE.md,
+    "Prospecting plan")."""
+    plan = fc.plan
+    assert plan is not None and fc.cliff is not None
+    if not plan.leads_needed:
+        text = ngettext("This week: {done} new lead; the weighted pipeline covers the gap, so none is needed.",
+                        "This week: {done} new leads; the weighted pipeline covers the gap, so none is needed.",
+                        plan.this_week).format(done=plan.this_week)
+        return Headline("plan", text, "info")
+    values = dict(done=plan.this_week, quota=plan.weekly_leads, leads=plan.leads_needed, date=fmt.long_date(plan.by),
+                  month=month_name(fc.cliff_figures), rate=fmt.percent(plan.win_rate),
+                  source=_("history") if plan.win_rate_source == "history" else _("default"))
+    if plan.leads_needed == 1:
+        text = _("This week: {done} of 1 new lead — the one lead needed by {date} to cover {month}, "
+                 "at your {rate} win rate ({source}).").format(**values)
+    else:  # (more leads than the week's quota, which may be 1)
+        text = ngettext("This week: {done} of {quota} new lead — {leads} leads by {date} to cover {month}, "
+                        "at your {rate} win rate ({source}).",
+                        "This week: {done} of {quota} new leads — {leads} leads by {date} to cover {month}, "
+                        "at your {rate} win rate ({source}).", plan.weekly_leads).format(**values)
+    return Headline("plan", text, "info" if plan.this_week >= plan.weekly_leads else "warning")
+
+
+def plan_figures(fc: Forecast) -> list[str]:
+    """Each figure of the plan and where it came from, a sentence each (the month-by-month
+    screen and ``relance status`` explain the quota with them)."""
+    plan = fc.plan
+    if plan is None:
+        return []
+    currency = fc.currency
+    out = []
+    if plan.win_rate_source == "history":
+        out.append(_("Win rate {rate}: {won} won of your {closed} closed opportunities.").format(
+            rate=fmt.percent(plan.win_rate), won=plan.won, closed=plan.closed))
+    else:
+        out.append(_("Win rate {rate}: the default probability of an identified lead, until five opportunities are "
+                     "closed and one of them won ({closed} closed so far).").format(
+            rate=fmt.percent(plan.win_rate), closed=plan.closed))
+    if plan.mission_value_source == "history":
+        out.append(_("A mission is worth {value}: the median of your {count} won opportunities with an estimate "
+                     "(daily rate × days).").format(value=fmt.money(plan.mission_value, currency), count=plan.mission_sample))
+    else:
+        out.append(_("A mission is worth {value}: your usual daily rate × 20 days, until two won opportunities have an "
+                     "estimate.").format(value=fmt.money(plan.mission_value, currency)))
+    out.append(ngettext("Not covered from {month} on, after the weighted pipeline: {uncovered}, or {missions} "
+                        "mission at that value.",
+                        "Not covered from {month} on, after the weighted pipeline: {uncovered}, or {missions} "
+                        "missions at that value.", plan.missions_needed).format(
+        month=month_name(fc.cliff_figures), uncovered=fmt.money(plan.uncovered, currency), missions=plan.missions_needed))
+    out.append(ngettext("At that win rate, that takes {leads} new lead.",
+                        "At that win rate, that takes {leads} new leads.", plan.leads_needed).format(
+        leads=plan.leads_needed))
+    out.append(ngettext("{weeks} week until {date}: {quota} new leads a week; {done} so far this week.",
+                        "{weeks} weeks until {date}: {quota} new leads a week; {done} so far this week.",
+                        plan.weeks).format(weeks=plan.weeks, date=fmt.long_date(plan.by), quota=plan.weekly_leads,
+                                           done=plan.this_week))
+    return out
 
 
 def lead_time_headline(fc: Forecast) -> Headline:
@@ -149,6 +211,8 @@ def short_line(fc: Forecast, follow_ups_due: int) -> str:
                                   left).format(date=when, days=left))
     elif fc.months:
         parts.append(_("income covered through {month}").format(month=month_name(fc.months[-1], short=True)))
+    if fc.plan is not None and fc.plan.leads_needed:
+        parts.append(_("{done}/{quota} leads this week").format(done=fc.plan.this_week, quota=fc.plan.weekly_leads))
     count = follow_ups_due
     parts.append(ngettext("{count} follow-up due", "{count} follow-ups due", count).format(count=count))
     return "relance · " + " · ".join(parts)
@@ -178,6 +242,7 @@ def status_json(fc: Forecast, follow_ups: list[FollowUp]) -> dict[str, Any]:
                 "target": cents(row.target),
                 "gap": cents(row.gap),
                 "coverage": _ratio(row.coverage),
+                "time_off_days": row.time_off_days,
             }
             for row in fc.months
         ],
@@ -187,7 +252,26 @@ def status_json(fc: Forecast, follow_ups: list[FollowUp]) -> dict[str, Any]:
         "prospecting_deadline": _iso(fc.deadline),
         "late_by_days": fc.late_by_days,
         "natural_network_share": _ratio(fc.natural_share),
+        "plan": _plan_json(fc),
         "follow_ups_due": [
             {"uid": c.uid, "name": c.name, "next_follow_up": _iso(c.next_follow_up)} for c in follow_ups
         ],
+    }
+
+
+def _plan_json(fc: Forecast) -> dict[str, Any] | None:
+    plan = fc.plan
+    if plan is None:
+        return None
+    return {
+        "win_rate": _ratio(plan.win_rate),
+        "win_rate_source": plan.win_rate_source,
+        "mission_value": cents(plan.mission_value),
+        "mission_value_source": plan.mission_value_source,
+        "uncovered": cents(plan.uncovered),
+        "missions_needed": plan.missions_needed,
+        "leads_needed": plan.leads_needed,
+        "weeks": plan.weeks,
+        "weekly_leads": plan.weekly_leads,
+        "this_week": plan.this_week,
     }

@@ -20,10 +20,11 @@ from .fmt import shown
 from .i18n import _
 
 #: version of the file layout; ``_meta`` holds ``{"schema": SCHEMA}``
-SCHEMA = 1
+SCHEMA = 2
 META_TABLE = "_meta"
 KNOWN_TABLES = frozenset(
-    {"settings", "contacts", "targets", "opportunities", "missions", "interactions", "reviews", META_TABLE}
+    {"settings", "contacts", "targets", "opportunities", "missions", "interactions", "reviews", "time_off",
+     META_TABLE}
 )
 
 

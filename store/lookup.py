@@ -67,11 +67,11 @@ def find_uid(model: type[Record], uids: list[str], labels: list[str], text: str)
     if len(matches) == 1:
         return uids[matches[0]]
     if not matches:
-        raise NotFoundError(_("No {kind} is named {name!r}.").format(kind=model.KIND, name=text))
+        raise NotFoundError(_("No {kind} is named {name!r}.").format(kind=model.KIND.replace("_", "-"), name=text))
     shown = ", ".join(f"{labels[i]} ({uids[i][:8]})" for i in matches[:5])
     raise AmbiguousError(
         _("{count} records of kind {kind} match {name!r}: {shown}. Give the uid instead.").format(
-            count=len(matches), kind=model.KIND, name=text, shown=shown
+            count=len(matches), kind=model.KIND.replace("_", "-"), name=text, shown=shown
         )
     )
 

@@ -12,7 +12,8 @@ Schema 0 is the layout of files written before relance versioned them: no
 document ids in ``<kind>_id`` fields (``contact_id``, ``target_id``,
 ``opportunity_id``, ``mission_id``, ``review_id``), ``target_ids`` lists and
 ``referred_by``. Schema 1 gives every record a uid and points at uids
-(docs/DATA.md, "The data file").
+(docs/DATA.md, "The data file"). Schema 2 adds the ``time_off`` table: periods
+the consultant does not bill, which the forecast leaves out.
 """
 
 from __future__ import annotations
@@ -89,8 +90,18 @@ def migrate_0_to_1(data: Data) -> Data:
     return out
 
 
+def migrate_1_to_2(data: Data) -> Data:
+    """Add the ``time_off`` table, empty: a file of schema 1 has no time off, and a
+    relance that reads schema 1 at most must refuse a file that may hold some (it would
+    count those days as billed)."""
+    out = dict(data)
+    out.setdefault("time_off", {})
+    out[META_TABLE] = {"1": {"schema": 2}}
+    return out
+
+
 #: schema N → the function that takes it to N + 1
-MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: migrate_0_to_1, 1: migrate_1_to_2}
 
 
 def migrate(data: Data, schema: int) -> Data:

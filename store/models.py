@@ -439,9 +439,40 @@ class Review(Record):
         return self.actually_bought or _("review in progress")
 
 
-#: every kind a user can add, by its name in the CLI and the repository
+@dataclasses.dataclass(kw_only=True)
+class TimeOff(Record):
+    """A period the consultant does not bill (holidays, training, illness): its working
+    days are billable for no mission (docs/ARCHITECTURE.md, "Forecast rules")."""
+
+    KIND: ClassVar[str] = "time_off"
+    TABLE: ClassVar[str] = "time_off"
+    NAME: ClassVar[str] = N_("time off")
+    A_NAME: ClassVar[str] = N_("a period of time off")
+    NAME_FIELD: ClassVar[str] = "note"
+    LINKED: ClassVar[tuple[tuple[str, ...], ...]] = (("start", "end"),)
+
+    start: date | None = field(DateField(required=True), help=N_("the first day off"))
+    end: date | None = field(DateField(required=True), help=N_("the last day off, included"))
+    note: str = text(max_length=2000, multiline=True, help=N_("holidays, training, illness..."))
+
+    def check(self) -> dict[str, str]:
+        if self.start and self.end and self.end < self.start:
+            return {"end": _("the end {end} is before the start {start}.").format(end=fmt.day(self.end),
+                                                                               start=fmt.day(self.start))}
+        return {}
+
+    def label(self) -> str:
+        """The note first, so that a reference typed as its start finds it (``relance rm
+        time-off Ski``), then the period."""
+        period = _("{start} to {end}").format(start=fmt.day(self.start), end=fmt.day(self.end))
+        if not self.note:
+            return period
+        return _("{note} ({period})").format(period=period, note=self.note)
+
+
+#: every kind a user can add, by its name in the repository (the CLI writes ``time-off``)
 MODELS: dict[str, type[Record]] = {
-    model.KIND: model for model in (Contact, Target, Opportunity, Mission, Interaction, Review)
+    model.KIND: model for model in (Contact, Target, Opportunity, Mission, Interaction, Review, TimeOff)
 }
 TABLES: dict[str, str] = {model.TABLE: kind for kind, model in MODELS.items()}
 
@@ -473,6 +504,8 @@ def counted(table: str, count: int) -> str:
         text = ngettext("{count} interaction", "{count} interactions", count)
     elif table == "reviews":
         text = ngettext("{count} review", "{count} reviews", count)
+    elif table == "time_off":
+        text = ngettext("{count} period of time off", "{count} periods of time off", count)
     else:
         return f"{count} {table}"
     return text.format(count=count)

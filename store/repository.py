@@ -376,7 +376,8 @@ class Repository(Builds, Lookups, Transfers):
 
         settings = self.settings()
         return forecast(settings, self.list("mission"), self.list("opportunity"), self.today, months=months,  # type: ignore[arg-type]
-                        calendar=calendar_for(settings.country, settings.subdivision))
+                        calendar=calendar_for(settings.country, settings.subdivision),
+                        time_off=self.list("time_off"))  # type: ignore[arg-type]
 
     def is_empty(self) -> bool:
         self._tables()

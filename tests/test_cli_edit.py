@@ -330,6 +330,7 @@ REQUIRED = {
     "contact": ["--name", "Zoé Durand"], "target": ["--name", "DSI"], "opportunity": ["--title", "Audit"],
     "mission": ["--client", "Acme", "--start", "2026-01-05", "--end", "2026-03-31", "--daily-rate", "600"],
     "interaction": ["--contact", "Zoé Durand", "--date", "2026-11-02"],
+    "time_off": ["--start", "2026-12-21", "--end", "2027-01-01"],
 }
 
 

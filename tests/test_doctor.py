@@ -79,7 +79,7 @@ def test_the_cli_says_when_it_migrated_the_file(data_path):
     os.chmod(data_path, 0o600)
     result = run_relance("--data", str(data_path), "list", "contacts")
     assert result.returncode == 0, result.stderr
-    assert "migrated from schema 0 to 1" in result.stderr and "backups" in result.stderr
+    assert "migrated from schema 0 to 2" in result.stderr and "backups" in result.stderr
     assert "Zoé Durand" in result.stdout
 
 
@@ -206,7 +206,7 @@ def test_doctor_migrates_an_old_schema_with_fix(data_path):
     assert result.returncode == 1 and "The file has schema 0" in result.stdout
     fixed = doctor(data_path, "--fix")
     assert fixed.returncode == 0, fixed.stdout
-    assert "Migrated from schema 0 to 1" in fixed.stdout and disk(data_path)["_meta"]["1"]["schema"] == 1
+    assert "Migrated from schema 0 to 2" in fixed.stdout and disk(data_path)["_meta"]["1"]["schema"] == 2
 
 
 # -- backup and restore ---------------------------------------------------------------------------

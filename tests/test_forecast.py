@@ -294,7 +294,8 @@ def test_status_json_has_the_public_format():
     assert doc["today"] == "2026-11-27" and doc["currency"] == "EUR" and doc["target_monthly"] == "10000.00"
     nov = doc["months"][0]
     assert nov == {"month": "2026-11", "working_days": 20, "billable_days": 20.0, "secured": "10246.90",
-                   "pipeline_weighted": "0.00", "target": "10000.00", "gap": "0.00", "coverage": 1.0247}
+                   "pipeline_weighted": "0.00", "target": "10000.00", "gap": "0.00", "coverage": 1.0247,
+                   "time_off_days": 0}
     assert doc["cliff_month"] == "2027-01" and doc["prospecting_deadline"] == "2026-07-05"
     assert (doc["lead_time_days"], doc["lead_time_source"], doc["late_by_days"]) == (180, "default", 145)
     assert doc["natural_network_share"] == 1.0

@@ -43,7 +43,7 @@ def test_status_short_is_one_line(data_path):
     result = status(demo_file(data_path), "--short")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ("relance · income short from Jan 2027 (26\u202f%) · "
-                             "prospect by 5 July 2026, 145 days late · 4 follow-ups due\n")
+                             "prospect by 5 July 2026, 145 days late · 0/4 leads this week · 4 follow-ups due\n")
 
 
 def test_status_json_months_and_today_are_honoured(data_path):
@@ -71,7 +71,8 @@ def test_status_without_a_target_says_how_to_set_one(data_path):
     doc = json.loads(status(data_path, "--json").stdout)
     assert doc["target_monthly"] is None and doc["cliff_month"] is None and doc["prospecting_deadline"] is None
     assert doc["months"][1] == {"month": "2026-12", "working_days": 22, "billable_days": 22.0, "secured": "13200.00",
-                                "pipeline_weighted": "0.00", "target": None, "gap": None, "coverage": None}
+                                "pipeline_weighted": "0.00", "target": None, "gap": None, "coverage": None,
+                                "time_off_days": 0}
     assert "no monthly target set" in status(data_path, "--short").stdout
 
 

@@ -26,9 +26,19 @@ from store.rules import FROM_SETTINGS
 from . import argparse_texts
 from . import cli_commands as run
 from . import cli_records as records
-from .cli_commands import KIND_NAMES, flag, option
+from .cli_commands import KIND_NAMES, cli_kind, flag, option
 
-ADDABLE = ("contact", "target", "opportunity", "mission", "interaction")
+ADDABLE = ("contact", "target", "opportunity", "mission", "interaction", "time_off")
+
+
+def _aliases(kind: str) -> list[str]:
+    """The other names of a kind's subcommand: its table (``contacts``), and ``time_off``
+    beside ``time-off``."""
+    return sorted({kind, MODELS[kind].TABLE} - {cli_kind(kind)})
+
+
+#: the kinds as ``list`` and ``rm`` offer them: as the command line writes them
+LISTED = ", ".join(cli_kind(kind) for kind in MODELS)
 
 
 def version() -> str:
@@ -120,7 +130,7 @@ def build_parser() -> Parser:
     _add_command(commands, command)
     _record_commands(commands, command)
     lister = command(commands, "list", _("list records of one kind"), _("List the records of one kind."))
-    lister.add_argument("kind", metavar=pgettext("command-line placeholder", "KIND"), choices=sorted(KIND_NAMES), help=", ".join(MODELS))
+    lister.add_argument("kind", metavar=pgettext("command-line placeholder", "KIND"), choices=sorted(KIND_NAMES), help=LISTED)
     lister.add_argument("filter", metavar=pgettext("command-line placeholder", "FILTER"), nargs="?", default="",
                         help=_("only the records that contain this text, as the dashboard's / finds them"))
     lister.add_argument("--json", action="store_true", help=_("print JSON documents"))
@@ -144,11 +154,11 @@ def _add_command(commands, command) -> None:
     kinds = add.add_subparsers(dest="record_kind", metavar=pgettext("command-line placeholder", "KIND"), required=True, parser_class=Parser)
     for kind in ADDABLE:
         model = MODELS[kind]
-        sub = command(kinds, kind, _("add {a_kind}").format(a_kind=a_kind(kind)),
+        sub = command(kinds, cli_kind(kind), _("add {a_kind}").format(a_kind=a_kind(kind)),
                       _("Add {a_kind}. Its uid is printed; what was filled in for you is said on stderr. References "
                         "take a uid or an unambiguous name. The same record twice is refused: every field but the "
                         "uid and the date of creation equal to those of one already there.").format(a_kind=a_kind(kind)),
-                      aliases=[model.TABLE])
+                      aliases=_aliases(kind))
         field_options(sub, kind)
         sub.add_argument("--force", action="store_true",
                          help=_("add it even if {a_kind} with the same values in every field is already there").format(
@@ -190,12 +200,12 @@ def _record_commands(commands, command) -> None:
                    _("Change some fields of a record; the others are kept."))
     kinds = edit.add_subparsers(dest="record_kind", metavar=pgettext("command-line placeholder", "KIND"), required=True, parser_class=Parser)
     for kind in ADDABLE:
-        sub = command(kinds, kind, _("change fields of {a_kind}").format(a_kind=a_kind(kind)),
+        sub = command(kinds, cli_kind(kind), _("change fields of {a_kind}").format(a_kind=a_kind(kind)),
                       _("Change the fields given of {a_kind}, the others kept, in one write; what changed is said on "
                         "stderr and its uid printed. REF is a uid (or its first 8 characters) or an unambiguous name, "
                         "as are references. --FIELD \"\" empties a field that may be empty. Nothing is written when "
                         "a value is refused.").format(a_kind=a_kind(kind)),
-                      aliases=[MODELS[kind].TABLE])
+                      aliases=_aliases(kind))
         sub.add_argument("ref", metavar=pgettext("command-line placeholder", "REF"), help=_("its uid, or its name"))
         field_options(sub, kind, editing=True)
     rm = command(commands, "rm", _("delete a record"),
@@ -203,7 +213,7 @@ def _record_commands(commands, command) -> None:
                    "anywhere else). A record others refer to is refused, naming them; a contact's logged "
                    "interactions are deleted with it. The file as it was is kept in the backups: relance "
                    "restore puts it back."))
-    rm.add_argument("kind", metavar=pgettext("command-line placeholder", "KIND"), choices=sorted(KIND_NAMES), help=", ".join(MODELS))
+    rm.add_argument("kind", metavar=pgettext("command-line placeholder", "KIND"), choices=sorted(KIND_NAMES), help=LISTED)
     rm.add_argument("ref", metavar=pgettext("command-line placeholder", "REF"), help=_("its uid (or its first 8 characters), or an unambiguous name"))
     rm.add_argument("-y", "--yes", action="store_true", help=_("delete without asking"))
 

@@ -23,8 +23,15 @@ from store.fmt import shown
 from store.i18n import _, language, set_language
 from store.models import MODELS, Record, Settings, a_kind, counted, kind_name
 
-#: ``relance list contacts`` and ``relance list contact`` both work
-KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()}}
+def cli_kind(kind: str) -> str:
+    """A kind as the command line writes it: ``time-off`` for ``time_off``."""
+    return kind.replace("_", "-")
+
+
+#: every name the command line takes for a kind -> the kind: ``relance list contacts`` and
+#: ``relance list contact`` both work, ``time-off`` and ``time_off``
+KIND_NAMES = {**{kind: kind for kind in MODELS}, **{model.TABLE: kind for kind, model in MODELS.items()},
+              **{cli_kind(kind): kind for kind in MODELS}}
 
 
 def flag(name: str) -> str:
@@ -101,7 +108,7 @@ def given_fields(model: type[Record]) -> list[str]:
 
 def command_name(args: argparse.Namespace) -> str:
     """``relance add contact``, ``relance edit mission``: how messages name the command."""
-    return f"relance {args.command} {KIND_NAMES[args.record_kind]}"
+    return f"relance {args.command} {cli_kind(KIND_NAMES[args.record_kind])}"
 
 
 def _given(args: argparse.Namespace, model: type[Record], repo, parser: argparse.ArgumentParser) -> dict[str, Any]:
@@ -173,7 +180,7 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                         kind_name=kind_name(kind).capitalize(), label=twin.label(), uid=twin.uid[:8]))
             record = repo.add(kind, data)
     except ValidationError as err:
-        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=kind, problems=_problems(err, kind)))
+        parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=cli_kind(kind), problems=_problems(err, kind)))
     print(record.uid)
     notes = _filled_in(model, given, usual, record)
     print(" ".join([_("Added {a_kind}: {label} ({uid}).").format(  # (a line break shown as \\n, as edit does)

@@ -21,6 +21,7 @@ LIST_COLUMNS = {
     "mission": ("client", "title", "source", "start", "end", "ended_on", "daily_rate", "days_per_week"),
     "interaction": ("date", "kind", "contact_uid", "summary"),
     "review": ("mission_uid", "created", "completed"),
+    "time_off": ("start", "end", "note"),
 }
 
 

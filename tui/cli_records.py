@@ -19,7 +19,7 @@ from store.i18n import _, ngettext
 from store.lookup import blocking_referrers, referenced_error
 from store.models import MODELS, Record, kind_name
 
-from .cli_commands import KIND_NAMES, _given, _open, command_name, flag, given_fields, option
+from .cli_commands import KIND_NAMES, _given, _open, cli_kind, command_name, flag, given_fields, option
 
 #: the answers that delete at ``relance rm``'s question (English and French)
 YES = ("y", "yes", "o", "oui")
@@ -108,7 +108,7 @@ def cmd_rm(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     (the store's rule and sentence), a contact's logged interactions deleted with it. On a
     terminal without ``--yes`` the user is asked; elsewhere ``--yes`` is required."""
     kind = KIND_NAMES[args.kind]
-    where = f"relance rm {kind}"
+    where = f"relance rm {cli_kind(kind)}"
     repo = _open(args)
     record = _find(repo, kind, args.ref, where, parser)
     log, referrers = blocking_referrers(kind, repo.referrers(kind, record.uid))
