@@ -1,6 +1,6 @@
 """Who to contact now (issue 23): the people most likely to bring the next mission, in
-three groups, each person with the reason to call them today; and the week's count of
-new leads.
+three groups, each person with the reason to call them today. (The week's count of new
+leads the screen shows with them is ``store.plan.leads_this_week``, the plan's.)
 
 1. **Follow-ups due** (:func:`store.rules.follow_up_due`): the most late first, then by
    name (:func:`store.rules.follow_ups_first`, the Network pane's order).
@@ -15,8 +15,9 @@ A contact appears once, in the first group that holds it: a friend whose follow-
 due is called for the follow-up, not three times.
 
 Plain functions of records and a date (no repository, no Textual), like
-``store/rules.py``; the words of each reason are :func:`reason_text`'s. At 30,000
-contacts the list is made in ~60 ms (folding the names for the order is most of it).
+``store/rules.py``; the words of each reason are :func:`reason_text`'s. On the
+benchmark's 30,000 contacts (20,000 of them due) the list is made in ~0.15 s, most of it
+folding the names for the order (as the Network pane's sort does).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from .i18n import _, ngettext
-from .models import Contact, Mission, Opportunity, Review
+from .models import Contact, Mission, Review
 from .rules import days_late, fold, follow_ups_first
 
 #: A natural-network contact is one to call again after this many days without a word.
@@ -131,23 +132,6 @@ def by_group(items: Iterable[ToContact]) -> dict[str, list[ToContact]]:
     return groups
 
 
-# -- the week's count ------------------------------------------------------------------------
-
-
-def week_of(today: date) -> tuple[date, date]:
-    """The Monday and the Sunday of ``today``'s ISO week."""
-    monday = today - timedelta(days=today.weekday())
-    return monday, monday + timedelta(days=6)
-
-
-def leads_this_week(opportunities: Iterable[Opportunity], today: date) -> int:
-    """The new leads of the week: the opportunities whose first contact falls in
-    ``today``'s ISO week, Monday to Sunday, whatever their stage now (a lead opened on
-    Monday and lost on Thursday was still prospecting done this week)."""
-    monday, sunday = week_of(today)
-    return sum(1 for o in opportunities if o.first_contact is not None and monday <= o.first_contact <= sunday)
-
-
 # -- words -----------------------------------------------------------------------------------
 
 
@@ -180,6 +164,10 @@ def group_heading(group: str, count: int) -> str:
                     count).format(count=count, days=NATURAL_SILENCE_DAYS)
 
 
-def week_text(count: int) -> str:
-    """The screen's header: "This week: 2 new leads"."""
+def week_text(count: int, quota: int | None = None) -> str:
+    """The screen's header: "This week: 2 new leads", or with the plan's weekly quota of
+    new leads (``store.plan``), "This week: 2 of 3 new leads"."""
+    if quota:
+        return ngettext("This week: {count} of {quota} new lead", "This week: {count} of {quota} new leads",
+                        quota).format(count=count, quota=quota)
     return ngettext("This week: {count} new lead", "This week: {count} new leads", count).format(count=count)

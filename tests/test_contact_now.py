@@ -15,13 +15,12 @@ from store.contact_now import (
     RECOMMENDATION,
     by_group,
     group_heading,
-    leads_this_week,
     reason_text,
-    week_of,
     week_text,
     who_to_contact_now,
 )
 from store.models import Contact, Mission, Opportunity, Review
+from store.plan import leads_this_week, week_of
 
 #: a Wednesday; 90 days before it is 2026-12-10 (21 days of December after the 10th, 31 of
 #: January, 28 of February, 10 of March: 21 + 31 + 28 + 10 = 90)
@@ -137,6 +136,7 @@ def test_the_reasons_and_headings_in_english():
     assert group_heading(FOLLOW_UP, 1) == "1 follow-up due"
     assert group_heading(NATURAL, 3) == "3 in your natural network not contacted for 90 days or more"
     assert week_text(1) == "This week: 1 new lead" and week_text(0) == "This week: 0 new leads"
+    assert week_text(2, 3) == "This week: 2 of 3 new leads" and week_text(0, 1) == "This week: 0 of 1 new lead"
 
 
 def test_the_reasons_and_headings_in_french(french):
@@ -148,3 +148,4 @@ def test_the_reasons_and_headings_in_french(french):
     assert group_heading(FOLLOW_UP, 4) == "4 relances à faire"
     assert group_heading(RECOMMENDATION, 1) == "1 recommandation à demander"
     assert week_text(2) == "Cette semaine\u00a0: 2 nouvelles pistes" and week_text(0) == "Cette semaine\u00a0: 0 nouvelle piste"
+    assert week_text(1, 3) == "Cette semaine\u00a0: 1 sur 3 nouvelles pistes"

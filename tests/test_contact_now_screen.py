@@ -154,6 +154,21 @@ async def test_a_new_opportunity_from_the_list_counts_in_the_week_at_once(people
             reco.uid, "2026-11-27", "contacted", "Reco SARL")
 
 
+async def test_the_week_against_the_plan_s_quota(people):
+    """With a target, the plan's weekly quota: 10 000 a month and nothing secured from
+    November 2026 to April 2027 (6 months, 60 000), a mission worth 600 x 20 = 12 000 by
+    default (no history), 5 missions, 100 leads at the default 5 % win rate, the deadline
+    long passed: all of them this week."""
+    people.set_settings({"target_monthly": "10000", "daily_rate": "600"})
+    app = make_app(people, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot)
+        assert week(screen) == "This week: 1 of 100 new leads"
+        await pilot.press("o", *"Intro", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and week(screen) == "This week: 2 of 100 new leads"
+
+
 async def test_the_palette_opens_the_list(people):
     app = make_app(people, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -84,8 +84,8 @@ def test_help_screen(snap_compare, demo_app, size):
 
 
 def test_who_to_contact_now(snap_compare, demo_app):
-    """c on pane 1 at 80x24: "Who to contact now", "This week: 0 new leads", the columns
-    Name, Why, Company whole; "─ 4 follow-ups due ──" over the four late ones, the most
+    """c on pane 1 at 80x24: "Who to contact now", "This week: 0 of 4 new leads" (the
+    plan's weekly quota), the columns Name, Why, Company whole; "─ 4 follow-ups due ──" over the four late ones, the most
     late first ("follow-up 47 days late" ... "3 days late"); "─ 1 recommendation to ask ──"
     over François Lemaire, "recommendation (review of Orée Agro)"; then the natural network
     not contacted for 90 days or more, the longest silence first ("last contact 196 days
