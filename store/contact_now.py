@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from .i18n import _, ngettext
 from .models import Contact, Mission, Review
-from .rules import days_late, fold, follow_ups_first
+from .rules import days_late, fold, fold_name, follow_ups_first
 
 #: A natural-network contact is one to call again after this many days without a word.
 #: The article's first mission comes from the people you already know, and that source
@@ -104,8 +104,8 @@ def natural_gone_quiet(contacts: Iterable[Contact], today: date) -> list[ToConta
     faster than tuples at 30,000 contacts (no name holds a NUL)."""
     latest = today - timedelta(days=NATURAL_SILENCE_DAYS)
     quiet = [c for c in contacts if c.circle == "natural" and (c.last_contact is None or c.last_contact <= latest)]
-    keys = [f"0{c.last_contact.isoformat()}\0{fold(c.name)}\0{c.name}" if c.last_contact is not None
-            else f"1\0{fold(c.name)}\0{c.name}" for c in quiet]
+    keys = [f"0{c.last_contact.isoformat()}\0{fold_name(c.name)}\0{c.name}" if c.last_contact is not None
+            else f"1\0{fold_name(c.name)}\0{c.name}" for c in quiet]
     ordered = [quiet[i] for i in sorted(range(len(quiet)), key=keys.__getitem__)]
     return [ToContact(c, NATURAL, SILENT, (today - c.last_contact).days) if c.last_contact is not None
             else ToContact(c, NATURAL, NEVER_CONTACTED) for c in ordered]
@@ -117,10 +117,10 @@ def who_to_contact_now(contacts: Mapping[str, Contact], reviews: Iterable[Review
     module's docstring), each contact once, in the first group that holds it.
     ``contacts`` and ``missions``: uid -> record (``Repository.records``)."""
     follow_ups = follow_ups_due(contacts.values(), today)
-    seen = {t.uid for t in follow_ups}
-    recommendations = [t for t in recommendations_to_ask(contacts, reviews, missions or {}) if t.uid not in seen]
-    seen.update(t.uid for t in recommendations)
-    natural = [t for t in natural_gone_quiet(contacts.values(), today) if t.uid not in seen]
+    seen = {t.contact.uid for t in follow_ups}
+    recommendations = [t for t in recommendations_to_ask(contacts, reviews, missions or {}) if t.contact.uid not in seen]
+    seen.update(t.contact.uid for t in recommendations)
+    natural = [t for t in natural_gone_quiet(contacts.values(), today) if t.contact.uid not in seen]
     return follow_ups + recommendations + natural
 
 
