@@ -96,8 +96,9 @@ class ContactNowScreen(RelanceScreen, Screen[None]):
                 uids.append(HEADING + group)
                 uids.extend(item.contact.uid for item in groups[group])
         table = self.table
-        if language_changed:
+        if language_changed:  # (saved in another session: the words drawn again)
             table.set_columns([_(c) for c in self.COLUMNS])
+            self.query_one(KeyBar).refresh()
         table.empty_text = _("Nobody to contact now: no follow-up due, no recommendation to ask, and everyone "
                              "in your natural network heard from you in the last {days} days.").format(days=NATURAL_SILENCE_DAYS)
 
