@@ -4,7 +4,8 @@ A consultant whose main mission, found through the natural network, ends in
 about six weeks; an earlier short mission ended without its review, and the first
 one, over a year ago, was reviewed (a recommendation still to ask); about 40
 contacts, most of them from the natural network; four micro-targets, one with
-nothing in it; a thin pipeline; a few follow-ups overdue.
+nothing in it; a thin pipeline; a few follow-ups overdue; a week of holidays
+planned after the main mission.
 
     python -m seeds.demo -o demo.json          # an export file (relance import json)
 """
@@ -193,6 +194,11 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
                 "summary": rng.choice(["Café", "Point d'étape", "Échange sur ses projets", "Déjeuner", "Appel rapide"]),
             }
         )
+    # a week off after the main mission: the forecast leaves its working days out of the
+    # days still free (a week in February when the story is told in late November)
+    off_start = _monday(today) + timedelta(weeks=11)
+    time_off = [{"uid": _uid(rng), "start": iso(off_start), "end": iso(off_start + timedelta(days=4)),
+                 "note": "Vacances en famille"}]
     # the first mission, over a year ago, from the natural network too, reviewed: the review
     # named two people to ask for a recommendation, and only one was asked (the "who to
     # contact now" list shows the other). Made last: the values drawn before stay the same.
@@ -225,7 +231,7 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
     return {
         "format": "relance", "schema": SCHEMA, "settings": settings, "contacts": contacts,
         "targets": targets, "opportunities": opportunities, "missions": missions,
-        "interactions": interactions, "reviews": reviews,
+        "interactions": interactions, "reviews": reviews, "time_off": time_off,
     }
 
 

@@ -18,7 +18,7 @@ LABELS = {
     "default_lead_time_days": N_("Lead time (days)"), "fee_rate": N_("Fee rate"), "net_share": N_("Net share"),
     "email": N_("E-mail"), "url": N_("URL"), "review_uid": N_("From the review"), "language": N_("Language"),
     "name": N_("Name"), "company": N_("Company"), "role": N_("Role"), "phone": N_("Phone"), "circle": N_("Circle"),
-    "tags": N_("Tags"), "notes": N_("Notes"), "sector": N_("Sector"), "need": N_("Need"), "offer": N_("Offer"),
+    "tags": N_("Tags"), "notes": N_("Notes"), "note": N_("Note"), "sector": N_("Sector"), "need": N_("Need"), "offer": N_("Offer"),
     "status": N_("Status"), "title": N_("Title"), "organisation": N_("Organisation"), "stage": N_("Stage"),
     "source": N_("Source"), "probability": N_("Probability"), "closed": N_("Closed"), "client": N_("Client"),
     "start": N_("Start"), "end": N_("End"), "date": N_("Date"), "kind": N_("Kind"), "summary": N_("Summary"),

@@ -39,7 +39,8 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
     """The sentences under the gauge: target, cliff, deadline, lead time, natural network.
 
     ``where`` is "cli" or "tui" (how to set a target differs); ``brief`` leaves out
-    the lead-time explanation (the dashboard's pane, where room is short).
+    the lead-time explanation and the week's count of new leads (the dashboard's pane,
+    where room is short: its gauge draws the count as a bar).
     """
     out: list[Headline] = []
     currency = fc.currency
@@ -58,7 +59,7 @@ def headlines(fc: Forecast, where: str = "cli", brief: bool = False) -> list[Hea
             month=month_name(row), coverage=fmt.percent(row.coverage), gap=fmt.money(row.gap, currency)), "alert"))
         out.append(deadline_headline(fc))
         if fc.plan is not None:
-            out.append(plan_headline(fc))
+            out.append(plan_headline(fc, brief))
         if not brief:
             out.append(lead_time_headline(fc))
     elif fc.months:
@@ -96,9 +97,10 @@ def deadline_headline(fc: Forecast) -> Headline:
     return Headline("deadline", text, "warning" if left <= DEADLINE_WARNING_DAYS else "info")
 
 
-def plan_headline(fc: Forecast) -> Headline:
+def plan_headline(fc: Forecast, brief: bool = False) -> Headline:
     """The week's quota of new leads, and where it comes from (docs/ARCHITECTURE.md,
-    "Prospecting plan")."""
+    "Prospecting plan"). ``brief``: without the week's count, which the dashboard's gauge
+    draws as a bar of its own just above (``widgets.bars.week_progress``)."""
     plan = fc.plan
     assert plan is not None and fc.cliff is not None
     if not plan.leads_needed:
@@ -109,6 +111,12 @@ def plan_headline(fc: Forecast) -> Headline:
     values = dict(done=plan.this_week, quota=plan.weekly_leads, leads=plan.leads_needed, date=fmt.long_date(plan.by),
                   month=month_name(fc.cliff_figures), rate=fmt.percent(plan.win_rate),
                   source=_("history") if plan.win_rate_source == "history" else _("default"))
+    if brief:
+        # (the bar above says whether the week is behind: this sentence only explains it)
+        text = ngettext("{leads} new lead by {date} to cover {month}, at your {rate} win rate ({source}).",
+                        "{leads} new leads by {date} to cover {month}, at your {rate} win rate ({source}).",
+                        plan.leads_needed).format(**values)
+        return Headline("plan", text, "info")
     if plan.leads_needed == 1:
         text = _("This week: {done} of 1 new lead — the one lead needed by {date} to cover {month}, "
                  "at your {rate} win rate ({source}).").format(**values)
@@ -149,11 +157,33 @@ def plan_figures(fc: Forecast) -> list[str]:
     out.append(ngettext("At that win rate, that takes {leads} new lead.",
                         "At that win rate, that takes {leads} new leads.", plan.leads_needed).format(
         leads=plan.leads_needed))
-    out.append(ngettext("{weeks} week until {date}: {quota} new leads a week; {done} so far this week.",
-                        "{weeks} weeks until {date}: {quota} new leads a week; {done} so far this week.",
-                        plan.weeks).format(weeks=plan.weeks, date=fmt.long_date(plan.by), quota=plan.weekly_leads,
-                                           done=plan.this_week))
+    # two sentences: one plural follows the weeks, the other the leads a week
+    if plan.by == fc.deadline:
+        weeks = ngettext("{weeks} week until the prospecting deadline, {date}.",
+                         "{weeks} weeks until the prospecting deadline, {date}.", plan.weeks)
+    else:
+        weeks = ngettext("The prospecting deadline has passed: {weeks} week left until {date}, when the gap begins.",
+                         "The prospecting deadline has passed: {weeks} weeks left until {date}, when the gap begins.",
+                         plan.weeks)
+    quota = ngettext("So {quota} new lead a week; {done} so far this week.",
+                     "So {quota} new leads a week; {done} so far this week.", plan.weekly_leads)
+    out.append(weeks.format(weeks=plan.weeks, date=fmt.long_date(plan.by)) + " "
+               + quota.format(quota=plan.weekly_leads, done=plan.this_week))
     return out
+
+
+def plan_missing(fc: Forecast) -> str:
+    """Why the forecast has no prospecting plan, in one sentence ("" when it has one)."""
+    if fc.plan is not None:
+        return ""
+    if not fc.target_monthly:
+        return _("No prospecting plan: no monthly target is set, so there is no gap to cover.")
+    if not fc.months:
+        return _("No prospecting plan: the horizon is empty.")
+    if fc.cliff is None:
+        return _("No prospecting plan: income reaches the target in every month of the horizon.")
+    return _("No prospecting plan: without a usual daily rate, or two won opportunities with an estimate, "
+             "a mission's value is not known.")
 
 
 def lead_time_headline(fc: Forecast) -> Headline:

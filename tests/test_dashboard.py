@@ -606,10 +606,10 @@ async def test_tab_cycles_through_the_panes_even_at_80x24(demo_repo):
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(80, 24)) as pilot:
         seen = []
-        for _ in range(5):
+        for _ in range(6):
             await pilot.press("tab")
             seen.append(app.focused.id)
-        assert seen == ["targets-table", "opps-table", "missions-table", "revenue-gauge", "network-table"]
+        assert seen == ["targets-table", "opps-table", "missions-table", "timeoff-table", "revenue-gauge", "network-table"]
         await pilot.press("shift+tab")
         assert app.focused.id == "revenue-gauge"
         assert [p.KEY for p in app.screen.query(Pane) if p.has_class("current")] == ["revenue"]

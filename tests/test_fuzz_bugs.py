@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from store.errors import RelanceError
+from store.layout import SCHEMA
 from store.repository import Repository
 
 from .conftest import TODAY
@@ -203,7 +204,7 @@ def test_a_schema_0_file_holding_a_deep_value_is_migrated_or_refused(tmp_path):
         if code:
             assert "x_extra: is nested too deeply. \\x1b[31m: is nested too deeply" in result.stderr, str(result)
         else:
-            assert "was migrated from schema 0 to 2" in result.stderr, str(result)
+            assert f"was migrated from schema 0 to {SCHEMA}" in result.stderr, str(result)
 
 
 def test_a_value_nested_deeper_than_can_be_written_is_refused_before_anything_is_written(tmp_path):

@@ -151,7 +151,7 @@ SAME_IN_FRENCH = {
     (None, "Client"), (None, "Subdivision"), (None, "Expertise"), (None, "Mission"), (None, "Contacts n/p"),
     (None, "{count} {stage}"), (None, "relance — {date}"), (None, "palette"),
     ("command-line placeholder", "N"), ("command-line placeholder", "FORMAT"), (None, "{kind} {label!r} ({field})"),
-    (None, "{date} {kind}"),
+    (None, "{date} {kind}"), (None, "{note} ({period})"),
 }
 
 

@@ -18,7 +18,8 @@ from tests.conftest import ROOT
 from tests.test_dashboard import demo_repo  # noqa: F401  (a fixture)
 from tests.test_e2e import keys, screen, tmux, wait_for
 from tui.app import make_app
-from tui.panes import MissionsPane, NetworkPane, TargetsPane
+from tui.missions_pane import MissionsPane
+from tui.panes import NetworkPane, TargetsPane
 
 #: the titles of each table, as the header shows them in English
 TITLES = {
@@ -26,6 +27,7 @@ TITLES = {
     "Targets": TargetsPane.COLUMNS,
     "Opportunities": TargetsPane.OPP_COLUMNS,
     "Missions": MissionsPane.COLUMNS,
+    "Time off": MissionsPane.OFF_COLUMNS,
 }
 HINT = re.compile(r"^(← )?\+(\d+)( →)?$")
 #: a date cut short: "2027-03", "2027-03-0"
@@ -120,13 +122,17 @@ def test_every_table_shows_whole_columns_and_says_how_many_are_hidden(term, tmp_
             shown = settled(term, "Opportunities in DSI de PME industrielles (3)")
             check_screen(shown)
             inside = panes(shown)["Targets"]
-            at = next(i for i, line in enumerate(inside) if line.startswith("Opportunities in"))
+            at = next(i for i, line in enumerate(inside) if line.strip().startswith("Opportunities in"))
             seen["Opportunities"], _hint = check_header("Opportunities", inside[at + 1])
             assert "65 000 EUR" in "\n".join(inside[at + 2:at + 5]).replace("\u202f", " ")  # the won one's value, whole
+        if kind == "Missions":  # the time off, under the missions
+            at = next(i for i, line in enumerate(inside) if line.strip().startswith("Time off ("))
+            seen["Time off"], _hint = check_header("Time off", inside[at + 1])
     # what matters most shows first, whole, in every size
     assert seen["Network"][:2] == ["Name", "Next follow-up"]
     assert seen["Missions"][:3] == ["Client", "Status", "End"]
     assert seen["Opportunities"][:3] == ["Opportunity", "Stage", "Value"]
+    assert seen["Time off"] == list(MissionsPane.OFF_COLUMNS)  # (all fit, even in the 2x2 grid)
     if size == "80x24":
         assert seen["Network"] == list(NetworkPane.COLUMNS)  # all fit: no hint
 

@@ -240,7 +240,7 @@ def test_each_figure_of_the_plan_is_explained_with_its_source():
         "A mission is worth 27\u202f000\u202fEUR: the median of your 2 won opportunities with an estimate (daily rate × days).",
         "Not covered from May 2027 on, after the weighted pipeline: 20\u202f000\u202fEUR, or 1 mission at that value.",
         "At that win rate, that takes 3 new leads.",
-        "4 weeks until 31 January 2027: 1 new leads a week; 0 so far this week.",
+        "4 weeks until the prospecting deadline, 31 January 2027. So 1 new lead a week; 0 so far this week.",
     ]
 
 

@@ -38,12 +38,15 @@ def test_dashboard_on_demo_data(snap_compare, demo_app, size):
     """The dashboard on the demo data. At 80x24: the data path on top, the tab
     line 1-4, the Network pane alone with the four overdue follow-ups first
     ("! 47d late" ... "! 3d late") and its five columns whole, its bottom border
-    ending with "c: who to contact now", the footer with n e d / a ? q. At 120x40: the four panes in a 2x2 grid, each table showing
-    whole columns and its header ending with how many are hidden ("+2 →");
-    Targets flags "! empty pipeline" on Collectivités; Missions shows its
-    three missions, "! review due" and the end dates whole; the Revenue gap gauge shows
+    ending with "c: who to contact now", the footer with n e d / a ? q. At 120x40:
+    the four panes in a 2x2 grid, each table showing whole columns and its header
+    ending with how many are hidden ("+2 →"); Targets flags "! empty pipeline" on
+    Collectivités; Missions shows its three missions, "! review due" and the end dates
+    whole, and under the missions "Time off (1)" with the demo's week in February; the
+    Revenue gap gauge shows
     six months with the gap from January 2027, "! Income falls short in January
-    2027" and "! Start prospecting by 5 July 2026 — 145 days late."."""
+    2027", "! Start prospecting by 5 July 2026 — 145 days late." and the week's
+    bar "! This week ░░░░░░░░░░ 0/4 new leads" (the pane scrolls for the rest)."""
     assert snap_compare(demo_app, terminal_size=size, run_before=_steady)
 
 
@@ -125,27 +128,52 @@ def test_gauge_with_a_cliff_in_month_3(snap_compare, isolated_home):
     """Pane 4 at 80x24: November and December covered (130 %, 143 %), January
     to April at 0 % with "−10 000 EUR" in bold red, the January proposal as a
     ▒ bar; "! Income falls short in January 2027" and "! Start prospecting by
-    12 December 2026 — in 15 days." (lead time 20 days from two quick wins)."""
+    12 December 2026 — in 15 days." (lead time 20 days from two quick wins); the
+    week's bar "! This week ░░░░░░░░░░ 0/20 new leads" and "60 new leads by 12
+    December 2026 to cover January 2027, at your 5 % win rate (default)." under it."""
     assert snap_compare(_scenario_app(isolated_home, "cliff_in_month_3"), terminal_size=(80, 24), run_before=_show_gauge)
 
 
 def test_gauge_with_the_deadline_passed(snap_compare, isolated_home):
     """Pane 4 at 80x24: only November covered; "! Income falls short in
     December 2026" and "! Start prospecting by 4 June 2026 — 176 days late."
-    in bold red; the natural-network warning."""
+    in bold red; "! This week ░░░░░░░░░░ 0/80 new leads" and "80 new leads by 1
+    December 2026" (the deadline passed: one week to the gap); the natural-network
+    warning."""
     assert snap_compare(_scenario_app(isolated_home, "deadline_passed"), terminal_size=(80, 24), run_before=_show_gauge)
 
 
 def test_months_screen(snap_compare, isolated_home):
     """enter on the gauge at 80x24: the month-by-month table (Days 16/20 ...,
     Secured, Pipeline, Target, Gap, Cover) in turnover, "What closes the gap"
-    for January to April (days at 650 EUR or the rate on the free days)."""
+    for January to April (days at 650 EUR or the rate on the free days); the
+    prospecting plan is further down (tests/test_issue23_dashboard.py reads it)."""
 
     async def open_months(pilot):
         await pilot.press("4", "enter")
         await _steady(pilot)
 
     assert snap_compare(_scenario_app(isolated_home, "cliff_in_month_3"), terminal_size=(80, 24), run_before=open_months)
+
+
+def test_missions_pane_with_time_off(snap_compare, demo_app):
+    """Pane 3 at 80x24 on the demo data: the two missions ("! review due" on Audit SI
+    express), then "Time off (1)" and its table (Start, End, Days off, Note) with the
+    demo's week in February: 2027-02-08, 2027-02-12, 5, Vacances en famille."""
+
+    async def show(pilot):
+        await pilot.press("3")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=show)
+
+
+def test_gauge_with_the_week_s_quota(snap_compare, demo_app):
+    """Pane 4 at 80x24 on the demo data: under "! Start prospecting by 5 July 2026 — 145
+    days late.", the week's bar "! This week ░░░░░░░░░░ 0/4 new leads", then "20 new leads
+    by 1 January 2027 to cover January 2027, at your 5 % win rate (default)."; all of it
+    inside the pane, nothing cut."""
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_show_gauge)
 
 
 # -- the lessons-learned review ------------------------------------------------------------------

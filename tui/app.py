@@ -300,10 +300,15 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
                             ("opportunity", _("New opportunity")), ("mission", _("New mission"))):
             yield SystemCommand(label, _("Open the form of a new {kind}").format(kind=kind_name(kind)),
                                 lambda kind=kind: self.new_record(kind))
+        # ("a new time off" does not read: its own words)
+        yield SystemCommand(_("New time off"), _("Open the form of a period you will not bill (holidays, training)"),
+                            lambda: self.new_record("time_off"))
         for key, label in (("network", _("Network")), ("targets", _("Targets")), ("missions", _("Missions")),
                            ("revenue", _("Revenue gap"))):
             yield SystemCommand(_("Go to {pane}").format(pane=label), _("Focus the {pane} pane").format(pane=label),
                                 lambda key=key: dash.action_focus_pane(key))
+        yield SystemCommand(_("Time off"), _("The periods you do not bill, under the missions (3, then tab)"),
+                            dash.focus_time_off)
         yield SystemCommand(_("Edit the selected record"), _("Open its form (e)"), dash.action_edit)
         yield SystemCommand(_("Delete the selected record"), _("After confirmation (d)"), dash.action_delete)
         yield SystemCommand(_("Undo"), _("Undo the last delete or edit (u)"), dash.action_undo)

@@ -545,7 +545,7 @@ def run_dashboard(args: argparse.Namespace) -> int:
             report_migration(repo)
             # what the first screen shows: a damaged table there is reported before the
             # screen opens; the interactions are read after it is drawn (and checked then)
-            repo.load("contact", "target", "opportunity", "mission", "review")
+            repo.load("contact", "target", "opportunity", "mission", "review", "time_off")
         from tui.app import make_app  # Textual is imported here only
 
         app = make_app(repo, demo=args.demo)

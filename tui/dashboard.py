@@ -16,8 +16,11 @@ from store.rules import missions_due_review, stage_step
 
 from widgets import KeyBar, RecordTable, RevenueGauge
 
-from .panes import PANES, FilterInput, Pane
+from .missions_pane import MissionsPane
+from .panes import FilterInput, NetworkPane, Pane, RevenuePane, TargetsPane
 from .screens import RelanceScreen
+
+PANES: tuple[type[Pane], ...] = (NetworkPane, TargetsPane, MissionsPane, RevenuePane)
 
 
 def short_path(path: Path, width: int) -> str:
@@ -150,10 +153,10 @@ class DashboardScreen(RelanceScreen, Screen):
         """Reload every pane from the repository, keeping each cursor (or moving to ``select``)."""
         kind, uid = select if select else (None, None)
         for pane in self.query(Pane):
-            keep = uid if kind == pane.KIND and not isinstance(pane, PANES[3]) else None
+            keep = uid if kind == pane.KIND and not isinstance(pane, RevenuePane) else None
             pane.reload(keep=keep)
-            if kind == "opportunity" and hasattr(pane, "reload_opportunities"):
-                pane.reload_opportunities(keep=uid)  # type: ignore[attr-defined]
+            if kind is not None and kind == pane.SECOND_KIND:  # (an opportunity, a time off)
+                pane.reload_second(keep=uid)
 
     def new_day(self) -> None:
         """The date changed while the dashboard was open: the next reload makes every pane
@@ -166,8 +169,13 @@ class DashboardScreen(RelanceScreen, Screen):
             self.minimize()
         self.pane(key).focus_main()
 
+    def focus_time_off(self) -> None:
+        """The time-off table under the missions (the palette's "Time off")."""
+        self.action_focus_pane("missions")
+        self.query_one("#timeoff-table").focus()
+
     #: the lists that tab and shift+tab walk through, in reading order
-    CYCLE = ("network-table", "targets-table", "opps-table", "missions-table", "revenue-gauge")
+    CYCLE = ("network-table", "targets-table", "opps-table", "missions-table", "timeoff-table", "revenue-gauge")
 
     def action_cycle(self, step: int) -> None:
         current = self.focused.id if self.focused is not None else None

@@ -149,6 +149,10 @@ class RecordFlows(_App):
     # records ------------------------------------------------------------------------------------
 
     def new_record(self, kind: str, preset: dict[str, Any] | None = None, done: Callable[[Record], None] | None = None) -> None:
+        if kind == "opportunity":
+            # a lead typed in today was met today, as a rule: it counts at once among the
+            # week's new leads of the plan (pane 4), which go by first contact; editable
+            preset = {"first_contact": self.repository.today, **(preset or {})}
 
         def finished(record: Record) -> None:
             self.after_save(record, _("Saved the {kind} {label!r}.").format(kind=kind_name(kind), label=record.label()))

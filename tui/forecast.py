@@ -1,5 +1,6 @@
-"""The revenue gap, month by month: the figures behind the gauge, what closes each
-month's gap, and the turnover / net income toggle (``t``)."""
+"""The revenue gap, month by month: the figures behind the gauge (the working days of
+time off among them), what closes each month's gap, the prospecting plan figure by
+figure with where each came from, and the turnover / net income toggle (``t``)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from textual.widgets import Static
 
 from store import fmt
 from store.forecast import Forecast
-from store.headlines import closing_the_gap, headlines, month_name
+from store.headlines import closing_the_gap, headlines, month_name, plan_figures, plan_missing
 from store.i18n import N_, _
 from store.repository import Repository
-from widgets.bars import headline_text
+from widgets.bars import Unbroken, headline_text
 
 from .screens import RelanceScreen
 
@@ -65,6 +66,8 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
             parts.append(Text(_("Amounts in {currency}, turnover excl. tax. Days: billable of working.").format(
                 currency=fc.currency), style="dim"))
         parts.append(self.table(fc))
+        if self.shows_time_off(fc):
+            parts.append(Text(_("Off: the working days of your time off, which no mission bills."), style="dim"))
         closing = [(row, closing_the_gap(fc, row)) for row in fc.months if row.short]
         if closing:
             parts.append(Text(""))
@@ -72,10 +75,23 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
             for row, sentence in closing:
                 line = Text(f"{month_name(row, short=True)}  ", style="bold")
                 line.append(sentence or "")
-                parts.append(line)
+                parts.append(Unbroken(line))
         parts.append(Text(""))
         for headline in headlines(fc, where="tui"):
-            parts.append(headline_text(headline))
+            parts.append(Unbroken(headline_text(headline)))
+        # the plan's quota above, figure by figure: where each came from (history or default)
+        parts.append(Text(""))
+        parts.append(Text(_("Prospecting plan"), style="bold"))
+        figures = plan_figures(fc)
+        if figures:
+            bullets = Table.grid(padding=(0, 1))  # (a sentence's next lines under its first)
+            bullets.add_column(no_wrap=True)
+            bullets.add_column(ratio=1)
+            for sentence in figures:
+                bullets.add_row("•", Unbroken(Text(sentence)))
+            parts.append(bullets)
+        else:
+            parts.append(Text(plan_missing(fc), style="dim"))
         self.content = Group(*parts)
         self.query_one("#forecast-content", Static).update(self.content)
 
@@ -100,6 +116,9 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
         table.add_column(_("Target"), justify="right")
         table.add_column(_("Gap"), justify="right")
         table.add_column(_("Cover"), justify="right")
+        off = self.shows_time_off(fc)
+        if off:
+            table.add_column(_("Off"), justify="right")
         for row in fc.months:
             gap = convert(row.gap)
             short = "bold red" if row.short else ""
@@ -111,8 +130,15 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
                 fmt.money(convert(row.target)) if row.target is not None else "—",
                 Text(fmt.money(gap) if gap else ("—" if gap is None else "0"), style=short),
                 Text(fmt.percent(row.coverage), style=short),
+                *((str(row.time_off_days) if row.time_off_days else "",) if off else ()),
             )
         return table
+
+    @staticmethod
+    def shows_time_off(fc: Forecast) -> bool:
+        """The column of days off, only when some month has any (the table stays as
+        narrow as it was for whoever plans none)."""
+        return any(row.time_off_days for row in fc.months)
 
     def action_toggle_net(self) -> None:
         self.net = not self.net

@@ -45,6 +45,7 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "mission": ("title", "client", "contact_uid", "target_uid", "source", "start", "end", "daily_rate",
                 "days_per_week", "total_days", "sold_as", "ended_on", "notes"),
     "interaction": ("summary", "contact_uid", "date", "kind", "opportunity_uid"),
+    "time_off": ("start", "end", "note"),
     "settings": ("target_monthly", "daily_rate", "currency", "country", "subdivision", "horizon_months",
                  "default_lead_time_days", "fee_rate", "net_share", "language"),
     "onboarding": ("target_monthly", "daily_rate", "country"),
@@ -59,6 +60,7 @@ TITLES = {
     "opportunity": (N_("New opportunity"), N_("Edit opportunity")),
     "mission": (N_("New mission"), N_("Edit mission")),
     "interaction": (N_("Log an interaction"), N_("Edit interaction")),
+    "time_off": (N_("New time off"), N_("Edit time off")),
     "settings": (N_("Settings"), N_("Settings")),
     "onboarding": (N_("Welcome to relance"), N_("Welcome to relance")),
 }

@@ -1,4 +1,5 @@
-"""The four panes of the dashboard: Network, Targets, Missions, Revenue gap.
+"""The panes of the dashboard: what they share (``Pane``), Network, Targets, Revenue gap
+(Missions, with the time off, is tui/missions_pane.py).
 
 Each pane is a bordered container holding a :class:`RecordTable` and a filter
 line (``/``). Panes read from the repository (in memory) and never write:
@@ -23,11 +24,11 @@ from textual.widgets import Input, Static
 from store import fmt
 from store.headlines import headlines
 from store.i18n import N_, _, ngettext
-from store.choices import CIRCLE, MISSION_SOURCE, MISSION_STATUS, STAGE, TARGET_STATUS, choice_label
-from store.models import OPEN_STAGES, Contact, Mission, Opportunity, Record, Target
+from store.choices import CIRCLE, STAGE, TARGET_STATUS, choice_label
+from store.models import OPEN_STAGES, Contact, Opportunity, Record, Target
 from store.repository import Repository
-from store.rules import (collation_key, days_late, draft_missions, fold, follow_up_due, follow_up_order, follow_ups_first,
-                         last_touch, mission_status, opportunity_value, search_text, weighted_value)
+from store.rules import (collation_key, days_late, fold, follow_up_due, follow_up_order, follow_ups_first, last_touch,
+                         opportunity_value, search_text, weighted_value)
 from widgets import RecordTable, RevenueGauge
 
 
@@ -190,6 +191,13 @@ class Pane(Vertical):
         self._inputs = inputs
         return False
 
+    #: the kind of the table under the main one (pane 2's opportunities, pane 3's time
+    #: off): a save of that kind is selected there (``reload_second``)
+    SECOND_KIND = ""
+
+    def reload_second(self, keep: str | None = None) -> None:
+        """Show the table under the main one again, the cursor on ``keep`` (a uid)."""
+
     def forget(self) -> None:
         """Drop what the last reloads worked out (the order, the counts, the rows made):
         the next reload makes it all again. For a new day: "due" and "late" moved."""
@@ -351,6 +359,7 @@ class TargetsPane(Pane):
     """Micro-targets, and below them the opportunities of the selected one."""
 
     KEY, NUMBER, TITLE, KIND = "targets", 2, N_("Targets"), "target"
+    SECOND_KIND = "opportunity"
     EMPTY = N_("No micro-target yet: a sector, a decision maker in it and a need you meet. n adds one.")
     FILTER_HINT = N_("filter: name, sector, need, notes (esc clears)")
     DEPENDS = ("contact", "opportunity")
@@ -469,6 +478,8 @@ class TargetsPane(Pane):
             rows.append((o.uid, (o.title, choice_label(STAGE, o.stage), fmt.money(value, currency) if value else "", action, o.organisation)))
         self.opps_table.set_rows(rows, keep=keep)
 
+    reload_second = reload_opportunities
+
     def on_record_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
         if event.table.id == "targets-table":
             self.reload_opportunities()
@@ -477,35 +488,6 @@ class TargetsPane(Pane):
         if self.opps_table.has_focus:
             return "opportunity", self.opps_table.selected_uid
         return "target", self.table.selected_uid
-
-
-class MissionsPane(Pane):
-    KEY, NUMBER, TITLE, KIND = "missions", 3, N_("Missions"), "mission"
-    EMPTY = N_("No mission yet. n adds one; an opportunity moved to won offers one too.")
-    DEPENDS = ("review",)
-    # the client, the status ("! review due" must show in the narrow 2x2 grid too), the
-    # end (when the income stops) and the rate, the title; then where it came from, its
-    # start, its days a week
-    COLUMNS = (N_("Client"), N_("Status"), N_("End"), N_("Rate"), N_("Title"), N_("Source"), N_("Start"), N_("d/wk"))
-    SHRINKS = (0, 4)
-
-    sort_key = None  # type: ignore[assignment]  # newest first: sorted whole (a handful of missions)
-
-    def sort(self, records: list[Record]) -> list[Record]:
-        return sorted(records, key=lambda m: m.start or date.min, reverse=True)  # type: ignore[attr-defined]
-
-    def prepare(self) -> None:
-        self.reviews = self.repository.records("review")
-        self.drafts = draft_missions(self.reviews)  # type: ignore[arg-type]
-
-    def row(self, m: Mission) -> tuple:  # type: ignore[override]
-        status = mission_status(m, self.reviews, self.today)  # type: ignore[arg-type]
-        cell = Text(choice_label(MISSION_STATUS, status))
-        if status == "review due":
-            label = _("review: draft") if m.uid in self.drafts else choice_label(MISSION_STATUS, status)
-            cell = Text("! " + label, style="bold")
-        return (m.client, cell, fmt.day(m.last_day), fmt.money(m.daily_rate), m.title,
-                choice_label(MISSION_SOURCE, m.source), fmt.day(m.start), fmt.number(m.days_per_week))
 
 
 class RevenuePane(Pane):
@@ -528,8 +510,10 @@ class RevenuePane(Pane):
         self.app.notify(_("The revenue gap has nothing to filter."))
 
     def reload(self, keep: str | None = None) -> None:
+        # what the forecast is made from; today too: the months, the deadline's days and the
+        # week's new leads move with it (a dashboard left open overnight)
         if self.unchanged((self.repository.records("mission"), self.repository.records("opportunity"),
-                           self.repository.settings())):
+                           self.repository.records("time_off"), self.repository.settings(), self.today)):
             return  # a contact was saved: the forecast has not changed
         forecast = self.repository.forecast()
         self.gauge.show(forecast, headlines(forecast, where="tui", brief=True))
@@ -543,5 +527,3 @@ class RevenuePane(Pane):
     def selection(self) -> tuple[str, str | None]:
         return "forecast", None
 
-
-PANES: tuple[type[Pane], ...] = (NetworkPane, TargetsPane, MissionsPane, RevenuePane)

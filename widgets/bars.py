@@ -20,7 +20,7 @@ from rich.text import Text
 from store import fmt
 from store.forecast import Forecast, MonthForecast
 from store.headlines import Headline, month_name
-from store.i18n import _
+from store.i18n import _, ngettext
 
 SECURED = "█"
 PIPELINE = "▒"
@@ -129,6 +129,33 @@ def legend(fc: Forecast, net: bool = False, styles: BarStyles = BarStyles(), wid
     return lines
 
 
+#: the cells of the week's bar (a quota of 5: two cells a lead)
+WEEK_CELLS = 10
+
+
+def week_progress(fc: Forecast, styles: BarStyles = BarStyles()) -> Text | None:
+    """This week's new leads against the plan's weekly quota, as a small bar:
+    ``! This week ██░░░░░░░░ 1/5 new leads`` (``!`` while behind, as a warning is marked:
+    it reads without colour). None when the plan asks for no lead."""
+    plan = fc.plan
+    if plan is None or not plan.weekly_leads:
+        return None
+    done, quota = plan.this_week, plan.weekly_leads
+    filled = min(WEEK_CELLS, (2 * WEEK_CELLS * done + quota) // (2 * quota))  # (rounded half up)
+    if done and not filled:
+        filled = 1  # a first lead shows
+    behind = done < quota
+    template = ngettext("This week {bar} {done}/{quota} new lead", "This week {bar} {done}/{quota} new leads", quota)
+    before, _bar, after = template.partition("{bar}")
+    words = styles.warning if behind else styles.info
+    line = Text()
+    line.append(("! " if behind else "") + before.format(done=done, quota=quota), style=words)
+    line.append(SECURED * filled, style=styles.secured)
+    line.append(MISSING * (WEEK_CELLS - filled), style=styles.missing)
+    line.append(after.format(done=done, quota=quota), style=words)
+    return line
+
+
 #: no-break spaces (inside amounts and percentages) that Rich's wrapping would break at
 _NO_BREAK = {"\u202f": "\ue000", "\u00a0": "\ue001"}
 
@@ -148,6 +175,22 @@ def wrap(text: Text, width: int) -> list[Text]:
             restored = restored.replace(stand_in, space)
         lines.append(Text(restored, style=line.style, spans=list(line.spans)))
     return lines
+
+
+class Unbroken:
+    """A Rich renderable: ``text`` wrapped by :func:`wrap` to the width it is drawn at
+    (Rich's own wrapping breaks at the no-break spaces of ``30 900 €`` and ``semaine ;``)."""
+
+    def __init__(self, text: Text):
+        self.text = text
+
+    def __rich_console__(self, console, options):
+        yield from wrap(self.text, options.max_width)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.text)
 
 
 def headline_text(headline: Headline, styles: BarStyles = BarStyles()) -> Text:

@@ -12,13 +12,15 @@ from store.i18n import N_
 from store.forecast import Forecast
 from store.headlines import Headline
 
-from .bars import BarStyles, gauge_lines, headline_text, legend, wrap
+from .bars import BarStyles, gauge_lines, headline_text, legend, week_progress, wrap
 
 
 class RevenueGauge(Widget, can_focus=True):
     """Secured revenue (█), weighted pipeline on top of it (▒) and what is missing (░)
     against the target (│), one line per month of the horizon; then the headlines
-    (cliff, prospecting deadline, natural-network share)."""
+    (cliff, prospecting deadline, prospecting plan, natural-network share), the plan's
+    sentence under a bar of the week's new leads against its quota (the headlines given
+    are the brief ones, whose plan sentence leaves that count to the bar)."""
 
     BINDINGS = [Binding("enter", "select", N_("Month by month"), show=False)]
 
@@ -63,6 +65,9 @@ class RevenueGauge(Widget, can_focus=True):
         self.forecast = forecast
         self.headlines = headlines
         self.net = net
+        # (the lines are made again: a forecast shown while the pane was hidden left the
+        # cache keyed on an older one's id, which a newer forecast may be given again)
+        self._lines_key = None
         self.refresh(layout=True)
 
     def action_select(self) -> None:
@@ -95,6 +100,8 @@ class RevenueGauge(Widget, can_focus=True):
         if self.headlines:
             lines.append(Text(""))
         for headline in self.headlines:
+            if headline.key == "plan" and (progress := week_progress(self.forecast, styles)) is not None:
+                lines.extend(wrap(progress, width))
             lines.extend(wrap(headline_text(headline, styles), width))
         return lines
 
