@@ -1,7 +1,8 @@
 """The demo data: the article's story, with dates relative to today.
 
 A consultant whose main mission, found through the natural network, ends in
-about six weeks; an earlier short mission ended without its review; about 40
+about six weeks; an earlier short mission ended without its review, and the first
+one, over a year ago, was reviewed (a recommendation still to ask); about 40
 contacts, most of them from the natural network; four micro-targets, one with
 nothing in it; a thin pipeline; a few follow-ups overdue; a week of holidays
 planned after the main mission.
@@ -198,6 +199,30 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
     off_start = _monday(today) + timedelta(weeks=11)
     time_off = [{"uid": _uid(rng), "start": iso(off_start), "end": iso(off_start + timedelta(days=4)),
                  "note": "Vacances en famille"}]
+    # the first mission, over a year ago, from the natural network too, reviewed: the review
+    # named two people to ask for a recommendation, and only one was asked (the "who to
+    # contact now" list shows the other). Made last: the values drawn before stay the same.
+    first_mission, first_review = _uid(rng), _uid(rng)
+    colleague, asked = contacts[7], contacts[8]
+    missions.append(
+        {
+            "uid": first_mission, "title": "Pilotage de projets", "client": colleague["company"],
+            "contact_uid": colleague["uid"], "target_uid": None, "opportunity_uid": None,
+            "source": "natural", "start": days(-430), "end": days(-340), "daily_rate": "550.00",
+            "days_per_week": "5", "total_days": None, "sold_as": "Un chef de projet en renfort",
+            "ended_on": None, "review_uid": first_review, "notes": "",
+        }
+    )
+    reviews = [
+        {
+            "uid": first_review, "mission_uid": first_mission, "created": days(-338), "completed": days(-336),
+            "actually_bought": "Un regard extérieur sur le portefeuille de projets",
+            "sold_as": "Un chef de projet en renfort", "target_uid": None, "expertise": "", "adjacent": [],
+            "recommendations": [{"contact_uid": colleague["uid"], "status": "to-ask"},
+                                {"contact_uid": asked["uid"], "status": "asked"}],
+            "next_steps": "", "draft": None,
+        }
+    ]
     settings = {
         "currency": "EUR", "target_monthly": "10000.00", "daily_rate": "650.00", "country": "FR",
         "subdivision": None, "horizon_months": 6, "default_lead_time_days": 180, "fee_rate": "0.08",
@@ -206,7 +231,7 @@ def build_demo(today: date, seed: int = 7) -> dict[str, Any]:
     return {
         "format": "relance", "schema": SCHEMA, "settings": settings, "contacts": contacts,
         "targets": targets, "opportunities": opportunities, "missions": missions,
-        "interactions": interactions, "reviews": [], "time_off": time_off,
+        "interactions": interactions, "reviews": reviews, "time_off": time_off,
     }
 
 

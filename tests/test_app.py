@@ -25,7 +25,7 @@ async def test_dashboard_shows_path_and_pane_counts(data_path):
         where = str(app.screen.query_one("#where").render())
         assert where.startswith("Data: ") and where.endswith("/data/relance.json")
         assert titles(app) == [
-            "1 Network (40) 28 natural · 12 pro · 4 due", "2 Targets (4)", "3 Missions (2)", "4 Revenue gap",
+            "1 Network (40) 28 natural · 12 pro · 4 due", "2 Targets (4)", "3 Missions (3)", "4 Revenue gap",
         ]
         network = app.screen.query_one("#pane-network", Pane).table
         # follow-ups due come first, the latest at the top

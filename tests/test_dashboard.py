@@ -150,7 +150,7 @@ async def test_edit_then_undo(demo_repo, data_path):
 async def test_delete_with_confirmation_then_undo(demo_repo, data_path):
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("3", "G")  # the earlier mission, nothing refers to it
+        await pilot.press("3", "j")  # the short mission (nothing refers to it; the first one has its review)
         uid = pane(app, "missions").table.selected_uid
         title = demo_repo.get("mission", uid).title
         await pilot.press("d")
@@ -172,7 +172,7 @@ async def test_an_undo_the_disk_refuses_can_be_tried_again(demo_repo, data_path)
 
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("3", "G", "d", "y")
+        await pilot.press("3", "j", "d", "y")  # (the short mission: nothing refers to it)
         await settle(pilot)
         uid = app.undo_stack[-1].before.uid  # the mission just deleted
         assert not any(d["uid"] == uid for d in disk(data_path)["missions"].values())

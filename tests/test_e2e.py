@@ -177,7 +177,7 @@ def test_review_in_a_real_terminal_resumes_after_the_terminal_is_gone(session, t
     time.sleep(0.5)
     tmux("kill-session", "-t", session)  # the terminal goes away
     time.sleep(0.5)
-    [review] = json.loads(data.read_text(encoding="utf-8"))["reviews"].values()
+    [review] = [r for r in json.loads(data.read_text(encoding="utf-8"))["reviews"].values() if not r["completed"]]
     assert review["completed"] is None and review["draft"]["step"] == 3
     assert review["draft"]["new_target"]["name"] == "PME en croissance"
     start(session, "--data", str(data), "--today", "2026-11-27", env={"TERM": "xterm-256color"})

@@ -2,7 +2,8 @@
 
 One walk through every screen of the dashboard on the demo data — the four panes, each
 maximised, the filter, a form of every kind (new and edit), the settings, a form in
-error, every modal, the six steps of the review, the help and the palette — at 80x24
+error, every modal, the six steps of the review, the help, the palette and who to
+contact now — at 80x24
 and 120x40, collecting what the user sees. Twice:
 
 - in the pseudo-language ``xx`` (tests/pseudo.py), where every translated letter is
@@ -258,6 +259,9 @@ async def walk(app, pilot, import_file: Path) -> list[tuple[str, str]]:
     await shot("help", "HelpScreen")
     await press("escape", "ctrl+p")
     await shot("palette", "RelanceCommandPalette")
+    await press("escape")
+    await press("1", "c")
+    await shot("who to contact now", "ContactNowScreen")
     await press("escape")
 
     # the review of the mission ended without one, its six steps

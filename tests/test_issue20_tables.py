@@ -143,12 +143,12 @@ def test_every_table_shows_whole_columns_and_says_how_many_are_hidden(term, tmp_
 def test_right_reaches_the_last_column_in_a_few_presses_and_left_comes_back(term, tmp_path, size):
     open_demo(term, tmp_path, size)
     keys(term, "3")
-    shown = settled(term, "3 Missions (2)")
+    shown = settled(term, "3 Missions (3)")
     first, hint = check_header("Missions", panes(shown)["Missions"][0])
     assert hint.endswith("→") and "d/wk" not in first
     for presses in range(1, 4):
         keys(term, "Right")
-        shown = settled(term, "3 Missions (2)")
+        shown = settled(term, "3 Missions (3)")
         check_screen(shown)
         titles, hint = check_header("Missions", panes(shown)["Missions"][0])
         assert titles[0] == "Client"  # the first column stays
@@ -157,7 +157,7 @@ def test_right_reaches_the_last_column_in_a_few_presses_and_left_comes_back(term
     assert "d/wk" in titles and presses <= 3 and not hint.endswith("→")
     for _press in range(presses):
         keys(term, "Left")
-    shown = settled(term, "3 Missions (2)")
+    shown = settled(term, "3 Missions (3)")
     assert check_header("Missions", panes(shown)["Missions"][0]) == (first, f"+{len(TITLES['Missions']) - len(first)} →")
 
 

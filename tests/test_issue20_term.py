@@ -72,7 +72,7 @@ def test_ctrl_z_in_tmux_gives_the_shell_back_and_fg_redraws(shell, tmp_path, siz
     keys(shell, "Enter")
     wait_for(shell, "1 Network (40)", "! 47d late", "q Quit")
     keys(shell, "3")  # it still answers keys
-    wait_for(shell, "3 Missions (2)")
+    wait_for(shell, "3 Missions (3)")
     # from a form: what was typed is still there after fg
     keys(shell, "n")
     wait_for(shell, "New mission")

@@ -27,12 +27,12 @@ def _export() -> dict:
 
     payload = build_demo(TODAY)
     mission, contact, opportunity, target = (payload[table][0] for table in ("missions", "contacts", "opportunities", "targets"))
-    payload["reviews"] = [{
+    payload["reviews"].append({
         "uid": str(uuid.UUID(int=7)), "mission_uid": mission["uid"], "created": "2026-11-01", "completed": "2026-11-02",
         "actually_bought": "an audit", "sold_as": "a mission", "target_uid": target["uid"], "expertise": "SI",
         "adjacent": [{"organisation": "Globex", "note": "a lead", "opportunity_uid": opportunity["uid"]}],
         "recommendations": [{"contact_uid": contact["uid"], "status": "asked"}], "next_steps": "call", "draft": None,
-    }]
+    })
     return payload
 
 
@@ -84,10 +84,10 @@ def test_an_export_imported_a_record_at_a_time_is_the_file_the_whole_read_writes
     text = json.dumps(payload, ensure_ascii=False, indent=1)
     assert export_stream.read_export(text, TODAY) is not None  # (this export takes the new path)
     streamed, whole = _both_ways(tmp_path, capsys, monkeypatch, text)
-    assert streamed == whole and streamed[0] == 0 and "1 review" in streamed[1]
+    assert streamed == whole and streamed[0] == 0 and "2 reviews" in streamed[1]
     # and the file it wrote is read as any other
     repo = Repository(tmp_path / "streamed" / "relance.json", today=TODAY)
-    assert len(repo.list("review")) == 1 and repo.settings().daily_rate == Repository(
+    assert len(repo.list("review")) == 2 and repo.settings().daily_rate == Repository(
         tmp_path / "whole" / "relance.json", today=TODAY).settings().daily_rate
     assert [c.uid for c in repo.list("contact")] == [c["uid"] for c in payload["contacts"]]
 

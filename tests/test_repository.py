@@ -210,11 +210,14 @@ def test_demo_tells_the_articles_story(repo):
     assert sum(c.circle == "natural" for c in contacts) > len(contacts) / 2
     overdue = [c for c in contacts if c.next_follow_up and c.next_follow_up < TODAY]
     assert 2 <= len(overdue) <= 6
-    missions = sorted(repo.list("mission"), key=lambda m: m.start)
-    current = missions[-1]
+    # the first mission, over a year ago, reviewed; a short one ended without its review;
+    # the current one, from the natural network, ending in about six weeks
+    first, earlier, current = sorted(repo.list("mission"), key=lambda m: m.start)
     assert current.source == "natural" and 35 <= (current.end - TODAY).days <= 49
-    earlier = missions[0]
     assert earlier.end < TODAY and earlier.review_uid is None
+    [review] = repo.list("review")
+    assert first.review_uid == review.uid and review.completed and first.source == "natural"
+    assert [r["status"] for r in review.recommendations] == ["to-ask", "asked"]  # (one still to ask: pane 1's c)
     targets = repo.list("target")
     opportunities = repo.list("opportunity")
     empty = [t for t in targets if not any(o.target_uid == t.uid for o in opportunities)]

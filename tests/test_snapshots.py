@@ -37,12 +37,13 @@ async def _steady(pilot) -> None:
 def test_dashboard_on_demo_data(snap_compare, demo_app, size):
     """The dashboard on the demo data. At 80x24: the data path on top, the tab
     line 1-4, the Network pane alone with the four overdue follow-ups first
-    ("! 47d late" ... "! 3d late") and its five columns whole, the footer with
-    n e d / a ? q. At 120x40: the four panes in a 2x2 grid, each table showing
-    whole columns and its header ending with how many are hidden ("+2 →");
-    Targets flags "! empty pipeline" on Collectivités; Missions shows
-    "! review due" and the end dates whole, and under the missions "Time off (1)"
-    with the demo's week in February; the Revenue gap gauge shows
+    ("! 47d late" ... "! 3d late") and its five columns whole, its bottom border
+    ending with "c: who to contact now", the footer with n e d / a ? q. At 120x40:
+    the four panes in a 2x2 grid, each table showing whole columns and its header
+    ending with how many are hidden ("+2 →"); Targets flags "! empty pipeline" on
+    Collectivités; Missions shows its three missions, "! review due" and the end dates
+    whole, and under the missions "Time off (1)" with the demo's week in February; the
+    Revenue gap gauge shows
     six months with the gap from January 2027, "! Income falls short in January
     2027", "! Start prospecting by 5 July 2026 — 145 days late." and the week's
     bar "! This week ░░░░░░░░░░ 0/4 new leads" (the pane scrolls for the rest)."""
@@ -72,8 +73,9 @@ async def fill_form_in_error(pilot) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help_screen(snap_compare, demo_app, size):
-    """The help screen: the dashboard keys (1-4, n, e, d, u, /, esc, a, l, >, <,
-    s, ?, q) with what they do, then the form keys (ctrl+s, esc), the detail
+    """The help screen: the dashboard keys (1-4, n, e, d, u, /, esc, a, l, c, >, <,
+    s, ?, q) with what they do, then the form keys (ctrl+s, esc), who to contact now's
+    (l, o, enter, esc / q), the detail
     keys (esc, e, l), the month-by-month keys (esc, t, s), ctrl+p, and the moves
     (j/k, g/G, page keys, tab, enter)."""
 
@@ -82,6 +84,21 @@ def test_help_screen(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=open_help)
+
+
+def test_who_to_contact_now(snap_compare, demo_app):
+    """c on pane 1 at 80x24: "Who to contact now", "This week: 0 of 4 new leads" (the
+    plan's weekly quota), the columns Name, Why, Company whole; "─ 4 follow-ups due ──" over the four late ones, the most
+    late first ("follow-up 47 days late" ... "3 days late"); "─ 1 recommendation to ask ──"
+    over François Lemaire, "recommendation (review of Orée Agro)"; then the natural network
+    not contacted for 90 days or more, the longest silence first ("last contact 196 days
+    ago"); the key bar: enter Open, l Log interaction, o New opportunity, esc Close."""
+
+    async def open_list(pilot):
+        await pilot.press("1", "c")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_list)
 
 
 # -- the revenue gap ------------------------------------------------------------------------

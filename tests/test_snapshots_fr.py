@@ -67,3 +67,16 @@ def test_french_help_screen(snap_compare, french_repo, size):
         await _steady(pilot)
 
     assert snap_compare(make_app(french_repo, offer_reviews=False), terminal_size=size, run_before=open_help)
+
+
+def test_french_who_to_contact_now(snap_compare, french_repo):
+    """"À contacter maintenant", "Cette semaine : 0 sur 4 nouvelles pistes", "─ 4
+    relances à faire ──" ("relance en retard de 47 jours"), "─ 1 recommandation à
+    demander ──" ("recommandation (bilan Orée Agro)"), "─ 15 personnes du réseau naturel
+    sans contact depuis 90 jours ou plus ──" whole at 80 columns, the key bar whole."""
+
+    async def open_list(pilot):
+        await pilot.press("1", "c")
+        await _steady(pilot)
+
+    assert snap_compare(make_app(french_repo, offer_reviews=False), terminal_size=(80, 24), run_before=open_list)

@@ -276,6 +276,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
     # help and palette ---------------------------------------------------------------------------------
 
     def show_help(self) -> None:
+        from .contact_now import ContactNowScreen
         from .detail import DetailScreen
         from .forecast import ForecastScreen
         from .forms import RecordForm
@@ -285,6 +286,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
         sections = [
             (_("Dashboard"), describe(DashboardScreen.BINDINGS)),
             (_("Forms"), describe(RecordForm.BINDINGS)),
+            (_("Who to contact now"), describe(ContactNowScreen.BINDINGS)),
             (_("Record detail"), describe(DetailScreen.BINDINGS)),
             (_("Revenue gap, month by month"), describe(ForecastScreen.BINDINGS)),
             (_("Lessons-learned review"), describe(ReviewScreen.BINDINGS)),
@@ -317,6 +319,9 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
         yield SystemCommand(_("Filter the pane"), _("Filter the focused pane as you type (/)"), dash.action_filter)
         yield SystemCommand(_("Maximise or restore the pane"), _("(a)"), dash.action_maximize)
         yield SystemCommand(_("Log an interaction"), _("With the selected contact (l)"), dash.action_log)
+        yield SystemCommand(_("Who to contact now"),
+                            _("Follow-ups due, recommendations to ask, the natural network gone quiet (c)"),
+                            self.open_contact_now)
         yield SystemCommand(_("End the mission"), _("End the selected mission, then review it (x)"), dash.action_end_mission)
         yield SystemCommand(_("Review the mission"), _("The lessons-learned review of the selected mission, or of the first one due (r)"),
                             dash.action_review)

@@ -67,6 +67,7 @@ class DashboardScreen(RelanceScreen, Screen):
         Binding("a", "maximize", N_("Maximise"), id="pane.maximize"),
         Binding("a", "restore", N_("Restore"), id="pane.restore"),  # (in the maximised view, instead)
         Binding("l", "log", N_("Log interaction"), show=False, id="contact.log"),
+        Binding("c", "contact_now", N_("Who to contact now"), show=False, id="contact.now"),
         Binding("greater_than_sign", "stage(1)", N_("Next stage"), show=False, id="opportunity.next_stage"),
         Binding("less_than_sign", "stage(-1)", N_("Previous stage"), show=False, id="opportunity.previous_stage"),
         Binding("x", "end_mission", N_("End the mission, then review it"), show=False, id="mission.end"),
@@ -268,6 +269,9 @@ class DashboardScreen(RelanceScreen, Screen):
             self.relance.log_interaction(uid)
         else:
             self.notify(_("Select a contact in the Network pane (1) to log an interaction."), severity="warning")
+
+    def action_contact_now(self) -> None:
+        self.relance.open_contact_now()
 
     def action_stage(self, step: int) -> None:
         kind, uid = self.selection()

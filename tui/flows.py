@@ -119,6 +119,7 @@ class RecordFlows(_App):
                                  dropped).format(count=dropped), severity="warning", timeout=8)
 
     def refresh_views(self, select: tuple[str, str] | None = None) -> None:
+        from .contact_now import ContactNowScreen
         from .detail import DetailScreen
         from .forecast import ForecastScreen
 
@@ -127,7 +128,7 @@ class RecordFlows(_App):
             self.dashboard.retranslate()
         self.dashboard.reload(select)
         for screen in self.screen_stack:
-            if isinstance(screen, (DetailScreen, ForecastScreen)):
+            if isinstance(screen, (DetailScreen, ForecastScreen, ContactNowScreen)):
                 screen.refresh_content()
 
     def after_save(self, record: Record, message: str) -> None:
@@ -388,6 +389,13 @@ class RecordFlows(_App):
         from .forecast import ForecastScreen
 
         self.push_screen(ForecastScreen(self.repository, net=net))
+
+    def open_contact_now(self) -> None:
+        """Who to contact now (``c``, the palette): the follow-ups due, the recommendations to
+        ask, the natural network gone quiet."""
+        from .contact_now import ContactNowScreen
+
+        self.push_screen(ContactNowScreen(self.repository))
 
     def log_interaction(self, contact_uid: str) -> None:
         contact = self.repository.get("contact", contact_uid)

@@ -323,6 +323,10 @@ class NetworkPane(Pane):
         circle = choice_label(CIRCLE, c.circle)
         return (name, follow, c.company, fmt.day(c.last_contact), circle)
 
+    def subtitle(self) -> str:
+        # (the way to the list of who to call, where the people are; the filter, when typed, first)
+        return super().subtitle() or _("c: who to contact now")
+
     def title_text(self, shown: int) -> str:
         before, source, changed = self.delta("count", "contact")
         today = self.today

@@ -14,6 +14,11 @@ width; ``→``/``←`` page sideways by a screenful of columns and the header's 
 cell says how many are hidden ("+3 →", "← +2"). Only text columns (a name, a company:
 ``shrinks``) may be narrowed, their cells ending with "…"; dates, amounts, numbers,
 status and stage words, and every header are never cut.
+
+A list in groups gives the uids of its headings (``headings``): such a row is drawn as
+its first cell across the whole width, in the heading style, and the cursor steps over
+it (a heading is never the selected record); moving up to a group's first row brings its
+heading into view.
 """
 
 from __future__ import annotations
@@ -75,9 +80,13 @@ class RecordTable(ScrollView, can_focus=True):
         color: $accent;
         text-style: bold;
     }
+    RecordTable > .record-table--heading {
+        color: $primary;
+        text-style: bold;
+    }
     """
 
-    COMPONENT_CLASSES = {"record-table--header", "record-table--cursor", "record-table--hint"}
+    COMPONENT_CLASSES = {"record-table--header", "record-table--cursor", "record-table--hint", "record-table--heading"}
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", N_("Up"), show=False),
@@ -114,6 +123,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.shrinks = frozenset(shrinks)
         self._uids: list[str] = []
+        #: the rows that are a group's heading, not a record
+        self._headings: frozenset[str] = frozenset()
         self._render_row: Callable[[str], Cells] = lambda uid: ()
         self._cells: dict[str, Cells] = {}
         self._strips: dict[tuple, Strip] = {}
@@ -161,17 +172,20 @@ class RecordTable(ScrollView, can_focus=True):
     def selected_uid(self) -> str | None:
         if not self._uids:
             return None
-        return self._uids[min(self.cursor_row, len(self._uids) - 1)]
+        uid = self._uids[min(self.cursor_row, len(self._uids) - 1)]
+        return None if uid in self._headings else uid
 
-    def set_rows(self, rows: Iterable[tuple[str, Cells]], keep: str | None = None) -> None:
+    def set_rows(self, rows: Iterable[tuple[str, Cells]], keep: str | None = None,
+                 headings: Iterable[str] = ()) -> None:
         """Replace the rows with ready-made cells (small tables)."""
         cells = dict(rows)
-        self.set_lazy(list(cells), cells.__getitem__, keep=keep)
+        self.set_lazy(list(cells), cells.__getitem__, keep=keep, headings=headings)
 
     def set_lazy(self, uids: list[str], render: Callable[[str], Cells], keep: str | None = None,
-                 stale: Iterable[str] | None = None) -> None:
+                 stale: Iterable[str] | None = None, headings: Iterable[str] = ()) -> None:
         """Replace the rows: ``uids`` in order, ``render(uid)`` makes a row's cells when it
         is drawn. The cursor stays on ``keep`` (a uid) or on the same uid as before.
+        ``headings``: the uids of the rows that head a group (see the module's docstring).
 
         With ``stale`` (the uids whose rows changed), the cells already made for the other
         rows are kept: a save of one record of 10,000 makes one row again, not the ones
@@ -179,6 +193,7 @@ class RecordTable(ScrollView, can_focus=True):
         wanted = keep or self.selected_uid
         old_row = self.cursor_row
         self._uids = uids
+        self._headings = frozenset(headings)
         self._render_row = render
         if stale is None:
             self._cells = {}
@@ -195,7 +210,7 @@ class RecordTable(ScrollView, can_focus=True):
             if wanted:
                 with contextlib.suppress(ValueError):
                     index = uids.index(wanted)
-            self.cursor_row = index if index is not None else min(old_row, len(uids) - 1)
+            self.cursor_row = self._record_row(index if index is not None else min(old_row, len(uids) - 1), 1)
         else:
             self.cursor_row = 0
         self._fit()
@@ -229,6 +244,8 @@ class RecordTable(ScrollView, can_focus=True):
                 sample += list(range(MEASURED, count, step))
             uids = [self._uids[index] for index in sample]
         for uid in uids:
+            if uid in self._headings:
+                continue  # (drawn across the columns: it sizes none of them)
             try:
                 cells = self.cells(uid)
             except LookupError:
@@ -243,10 +260,25 @@ class RecordTable(ScrollView, can_focus=True):
 
     # moving ----------------------------------------------------------------------------------
 
+    def _record_row(self, row: int, step: int) -> int:
+        """``row``, or the nearest row that is not a heading, looking ``step``-wards first
+        (``row`` itself when every row is a heading)."""
+        if not self._headings:
+            return row
+        uids, headings = self._uids, self._headings
+        for direction in (step, -step):
+            at = row
+            while 0 <= at < len(uids):
+                if uids[at] not in headings:
+                    return at
+                at += direction
+        return row
+
     def move_cursor(self, row: int, animate: bool = False) -> None:
         if not self._uids:
             return
-        row = max(0, min(row, len(self._uids) - 1))
+        step = -1 if row < self.cursor_row else 1
+        row = self._record_row(max(0, min(row, len(self._uids) - 1)), step)
         if row != self.cursor_row:
             self.cursor_row = row
             self.post_message(self.RowHighlighted(self, self.selected_uid))
@@ -259,8 +291,11 @@ class RecordTable(ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self) -> None:
         top = round(self.scroll_offset.y)
         visible = self._visible_rows()
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        first = self.cursor_row
+        if first > 0 and self._uids[first - 1] in self._headings:
+            first -= 1  # (the group's heading with its first row)
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
 
@@ -277,7 +312,7 @@ class RecordTable(ScrollView, can_focus=True):
         self.move_cursor(len(self._uids) - 1)
 
     def action_select(self) -> None:
-        if self._uids:
+        if self.selected_uid is not None:  # (none, or only headings: nothing to open)
             self.post_message(self.RowSelected(self, self.selected_uid))
 
     def on_click(self, event: events.Click) -> None:
@@ -418,6 +453,17 @@ class RecordTable(ScrollView, can_focus=True):
         strip = Strip(segments).apply_style(style) if style else Strip(segments)
         return strip
 
+    def _heading_line(self, cells: Cells, width: int, style: Style) -> Strip:
+        """A group's heading: its first cell across the whole width (ending with … when
+        longer), then a rule to the edge, so that it reads as a heading without colour too
+        (``NO_COLOR``): "─ 4 follow-ups due ──────"."""
+        cell = cells[0] if cells else ""
+        text = Text("─ ") + (cell.copy() if isinstance(cell, Text) else Text(str(cell)))
+        text.truncate(width - 1, overflow="ellipsis")
+        text.append(" " + "─" * max(0, width - text.cell_len - 1))
+        text.truncate(width, pad=True)
+        return Strip(list(text.render(self.app.console)), width).apply_style(style)
+
     def _empty_line(self, number: int, width: int, base: Style) -> Strip:
         """Line ``number`` of the empty-table text, wrapped to the width (a blank line above).
         Wrapped once per text and width, not once per line drawn."""
@@ -436,11 +482,12 @@ class RecordTable(ScrollView, can_focus=True):
     #: lines kept drawn (a redraw of the screen, as when a form closes, reuses them)
     STRIPS_KEPT = 2000
 
-    def _line_styles(self) -> tuple[Style, Style, Style, Style]:
-        """(base, header, cursor, hint) styles, from the CSS."""
+    def _line_styles(self) -> tuple[Style, Style, Style, Style, Style]:
+        """(base, header, cursor, hint, heading) styles, from the CSS."""
         return (self.rich_style, self.get_component_rich_style("record-table--header"),
                 self.get_component_rich_style("record-table--cursor"),
-                self.get_component_rich_style("record-table--hint"))
+                self.get_component_rich_style("record-table--hint"),
+                self.get_component_rich_style("record-table--heading"))
 
     def render_lines(self, crop):
         if self.scrollable_content_region.width != self._fitted:
@@ -456,7 +503,7 @@ class RecordTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base, header, cursor, hint = getattr(self, "_styles", None) or self._line_styles()
+        base, header, cursor, hint, heading = getattr(self, "_styles", None) or self._line_styles()
         if y == 0:
             uid, style = None, base + header
         else:
@@ -466,13 +513,17 @@ class RecordTable(ScrollView, can_focus=True):
                     return self._empty_line(row - 1, width, base)
                 return Strip.blank(width, base)
             uid, style = self._uids[row], base
-            if row == self.cursor_row:
+            if uid in self._headings:
+                style = base + heading
+            elif row == self.cursor_row:
                 style = base + cursor
         key = (uid, style, tuple(self._shown), width, self._hint if uid is None else "")
         strip = self._strips.get(key)
         if strip is None:
             if uid is None:
                 strip = self._line(self.columns, style, self._hint, hint)
+            elif uid in self._headings:
+                strip = self._heading_line(self.cells(uid), width, style)
             else:
                 strip = self._line(self.cells(uid), style)
             strip = strip.extend_cell_length(width, style if uid is not None and style is not base else base)
