@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .i18n import _, ngettext
 from .models import Contact, Mission, Review
@@ -93,6 +93,24 @@ def recommendations_to_ask(contacts: Mapping[str, Contact], reviews: Iterable[Re
                                    mission=missions.get(review.mission_uid or ""))
     order = {review.uid: index for index, review in enumerate(done)}
     return sorted(found.values(), key=lambda t: (order[t.review.uid], fold(t.contact.name), t.contact.name))  # type: ignore[union-attr]
+
+
+def mark_asked(repository: Any, contact_uid: str) -> int:
+    """The recommendation of ``contact_uid`` asked: every completed review that lists it as
+    "to-ask" now says "asked" (it leaves the list; one write). How many reviews changed."""
+    changed = 0
+    with repository.transaction():
+        for review in repository.list("review"):
+            if review.completed is None:
+                continue
+            items = [dict(item) for item in review.recommendations]
+            asked = [item for item in items if item.get("contact_uid") == contact_uid and item.get("status") == "to-ask"]
+            for item in asked:
+                item["status"] = "asked"
+            if asked:
+                repository.update("review", review.uid, {"recommendations": items})
+                changed += 1
+    return changed
 
 
 def natural_gone_quiet(contacts: Iterable[Contact], today: date) -> list[ToContact]:

@@ -156,4 +156,9 @@ def check_data_file(path: Path) -> None:
         st = os.lstat(path)
     except FileNotFoundError:
         return
+    except PermissionError as err:  # (a folder on the way that is not open to this user)
+        raise UnsafeFileError(_(
+            "Cannot reach the data file {path}: {reason}. A folder on its way is not open to you: use a data file "
+            "of your own (--data PATH or RELANCE_DATA), or ask its owner.").format(
+                path=path, reason=err.strerror or err)) from None
     check_file(path, st, _("data file"))

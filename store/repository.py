@@ -529,7 +529,9 @@ class Repository(Builds, Lookups, Transfers):
 
     def log_interaction(self, data: Mapping[str, Any]) -> Record:
         """Add an interaction and move its contact's ``last_contact`` to its date and,
-        when the contact has a cadence, ``next_follow_up`` to that date + cadence."""
+        when the contact has a cadence, ``next_follow_up`` to that date + cadence; without
+        one, a follow-up due by that date is done: it is cleared (it stayed due, and the
+        contact on "who to contact now", after the contact was made)."""
         from datetime import timedelta
 
         with self.transaction():
@@ -540,6 +542,8 @@ class Repository(Builds, Lookups, Transfers):
                 changes["last_contact"] = interaction.date
                 if contact.cadence_days:
                     changes["next_follow_up"] = interaction.date + timedelta(days=contact.cadence_days)
+                elif contact.next_follow_up is not None and contact.next_follow_up <= interaction.date:
+                    changes["next_follow_up"] = None
             if changes:
                 self.update("contact", contact.uid, changes)
             return interaction

@@ -232,3 +232,43 @@ async def test_the_list_in_french(people, in_french):
         assert rows(screen)[:5] == ["2 relances à faire", "Léa Late: relance en retard de 12 jours",
                                     "Tom Today: relance à faire aujourd'hui", "1 recommandation à demander",
                                     "Rémi Reco: recommandation (bilan Acme)"]
+
+
+async def test_logging_a_follow_up_without_a_cadence_clears_it(people, data_path):
+    """Found from outside: without a cadence the follow-up stayed due after the contact was
+    logged, and the person on the list; the follow-up due by the day logged is done."""
+    app = make_app(people, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("j")
+        tom = screen.selected().contact
+        assert tom.name == "Tom Today" and tom.cadence_days is None
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        stored = json.loads(data_path.read_text(encoding="utf-8"))
+        [doc] = [d for d in stored["contacts"].values() if d["uid"] == tom.uid]
+        assert doc["last_contact"] == "2026-11-27" and doc["next_follow_up"] is None
+        assert "Tom Today" not in " ".join(rows(screen))
+
+
+async def test_a_recommendation_marked_asked_leaves_the_list(people, data_path):
+    """Found from outside: nothing set a recommendation "asked", so the group only grew."""
+    app = make_app(people, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("a")  # (on a follow-up: said, nothing changed)
+        await settle(pilot)
+        before = data_path.read_bytes()
+        assert "Rémi Reco: recommendation (review of Acme)" in rows(screen)
+        await pilot.press("j", "j")
+        assert screen.selected().contact.name == "Rémi Reco"
+        await pilot.press("a")
+        await settle(pilot)
+        assert data_path.read_bytes() != before
+        stored = json.loads(data_path.read_text(encoding="utf-8"))
+        [review] = stored["reviews"].values()
+        assert [r["status"] for r in review["recommendations"]] == ["asked", "asked"]
+        assert "1 recommendation to ask" not in rows(screen) and "Rémi Reco" not in " ".join(rows(screen))
+        assert any("Asked Rémi Reco for a recommendation" in str(n.message) for n in app._notifications)

@@ -720,3 +720,21 @@ def test_another_user_holding_a_lock_on_a_shared_folder_does_not_hold_the_victim
     names = sorted(doc["name"] for doc in json.loads(data.read_text())["contacts"].values())
     assert names == ["Ann", "Bob"]
 
+
+
+@pytest.mark.parametrize("command", [["status"], ["list", "contacts"], ["add", "time-off", "--start", "2027-02-15",
+                                     "--end", "2027-02-19"], ["doctor"], ["backup"], ["restore"], ["export", "json"]])
+def test_a_data_file_in_a_folder_not_open_to_the_user_is_one_line(world, command):
+    """Found from outside (issue 23): ``--data`` naming a file in another user's private
+    folder gave a traceback (PermissionError) on every command; it is one line naming the
+    file and what to do, and nothing is made."""
+    private = Path(tempfile.mkdtemp(prefix="root-private-", dir=world.base))
+    os.chmod(private, 0o700)
+    data = private / "relance.json"
+    data.write_text('{"_meta": {"1": {"schema": 2}}}')
+    home = world.victim_home()
+    result = world.victim_relance(home, "--data", str(data), *command)
+    assert result.returncode != 0 and "Traceback" not in result.stderr + result.stdout, result.stderr
+    lines = (result.stderr + result.stdout).strip().splitlines()
+    assert len(lines) == 1 and str(data) in lines[0] and "Permission denied" in lines[0], lines
+    assert listing(private) == ["relance.json"]

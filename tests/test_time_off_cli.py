@@ -223,3 +223,19 @@ def test_a_schema_1_file_on_a_full_disk_is_read_and_a_write_says_why(data_path):
         finally:
             repo.close()
     assert data_path.read_bytes() == before
+
+
+def test_add_interaction_moves_the_contacts_last_contact_and_clears_a_follow_up_done(data_path):
+    """Found from outside: the CLI's interaction left the contact's last contact as it was,
+    so "who to contact now" kept listing them."""
+    relance(data_path, "add", "contact", "--name", "Nat Quiet", "--last-contact", "2025-05-15",
+            "--next-follow-up", "2027-01-02")
+    added = relance(data_path, "add", "interaction", "--contact", "Nat Quiet", "--date", "2027-01-05", "--kind", "call")
+    assert added.returncode == 0, added.stderr
+    assert "Nat Quiet: last contact 2027-01-05, next follow-up none." in added.stderr
+    [doc] = json.loads(relance(data_path, "list", "contacts", "--json").stdout)
+    assert (doc["last_contact"], doc["next_follow_up"]) == ("2027-01-05", None)
+    # an older interaction logged later moves nothing back
+    relance(data_path, "add", "interaction", "--contact", "Nat Quiet", "--date", "2026-12-01")
+    [doc] = json.loads(relance(data_path, "list", "contacts", "--json").stdout)
+    assert doc["last_contact"] == "2027-01-05"

@@ -446,6 +446,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # relance list | head
         return 0
+    except PermissionError as err:  # (a folder on the way not open to this user: doctor, backup...)
+        print(_("relance: cannot reach {path}: {reason}. A folder on its way is not open to you: use a data file of "
+                "your own (--data PATH or RELANCE_DATA), or ask its owner.").format(
+                    path=shown(str(err.filename or "")), reason=err.strerror or err), file=sys.stderr)
+        return 1
     parser.error(_("unknown command {name!r}").format(name=args.command))
 
 

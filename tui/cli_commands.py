@@ -194,11 +194,17 @@ def cmd_add(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                     "{kind_name} {label!r} ({uid}) is already there with the same values in every field: "
                     "nothing was added (--force adds it again).").format(
                         kind_name=kind_name(kind).capitalize(), label=twin.label(), uid=twin.uid[:8]))
-            record = repo.add(kind, data)
+            # an interaction moves its contact's last contact and follow-up, as the dashboard's l does
+            record = repo.log_interaction(data) if kind == "interaction" else repo.add(kind, data)
     except ValidationError as err:
         parser.exit(2, _("relance add {kind}: error: {problems}\n").format(kind=cli_kind(kind), problems=_problems(err, kind)))
     print(record.uid)
     notes = _filled_in(model, given, usual, record)
+    if kind == "interaction":
+        contact = repo.get("contact", record.contact_uid)
+        follow_up = fmt.day(contact.next_follow_up) if contact.next_follow_up else _("none")
+        notes.append(_("{name}: last contact {last}, next follow-up {next}.").format(
+            name=shown(contact.label(), limit=60), last=fmt.day(contact.last_contact), next=follow_up))
     if met_today:
         notes.append(_("{flag}: today, {day}, so it counts among this week's new leads (give another date, or \"\", "
                        "with {flag}).").format(flag=option("first_contact"), day=fmt.day(record.first_contact)))

@@ -2,6 +2,7 @@
 recommendations still to ask, the natural network gone quiet — the rule is
 ``store/contact_now.py`` — with the week's count of new leads, and the keys that act on
 the person selected: ``l`` logs an interaction, ``o`` opens a new opportunity with them,
+``a`` marks their recommendation asked,
 ``enter`` their detail.
 
 One RecordTable for the three groups, each under a heading row: it draws only the rows
@@ -21,8 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from store import i18n
-from store.contact_now import (FOLLOW_UP, GROUPS, NATURAL_SILENCE_DAYS, ToContact, by_group, group_heading, reason_text,
-                               week_text, who_to_contact_now)
+from store.contact_now import (FOLLOW_UP, GROUPS, NATURAL_SILENCE_DAYS, RECOMMENDATION, ToContact, by_group,
+                               group_heading, mark_asked, reason_text, week_text, who_to_contact_now)
 from store.plan import leads_this_week
 from store.i18n import N_, _
 from store.repository import Repository
@@ -38,6 +39,7 @@ class ContactNowScreen(RelanceScreen, Screen[None]):
     BINDINGS = [
         Binding("l", "log", N_("Log interaction"), id="contact_now.log"),
         Binding("o", "new_opportunity", N_("New opportunity"), id="contact_now.opportunity"),
+        Binding("a", "asked", N_("Asked"), id="contact_now.asked"),  # (a recommendation: short, the bar holds 80 columns)
         # (a priority: the table's own enter, which the key bar does not show, would come first)
         Binding("enter", "open", N_("Open"), id="contact_now.open", priority=True),
         Binding("escape,q", "close", N_("Close"), id="contact_now.close"),
@@ -147,6 +149,23 @@ class ContactNowScreen(RelanceScreen, Screen[None]):
         if len(contact.target_uids) == 1:
             preset["target_uid"] = contact.target_uids[0]
         self.relance.new_record("opportunity", preset)
+
+    def action_asked(self) -> None:
+        """The selected person's recommendation asked: the reviews say so, and they leave
+        the list (a recommendation to ask stayed there for ever: nothing else set it)."""
+        if (item := self._person()) is None:
+            return
+        if item.group != RECOMMENDATION:
+            self.notify(_("a marks a recommendation as asked: select someone under the recommendations to ask."),
+                        severity="warning")
+            return
+        name = item.contact.name
+
+        def done(_count: int) -> None:
+            self.notify(_("Asked {name} for a recommendation: the review says so.").format(name=name))
+            self.relance.refresh_views()
+
+        self.relance.store_job(lambda: mark_asked(self.repository, item.uid), done)
 
     def action_open(self) -> None:
         if (item := self._person()) is not None:
