@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from . import fmt
 from .i18n import _, ngettext
 from .models import Contact, Mission, Review
 from .rules import days_late, fold, fold_name, follow_ups_first
@@ -174,12 +175,12 @@ def reason_text(item: ToContact) -> str:
 def group_heading(group: str, count: int) -> str:
     """A group's heading with its count: "4 follow-ups due"."""
     if group == FOLLOW_UP:
-        return ngettext("{count} follow-up due", "{count} follow-ups due", count).format(count=count)
+        return ngettext("{count} follow-up due", "{count} follow-ups due", count).format(count=fmt.grouped(count))
     if group == RECOMMENDATION:
-        return ngettext("{count} recommendation to ask", "{count} recommendations to ask", count).format(count=count)
+        return ngettext("{count} recommendation to ask", "{count} recommendations to ask", count).format(count=fmt.grouped(count))
     return ngettext("{count} in your natural network not contacted for {days} days or more",
                     "{count} in your natural network not contacted for {days} days or more",
-                    count).format(count=count, days=NATURAL_SILENCE_DAYS)
+                    count).format(count=fmt.grouped(count), days=NATURAL_SILENCE_DAYS)
 
 
 def week_text(count: int, quota: int | None = None) -> str:

@@ -149,3 +149,10 @@ def test_the_reasons_and_headings_in_french(french):
     assert group_heading(RECOMMENDATION, 1) == "1 recommandation à demander"
     assert week_text(2) == "Cette semaine\u00a0: 2 nouvelles pistes" and week_text(0) == "Cette semaine\u00a0: 0 nouvelle piste"
     assert week_text(1, 3) == "Cette semaine\u00a0: 1 sur 3 nouvelles pistes"
+
+
+def test_a_large_group_is_counted_with_its_thousands_apart():
+    # (a LinkedIn import brings 30,000 contacts into the natural network)
+    from store.contact_now import NATURAL, group_heading
+
+    assert group_heading(NATURAL, 30001).startswith("30\u202f001 in your natural network")
