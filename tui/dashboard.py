@@ -17,8 +17,9 @@ from store.rules import missions_due_review, stage_step
 from widgets import KeyBar, RecordTable, RevenueGauge
 
 from .missions_pane import MissionsPane
-from .panes import FilterInput, NetworkPane, Pane, RevenuePane, TargetsPane
+from .panes import FilterInput, NetworkPane, Pane, RevenuePane
 from .screens import RelanceScreen
+from .targets_pane import TargetsPane
 
 PANES: tuple[type[Pane], ...] = (NetworkPane, TargetsPane, MissionsPane, RevenuePane)
 
