@@ -212,10 +212,22 @@ class Pane(Vertical):
         stale = self.stale_rows(last) if same_settings else None
         self.table.empty_text = self.empty_text()
         # rows are made when drawn: only the ones on screen, not 10,000
-        uids = self._sorted_uids if records is self._sorted else [r.uid for r in records]
-        self.table.set_lazy(uids, lambda uid: self.row(source[uid]), keep=keep, stale=stale)
+        self.table.set_lazy(self.row_uids(records), lambda uid: self.row_of(source, uid), keep=keep, stale=stale)
         self.border_title = self.title_text(len(records))
         self.border_subtitle = self.subtitle()
+
+    def row_uids(self, records: list[Record]) -> list[str]:
+        """The uids of the rows, in order (a pane may add a row that is not a record)."""
+        return self._sorted_uids if records is self._sorted else [r.uid for r in records]
+
+    def row_of(self, source: Mapping[str, Record], uid: str) -> tuple:
+        """The cells of the row ``uid`` (``source``: the pane's records by uid)."""
+        return self.row(source[uid])
+
+    def not_a_record(self) -> str | None:
+        """What ``e`` and ``d`` say when the row selected is not a record (pane 2's
+        "Without a micro-target"); None when it is one, or when nothing is selected."""
+        return None
 
     #: what an empty list says: what to do next
     EMPTY = ""
