@@ -189,8 +189,11 @@ async def test_an_undo_the_disk_refuses_can_be_tried_again(demo_repo, data_path)
 async def test_delete_refused_when_referenced(demo_repo, data_path):
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("2", "G")  # "Mutuelles", with contacts and an opportunity
+        # "Mutuelles", with contacts and an opportunity (the last micro-target: G goes on to
+        # the row "Without a micro-target", which is not one)
+        await pilot.press("2", "G", "k")
         uid = pane(app, "targets").table.selected_uid
+        assert demo_repo.get("target", uid).name.startswith("Mutuelles")
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

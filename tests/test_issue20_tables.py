@@ -19,7 +19,8 @@ from tests.test_dashboard import demo_repo  # noqa: F401  (a fixture)
 from tests.test_e2e import keys, screen, tmux, wait_for
 from tui.app import make_app
 from tui.missions_pane import MissionsPane
-from tui.panes import NetworkPane, TargetsPane
+from tui.panes import NetworkPane
+from tui.targets_pane import TargetsPane
 
 #: the titles of each table, as the header shows them in English
 TITLES = {

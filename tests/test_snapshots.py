@@ -41,9 +41,10 @@ def test_dashboard_on_demo_data(snap_compare, demo_app, size):
     ending with "c: who to contact now", the footer with n e d / a ? q. At 120x40:
     the four panes in a 2x2 grid, each table showing whole columns and its header
     ending with how many are hidden ("+2 →"); Targets flags "! empty pipeline" on
-    Collectivités; Missions shows its three missions, "! review due" and the end dates
-    whole, and under the missions "Time off (1)" with the demo's week in February; the
-    Revenue gap gauge shows
+    Collectivités and ends with the row "Without a micro-tar…" (the won Audit SI
+    express has none); Missions shows its three missions, "! review due" and the end
+    dates whole, and under the missions "Time off (1)" with the demo's week in
+    February; the Revenue gap gauge shows
     six months with the gap from January 2027, "! Income falls short in January
     2027", "! Start prospecting by 5 July 2026 — 145 days late." and the week's
     bar "! This week ░░░░░░░░░░ 0/4 new leads" (the pane scrolls for the rest)."""

@@ -33,7 +33,8 @@ def test_french_dashboard(snap_compare, french_repo, size):
     """Le tableau de bord : "1 Réseau (40) 28 naturel · 12 pro · 4 à relancer", the
     follow-ups late as "! retard 47 j", dates as 25/12/2026; at 120x40 "Écart de revenus"
     with "déc. 2026", "−4 800 €", "! Revenus insuffisants en janvier 2027", "! Cette semaine
-    ░░░░░░░░░░ 0/4 nouvelles pistes", and "Congés (1)" under the missions; the key bar
+    ░░░░░░░░░░ 0/4 nouvelles pistes", "Sans micro-cible" last under the micro-targets,
+    and "Congés (1)" under the missions; the key bar
     whole with "^p palette" at 80 columns."""
     assert snap_compare(make_app(french_repo, offer_reviews=False), terminal_size=size, run_before=_steady)
 

@@ -17,8 +17,9 @@ from store.rules import missions_due_review, stage_step
 from widgets import KeyBar, RecordTable, RevenueGauge
 
 from .missions_pane import MissionsPane
-from .panes import FilterInput, NetworkPane, Pane, RevenuePane, TargetsPane
+from .panes import FilterInput, NetworkPane, Pane, RevenuePane
 from .screens import RelanceScreen
+from .targets_pane import TargetsPane
 
 PANES: tuple[type[Pane], ...] = (NetworkPane, TargetsPane, MissionsPane, RevenuePane)
 
@@ -239,9 +240,11 @@ class DashboardScreen(RelanceScreen, Screen):
             kind = "mission"
         if kind == "opportunity" or (kind == "target" and isinstance(self.focused, RecordTable) and self.focused.id == "opps-table"):
             kind = "opportunity"
-            target_uid = self.pane("targets").table.selected_uid
-            if target_uid:
-                preset["target_uid"] = target_uid
+            # a lead typed under a micro-target lands in it (under "Without a micro-target": in none)
+            targets = self.pane("targets")
+            target = targets.selected_target() if isinstance(targets, TargetsPane) else None
+            if target is not None:
+                preset["target_uid"] = target.uid
         self.relance.new_record(kind, preset)
 
     def action_edit(self) -> None:
@@ -251,12 +254,12 @@ class DashboardScreen(RelanceScreen, Screen):
         elif uid:
             self.relance.edit_record(kind, uid)
         else:
-            self.notify(_("Nothing is selected."), severity="warning")
+            self.notify(self.current_pane().not_a_record() or _("Nothing is selected."), severity="warning")
 
     def action_delete(self) -> None:
         kind, uid = self.selection()
         if kind == "forecast" or not uid:
-            self.notify(_("Nothing to delete here."), severity="warning")
+            self.notify(self.current_pane().not_a_record() or _("Nothing to delete here."), severity="warning")
             return
         self.relance.delete_record(kind, uid)
 

@@ -299,6 +299,15 @@ class RecordTable(ScrollView, can_focus=True):
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
 
+    def move_to(self, uid: str) -> bool:
+        """Put the cursor on the row ``uid``; False when no row has it (filtered out, gone)."""
+        try:
+            row = self._uids.index(uid)
+        except ValueError:
+            return False
+        self.move_cursor(row)
+        return True
+
     def action_cursor(self, step: int) -> None:
         self.move_cursor(self.cursor_row + step)
 
