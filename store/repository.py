@@ -143,7 +143,7 @@ class Repository(Builds, Lookups, Transfers):
             return {}
         kinds = [kind for kind in KINDS if kind in self._models] if self._generation >= 0 else []
         try:
-            if not version.checked and (version.schema() == SCHEMA or version.schema() in READ_AS_IS):
+            if not version.checked and version.schema() in (SCHEMA, *READ_AS_IS):
                 # (an older one is migrated first, unless it is read as it is)
                 # changed by another program (or by hand) since relance last wrote it: every
                 # record is checked now, as a write would, so that no command (``relance status``

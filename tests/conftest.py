@@ -67,3 +67,18 @@ def run_relance(*args: str, env: dict[str, str] | None = None, input: str | None
         [sys.executable, "-m", "tui.cli", *args],
         cwd=ROOT, env=full_env, capture_output=True, text=True, input=input, timeout=60,
     )
+
+
+@pytest.fixture
+def read_only_mount(tmp_path):
+    """A real file system (a tmpfs) under the data, to be remounted read-only by the test
+    (a backup disk, a snapshot); skipped without root or where mounting is refused."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
+                      capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)

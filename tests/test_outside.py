@@ -336,20 +336,6 @@ def test_a_property_after_the_last_card_is_reported_and_every_card_imported(tmp_
 # -- 18: a read-only file system -----------------------------------------------------------
 
 
-@pytest.fixture
-def read_only_mount(tmp_path):
-    """A real file system mounted read-only under the data (a backup disk, a snapshot)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a file system needs root")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
-                      capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
 def test_a_read_only_file_system_reads_and_refuses_writes_saying_why(read_only_mount):
     path = read_only_mount / "relance.json"
     assert relance(path, "add", "contact", "--name", "Zoé").returncode == 0

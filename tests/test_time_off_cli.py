@@ -166,42 +166,33 @@ SCHEMA_1 = {
 }
 
 
-def test_a_schema_1_file_on_a_read_only_disk_is_read_as_it_is(tmp_path):
+def test_a_schema_1_file_on_a_read_only_disk_is_read_as_it_is(read_only_mount):
     """Every file became schema 1 → 2 with time off: one on a backup disk or a snapshot
     must stay readable where the migration cannot be written."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a file system needs root")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
-                      capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
-        path = mount / "relance.json"
-        path.write_text(json.dumps(SCHEMA_1))
-        os.chmod(path, 0o600)
-        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
-        before = path.read_bytes()
-        listed = relance(path, "list", "contacts")
-        assert listed.returncode == 0, listed.stderr
-        assert "Zoé" in listed.stdout
-        assert "is of schema 1 and could not be migrated to schema 2 here" in listed.stderr
-        assert "read-only file system" in listed.stderr and len(listed.stderr.strip().splitlines()) == 1
-        status = relance(path, "status", "--json")
-        assert status.returncode == 0 and json.loads(status.stdout)["plan"]["mission_value"] == "10000.00"
-        refused = relance(path, "add", "time-off", "--start", "2027-02-15", "--end", "2027-02-19")
-        assert refused.returncode == 1 and "read-only file system" in refused.stderr
-        assert "Traceback" not in refused.stderr
-        assert path.read_bytes() == before
-        # writable again: the first change migrates, then makes the change
-        subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=True)
-        added = relance(path, "add", "time-off", "--start", "2027-02-15", "--end", "2027-02-19")
-        assert added.returncode == 0, added.stderr
-        on_disk = json.loads(path.read_text())
-        assert on_disk["_meta"]["1"]["schema"] == 2 and len(on_disk["time_off"]) == 1
-        assert on_disk["contacts"]["1"]["name"] == "Zoé"
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    mount = read_only_mount
+    path = mount / "relance.json"
+    path.write_text(json.dumps(SCHEMA_1))
+    os.chmod(path, 0o600)
+    subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+    before = path.read_bytes()
+    listed = relance(path, "list", "contacts")
+    assert listed.returncode == 0, listed.stderr
+    assert "Zoé" in listed.stdout
+    assert "is of schema 1 and could not be migrated to schema 2 here" in listed.stderr
+    assert "read-only file system" in listed.stderr and len(listed.stderr.strip().splitlines()) == 1
+    status = relance(path, "status", "--json")
+    assert status.returncode == 0 and json.loads(status.stdout)["plan"]["mission_value"] == "10000.00"
+    refused = relance(path, "add", "time-off", "--start", "2027-02-15", "--end", "2027-02-19")
+    assert refused.returncode == 1 and "read-only file system" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert path.read_bytes() == before
+    # writable again: the first change migrates, then makes the change
+    subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=True)
+    added = relance(path, "add", "time-off", "--start", "2027-02-15", "--end", "2027-02-19")
+    assert added.returncode == 0, added.stderr
+    on_disk = json.loads(path.read_text())
+    assert on_disk["_meta"]["1"]["schema"] == 2 and len(on_disk["time_off"]) == 1
+    assert on_disk["contacts"]["1"]["name"] == "Zoé"
 
 
 def test_a_schema_1_file_on_a_full_disk_is_read_and_a_write_says_why(data_path):

@@ -75,10 +75,7 @@ class MissionsPane(Pane):
         super().reload(keep)
         # (its own inputs: a save of a time off leaves the missions, and so the pane's
         # inputs, unchanged; the settings hold the country whose holidays are not days off)
-        inputs = (self.repository.records("time_off"), self.repository.settings())
-        last = getattr(self, "_off_inputs", None)
-        if last is None or len(last) != len(inputs) or any(a is not b for a, b in zip(last, inputs)):
-            self._off_inputs = inputs
+        if not self.unchanged((self.repository.records("time_off"), self.repository.settings()), "_off_inputs"):
             self.reload_second()
 
     def reload_second(self, keep: str | None = None) -> None:

@@ -180,13 +180,14 @@ class Pane(Vertical):
         sources = tuple(self.repository.records(kind) for kind in (self.KIND, *self.DEPENDS))
         return (*sources, self.repository.settings(), self.filter_text)
 
-    def unchanged(self, inputs: tuple) -> bool:
+    def unchanged(self, inputs: tuple, kept: str = "_inputs") -> bool:
         """The same objects as at the last reload (records are replaced, never changed in
-        place): nothing the pane shows can differ. Otherwise ``inputs`` are kept for next time."""
-        last = getattr(self, "_inputs", None)
+        place): nothing the pane shows can differ. Otherwise ``inputs`` are kept for next
+        time, in the attribute ``kept`` (a second table keeps its own)."""
+        last = getattr(self, kept, None)
         if last is not None and len(last) == len(inputs) and all(map(operator.is_, last, inputs)):
             return True
-        self._inputs = inputs
+        setattr(self, kept, inputs)
         return False
 
     #: the kind of the table under the main one (pane 2's opportunities, pane 3's time
