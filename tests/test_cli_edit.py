@@ -19,7 +19,7 @@ from store.models import MODELS
 from tui.cli import ADDABLE, main
 
 from .conftest import ROOT, TODAY, run_relance
-from .test_outside import one_line_refusal, read_only_mount  # noqa: F401  (a fixture)
+from .test_outside import one_line_refusal
 
 
 def relance(path: Path, *args: str, env: dict[str, str] | None = None, input: str | None = "") -> subprocess.CompletedProcess:
