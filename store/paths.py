@@ -21,3 +21,21 @@ def resolve_data_path(option: str | None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_data_path()
+
+
+def config_dir() -> Path:
+    """``$XDG_CONFIG_HOME/relance``, else ``~/.config/relance``: the person's preferences
+    (config.toml, themes/), kept apart from the data they are about."""
+    base = os.environ.get("XDG_CONFIG_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
+    return root / "relance"
+
+
+def config_path() -> Path:
+    """The config file: ``config.toml`` in :func:`config_dir`."""
+    return config_dir() / "config.toml"
+
+
+def themes_dir() -> Path:
+    """The user's theme files: ``themes/*.toml`` in :func:`config_dir`."""
+    return config_dir() / "themes"
