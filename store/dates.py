@@ -1,5 +1,6 @@
 """Dates as the user types them: ``YYYY-MM-DD`` or relative to today; in French also
-``05/07/2026``, ``5/7/2026`` (day first), ``5 juillet 2026``, ``1er juil. 2026``.
+``05/07/2026``, ``5/7/2026`` (day first), ``5 juillet 2026``, ``1er juil. 2026``; in any language when the config file's
+``date_style`` is ``day-first``.
 
 Relative words and units of both languages are read in both (``today``, ``aujourd'hui``,
 ``+3d``, ``+3j``, ``+2w``, ``+2s``, ``+1m``, ``+1y``, ``+1a``): none can be misread. A date
@@ -109,7 +110,7 @@ def _parse_date(text: str, today: date) -> date:
     numbers: tuple[int, int, int] | None = None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         numbers = (int(value[:4]), int(value[5:7]), int(value[8:]))
-    elif french and (match := _DAY_FIRST.match(value)):
+    elif (french or fmt.day_first()) and (match := _DAY_FIRST.match(value)):
         numbers = (int(match[3]), int(match[2]), int(match[1]))
     elif french and (match := _NAMED.match(value)) and match[3] in _MONTH_NUMBERS and (
             not match[2] or match[1] == "1"):
@@ -119,7 +120,7 @@ def _parse_date(text: str, today: date) -> date:
             return date(*numbers)
         except ValueError:
             raise ValueError(_("{value!r} is not a real date.").format(value=text)) from None
-    if french:
+    if french or fmt.day_first():
         raise ValueError(_("expected a date as DD/MM/YYYY, 5 July 2026 or YYYY-MM-DD, or today, tomorrow, "
                            "+3d, +2w, +1m, +1y; got {value!r}.").format(value=text))
     raise ValueError(

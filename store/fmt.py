@@ -30,6 +30,23 @@ def _french() -> bool:
     return i18n._language == "fr"  # (an attribute read: this runs for every cell)
 
 
+#: the config file's ``date_style``: "language" (ISO in English, day first in French),
+#: "iso" or "day-first" whatever the language
+date_style = "language"
+
+
+def set_date_style(style: str) -> None:
+    global date_style
+    if style != date_style:
+        date_style = style
+        i18n.drawn_text_changed()
+
+
+def day_first() -> bool:
+    """Dates are shown (and may be typed) day first: ``04/01/2027``."""
+    return date_style == "day-first" or (date_style == "language" and _french())
+
+
 def money(amount: Decimal | None, currency: str = "", cents: bool = False) -> str:
     """``12 345 EUR`` (thin spaces between thousands), French ``12 345 €`` and
     ``12 345,50 €``; empty for None."""
@@ -59,7 +76,7 @@ def day(value: date | None) -> str:
     columns stay put; both are read back by :func:`store.dates.parse_date`)."""
     if not value:
         return ""
-    if _french():
+    if day_first():
         return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     return value.isoformat()
 

@@ -193,6 +193,19 @@ _applied: tuple = (_language, str(locale_dir()))
 _asked: tuple = ("", str(locale_dir()), tuple(os.environ.get(name) for name in _ENVIRONMENT))
 #: bumped at each change of catalogue: what caches translated text keys on it
 _generation = 0
+#: the language the person's config file (or --language, RELANCE_LANGUAGE) asks for: it
+#: comes before the data file's settings, which every set_language call passes
+_preferred = ""
+#: the last language a caller asked for (the settings'), applied again when the preference changes
+_requested: str | None = None
+
+
+def prefer(language: str) -> bool:
+    """Speak ``language`` whatever the data file's settings say ("": the settings again);
+    True when the catalogue changed."""
+    global _preferred
+    _preferred = language or ""
+    return set_language(_requested)
 
 
 def set_language(language: str | None, localedir: str | Path | None = None) -> bool:
@@ -200,7 +213,9 @@ def set_language(language: str | None, localedir: str | Path | None = None) -> b
     follows the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext does.
     ``localedir`` defaults to :func:`locale_dir`. True when the catalogue changed
     (what is on screen is to be drawn again); the same choice again costs nothing."""
-    global _translation, _applied, _generation, _language, _asked
+    global _translation, _applied, _generation, _language, _asked, _requested
+    _requested = language
+    language = _preferred or language
     where = Path(localedir) if localedir else locale_dir()
     # (called after every save and every change from another session: the same request
     # again is answered without listing the catalogues' folder)
@@ -222,6 +237,13 @@ def set_language(language: str | None, localedir: str | Path | None = None) -> b
 def language() -> str:
     """The language now in use (``en``, ``fr``): formats follow it."""
     return _language
+
+
+def drawn_text_changed() -> None:
+    """Something else than the catalogue changed how text is drawn (the config file's date
+    style): what keeps text drawn draws it again."""
+    global _generation
+    _generation += 1
 
 
 def generation() -> int:

@@ -114,6 +114,13 @@ def stored_language(path: Any) -> str | None:
     before or without opening the file: ``relance --help``, ``doctor``, ``backup``,
     ``restore``. None when it cannot be read so (no file, another layout, damaged): the
     environment's language is then used."""
+    language = stored_setting(path, "language")
+    return language.strip().lower() if language is not None else None
+
+
+def stored_setting(path: Any, name: str) -> str | None:
+    """The settings' text ``name`` as the data file at ``path`` holds it, read as
+    :func:`stored_language` reads the language; None when it cannot be read so."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -123,10 +130,10 @@ def stored_language(path: Any) -> str | None:
         if span is None:
             return None
         docs = json.loads(raw[span[0]:span[1]])
-        language = next(iter(docs.values()), {}).get("language") if isinstance(docs, dict) else None
+        value = next(iter(docs.values()), {}).get(name) if isinstance(docs, dict) else None
     except (OSError, ValueError, AttributeError):
         return None
-    return language.strip().lower() if isinstance(language, str) else None
+    return value if isinstance(value, str) else None
 
 
 class LineCache:

@@ -14,13 +14,15 @@ def default_data_path() -> Path:
 
 
 def resolve_data_path(option: str | None) -> Path:
-    """``--data``, else ``RELANCE_DATA``, else the XDG default."""
+    """``--data``, else ``RELANCE_DATA``, else the config file's ``data``, else the XDG default."""
     if option:
         return Path(option).expanduser()
     env = os.environ.get("RELANCE_DATA")
     if env:
         return Path(env).expanduser()
-    return default_data_path()
+    from .config import current
+
+    return current().data_path() or default_data_path()
 
 
 def config_dir() -> Path:

@@ -22,6 +22,10 @@ def isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    # the person's config file too: a developer's own keys or theme never reach a test
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("RELANCE_THEME", "RELANCE_LANGUAGE", "RELANCE_DATE_STYLE"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("RELANCE_DATA", raising=False)
     monkeypatch.setenv("LANGUAGE", "en")
     # a tmux server of its own for each test (its socket under this home): on the shared
@@ -30,8 +34,15 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TMUX_TMPDIR", str(home))
     # each test starts in English, whatever language a test before it in the same worker
     # left in force (a command run in-process follows the settings of the file it opens)
-    from store.i18n import set_language
+    from store import config, fmt
+    from store.i18n import prefer, set_language
 
+    from tui import keymap
+
+    config.use(None)  # (read again, from this test's home)
+    keymap.use({})
+    fmt.set_date_style("language")
+    prefer("")
     set_language("")
     return home
 

@@ -32,6 +32,7 @@ from themes import DEFAULT_THEME, register_themes
 from . import tuning
 from .dashboard import DashboardScreen, short_path
 from .flows import RecordFlows, UndoEntry
+from .preferences import Preferences
 from .textual_texts import TextualTexts
 from .typeahead import KeyGate
 
@@ -41,7 +42,7 @@ from .typeahead import KeyGate
 __all__ = ["RelanceApp", "make_app", "short_path"]
 
 
-class RelanceApp(TextualTexts, RecordFlows, App[None]):
+class RelanceApp(TextualTexts, RecordFlows, Preferences, App[None]):
     """One screen, four panes, each reachable by one key."""
 
     # all of it here: a screen's own CSS_PATH makes Textual parse every stylesheet again
@@ -81,10 +82,11 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
         #: keys typed ahead wait their turn (tui/typeahead.py)
         self.key_gate = KeyGate(self)
         tuning.read_glued_escapes_apart()
-        set_language(repository.settings().language)  # ("" follows the environment)
+        # (the config file's language, else the settings', else the environment's)
+        set_language(repository.settings().language)
         # The theme is set before the first CSS parse (see tuning.set_theme_before_css).
         register_themes(self)
-        wanted = repository.settings().theme or DEFAULT_THEME
+        wanted = self.start_preferences() or DEFAULT_THEME
         wanted = wanted if wanted in self.available_themes else DEFAULT_THEME
         if not tuning.set_theme_before_css(self, wanted):
             self.theme = wanted
@@ -95,6 +97,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
 
     def on_mount(self) -> None:
         self._theme_ready = True
+        self.mount_preferences()
         self.push_screen(DashboardScreen(self.repository, demo=self.demo))
         ready_file = os.environ.get("RELANCE_READY_FILE")
         if ready_file:  # benchmarks/: when the dashboard is painted with the data
@@ -109,10 +112,9 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
             self.notify(unmigrated_text(self.repository), severity="warning", timeout=15)
         self.set_interval(self.SYNC_SECONDS, self.poll_file)
         self.catch_signals()
-        named = self.repository.settings().theme
+        named, where = self.configured_theme()
         if named and named != self.theme:  # not known here: the default was taken
-            self.notify(_("The theme {name!r} of your settings is not one relance knows: {used} is used. "
-                          "ctrl+p, then “theme”, to choose one.").format(name=named, used=self.theme), timeout=10)
+            self.unknown_theme_notice(named, where)
         self.call_after_refresh(self.check_whole_file)
         if self.repository.is_empty() and not self.demo:
             self.call_after_refresh(self.onboard)
@@ -183,6 +185,7 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
     def poll_file(self) -> None:
         if gc.get_count()[2] and time.monotonic() - self.last_input >= self.REST_SECONDS:
             gc.collect()  # objects reached the oldest generation since the last full pass
+        self.poll_config()
         if self.repository.new_day():  # left open past midnight: due, late and the months moved
             self.dashboard.new_day()
             self.refresh_views()
@@ -262,16 +265,8 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
     # theme -----------------------------------------------------------------------------------------
 
     def watch_theme(self, theme: str) -> None:
-        if not self._theme_ready or theme == self.repository.settings().theme:
-            return
-        self.store_job(lambda: self.repository.set_settings({"theme": theme}))
-
-    def switch_language(self, code: str) -> None:
-        """The palette's choice of language: everything drawn again in it at once, then
-        saved in the settings (``refresh_views`` puts the saved one back if the save fails)."""
-        if set_language(code):
-            self.dashboard.retranslate()
-        self.store_job(lambda: self.repository.set_settings({"language": code}), lambda _settings: self.refresh_views())
+        if self._theme_ready:
+            self.save_theme(theme)  # (in the config file: tui/preferences.py)
 
     # help and palette ---------------------------------------------------------------------------------
 
@@ -299,6 +294,8 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
         yield from self.textual_commands(screen)  # (Textual's, in relance's language)
         if not isinstance(screen, DashboardScreen):
             return
+        from .keymap import key_of
+
         dash = screen
         for kind, label in (("contact", _("New contact")), ("target", _("New micro-target")),
                             ("opportunity", _("New opportunity")), ("mission", _("New mission"))):
@@ -311,37 +308,47 @@ class RelanceApp(TextualTexts, RecordFlows, App[None]):
                            ("revenue", _("Revenue gap"))):
             yield SystemCommand(_("Go to {pane}").format(pane=label), _("Focus the {pane} pane").format(pane=label),
                                 lambda key=key: dash.action_focus_pane(key))
-        yield SystemCommand(_("Time off"), _("The periods you do not bill, under the missions (3, then tab)"),
+        yield SystemCommand(_("Time off"), _("The periods you do not bill, under the missions ({pane}, then {key})").format(
+                                pane=key_of("pane.missions"), key=key_of("pane.next")),
                             dash.focus_time_off)
-        yield SystemCommand(_("Edit the selected record"), _("Open its form (e)"), dash.action_edit)
-        yield SystemCommand(_("Delete the selected record"), _("After confirmation (d)"), dash.action_delete)
-        yield SystemCommand(_("Undo"), _("Undo the last delete or edit (u)"), dash.action_undo)
-        yield SystemCommand(_("Filter the pane"), _("Filter the focused pane as you type (/)"), dash.action_filter)
-        yield SystemCommand(_("Maximise or restore the pane"), _("(a)"), dash.action_maximize)
-        yield SystemCommand(_("Log an interaction"), _("With the selected contact (l)"), dash.action_log)
+        yield SystemCommand(_("Edit the selected record"), _("Open its form ({key})").format(key=key_of("record.edit")), dash.action_edit)
+        yield SystemCommand(_("Delete the selected record"), _("After confirmation ({key})").format(key=key_of("record.delete")), dash.action_delete)
+        yield SystemCommand(_("Undo"), _("Undo the last delete or edit ({key})").format(key=key_of("record.undo")), dash.action_undo)
+        yield SystemCommand(_("Filter the pane"), _("Filter the focused pane as you type ({key})").format(key=key_of("pane.filter")), dash.action_filter)
+        yield SystemCommand(_("Maximise or restore the pane"), "({key})".format(key=key_of("pane.maximize")), dash.action_maximize)
+        yield SystemCommand(_("Log an interaction"), _("With the selected contact ({key})").format(key=key_of("contact.log")), dash.action_log)
         yield SystemCommand(_("Who to contact now"),
-                            _("Follow-ups due, recommendations to ask, the natural network gone quiet (c)"),
+                            _("Follow-ups due, recommendations to ask, the natural network gone quiet ({key})").format(
+                                key=key_of("contact.now")),
                             self.open_contact_now)
-        yield SystemCommand(_("End the mission"), _("End the selected mission, then review it (x)"), dash.action_end_mission)
-        yield SystemCommand(_("Review the mission"), _("The lessons-learned review of the selected mission, or of the first one due (r)"),
+        yield SystemCommand(_("End the mission"), _("End the selected mission, then review it ({key})").format(key=key_of("mission.end")), dash.action_end_mission)
+        yield SystemCommand(_("Review the mission"), _("The lessons-learned review of the selected mission, or of the first one due ({key})").format(
+                                key=key_of("mission.review")),
                             dash.action_review)
-        yield SystemCommand(_("Next stage"), _("Move the selected opportunity on (>)"), lambda: dash.action_stage(1))
-        yield SystemCommand(_("Previous stage"), _("Move the selected opportunity back (<)"), lambda: dash.action_stage(-1))
-        yield SystemCommand(_("Revenue gap, month by month"), _("The figures, what closes each gap, net income (enter on 4)"),
+        yield SystemCommand(_("Next stage"), _("Move the selected opportunity on ({key})").format(key=key_of("opportunity.next_stage")), lambda: dash.action_stage(1))
+        yield SystemCommand(_("Previous stage"), _("Move the selected opportunity back ({key})").format(key=key_of("opportunity.previous_stage")), lambda: dash.action_stage(-1))
+        yield SystemCommand(_("Revenue gap, month by month"), _("The figures, what closes each gap, net income ({key} on {pane})").format(
+                                key=key_of("gauge.open"), pane=key_of("pane.revenue")),
                             self.open_forecast)
         yield SystemCommand(_("Import contacts from a file"),
                             _("LinkedIn's Connections.csv, a vCard file or a CSV: preview, then one write"),
                             self.open_import)
-        yield SystemCommand(_("Settings"), _("Monthly target, daily rate, country, horizon (s)"), self.open_settings)
-        yield SystemCommand(_("Help"), _("Every key (?)"), self.show_help)
+        yield SystemCommand(_("Settings"), _("Monthly target, daily rate, country, horizon ({key})").format(key=key_of("settings")), self.open_settings)
+        yield SystemCommand(_("Help"), _("Every key ({key})").format(key=key_of("help")), self.show_help)
+        from store import config
+
         from .forms import language_options
+
+        saved_in = (_("Speak this language from now on (saved in your config file)")
+                    if config.current().sources["language"][0] != config.DEFAULT
+                    else _("Speak this language from now on (saved in the settings)"))
 
         for label, code in language_options():
             yield SystemCommand(_("Language: {name}").format(name=label),
-                                _("Speak this language from now on (saved in the settings)"),
+                                saved_in,
                                 lambda code=code: self.switch_language(code))
         for name in sorted(n for n in self.available_themes if n.startswith("relance-")):
-            yield SystemCommand(_("Theme: {name}").format(name=name), _("Switch to this theme (saved in settings)"),
+            yield SystemCommand(_("Theme: {name}").format(name=name), _("Switch to this theme (saved in your config file)"),
                                 lambda name=name: setattr(self, "theme", name))
 
 

@@ -19,7 +19,7 @@ from typing import NoReturn
 from store.errors import RelanceError
 from store.fields import Choice, Ref, Refs
 from store.fmt import shown
-from store.i18n import _, pgettext, set_language
+from store.i18n import _, pgettext, prefer, set_language
 from store.models import MODELS, Record, Settings, a_kind
 from store.rules import FROM_SETTINGS
 
@@ -122,6 +122,11 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action=VersionAction, nargs=0, help=_("print the version and exit"))
     parser.add_argument("--demo", action="store_true", help=_("open the dashboard on a temporary copy of the demo data"))
+    parser.add_argument("--theme", metavar=pgettext("command-line placeholder", "NAME"), default=None,
+                        help=_("open the dashboard in this theme (default: the config file's, else relance-dark)"))
+    parser.add_argument("--language", metavar=pgettext("command-line placeholder", "CODE"), default=None,
+                        help=_("speak this language (en, fr), whatever the config file and the settings say; "
+                               "before the command: relance --language en status"))
     commands = parser.add_subparsers(dest="command", metavar=pgettext("command-line placeholder", "COMMAND"), parser_class=Parser)
 
     def command(group, name: str, help: str, description: str, aliases=()) -> argparse.ArgumentParser:
@@ -145,6 +150,9 @@ def build_parser() -> Parser:
         if name != "uid":
             settings.add_argument(flag(name), dest=name, metavar=pgettext("command-line placeholder", "VALUE"), default=None, help=_field_help(Settings, name))
     _file_commands(commands, command)
+    from .cli_config import add_config_command
+
+    add_config_command(commands, command)
     return parser
 
 
@@ -414,9 +422,43 @@ def _plain_output() -> None:
                 pass
 
 
+def _read_config(argv: Sequence[str]):
+    """The config in force for this command: the file, the environment and the flags that
+    override them (read before the parser, whose help is written in the language chosen)."""
+    from store import config, fmt
+
+    flags = {"data": None, "theme": None, "language": None}
+    command_seen = False
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, equals, value = arg.partition("=")
+        # --theme and --language are the dashboard's, before a command (``settings`` has its
+        # own, which change the data file); --data is taken anywhere, as the parser does
+        if name in ("--data", "--theme", "--language") and (name == "--data" or not command_seen):
+            given = value if equals else (argv[index + 1] if index + 1 < len(argv) else None)
+            flags[name[2:]] = given
+        elif not arg.startswith("-") and index and argv[index - 1] not in ("--data", "--theme", "--language", "--today"):
+            command_seen = True
+        elif not arg.startswith("-") and not index:
+            command_seen = True
+    conf = config.load(flags=flags)
+    config.use(conf)
+    fmt.set_date_style(conf.values["date_style"])
+    prefer(conf.values["language"])
+    return conf
+
+
+def _config(args: argparse.Namespace) -> int:
+    from .cli_config import cmd_config
+
+    return cmd_config(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     _plain_output()
+    conf = _read_config(argv)
     if _asks_help(argv):
         # The help is printed while the arguments are read, before any command opens the
         # file: read the settings' language first (the settings table alone, ~2 ms), only
@@ -426,6 +468,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _refuse_undecodable(parser, args)
     _refuse_control_characters(parser, args)
+    if args.command not in (None, "config"):  # (the dashboard shows them; config show lists them)
+        for problem in conf.problems:
+            print(_("relance: {message}").format(message=problem), file=sys.stderr)
     try:
         if args.command is None:
             return run.run_dashboard(args)
@@ -438,6 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "doctor": lambda: run.cmd_doctor(args), "backup": lambda: run.cmd_backup(args),
             "restore": lambda: run.cmd_restore(args),
             "edit": lambda: records.cmd_edit(args, parser), "rm": lambda: records.cmd_rm(args, parser),
+            "config": lambda: _config(args),
         }
         if args.command in commands:
             return commands[args.command]()

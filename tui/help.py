@@ -11,36 +11,40 @@ from textual.widgets import Static
 
 from store.i18n import N_, _
 
+from . import keymap
 from .screens import RelanceScreen
 
-#: keys handled by widgets rather than by bindings with a description (translated when shown)
+#: the lists' keys (their bindings' ids), and esc, said in fewer words than their bindings'
+#: (translated when shown; the keys are those in force: the person's own, tui/keymap.py)
 MOVES = [
-    ("j / k / ↑ / ↓", N_("move in a list")),
-    ("g / G", N_("first / last row")),
-    ("pgup / pgdn", N_("page up / down")),
-    ("← / →", N_("page sideways through a wide list's columns")),
-    ("tab / shift+tab", N_("next / previous pane or field")),
-    ("enter", N_("open the selected record")),
+    (("table.down", "table.up"), N_("move in a list")),
+    (("table.first", "table.last"), N_("first / last row")),
+    (("table.page_up", "table.page_down"), N_("page up / down")),
+    (("table.previous_columns", "table.next_columns"), N_("page sideways through a wide list's columns")),
+    (("pane.next", "pane.previous"), N_("next / previous pane or field")),
+    (("table.open",), N_("open the selected record")),
     ("esc", N_("clear the filter, close a screen, cancel a form")),
 ]
 
 
-#: key names as people write them
-KEY_NAMES = {
-    "greater_than_sign": ">", "less_than_sign": "<", "slash": "/", "question_mark": "?",
-    "escape": "esc", "enter": "enter",
-}
+def moves() -> list[tuple[str, str]]:
+    rows = []
+    for ids, description in MOVES:
+        keys = ids if isinstance(ids, str) else " / ".join(
+            keymap.shown(key) for binding_id in ids for key in keymap.keys_in_force(binding_id))
+        rows.append((keys, _(description)))
+    return rows
 
 
 def describe(bindings) -> list[tuple[str, str]]:
-    """(keys, what they do) of each binding, in the language now in use; a key bound
-    twice (one or the other active, as ``a`` maximises or restores) is one row:
-    "Maximise / Restore"."""
+    """(keys, what they do) of each binding, in the language now in use, with the keys in
+    force (the config file's, else the defaults); a key bound twice (one or the other
+    active, as ``a`` maximises or restores) is one row: "Maximise / Restore"."""
     rows: dict[str, str] = {}
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = " / ".join(KEY_NAMES.get(k, k) for k in binding.key.split(","))
+        keys = " / ".join(keymap.shown(key) for key in keymap.keys_of(binding))
         description = _(binding.description)
         rows[keys] = f"{rows[keys]} / {description}" if keys in rows else description
     return list(rows.items())
@@ -57,8 +61,7 @@ class HelpScreen(RelanceScreen, ModalScreen[None]):
         with Vertical(id="help", classes="dialog"):
             yield Static(_("relance: keys"), classes="form-title")
             with VerticalScroll():
-                moves = [(keys, _(description)) for keys, description in MOVES]
-                for title, rows in [*self.sections, (_("Moving around"), moves)]:
+                for title, rows in [*self.sections, (_("Moving around"), moves())]:
                     # two columns: a description longer than the line (French) wraps in its own
                     table = Table.grid(padding=(0, 0))
                     table.add_column(width=18, no_wrap=True, style="bold")

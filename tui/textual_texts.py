@@ -65,9 +65,11 @@ class TextualTexts:
         """Textual's system commands (``App.get_system_commands``), in relance's language.
         "Keys" opens relance's help (every key, translated) rather than Textual's keys
         panel, which shows the bindings' descriptions untranslated."""
+        from .keymap import key_of
+
         yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
         yield SystemCommand(_("Quit"), _("Quit relance at once"), self.action_quit)
-        yield SystemCommand(_("Keys"), _("Every key and what it does (?)"), self.show_help)
+        yield SystemCommand(_("Keys"), _("Every key and what it does ({key})").format(key=key_of("help")), self.show_help)
         if screen.maximized is not None:
             yield SystemCommand(_("Minimize"), _("Give the widget its usual size back"), screen.action_minimize)
         elif screen.focused is not None and screen.focused.allow_maximize:

@@ -22,7 +22,7 @@ class RevenueGauge(Widget, can_focus=True):
     sentence under a bar of the week's new leads against its quota (the headlines given
     are the brief ones, whose plan sentence leaves that count to the bar)."""
 
-    BINDINGS = [Binding("enter", "select", N_("Month by month"), show=False)]
+    BINDINGS = [Binding("enter", "select", N_("Month by month"), show=False, id="gauge.open")]
 
     class Selected(Message):
         """``enter`` on the gauge: the user wants the month-by-month detail."""

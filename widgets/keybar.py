@@ -10,6 +10,8 @@ change while the app runs.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
@@ -19,6 +21,16 @@ from store.i18n import N_, _
 #: Textual's own description of its command palette key (``ctrl+p``), listed here for the
 #: catalogue: the bar translates it as it draws it, like the app's own keys
 PALETTE = N_("palette")
+
+
+@lru_cache(maxsize=64)
+def _declared(screen_class: type) -> dict[str | None, int]:
+    """The place of each binding id in the screen class's bindings, as declared."""
+    order: dict[str | None, int] = {}
+    for cls in reversed(screen_class.__mro__):
+        for binding in cls.__dict__.get("BINDINGS", []):
+            order.setdefault(getattr(binding, "id", None), len(order))
+    return order
 
 
 class KeyBar(Widget):
@@ -56,7 +68,12 @@ class KeyBar(Widget):
         the description in the language now in use."""
         shown: dict[str, tuple[str, str, str, bool]] = {}
         palette = None
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        active = list(self.screen.active_bindings.values())
+        # a key the person moved (config.toml's [keymap]) comes after the others in Textual's
+        # map: the bar keeps the order the bindings are declared in, whatever their keys
+        declared = _declared(type(self.screen))
+        active.sort(key=lambda item: declared.get(item[1].id, len(declared)) if item[0] is self.screen else -1)
+        for _node, binding, enabled, _tooltip in active:
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = (binding.key, self.app.get_key_display(binding), _(binding.description), enabled)
                 continue

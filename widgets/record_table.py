@@ -89,15 +89,15 @@ class RecordTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"record-table--header", "record-table--cursor", "record-table--hint", "record-table--heading"}
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
-        Binding("down,j", "cursor(1)", N_("Down"), show=False),
-        Binding("pageup", "page(-1)", N_("Page up"), show=False),
-        Binding("pagedown", "page(1)", N_("Page down"), show=False),
-        Binding("home,g", "first", N_("First"), show=False),
-        Binding("end,G", "last", N_("Last"), show=False),
-        Binding("enter", "select", N_("Open"), show=False),
-        Binding("right", "columns(1)", N_("Next columns"), show=False),
-        Binding("left", "columns(-1)", N_("Previous columns"), show=False),
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False, id="table.down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="table.page_down"),
+        Binding("home,g", "first", N_("First"), show=False, id="table.first"),
+        Binding("end,G", "last", N_("Last"), show=False, id="table.last"),
+        Binding("enter", "select", N_("Open"), show=False, id="table.open"),
+        Binding("right", "columns(1)", N_("Next columns"), show=False, id="table.next_columns"),
+        Binding("left", "columns(-1)", N_("Previous columns"), show=False, id="table.previous_columns"),
     ]
 
     class RowHighlighted(Message):

@@ -1,0 +1,298 @@
+"""The person's keys: the config file's ``[keymap]`` checked against relance's bindings,
+then handed to Textual (``App.set_keymap``), as Posting does.
+
+Every binding a person may move carries an id (``record.new``, ``table.down``...). The
+places are the screens, each with the widgets it holds and the App's keys: a key is
+given to one binding per place, so a key already taken there, an unknown id or an
+unknown key name is refused, with its line, and the binding keeps its default key.
+
+What is shown of a key (the footer, the help screen, the palette) comes from
+:func:`key_of` and :func:`keys_of`, which read the keys in force.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from textual.binding import Binding
+from textual.keys import REPLACED_KEYS, Keys, _character_to_key, format_key, key_to_character
+
+from store.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class Place:
+    """A screen: where a key means one thing at a time."""
+
+    name: str
+    title: str  # (N_: translated when shown)
+    screen: str  # "module:Class"
+    widgets: tuple[str, ...] = ()
+    #: holds text fields: a plain letter is typed into them, never reaches a binding
+    typing: bool = False
+
+
+_TABLE = "widgets.record_table:RecordTable"
+PLACES = (
+    Place("dashboard", N_("Dashboard"), "tui.dashboard:DashboardScreen", (_TABLE, "widgets.gauge:RevenueGauge")),
+    Place("form", N_("Forms"), "tui.forms:RecordForm", typing=True),
+    Place("confirm", N_("Questions (yes or no)"), "tui.forms:ConfirmScreen"),
+    Place("conflict", N_("A record changed in another session"), "tui.forms:ConflictScreen"),
+    Place("contact_now", N_("Who to contact now"), "tui.contact_now:ContactNowScreen", (_TABLE,)),
+    Place("detail", N_("Record detail"), "tui.detail:DetailScreen", (_TABLE,)),
+    Place("forecast", N_("Revenue gap, month by month"), "tui.forecast:ForecastScreen"),
+    Place("review", N_("Lessons-learned review"), "tui.review:ReviewScreen", (_TABLE,), typing=True),
+    Place("end_mission", N_("Ending a mission"), "tui.review:EndMissionScreen", typing=True),
+    Place("import", N_("Importing contacts"), "tui.importer:ImportScreen", typing=True),
+    Place("help", N_("Help"), "tui.help:HelpScreen"),
+)
+#: the App's own keys, active in every place
+EVERYWHERE = "tui.app:RelanceApp"
+#: Textual's keys that carry no id, in every place (the palette, quit, copy): their action and what they do
+FIXED = {"ctrl+p": ("command_palette", N_("command palette")), "ctrl+q": ("quit", N_("quit")),
+         "ctrl+c": ("help_quit", N_("copy, or how to quit"))}
+
+#: key names as people write them (the help screen's, and the config file's)
+KEY_NAMES = {
+    "greater_than_sign": ">", "less_than_sign": "<", "slash": "/", "question_mark": "?",
+    "escape": "esc", "enter": "enter",
+}
+MODIFIERS = ("ctrl", "alt", "shift", "meta", "super", "hyper")
+#: the names Textual gives keys that are not characters (up, f5, pagedown...)
+_NAMED_KEYS = frozenset(
+    key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")) | {"space", "minus", "plus"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A binding that may be given another key."""
+
+    id: str
+    keys: tuple[str, ...]  # its default keys, in Textual's names
+    description: str  # (N_)
+    action: str
+    places: tuple[str, ...]
+    owner: str  # the class that declares it: bindings sharing a key there share it by design
+
+
+def _class(path: str):
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _bindings(path: str) -> list[tuple[str, Binding]]:
+    """The bindings of the class at ``path`` and of its bases, with the class declaring each."""
+    found = []
+    for cls in _class(path).__mro__:
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding) and binding.id:
+                found.append((f"{cls.__module__}:{cls.__qualname__}", binding))
+    return found
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Entry]:
+    """Every binding with an id, by id: its default keys, its description and its places
+    (importing every screen's module, ~15 ms: paid only by a config with a keymap, and
+    by ``relance config``)."""
+    entries: dict[str, Entry] = {}
+    sources = [(EVERYWHERE, tuple(place.name for place in PLACES))]
+    for place in PLACES:
+        sources += [(place.screen, (place.name,))] + [(widget, (place.name,)) for widget in place.widgets]
+    for path, places in sources:
+        for owner, binding in _bindings(path):
+            keys = tuple(key.strip() for key in binding.key.split(","))
+            old = entries.get(binding.id)
+            entries[binding.id] = Entry(binding.id, keys, binding.description or binding.action, binding.action, tuple(
+                dict.fromkeys([*(old.places if old else ()), *places])), owner)
+    return entries
+
+
+def normalized(key: str) -> str | None:
+    """``key`` in Textual's names (``?`` → ``question_mark``, ``Ctrl+N`` → ``ctrl+n``), or None
+    when it is not a key a terminal sends."""
+    key = key.strip()
+    if len(key) == 1:
+        return _character_to_key(key) if key.isprintable() and not key.isspace() else None
+    *modifiers, base = key.split("+")
+    modifiers = [modifier.lower() for modifier in modifiers]
+    if any(modifier not in MODIFIERS for modifier in modifiers) or len(set(modifiers)) != len(modifiers):
+        return None
+    if len(base) == 1:
+        if not base.isprintable() or base.isspace():
+            return None
+        base = _character_to_key(base.lower() if modifiers else base)
+    elif base.lower() in _NAMED_KEYS:
+        base = base.lower()
+    elif key_to_character(base.lower()) is not None:
+        base = base.lower()
+    elif base in ("esc", "return"):
+        base = {"esc": "escape", "return": "enter"}[base]
+    else:
+        return None
+    return "+".join([*sorted(modifiers, key=MODIFIERS.index), base])
+
+
+def shown(key: str) -> str:
+    """A key as the screens write it: ``>``, ``esc``, ``ctrl+n``."""
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    *modifiers, base = key.split("+")
+    return "+".join([*modifiers, KEY_NAMES.get(base) or format_key(base)])
+
+
+def shown_for_config(key: str) -> str:
+    """A key as the config file writes it: the character when it is one (``?``, ``>``),
+    else Textual's name (``escape``, ``ctrl+n``)."""
+    if "+" in key:
+        return key
+    character = key_to_character(REPLACED_KEYS.get(key, key)) or key_to_character(key)
+    return character if character and character.isprintable() and not character.isspace() else key
+
+
+def section(entry: Entry) -> str:
+    """The title (N_) under which ``relance config init`` and the README list a binding."""
+    if entry.owner == EVERYWHERE or len(entry.places) == len(PLACES):
+        return N_("Everywhere")
+    if entry.owner == _TABLE:
+        return N_("Lists (the panes, the detail, who to contact now)")
+    return next(place.title for place in PLACES if place.name == entry.places[0])
+
+
+@dataclass
+class Applied:
+    """A keymap checked: what Textual is given, and what was refused."""
+
+    #: binding id → its keys in force, for every binding moved (Textual's ``set_keymap``)
+    keymap: dict[str, str]
+    problems: list[str]
+
+
+def check(keymap: dict[str, str], lines: dict[str, int] | None = None, where: str = "") -> Applied:
+    """The person's ``keymap`` (binding id → keys, ``"n,insert"``) checked: an unknown id,
+    an unknown key name, a plain letter where text is typed, or a key another binding has
+    in one of its places is refused with its line, the binding left at its default."""
+    lines = lines or {}
+    entries = catalogue()
+    places = {place.name: place for place in PLACES}
+    problems: list[str] = []
+
+    def at(binding_id: str) -> str:
+        line = lines.get(binding_id)
+        return f"{where}:{line}" if where and line else where or "[keymap]"
+
+    wanted: dict[str, tuple[str, ...]] = {}
+    for binding_id, text in keymap.items():
+        entry = entries.get(binding_id)
+        if entry is None:
+            close = difflib.get_close_matches(binding_id, entries, n=1)
+            problems.append(_("{where}: unknown binding id {id!r}{hint}; relance config init lists them all.").format(
+                where=at(binding_id), id=binding_id,
+                hint=_(" (did you mean {id!r}?)").format(id=close[0]) if close else ""))
+            continue
+        keys = [normalized(key) for key in text.split(",")]
+        if not text.strip() or None in keys:
+            bad = [key.strip() for key, name in zip(text.split(","), keys) if name is None]
+            problems.append(_("{where}: {id}: {key!r} is not a key name (keys are written n, N, ?, ctrl+n, alt+x, "
+                              "f5, escape, enter, pagedown...); it keeps {default}.").format(
+                                  where=at(binding_id), id=binding_id, key=bad[0] if bad else text,
+                                  default=_shown_keys(entry.keys)))
+            continue
+        typed = [key for key in keys if key_to_character(key) is not None]
+        typing = [places[name] for name in entry.places if name in places and places[name].typing]
+        if typed and typing and len(entry.places) == 1:
+            problems.append(_("{where}: {id}: {key} would be typed into the text fields of {place}; give it a key "
+                              "with ctrl+ or alt+, or a function key. It keeps {default}.").format(
+                                  where=at(binding_id), id=binding_id, key=shown(typed[0]),
+                                  place=_(typing[0].title), default=_shown_keys(entry.keys)))
+            continue
+        wanted[binding_id] = tuple(dict.fromkeys(keys))
+    # the clashes are looked for with every move made at once (a swap of two keys is fine),
+    # refusing the later line of each until none is left
+    while True:
+        clash = _first_clash(entries, wanted, lines)
+        if clash is None:
+            break
+        binding_id, key, other, place = clash
+        problems.append(_("{where}: {id}: {key} is already the key of {other} ({other_id}) in {place}; {id} keeps "
+                          "{default}.").format(
+                              where=at(binding_id), id=binding_id, key=shown(key),
+                              other=_(entries[other].description) if other in entries else _(FIXED[other][1]),
+                              other_id=other, place=_(places[place].title), default=_shown_keys(entries[binding_id].keys)))
+        del wanted[binding_id]
+    applied = {binding_id: ",".join(keys) for binding_id, keys in wanted.items()}
+    # Textual's keymap takes a key away from every binding of the class that had it: the
+    # bindings sharing a key by design (a maximises, or restores) keep theirs explicitly
+    for binding_id in wanted:
+        moved = entries[binding_id]
+        for entry in entries.values():
+            if entry.id not in applied and entry.owner == moved.owner and set(entry.keys) & set(moved.keys):
+                applied[entry.id] = ",".join(entry.keys)
+    return Applied(applied, problems)
+
+
+def _first_clash(entries: dict[str, Entry], wanted: dict[str, tuple[str, ...]], lines: dict[str, int]):
+    """(binding moved, key, the other binding, place) of the clash whose move is written
+    last, or None."""
+    def keys(entry: Entry) -> tuple[str, ...]:
+        return wanted.get(entry.id, entry.keys)
+
+    clashes = []
+    for binding_id, new_keys in wanted.items():
+        moved = entries[binding_id]
+        for place in moved.places:
+            holders = [(other.id, keys(other), other.keys) for other in entries.values()
+                       if place in other.places and other.id != binding_id]
+            # (a fixed key doing the same thing is no clash: "quit" = "ctrl+q")
+            holders += [(key, (key,), (key,)) for key, (action, _what) in FIXED.items() if action != moved.action]
+            for other_id, other_keys, other_defaults in holders:
+                for key in new_keys:
+                    # (a key both had from the start is shared by design: a maximises, or restores)
+                    if key in other_keys and not (key in moved.keys and key in other_defaults):
+                        later = binding_id if other_id not in wanted or lines.get(binding_id, 0) >= lines.get(
+                            other_id, 0) else other_id
+                        clashes.append((lines.get(later, 0), later, key, other_id if later == binding_id else binding_id,
+                                        place))
+    if not clashes:
+        return None
+    _line, binding_id, key, other, place = max(clashes)
+    return binding_id, key, other, place
+
+
+def _shown_keys(keys) -> str:
+    return " / ".join(shown(key) for key in keys)
+
+
+#: the keys in force by binding id, set by :func:`use` (the defaults when absent)
+_in_force: dict[str, str] = {}
+
+
+def use(applied: dict[str, str]) -> None:
+    global _in_force
+    _in_force = dict(applied)
+
+
+def keys_of(binding: Binding) -> list[str]:
+    """The keys of ``binding`` in force (the person's, else its own)."""
+    if binding.id and binding.id in _in_force:
+        return _in_force[binding.id].split(",")
+    return [key.strip() for key in binding.key.split(",")]
+
+
+def keys_in_force(binding_id: str) -> list[str]:
+    """The keys in force of the binding ``binding_id`` (Textual's names)."""
+    if binding_id in _in_force:
+        return _in_force[binding_id].split(",")
+    entry = catalogue().get(binding_id)
+    return list(entry.keys) if entry else []
+
+
+def key_of(binding_id: str) -> str:
+    """The first key in force of the binding ``binding_id``, as shown (the palette's "(e)")."""
+    if binding_id in _in_force:
+        return shown(_in_force[binding_id].split(",")[0])
+    entry = catalogue().get(binding_id)
+    return shown(entry.keys[0]) if entry else ""
