@@ -25,7 +25,15 @@ RELANCE = Path(sys.executable).with_name("relance")
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    result = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+    # A session started just as the test's last one was killed can meet the server on its
+    # way out ("server exited unexpectedly"), and not start: started again on a new server.
+    for _attempt in range(5):
+        if args[0] != "new-session" or result.returncode == 0:
+            break
+        time.sleep(0.3)
+        result = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+    return result.stdout
 
 
 def screen(session: str) -> str:
