@@ -211,6 +211,8 @@ def _take(config: Config, name: str, value: str, source: tuple[str, str], where:
     """``value`` for option ``name`` when it is one it may take; else a problem, and what
     was there before stays."""
     value = value if _given(name, value, source[0]) else value.strip()
+    if not value and not DEFAULTS[name]:  # (language = "": what it would be without the line)
+        return
     problem = None if _given(name, value, source[0]) else _check(name, value)
     if problem:
         config.problems.append(_("{where}: {name}: {problem}").format(where=where, name=name, problem=problem))

@@ -10,6 +10,7 @@ from textual import events
 from textual.geometry import Size
 
 from seeds.demo import build_demo
+from store import config
 from store.repository import Repository
 from tui.app import make_app
 from tui.dashboard import DashboardScreen
@@ -565,11 +566,12 @@ async def test_onboarding_on_an_empty_file(data_path):
 
 
 async def test_theme_choice_persists(demo_repo, data_path):
+    """Kept in the person's config file (tests/test_config.py: and not in the data file)."""
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         app.theme = "relance-light"
         await settle(pilot)
-    assert next(iter(disk(data_path)["settings"].values()))["theme"] == "relance-light"
+    assert 'theme = "relance-light"' in config.current().path.read_text(encoding="utf-8")
     again = make_app(Repository(data_path, today=TODAY), offer_reviews=False)
     async with again.run_test(size=(120, 40)):
         assert again.theme == "relance-light"

@@ -108,8 +108,8 @@ def init_text() -> str:
 
     out = [
         _("# relance's config file: your preferences, kept apart from your data."),
-        _("# Every option and every key is written out at its default, commented out: remove the"),
-        _("# \"# \" in front of one to change it. relance config show prints what is in force."),
+        _("# Every option and every key is written out at its default, commented out: to change"),
+        _("# one, remove the \"# \" in front of it. relance config show prints what is in force."),
         "",
     ]
     examples = {"data": str(paths.default_data_path()).replace(str(paths.Path.home()), "~", 1),

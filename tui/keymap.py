@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from textual.binding import Binding
-from textual.keys import REPLACED_KEYS, Keys, _character_to_key, format_key, key_to_character
+from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys, _character_to_key, format_key, key_to_character
 
 from store.i18n import N_, _
 
@@ -125,13 +126,11 @@ def normalized(key: str) -> str | None:
         if not base.isprintable() or base.isspace():
             return None
         base = _character_to_key(base.lower() if modifiers else base)
-    elif base.lower() in _NAMED_KEYS:
+    elif base.lower() in ("esc", "return"):
+        base = {"esc": "escape", "return": "enter"}[base.lower()]
+    elif base.lower() in _NAMED_KEYS or base.lower() in KEY_TO_UNICODE_NAME or base.lower() in REPLACED_KEYS:
         base = base.lower()
-    elif key_to_character(base.lower()) is not None:
-        base = base.lower()
-    elif base in ("esc", "return"):
-        base = {"esc": "escape", "return": "enter"}[base]
-    else:
+    else:  # (not any Unicode name: "banana" is one, 🍌, but no terminal sends it as a key)
         return None
     return "+".join([*sorted(modifiers, key=MODIFIERS.index), base])
 
@@ -201,7 +200,7 @@ def check(keymap: dict[str, str], lines: dict[str, int] | None = None, where: st
                                   where=at(binding_id), id=binding_id, key=bad[0] if bad else text,
                                   default=_shown_keys(entry.keys)))
             continue
-        typed = [key for key in keys if key_to_character(key) is not None]
+        typed = [key for key in keys if (key_to_character(key) or "\0").isprintable()]
         typing = [places[name] for name in entry.places if name in places and places[name].typing]
         if typed and typing and len(entry.places) == 1:
             problems.append(_("{where}: {id}: {key} would be typed into the text fields of {place}; give it a key "
@@ -231,7 +230,13 @@ def check(keymap: dict[str, str], lines: dict[str, int] | None = None, where: st
         for entry in entries.values():
             if entry.id not in applied and entry.owner == moved.owner and set(entry.keys) & set(moved.keys):
                 applied[entry.id] = ",".join(entry.keys)
-    return Applied(applied, problems)
+    return Applied(applied, sorted(problems, key=_line_number))
+
+
+def _line_number(problem: str) -> int:
+    """A problem's line in the config file (its order in the file: the person reads them so)."""
+    found = re.match(r".*?:(\d+): ", problem)
+    return int(found.group(1)) if found else 0
 
 
 def _first_clash(entries: dict[str, Entry], wanted: dict[str, tuple[str, ...]], lines: dict[str, int]):
