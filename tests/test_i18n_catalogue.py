@@ -147,11 +147,12 @@ SAME_IN_FRENCH = {
     ("circle", "pro"), ("target status", "active"), ("interaction kind", "message"), ("doctor", "ok"),
     (None, "uid"), (None, "contact"), (None, "mission"), (None, "{count} contact"), (None, "{count} mission"),
     (None, "Organisation"), (None, "Note"), (None, "{reason} ({where})."), (None, "e-mail"), (None, "Missions"),
-    (None, "(a)"), (None, "Date"), (None, "Pipeline"), (None, "E-mail"), (None, "URL"), (None, "Notes"),
+    (None, "Date"), (None, "Pipeline"), (None, "E-mail"), (None, "URL"), (None, "Notes"),
     (None, "Client"), (None, "Subdivision"), (None, "Expertise"), (None, "Mission"), (None, "Contacts n/p"),
     (None, "{count} {stage}"), (None, "relance — {date}"), (None, "palette"),
     ("command-line placeholder", "N"), ("command-line placeholder", "FORMAT"), (None, "{kind} {label!r} ({field})"),
-    (None, "{date} {kind}"), (None, "{note} ({period})"),
+    (None, "{date} {kind}"), (None, "{note} ({period})"), ("command-line placeholder", "ACTION"),
+    ("command-line placeholder", "CODE"),
 }
 
 
