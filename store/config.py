@@ -72,7 +72,7 @@ class Config:
     #: the file was there and read (its values may still have been refused one by one)
     found: bool = False
     values: dict[str, str] = field(default_factory=lambda: dict(DEFAULTS))
-    #: an option's source (DEFAULT, CONFIG_FILE...) and its detail ("line 3", "RELANCE_THEME")
+    #: an option's source (DEFAULT, CONFIG_FILE...) and its detail (the file's line, "RELANCE_THEME")
     sources: dict[str, tuple[str, str]] = field(default_factory=lambda: {name: (DEFAULT, "") for name in DEFAULTS})
     #: binding id → keys, as the file writes them, and the line of each
     keymap: dict[str, str] = field(default_factory=dict)
@@ -186,8 +186,7 @@ def _read_file(config: Config, text: str) -> None:
             config.problems.append(_("{where}: {name} should be text in quotes, as {name} = \"…\"; the default "
                                      "is used.").format(where=config.where(line), name=name))
         else:
-            _take(config, name, value, (CONFIG_FILE, _("line {line}").format(line=line) if line else ""),
-                  config.where(line))
+            _take(config, name, value, (CONFIG_FILE, str(line or "")), config.where(line))
 
 
 def _read_keymap(config: Config, text: str, table: Any, line: int | None) -> None:

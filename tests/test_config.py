@@ -96,7 +96,7 @@ def test_the_language_config_file_over_data_file_environment_and_flag_over_it(co
     french = run_relance("status", "--data", data, env=env(home))
     assert "Aucune relance à faire aujourd'hui" in french.stdout, french.stdout
     assert shown(run_relance("config", "show", "--data", data, env=env(home)), "language") == (
-        "fr", "config file, line 1")
+        "fr", "fichier de configuration, ligne 1")  # (said in the language it sets)
     assert "No follow-up is due today" in run_relance("status", "--data", data,
                                                       env=env(home, RELANCE_LANGUAGE="en")).stdout
     assert "Aucune relance à faire" in run_relance("--language", "fr", "status", "--data", data,

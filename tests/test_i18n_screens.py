@@ -46,7 +46,7 @@ TYPED = ("zzq", "Un plan de remédiation", "PME en croissance", "Industrie", "DG
 #: not words of a language: keys as the key bar and Textual show them (the same in every
 #: language, GLOSSARY "Keys"), the currency code of the settings (data), the units the
 #: tests' own file name holds
-TOKENS = {"ctrl", "esc", "tab", "enter", "shift", "pgup", "pgdn", "pageup", "pagedown", "space", "delete",
+TOKENS = {"ctrl", "esc", "tab", "enter", "shift", "pgup", "pgdn", "pageup", "pagedown", "space", "delete", "home", "end",
           "backspace", "EUR", "csv", "json",
           # the pseudo-language's own code, shown by the settings' language list as a
           # language with no name of its own in relance

@@ -42,6 +42,8 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def _source(source: tuple[str, str]) -> str:
     kind, detail = source
+    if kind == config.CONFIG_FILE and detail:
+        detail = _("line {line}").format(line=detail)
     return f"{_(kind)}, {detail}" if detail else _(kind)
 
 
@@ -80,7 +82,7 @@ def _show(conf: config.Config, args: argparse.Namespace) -> int:
     for entry in entries.values():
         if entry.id in conf.keymap and entry.id in moved:
             line = conf.keymap_lines.get(entry.id)
-            source = _source((config.CONFIG_FILE, _("line {line}").format(line=line) if line else ""))
+            source = _source((config.CONFIG_FILE, str(line or "")))
         else:
             source = _(config.DEFAULT)
         keys = moved[entry.id].split(",") if entry.id in moved else entry.keys

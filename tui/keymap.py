@@ -13,7 +13,6 @@ What is shown of a key (the footer, the help screen, the palette) comes from
 from __future__ import annotations
 
 import difflib
-import importlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,8 +79,25 @@ class Entry:
 
 
 def _class(path: str):
-    module, name = path.split(":")
-    return getattr(importlib.import_module(module), name)
+    """The class ``module:Class`` of :data:`PLACES`, imported here (each by name, so that the
+    layers' check reads them: tests/test_layers.py)."""
+    from widgets.gauge import RevenueGauge
+    from widgets.record_table import RecordTable
+
+    from .app import RelanceApp
+    from .contact_now import ContactNowScreen
+    from .dashboard import DashboardScreen
+    from .detail import DetailScreen
+    from .forecast import ForecastScreen
+    from .forms import ConfirmScreen, ConflictScreen, RecordForm
+    from .help import HelpScreen
+    from .importer import ImportScreen
+    from .review import EndMissionScreen, ReviewScreen
+
+    classes = (RevenueGauge, RecordTable, RelanceApp, ContactNowScreen, DashboardScreen, DetailScreen,
+               ForecastScreen, ConfirmScreen, ConflictScreen, RecordForm, HelpScreen, ImportScreen,
+               EndMissionScreen, ReviewScreen)
+    return next(cls for cls in classes if f"{cls.__module__}:{cls.__qualname__}" == path)
 
 
 def _bindings(path: str) -> list[tuple[str, Binding]]:

@@ -49,7 +49,7 @@ class Preferences:
         conf = config.current()
         source, detail = conf.sources["theme"]
         if source != config.DEFAULT and conf.values["theme"]:
-            where = conf.where(int(detail.split()[-1])) if source == config.CONFIG_FILE and detail else detail
+            where = conf.where(int(detail)) if source == config.CONFIG_FILE and detail else detail
             return conf.values["theme"], where
         return self.repository.settings().theme or "", _(config.DATA_FILE)
 

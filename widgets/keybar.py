@@ -71,8 +71,9 @@ class KeyBar(Widget):
         active = list(self.screen.active_bindings.values())
         # a key the person moved (config.toml's [keymap]) comes after the others in Textual's
         # map: the bar keeps the order the bindings are declared in, whatever their keys
-        declared = _declared(type(self.screen))
-        active.sort(key=lambda item: declared.get(item[1].id, len(declared)) if item[0] is self.screen else -1)
+        if self.app._keymap:
+            declared = _declared(type(self.screen))
+            active.sort(key=lambda item: declared.get(item[1].id, len(declared)) if item[0] is self.screen else -1)
         for _node, binding, enabled, _tooltip in active:
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = (binding.key, self.app.get_key_display(binding), _(binding.description), enabled)
