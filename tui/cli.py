@@ -145,6 +145,7 @@ def build_parser() -> Parser:
         if name != "uid":
             settings.add_argument(flag(name), dest=name, metavar=pgettext("command-line placeholder", "VALUE"), default=None, help=_field_help(Settings, name))
     _file_commands(commands, command)
+    _completion_command(commands, command)
     return parser
 
 
@@ -309,6 +310,25 @@ def _file_commands(commands, command) -> None:
     restore.add_argument("backup", metavar=pgettext("command-line placeholder", "BACKUP"), nargs="?", help=_("a number from the list, a backup's name, or a file"))
 
 
+def _completion_command(commands, command) -> None:
+    """``relance completion bash|zsh|fish``: a script made from this parser (tui/completion.py)."""
+    completion = command(
+        commands, "completion", _("print a shell completion script (bash, zsh, fish)"),
+        _("Print a script that completes relance's commands, options, kinds, files and record names "
+          "in your shell. Bash: add source <(relance completion bash) to ~/.bashrc. Zsh: add source "
+          "<(relance completion zsh) to ~/.zshrc, after compinit. Fish: relance completion fish > "
+          "~/.config/fish/completions/relance.fish"))
+    completion.add_argument("shell", metavar=pgettext("command-line placeholder", "SHELL"),
+                            choices=("bash", "zsh", "fish"), help=_("bash, zsh or fish"))
+
+
+def _print_completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return 0
+
+
 def _months(text: str) -> int:
     try:
         value = int(text)
@@ -416,6 +436,10 @@ def _plain_output() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["__complete-names"]:  # (a Tab of the completion scripts: no parser built)
+        from .completion import print_names
+
+        return print_names(argv[1:])
     _plain_output()
     if _asks_help(argv):
         # The help is printed while the arguments are read, before any command opens the
@@ -438,6 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "doctor": lambda: run.cmd_doctor(args), "backup": lambda: run.cmd_backup(args),
             "restore": lambda: run.cmd_restore(args),
             "edit": lambda: records.cmd_edit(args, parser), "rm": lambda: records.cmd_rm(args, parser),
+            "completion": lambda: _print_completion(args),
         }
         if args.command in commands:
             return commands[args.command]()
