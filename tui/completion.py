@@ -3,12 +3,13 @@ parser, and the quick read of record names they ask for (``--contact``, ``--targ
 ``edit KIND REF``...).
 
 Why static scripts, not argcomplete or shtab (measured on the development machine, a
-shared 2-core VM, Python 3.11, medians of 21 runs):
+shared 2-core VM, Python 3.11, medians of 15-21 runs; the VM's load moves them by ~30 %):
 
-- argcomplete runs Python on every Tab: start Python (~30 ms), import ``tui.cli`` and the
-  store behind it (~55-90 ms), build the parser (~10 ms), import argcomplete (~40 ms):
-  ~110-150 ms before the first candidate, on *every* Tab, where ``relance --version``
-  already costs ~110 ms. A static script answers in the shell itself: ~1-2 ms.
+- argcomplete runs Python on every Tab: start Python (~35 ms), import ``tui.cli`` and
+  the store behind it and build the parser (~110-145 ms in all, as ``relance --version``
+  costs 110-180 ms), then import argcomplete (~40 ms more on its own): over a tenth of
+  a second before the first candidate, on *every* Tab. A static script answers in the
+  shell itself: 1.5 ms a Tab in bash (1,000 Tabs of ``relance add opportunity --st``).
 - shtab writes static scripts, but for bash and zsh only (no fish), and knows nothing of
   relance's record names or of choices that are a field's rather than the parser's
   (``--circle``, ``--stage``); it would be a dependency for two thirds of the job.
@@ -17,9 +18,10 @@ So :func:`command_tree` walks the parser once, when ``relance completion SHELL``
 and :mod:`tui.completion_scripts` writes the commands, subcommands, options, choices and
 file arguments it found into tables of the script. Python runs only when a record's name
 is to be completed: the script calls ``relance __complete-names KIND PREFIX``, which
-:func:`tui.cli.main` hands to :func:`print_names` before any parser is built. At 30,000
-contacts that Tab costs ~0.2-0.25 s (Python and the store's imports ~90 ms, opening the
-file ~30 ms, the names read from the file's lines without building a record ~90 ms);
+:func:`tui.cli.main` hands to :func:`print_names` before any parser is built. That Tab
+costs ~0.11 s on a small file and ~0.25-0.28 s at 30,000 contacts (the imports ~90 ms,
+opening the 25 MB file ~30 ms, the 30,000 names read from its lines without building a
+record ~100 ms; ~0.35 s when nothing is typed yet and all 30,000 are quoted and offered);
 every other Tab stays in the shell.
 
 The scripts are in English whatever the language (the parser is built in English for
@@ -56,6 +58,7 @@ class Option:
     strings: tuple[str, ...]
     help: str
     values: Values  # () for a flag
+    metavar: str = ""  # what --help shows for its value ("" for a flag)
 
 
 @dataclass
@@ -65,11 +68,11 @@ class Command:
     path: tuple[str, ...]
     help: str
     description: str
-    usage: str
     aliases: tuple[str, ...] = ()
     subcommands: list[Command] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
-    #: (metavar, help, values) of each argument given without an option, in order
+    #: (metavar, help, values) of each argument given without an option, in order (the
+    #: metavar in brackets when the argument may be left out)
     positionals: list[tuple[str, str, Values]] = field(default_factory=list)
 
     @property
@@ -108,7 +111,7 @@ def command_tree(parser: argparse.ArgumentParser | None = None) -> Command:
 
 
 def _command(parser: argparse.ArgumentParser, path: tuple[str, ...], help: str, aliases: tuple[str, ...]) -> Command:
-    node = Command(path, help, parser.description or "", _usage(parser, path), aliases)
+    node = Command(path, help, parser.description or "", aliases)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             helps = {choice.dest: choice.help or "" for choice in action._choices_actions}
@@ -123,16 +126,12 @@ def _command(parser: argparse.ArgumentParser, path: tuple[str, ...], help: str, 
                 continue
             takes = action.nargs != 0
             node.options.append(Option(tuple(action.option_strings), _help(action),
-                                       _values(action, path) if takes else ()))
+                                       _values(action, path) if takes else (), _metavar(action) if takes else ""))
         else:
-            node.positionals.append((_metavar(action), _help(action), _values(action, path)))
+            metavar = _metavar(action)
+            node.positionals.append((f"[{metavar}]" if action.nargs == "?" else metavar, _help(action),
+                                     _values(action, path)))
     return node
-
-
-def _usage(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> str:
-    """The usage line without argparse's "usage: " and with the program's whole path."""
-    text = " ".join(parser.format_usage().split())
-    return text.split(": ", 1)[1] if ": " in text else text
 
 
 def _help(action: argparse.Action) -> str:
@@ -143,8 +142,11 @@ def _help(action: argparse.Action) -> str:
 
 
 def _metavar(action: argparse.Action) -> str:
+    """The value's name as ``--help`` shows it: its metavar, ``{a,b}`` for choices."""
     if isinstance(action.metavar, str):
         return action.metavar
+    if action.choices:
+        return "{" + ",".join(map(str, action.choices)) + "}"
     return action.dest.upper()
 
 
@@ -225,9 +227,9 @@ def unquoted(word: str) -> str:
     return "".join(out)
 
 
-#: the characters a name is written with as it is in a bash command line; any other is
-#: written after a backslash (a space, a quote, ``$``, ``:`` that bash splits words at...)
-_BASH_PLAIN = re.compile(r"[\w./@%+,-]")
+#: the characters a name is not written with as it is in a bash command line, but after
+#: a backslash (a space, a quote, ``$``, ``:`` that bash splits words at...)
+_BASH_SPECIAL = re.compile(r"[^\w./@%+,-]")
 
 
 def bash_quoted(name: str, typed: str) -> str:
@@ -238,7 +240,7 @@ def bash_quoted(name: str, typed: str) -> str:
         return name.replace("'", "'\\''")
     if typed.startswith('"'):
         return re.sub(r'(["\\$`])', r"\\\1", name)
-    return "".join(char if _BASH_PLAIN.match(char) else "\\" + char for char in name)
+    return _BASH_SPECIAL.sub(r"\\\g<0>", name)
 
 
 def matching(names: Sequence[str], prefix: str) -> list[str]:
@@ -255,7 +257,7 @@ def matching(names: Sequence[str], prefix: str) -> list[str]:
 
 def print_names(argv: Sequence[str]) -> int:
     """``relance __complete-names KIND [PREFIX] [--data PATH] [--bash]``: the names of
-    the records of KIND (any spelling, ``contacts``), one a line, in dictionary order;
+    the records of KIND (any spelling, ``contacts``), one a line, sorted;
     those starting with PREFIX (as typed on the command line, quotes and all); with
     ``--bash``, quoted for bash's command line. Never writes: a file of an older schema
     (whose opening would migrate it), a damaged or missing one, gives no name. Any
@@ -271,10 +273,9 @@ def print_names(argv: Sequence[str]) -> int:
     except (Exception, SystemExit):
         return 0
     chosen = matching(names, unquoted(args.prefix))
-    if len(chosen) > 1:  # (in dictionary order, as relance lists them: after the match, ~40 ms at 30,000)
-        from store.rules import collation_keys
-
-        chosen = [name for _key, name in sorted(zip(collation_keys(chosen), chosen))]
+    # (every shell sorts what it is given: a plain sort, for a stable output; relance's
+    # dictionary order cost ~0.3 s more for 30,000 names and would not be seen)
+    chosen.sort()
     if args.bash:
         chosen = [bash_quoted(name, args.prefix) for name in chosen]
     try:
