@@ -150,7 +150,8 @@ SAME_IN_FRENCH = {
     (None, "(a)"), (None, "Date"), (None, "Pipeline"), (None, "E-mail"), (None, "URL"), (None, "Notes"),
     (None, "Client"), (None, "Subdivision"), (None, "Expertise"), (None, "Mission"), (None, "Contacts n/p"),
     (None, "{count} {stage}"), (None, "relance — {date}"), (None, "palette"),
-    ("command-line placeholder", "N"), ("command-line placeholder", "FORMAT"), (None, "{kind} {label!r} ({field})"),
+    ("command-line placeholder", "N"), ("command-line placeholder", "FORMAT"), ("command-line placeholder", "SHELL"),
+    (None, "{kind} {label!r} ({field})"),
     (None, "{date} {kind}"), (None, "{note} ({period})"),
 }
 
