@@ -5,8 +5,9 @@
 #   ./dev.sh test [ARGS...]   set up with the test tools, then run the test suite (ARGS go to pytest)
 #
 # Needs Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3-venv).
-# The end-to-end tests need tmux, and the SSH one sshd and ssh: installed here when
-# run as root (CI), else those tests are skipped.
+# The end-to-end tests need tmux, and the SSH one sshd and ssh; the completion tests zsh
+# and fish, the manual page's groff: installed here when run as root (CI), else those
+# tests are skipped.
 set -eu
 cd "$(dirname "$0")"
 
@@ -77,9 +78,12 @@ missing=""
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
 command -v ssh >/dev/null 2>&1 || missing="$missing openssh-client"
+command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+command -v zsh >/dev/null 2>&1 || missing="$missing zsh"
+command -v fish >/dev/null 2>&1 || missing="$missing fish"
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing$missing for the end-to-end tests..." >&2
+        echo "Installing$missing for the end-to-end and completion tests..." >&2
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     else
         echo "Not installed:$missing; the end-to-end tests that need them will be skipped (sudo apt-get install$missing)." >&2

@@ -150,9 +150,9 @@ SAME_IN_FRENCH = {
     (None, "Date"), (None, "Pipeline"), (None, "E-mail"), (None, "URL"), (None, "Notes"),
     (None, "Client"), (None, "Subdivision"), (None, "Expertise"), (None, "Mission"), (None, "Contacts n/p"),
     (None, "{count} {stage}"), (None, "relance — {date}"), (None, "palette"),
-    ("command-line placeholder", "N"), ("command-line placeholder", "FORMAT"), (None, "{kind} {label!r} ({field})"),
-    (None, "{date} {kind}"), (None, "{note} ({period})"), ("command-line placeholder", "ACTION"),
-    ("command-line placeholder", "CODE"),
+    ("command-line placeholder", "N"), ("command-line placeholder", "FORMAT"), ("command-line placeholder", "SHELL"),
+    (None, "{kind} {label!r} ({field})"), (None, "{date} {kind}"), (None, "{note} ({period})"),
+    ("command-line placeholder", "ACTION"), ("command-line placeholder", "CODE"),
 }
 
 

@@ -153,6 +153,7 @@ def build_parser() -> Parser:
     from .cli_config import add_config_command
 
     add_config_command(commands, command)
+    _completion_command(commands, command)
     return parser
 
 
@@ -317,6 +318,25 @@ def _file_commands(commands, command) -> None:
     restore.add_argument("backup", metavar=pgettext("command-line placeholder", "BACKUP"), nargs="?", help=_("a number from the list, a backup's name, or a file"))
 
 
+def _completion_command(commands, command) -> None:
+    """``relance completion bash|zsh|fish``: a script made from this parser (tui/completion.py)."""
+    completion = command(
+        commands, "completion", _("print a shell completion script (bash, zsh, fish)"),
+        _("Print a script that completes relance's commands, options, kinds, files and record names "
+          "in your shell. Bash: add source <(relance completion bash) to ~/.bashrc. Zsh: add source "
+          "<(relance completion zsh) to ~/.zshrc, after compinit. Fish: relance completion fish > "
+          "~/.config/fish/completions/relance.fish"))
+    completion.add_argument("shell", metavar=pgettext("command-line placeholder", "SHELL"),
+                            choices=("bash", "zsh", "fish"), help=_("bash, zsh or fish"))
+
+
+def _print_completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return 0
+
+
 def _months(text: str) -> int:
     try:
         value = int(text)
@@ -457,6 +477,10 @@ def _config(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["__complete-names"]:  # (a Tab of the completion scripts: no parser built)
+        from .completion import print_names
+
+        return print_names(argv[1:])
     _plain_output()
     conf = _read_config(argv)
     if _asks_help(argv):
@@ -484,6 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "restore": lambda: run.cmd_restore(args),
             "edit": lambda: records.cmd_edit(args, parser), "rm": lambda: records.cmd_rm(args, parser),
             "config": lambda: _config(args),
+            "completion": lambda: _print_completion(args),
         }
         if args.command in commands:
             return commands[args.command]()
