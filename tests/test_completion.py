@@ -193,15 +193,15 @@ def test_scripts_are_english_and_the_same_in_any_language(on_path):
 
 
 def test_a_command_added_to_the_parser_is_completed():
-    """A subcommand added to build_parser() (relance config, say) needs no change here."""
+    """A subcommand added to build_parser() (relance journal, say) needs no change here."""
     parser = build_parser()
     commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
-    config = commands.add_parser("config", help="the configuration")
-    config.add_argument("what", choices=("path", "show", "init"))
+    journal = commands.add_parser("journal", help="the journal")
+    journal.add_argument("what", choices=("path", "show", "init"))
     tables = Tables(command_tree(parser))
-    assert "config" in tables.commands["relance"].split()
-    assert tables.positional["relance/config"] == {"0": "choices path show init"}
-    assert "relance/config" in script("bash", parser)
+    assert "journal" in tables.commands["relance"].split()
+    assert tables.positional["relance/journal"] == {"0": "choices path show init"}
+    assert "relance/journal" in script("bash", parser)
 
 
 def test_names_command_is_hidden_and_quiet(tmp_path, people):

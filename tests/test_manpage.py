@@ -70,7 +70,7 @@ def test_man_shows_every_command_and_section():
 def test_a_command_added_to_the_parser_is_in_the_page():
     parser = build_parser()
     commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
-    config = commands.add_parser("config", help="the configuration", description="Show or write the config file.")
+    config = commands.add_parser("journal", help="the journal", description="Show or write the journal.")
     config.add_argument("--force", action="store_true", help="write over it")
     page = manpage(command_tree(parser))
-    assert '.SS "relance config"' in page and "Show or write the config file." in page and "\\-\\-force" in page
+    assert ".SS \"relance journal\"" in page and "Show or write the journal." in page and "\\-\\-force" in page
