@@ -95,6 +95,8 @@ def test_bash_completes_commands_kinds_options_and_choices(bash_script, on_path)
     assert bash_complete(bash_script, on_path, "relance", "export", "csv", "--kind", "") == [
         "contacts", "targets", "opportunities", "missions"]
     assert bash_complete(bash_script, on_path, "relance", "completion", "") == ["bash", "zsh", "fish"]
+    assert bash_complete(bash_script, on_path, "relance", "conf") == ["config"]
+    assert bash_complete(bash_script, on_path, "relance", "config", "") == ["path", "show", "init"]
     # a value with nothing to offer offers nothing (not the options, not the files)
     assert bash_complete(bash_script, on_path, "relance", "add", "contact", "--name", "") == []
 
