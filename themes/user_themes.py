@@ -90,7 +90,7 @@ def problems_message(folder: Path, problems: list[str]) -> str:
     home = str(Path.home())
     if home != "/" and where.startswith(home + "/"):
         where = "~" + where[len(home):]
-    lines = [_("Theme files skipped, in {folder}:").format(folder=shown(where)), *problems[:SHOWN_PROBLEMS]]
+    lines = [_("Theme files skipped, in {folder}:").format(folder=shown(where, 200)), *problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
         lines.append(_("…and {count} more.").format(count=len(problems) - SHOWN_PROBLEMS))
     return "\n".join(lines)
@@ -118,6 +118,8 @@ def _read(path: Path, file: str, folder: Path) -> tuple[str, str | None]:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         return "", _("{file}: cannot be read: {reason}").format(file=file, reason=err.strerror or err)
+    except RuntimeError:  # (Path.resolve in Python 3.11, on a loop of links)
+        return "", _("{file}: a loop of symbolic links: not followed").format(file=file)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -158,7 +160,7 @@ def _theme(text: str, file: str, stem: str, reserved, taken: dict[str, str]) -> 
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        return None, [_toml_problem(file, str(err))]
+        return None, [_toml_problem(file, str(err), text)]
     except (ValueError, RecursionError):  # (tomllib's own bugs on strange input: still a problem, not a crash)
         return None, [_("{file}: not valid TOML").format(file=file)]
     problems: list[str] = []
@@ -179,23 +181,53 @@ def _theme(text: str, file: str, stem: str, reserved, taken: dict[str, str]) -> 
     if problems:
         return None, problems
     fields["name"] = name
+    theme = Theme(**fields)
+    reason = _generate_problem(theme)  # (what Textual does with it when switched to)
+    if reason is None:
+        return (None, [see_through]) if (see_through := _see_through_problem(file, theme)) else (theme, [])
+    # Textual reads a few variables as colours of its own (primary-lighten-1 and
+    # background-darken-1 take no "red 50%"): the ones it refuses are named
+    culprits = [_("{file}: {field}: {value} refused by Textual: {reason}").format(
+        file=file, field="variables." + shown(key, 40), value=_quoted(value), reason=why)
+        for key, value in theme.variables.items()
+        if (why := _generate_problem(Theme(**{**fields, "variables": {key: value}}))) is not None]
+    return None, culprits or [_("{file}: refused by Textual: {reason}").format(file=file, reason=reason)]
+
+
+def _see_through_problem(file: str, theme: Theme) -> str | None:
+    """Both the screen's background and the surface fully transparent (fields or variables)
+    make Textual 8.2's TextArea fail to draw (an assertion in ``TextAreaTheme.apply_css``:
+    it needs a background colour), and the app ends when a form with a notes field opens."""
+    variables = {**theme.to_color_system().generate(), **theme.variables}
+    for name in ("background", "surface"):
+        try:
+            if Color.parse(variables[name]).a > 0:
+                return None
+        except Exception:  # ("red 50%" and the like: not a colour Color.parse reads, and not see-through)
+            return None
+    return _("{file}: background, surface: both transparent: Textual cannot draw a form's text areas on them; "
+             "give one of them a colour").format(file=file)
+
+
+def _generate_problem(theme: Theme) -> str | None:
     try:
-        theme = Theme(**fields)
-        theme.to_color_system().generate()  # (what Textual does with it when switched to)
+        theme.to_color_system().generate()
     except Exception as err:  # a last net: nothing a file holds may stop relance from starting
-        return None, [_("{file}: refused by Textual: {reason}").format(file=file, reason=shown(str(err)))]
-    return theme, []
+        return shown(str(err))
+    return None
 
 
-def _toml_problem(file: str, message: str) -> str:
+def _toml_problem(file: str, message: str, text: str) -> str:
     """tomllib's message (in English: it has no translation) with its place said first."""
     place = _TOML_PLACE.search(message)
     if place:
         return _("{file}: line {line}, column {column}: not valid TOML: {error}").format(
             file=file, line=place[1], column=place[2], error=message[: place.start()])
     end = _TOML_END.search(message)
-    if end:
-        return _("{file}: at its end: not valid TOML: {error}").format(file=file, error=message[: end.start()])
+    if end:  # (its last line and the column after it: where an editor shows the end)
+        lines = text.splitlines() or [""]
+        return _("{file}: line {line}, column {column}: not valid TOML: {error}").format(
+            file=file, line=len(lines), column=len(lines[-1]) + 1, error=message[: end.start()])
     return _("{file}: not valid TOML: {error}").format(file=file, error=shown(message))
 
 
