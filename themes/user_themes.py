@@ -182,23 +182,23 @@ def _theme(text: str, file: str, stem: str, reserved, taken: dict[str, str]) -> 
         return None, problems
     fields["name"] = name
     theme = Theme(**fields)
-    reason = _generate_problem(theme)  # (what Textual does with it when switched to)
-    if reason is None:
-        return (None, [see_through]) if (see_through := _see_through_problem(file, theme)) else (theme, [])
+    generated, reason = _generated(theme)  # (what Textual does with it when switched to)
+    if generated is not None:
+        see_through = _see_through_problem(file, {**generated, **theme.variables})
+        return (None, [see_through]) if see_through else (theme, [])
     # Textual reads a few variables as colours of its own (primary-lighten-1 and
     # background-darken-1 take no "red 50%"): the ones it refuses are named
     culprits = [_("{file}: {field}: {value} refused by Textual: {reason}").format(
         file=file, field="variables." + shown(key, 40), value=_quoted(value), reason=why)
         for key, value in theme.variables.items()
-        if (why := _generate_problem(Theme(**{**fields, "variables": {key: value}}))) is not None]
+        if (why := _generated(Theme(**{**fields, "variables": {key: value}}))[1]) is not None]
     return None, culprits or [_("{file}: refused by Textual: {reason}").format(file=file, reason=reason)]
 
 
-def _see_through_problem(file: str, theme: Theme) -> str | None:
+def _see_through_problem(file: str, variables: dict[str, str]) -> str | None:
     """Both the screen's background and the surface fully transparent (fields or variables)
     make Textual 8.2's TextArea fail to draw (an assertion in ``TextAreaTheme.apply_css``:
     it needs a background colour), and the app ends when a form with a notes field opens."""
-    variables = {**theme.to_color_system().generate(), **theme.variables}
     for name in ("background", "surface"):
         try:
             if Color.parse(variables[name]).a > 0:
@@ -209,12 +209,12 @@ def _see_through_problem(file: str, theme: Theme) -> str | None:
              "give one of them a colour").format(file=file)
 
 
-def _generate_problem(theme: Theme) -> str | None:
+def _generated(theme: Theme) -> tuple[dict[str, str] | None, str | None]:
+    """Textual's variables of the theme (``ColorSystem.generate``), or why it failed."""
     try:
-        theme.to_color_system().generate()
+        return theme.to_color_system().generate(), None
     except Exception as err:  # a last net: nothing a file holds may stop relance from starting
-        return shown(str(err))
-    return None
+        return None, shown(str(err))
 
 
 def _toml_problem(file: str, message: str, text: str) -> str:
@@ -312,13 +312,14 @@ _VARIABLES: dict[str, str] | None = None
 
 def textual_variables() -> dict[str, str]:
     """Textual's theme variables and a default value of each (the keys of
-    ``ColorSystem.generate``, in its usual and its ANSI form): the names ``App.get_css_variables``
-    gives the stylesheets, where a theme's ``variables`` override them."""
+    ``ColorSystem.generate``): the names ``App.get_css_variables`` gives the stylesheets,
+    where a theme's ``variables`` override them. (Its ANSI form, which a theme file cannot
+    ask for, has two more that no stylesheet uses.)"""
     global _VARIABLES
     if _VARIABLES is None:
         from textual.design import ColorSystem
 
-        _VARIABLES = {**ColorSystem("#000000", ansi=True).generate(), **ColorSystem("#000000").generate()}
+        _VARIABLES = ColorSystem("#000000").generate()
     return _VARIABLES
 
 
