@@ -376,3 +376,12 @@ async def test_whatever_variable_value_the_loader_takes_textual_draws(themes, de
             assert app.theme == name and app.is_running
     assert app.return_code in (None, 0)
     assert min(taken.values()) > 0
+
+
+@pytest.mark.parametrize("readme,heading", [("README.md", "## Your own themes"), ("README.fr.md", "## Vos propres thèmes")])
+def test_the_readme_example_is_a_valid_theme_file(tmp_path, readme, heading):
+    text = (Path(__file__).resolve().parent.parent / readme).read_text(encoding="utf-8")
+    example = text.split(heading + "\n", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    write(tmp_path, "ocean.toml", example)
+    [theme], problems = load_user_themes(tmp_path, RESERVED)
+    assert problems == [] and theme.name == "ocean" and theme.variables["text-muted"] == "#8fb3c4"
