@@ -117,6 +117,7 @@ def test_no_folder_is_no_theme_and_no_problem(tmp_path):
     ('primary = "#2e86ab"\nluminosity_spread = true\n', "bad.toml: luminosity_spread: must be a number"),
     ('primary = "#2e86ab"\nname = 7\n', "bad.toml: name: must be text"),
     ('primary = "#2e86ab"\nname = "my theme"\n', 'bad.toml: name: "my theme" may hold only letters'),
+    ('primary = "#2e86ab"\nname = "' + "a" * 61 + '"\n', 'bad.toml: name: "' + "a" * 39 + '…" may hold only letters'),
     ('primary = "#2e86ab"\nname = "relance-dark"\n', 'bad.toml: name: "relance-dark" is the name of a built-in theme'),
     ('primary = "#2e86ab"\nname = "nord"\n', 'bad.toml: name: "nord" is the name of a built-in theme'),
     ('primary = "#2e86ab"\nansi = true\n', "bad.toml: ansi: not taken in a theme file"),
@@ -385,3 +386,12 @@ def test_the_readme_example_is_a_valid_theme_file(tmp_path, readme, heading):
     write(tmp_path, "ocean.toml", example)
     [theme], problems = load_user_themes(tmp_path, RESERVED)
     assert problems == [] and theme.name == "ocean" and theme.variables["text-muted"] == "#8fb3c4"
+
+
+def test_the_problems_are_said_in_the_language_in_use(tmp_path):
+    from store.i18n import set_language
+
+    write(tmp_path, "bad.toml", "dark = true\n")
+    set_language("fr")
+    _loaded, [problem] = load_user_themes(tmp_path, RESERVED)
+    assert problem.startswith("bad.toml\u00a0: primary\u00a0: absent (la couleur principale du thème")

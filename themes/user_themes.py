@@ -43,6 +43,9 @@ BOOL_FIELDS = ("dark",)
 FIELDS = frozenset(("name", "variables", *COLOUR_FIELDS, *NUMBER_FIELDS, *BOOL_FIELDS))
 
 _NAME = re.compile(IDENTIFIER)  # the name becomes a CSS class (``-theme-<name>``)
+#: the longest name the data file's ``theme`` setting holds (store/models.py), which
+#: ``relance settings --theme`` writes: a longer one could not be saved there
+MAX_NAME = 60
 _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END = re.compile(r"\s*\(at end of document\)$")
 
@@ -269,9 +272,9 @@ def _colour_problem(file: str, field: str, value) -> str | None:
 
 
 def _name_problem(file: str, name: str, reserved, taken: dict[str, str]) -> str | None:
-    if not _NAME.fullmatch(name):
-        return _("{file}: name: {name} may hold only letters, digits, \"-\" and \"_\", and not start with a digit").format(
-            file=file, name=_quoted(name))
+    if not _NAME.fullmatch(name) or len(name) > MAX_NAME:
+        return _("{file}: name: {name} may hold only letters, digits, \"-\" and \"_\" ({most} at most), "
+                 "and not start with a digit").format(file=file, name=_quoted(name), most=MAX_NAME)
     if name in reserved or name in BUILTIN_THEMES:
         return _("{file}: name: {name} is the name of a built-in theme; choose another").format(file=file, name=_quoted(name))
     if name in taken:
