@@ -63,9 +63,12 @@ def write(folder: Path, name: str, text: str | bytes, mode: int = 0o644) -> Path
 @pytest.fixture
 def themes(tmp_path, monkeypatch) -> Path:
     """The themes folder of a config home of the test's own (the app reads it at start-up)."""
-    config = tmp_path / "config"
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
-    return config / "relance" / "themes"
+    from store import config
+
+    home = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    config.use(None)  # (the config file read again, from there)
+    return home / "relance" / "themes"
 
 
 @pytest.fixture
@@ -296,10 +299,31 @@ async def test_the_app_registers_a_user_theme_and_the_palette_offers_it(themes, 
         assert app.screen.styles.background == Color.parse("#0b1d26")  # (what is drawn)
         assert app.theme_variables["text-muted"] == "#8fb3c4"
         assert app.theme_variables["footer-background"] == "red 50%"
+    # the choice is kept in the config file, and taken at the next start
+    assert (themes.parent / "config.toml").read_text(encoding="utf-8") == 'theme = "ocean"\n'
+    from store import config
+
+    config.use(None)
+    again = make_app(Repository(demo_repo.path, today=TODAY), offer_reviews=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert again.theme == "ocean" and again.screen.styles.background == Color.parse("#0b1d26")
 
 
-async def test_a_stored_user_theme_is_the_theme_at_start_up(themes, demo_repo):
+async def test_a_user_theme_named_in_the_config_file_is_the_theme_at_start_up(themes, demo_repo):
     """The wanted theme is looked up after the user's themes are registered."""
+    write(themes, "paper.toml", 'primary = "#005f87"\nbackground = "#fffff0"\ndark = false\n')
+    write(themes.parent, "config.toml", 'theme = "paper"\n', mode=0o600)
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.theme == "paper" and not app.current_theme.dark
+        assert app.screen.styles.background == Color.parse("#fffff0")
+        assert not [n.message for n in app._notifications if n.severity == "warning"]
+
+
+async def test_a_user_theme_in_the_data_files_settings_is_the_theme_at_start_up(themes, demo_repo):
+    """(where relance kept the theme before the config file, still read when it names none)"""
     write(themes, "ocean.toml", OCEAN)
     write(themes, "paper.toml", 'primary = "#005f87"\nbackground = "#fffff0"\ndark = false\n')
     demo_repo.set_settings({"theme": "paper"})
