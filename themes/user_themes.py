@@ -244,7 +244,8 @@ def _field_problems(file: str, key: str, value) -> list[str]:
 def _field_problem(file: str, key: str, value) -> str | None:
     field = shown(key, 40)
     if key == "ansi":  # (Textual's ANSI themes need a dozen variables set just so, or its CSS fails)
-        return _("{file}: ansi: not taken in a theme file; Textual's ansi-dark and ansi-light (ctrl+p, \"Theme\") use the terminal's own colours").format(file=file)
+        return _("{file}: ansi: not taken in a theme file; Textual's ansi-dark and ansi-light "
+                 "(ctrl+p, \"Theme\") use the terminal's own colours").format(file=file)
     if key not in FIELDS:
         return _("{file}: {field}: not a field of a theme (they are: {fields})").format(
             file=file, field=field, fields=", ".join(sorted(FIELDS)))
