@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("store", "tui", "widgets")
+PACKAGES = ("store", "tui", "widgets", "themes")
 
 _PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ACCENTED = "àƀçďéƒĝĥîĵķĺɱñöƥʠŕšţüʋŵχýžÀƁÇĎÉƑĜĤÎĴĶĹϺÑÖƤǪŔŠŢÜƲŴΧÝŽ"

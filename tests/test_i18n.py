@@ -69,7 +69,7 @@ SHOWN = lambda: _("deferred")
 
 def test_nothing_is_translated_when_a_module_is_imported():
     eager = []
-    for package in ("store", "tui", "widgets"):
+    for package in ("store", "tui", "widgets", "themes"):
         for path in sorted((ROOT / package).rglob("*.py")):
             for line, call in eager_calls(path.read_text(encoding="utf-8")):
                 eager.append(f"{path.relative_to(ROOT)}:{line}: {call}")

@@ -33,7 +33,7 @@ def extracted(tmp_path: Path):
     pot = tmp_path / "relance.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "N_", "-k", "pgettext:1c,2", "-o", str(pot), "store", "tui", "widgets", "seeds"],
+         "-k", "N_", "-k", "pgettext:1c,2", "-o", str(pot), "store", "tui", "widgets", "themes", "seeds"],
         cwd=ROOT, check=True, capture_output=True,
     )
     return read(pot)

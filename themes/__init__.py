@@ -6,6 +6,9 @@ rely on colour alone (overdue follow-ups are also bold and marked with "!").
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from textual.theme import Theme
 
 RELANCE_DARK = Theme(
@@ -60,3 +63,18 @@ DEFAULT_THEME = RELANCE_DARK.name
 def register_themes(app) -> None:
     for theme in THEMES:
         app.register_theme(theme)
+
+
+def register_user_themes(app, folder: Path) -> tuple[list[str], str]:
+    """Register the person's theme files of ``folder`` (themes/user_themes.py): the names
+    registered, and what to tell of the files skipped ("" when none was). Without the folder, what
+    most people have, it costs one ``stat``: the reading and checking (tomllib included)
+    is imported only when there is one."""
+    if not os.path.isdir(folder):
+        return [], ""
+    from .user_themes import load_user_themes, problems_message
+
+    themes, problems = load_user_themes(folder, reserved={theme.name for theme in THEMES})
+    for theme in themes:
+        app.register_theme(theme)
+    return [theme.name for theme in themes], problems_message(folder, problems)

@@ -26,8 +26,9 @@ from textual.screen import Screen
 from store.errors import RelanceError
 from store.i18n import N_, _, set_language
 from store.models import kind_name
+from store.paths import themes_dir
 from store.repository import Repository
-from themes import DEFAULT_THEME, register_themes
+from themes import DEFAULT_THEME, THEMES, register_themes, register_user_themes
 
 from . import tuning
 from .dashboard import DashboardScreen, short_path
@@ -86,6 +87,9 @@ class RelanceApp(TextualTexts, RecordFlows, Preferences, App[None]):
         set_language(repository.settings().language)
         # The theme is set before the first CSS parse (see tuning.set_theme_before_css).
         register_themes(self)
+        #: the person's own themes (README, "Your own themes"), registered before the
+        #: wanted theme is looked up: it may be one of them
+        self.user_themes, self._theme_problems = register_user_themes(self, themes_dir())
         wanted = self.start_preferences() or DEFAULT_THEME
         wanted = wanted if wanted in self.available_themes else DEFAULT_THEME
         if not tuning.set_theme_before_css(self, wanted):
@@ -112,6 +116,8 @@ class RelanceApp(TextualTexts, RecordFlows, Preferences, App[None]):
             self.notify(unmigrated_text(self.repository), severity="warning", timeout=15)
         self.set_interval(self.SYNC_SECONDS, self.poll_file)
         self.catch_signals()
+        if self._theme_problems:  # (markup=False: the lines quote the files)
+            self.notify(self._theme_problems, severity="warning", timeout=20, markup=False)
         named, where = self.configured_theme()
         if named and named != self.theme:  # not known here: the default was taken
             self.unknown_theme_notice(named, where)
@@ -347,7 +353,7 @@ class RelanceApp(TextualTexts, RecordFlows, Preferences, App[None]):
             yield SystemCommand(_("Language: {name}").format(name=label),
                                 saved_in,
                                 lambda code=code: self.switch_language(code))
-        for name in sorted(n for n in self.available_themes if n.startswith("relance-")):
+        for name in [*sorted(theme.name for theme in THEMES), *self.user_themes]:  # (not Textual's dozens)
             yield SystemCommand(_("Theme: {name}").format(name=name), _("Switch to this theme (saved in your config file)"),
                                 lambda name=name: setattr(self, "theme", name))
 
