@@ -66,7 +66,9 @@ class Preferences:
         keymap.use(applied)
         self.set_keymap(applied)
         if problems and tuple(problems) != self._config_problems_shown:
-            self.notify("\n".join(problems), title=_("Your config file"), severity="warning", timeout=15)
+            # (markup=False: the lines quote the file, "[keymap]" included)
+            self.notify("\n".join(problems), title=_("Your config file"), severity="warning", timeout=15,
+                        markup=False)
         self._config_problems_shown = tuple(problems)
 
     def poll_config(self) -> None:
@@ -94,7 +96,7 @@ class Preferences:
     def unknown_theme_notice(self, theme: str, where: str) -> None:
         self.notify(_("The theme {name!r} ({where}) is not one relance knows: {used} is used. "
                       "ctrl+p, then “theme”, to choose one.").format(name=theme, where=where, used=self.theme),
-                    severity="warning", timeout=10)
+                    severity="warning", timeout=10, markup=False)
 
     # the theme and the language chosen in the palette ---------------------------------------------------
 
