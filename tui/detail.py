@@ -20,6 +20,7 @@ from store.repository import Repository
 from widgets import RecordTable
 
 from store.field_labels import field_label
+from . import keymap
 from .screens import RelanceScreen
 
 
@@ -76,12 +77,15 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
                 elif self.kind == "mission":
                     yield Static(_("Lessons learned"), classes="sublabel")
                     yield Static("", id="detail-review")
+            keys = {name: keymap.keys_shown(self.BINDINGS, f"detail.{name}")
+                    for name in ("edit", "log", "delete", "review", "close")}
             if self.kind == "contact":
-                hint = _("e edit · l log · tab to the log, then e / d on an interaction · esc close")
+                hint = _("{edit} edit · {log} log · tab to the log, then {edit} / {delete} on an interaction · "
+                         "{close} close").format(**keys)
             elif self.kind == "mission":
-                hint = _("e edit · r review · esc close")
+                hint = _("{edit} edit · {review} review · {close} close").format(**keys)
             else:
-                hint = _("e edit · esc close")
+                hint = _("{edit} edit · {close} close").format(**keys)
             yield Static(hint, classes="hint")
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ discarding edits (``esc``). The App gives a form its save (tui/flows.py,
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -32,6 +33,7 @@ from widgets.checklist import CheckList
 from widgets.textfields import LineInput, NoteArea
 from widgets.search_select import SearchSelect
 
+from . import keymap
 from .screens import RelanceScreen
 
 #: fields of each form, in reading order; the first one gets the focus
@@ -97,7 +99,9 @@ class ConfirmScreen(RelanceScreen, ModalScreen[bool]):
             yield Static(self.question, classes="question")
             if self.detail:
                 yield Static(self.detail, classes="detail")
-            yield Static(_("y / enter: yes    n / esc: no"), classes="hint")
+            keys = partial(keymap.keys_shown, self.BINDINGS)
+            yield Static(_("{yes}: yes    {no}: no").format(yes=keys("confirm.yes"), no=keys("confirm.no")),
+                         classes="hint")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -136,16 +140,20 @@ class ConflictScreen(RelanceScreen, ModalScreen[str | None]):
         return [field_label(n) for n in names if getattr(self.before, n) != getattr(self.current, n)]
 
     def compose(self) -> ComposeResult:
+        keys = partial(keymap.keys_shown, self.BINDINGS)
         with Vertical(id="conflict", classes="dialog"):
             yield Static(self.message, classes="question")
             if self.current is None:
                 yield Static(_("Your changes are still here."), classes="detail")
-                yield Static(_("c create it again with your changes · d discard yours · k / esc keep editing"), classes="hint")
+                yield Static(_("{recreate} create it again with your changes · {discard} discard yours · {keep} keep "
+                               "editing").format(recreate=keys("conflict.recreate"), discard=keys("conflict.discard"),
+                                                 keep=keys("conflict.keep")), classes="hint")
             else:
                 changed = ", ".join(self.changed_fields()) or _("(nothing you can see)")
                 yield Static(_("Changed there: {fields}.").format(fields=changed), classes="detail")
-                yield Static(_("o overwrite with yours · t take theirs · k / esc keep editing yours"),
-                             classes="hint")
+                yield Static(_("{overwrite} overwrite with yours · {theirs} take theirs · {keep} keep editing "
+                               "yours").format(overwrite=keys("conflict.overwrite"), theirs=keys("conflict.theirs"),
+                                               keep=keys("conflict.keep")), classes="hint")
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)
@@ -353,7 +361,9 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
                 for name in self.names:
                     ftype = self.types[name]
                     yield FieldRow(name, self._widget(name, ftype), ftype.required)
-            yield Static(_("ctrl+s save · esc cancel · tab next field · * required"), classes="hint")
+            yield Static(_("{save} save · {cancel} cancel · tab next field · * required").format(
+                save=keymap.keys_shown(self.BINDINGS, "form.save"), cancel=keymap.keys_shown(self.BINDINGS, "form.cancel")),
+                classes="hint")
 
     def on_mount(self) -> None:
         self.initial = self.values()

@@ -73,7 +73,8 @@ class HelpScreen(RelanceScreen, ModalScreen[None]):
                 # (a French user reads "Éditer" beside e: the letters are not the words' own)
                 yield Static(_("The keys are the same in every language relance speaks (s, then Language, "
                                "or the palette changes the language)."), classes="hint")
-            yield Static(_("esc close · ctrl+p runs any action by name"), classes="hint")
+            yield Static(_("{close} close · ctrl+p runs any action by name").format(
+                close=keymap.keys_shown(self.BINDINGS, "help.close")), classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from store.errors import RelanceError
 from store.i18n import N_, _, ngettext
 
+from . import keymap
 from .screens import RelanceScreen
 
 #: lines of each kind shown in the preview
@@ -51,7 +52,10 @@ class ImportScreen(RelanceScreen, ModalScreen[str | None]):
             yield Input(self.start_path, placeholder=_("~/Downloads/Connections.csv"), id="import-path")
             with VerticalScroll(id="import-preview"):
                 yield Static("", id="import-plan")
-            yield Static(_("enter preview · pgup/pgdn scroll it · ctrl+s import · esc cancel"), classes="hint")
+            keys = {name: keymap.keys_shown(self.BINDINGS, f"import.{name}")
+                    for name in ("page_up", "page_down", "apply", "cancel")}
+            yield Static(_("enter preview · {page_up}/{page_down} scroll it · {apply} import · {cancel} cancel").format(
+                **keys), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

@@ -303,6 +303,17 @@ def keys_of(binding: Binding) -> list[str]:
     return [key.strip() for key in binding.key.split(",")]
 
 
+def keys_shown(bindings, *binding_ids: str) -> str:
+    """The keys in force of ``binding_ids`` as a hint writes them (``k / esc``): the person's,
+    else those of the binding in ``bindings`` (the class's own: no import of every screen)."""
+    shown_keys = []
+    for binding_id in binding_ids:
+        keys = _in_force.get(binding_id) or next(
+            binding.key for binding in bindings if getattr(binding, "id", None) == binding_id)
+        shown_keys += [shown(key.strip()) for key in keys.split(",")]
+    return " / ".join(shown_keys)
+
+
 def keys_in_force(binding_id: str) -> list[str]:
     """The keys in force of the binding ``binding_id`` (Textual's names)."""
     if binding_id in _in_force:

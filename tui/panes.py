@@ -29,6 +29,8 @@ from store.repository import Repository
 from store.rules import collation_key, days_late, fold, follow_up_due, follow_up_order, follow_ups_first, search_text
 from widgets import RecordTable, RevenueGauge
 
+from . import keymap
+
 
 def translated(texts: tuple[str, ...]) -> list[str]:
     """Texts marked with ``N_``, in the language now in use."""
@@ -336,7 +338,8 @@ class NetworkPane(Pane):
 
     def subtitle(self) -> str:
         # (the way to the list of who to call, where the people are; the filter, when typed, first)
-        return super().subtitle() or _("c: who to contact now")
+        return super().subtitle() or _("{key}: who to contact now").format(
+            key=keymap.keys_shown(type(self.screen).BINDINGS, "contact.now"))
 
     def title_text(self, shown: int) -> str:
         before, source, changed = self.delta("count", "contact")
@@ -394,7 +397,7 @@ class RevenuePane(Pane):
         forecast = self.repository.forecast()
         self.gauge.show(forecast, headlines(forecast, where="tui", brief=True))
         self.border_title = f"{self.NUMBER} {_(self.TITLE)}"
-        self.border_subtitle = _("enter: month by month")
+        self.border_subtitle = _("{key}: month by month").format(key=keymap.keys_shown(self.gauge.BINDINGS, "gauge.open"))
 
     def retranslate(self) -> None:
         self._inputs = None

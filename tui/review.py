@@ -36,6 +36,7 @@ from store.rules import collation_key, fold
 from widgets import CheckList, RecordTable
 from widgets.textfields import LineInput, NoteArea
 
+from . import keymap
 from .screens import RelanceScreen
 
 if TYPE_CHECKING:
@@ -183,8 +184,9 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
             for sentence in summary(self.repository, self.draft):
                 lines.append("• " + sentence.replace("\n", "\n  ") + "\n")  # an answer's lines under its first
             self.query_one("#summary", Static).update(lines)
-        hint = (_("ctrl+n save all of it · ctrl+b/pgup back · esc close (the draft is kept)") if step == STEPS
-                else _("ctrl+n/pgdn next · ctrl+b/pgup back · tab next field · esc close (the draft is kept)"))
+        keys = {name: keymap.keys_shown(self.BINDINGS, f"review.{name}") for name in ("next", "previous", "close")}
+        hint = (_("{next} save all of it · {previous} back · {close} close (the draft is kept)") if step == STEPS
+                else _("{next} next · {previous} back · tab next field · {close} close (the draft is kept)")).format(**keys)
         self.query_one("#review-hint", Static).update(hint)
         self.call_after_refresh(self._focus_step, step)
 
@@ -540,7 +542,8 @@ class EndMissionScreen(RelanceScreen, ModalScreen[date | None]):
                 first = min(self.today, self.mission.end) if self.mission.end else self.today
                 yield Input(fmt.day(first), id="end-date", compact=True, placeholder=date_hint())
             yield Static("", classes="field-error", id="end-error")
-            yield Static(_("enter end it and review · esc cancel"), classes="hint")
+            yield Static(_("enter end it and review · {cancel} cancel").format(
+                cancel=keymap.keys_shown(self.BINDINGS, "end.cancel")), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#end-date", Input).focus()
