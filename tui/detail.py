@@ -77,7 +77,7 @@ class DetailScreen(RelanceScreen, ModalScreen[None]):
                 elif self.kind == "mission":
                     yield Static(_("Lessons learned"), classes="sublabel")
                     yield Static("", id="detail-review")
-            keys = {name: keymap.keys_shown(self.BINDINGS, f"detail.{name}")
+            keys = {name: keymap.keys_shown(self.BINDINGS, f"detail.{name}", first=True)
                     for name in ("edit", "log", "delete", "review", "close")}
             if self.kind == "contact":
                 hint = _("{edit} edit · {log} log · tab to the log, then {edit} / {delete} on an interaction · "

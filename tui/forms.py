@@ -362,7 +362,8 @@ class RecordForm(RelanceScreen, ModalScreen[dict | None]):
                     ftype = self.types[name]
                     yield FieldRow(name, self._widget(name, ftype), ftype.required)
             yield Static(_("{save} save · {cancel} cancel · tab next field · * required").format(
-                save=keymap.keys_shown(self.BINDINGS, "form.save"), cancel=keymap.keys_shown(self.BINDINGS, "form.cancel")),
+                save=keymap.keys_shown(self.BINDINGS, "form.save", first=True),
+                cancel=keymap.keys_shown(self.BINDINGS, "form.cancel", first=True)),
                 classes="hint")
 
     def on_mount(self) -> None:

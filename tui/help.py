@@ -74,7 +74,7 @@ class HelpScreen(RelanceScreen, ModalScreen[None]):
                 yield Static(_("The keys are the same in every language relance speaks (s, then Language, "
                                "or the palette changes the language)."), classes="hint")
             yield Static(_("{close} close · ctrl+p runs any action by name").format(
-                close=keymap.keys_shown(self.BINDINGS, "help.close")), classes="hint")
+                close=keymap.keys_shown(self.BINDINGS, "help.close", first=True)), classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -52,7 +52,7 @@ class ImportScreen(RelanceScreen, ModalScreen[str | None]):
             yield Input(self.start_path, placeholder=_("~/Downloads/Connections.csv"), id="import-path")
             with VerticalScroll(id="import-preview"):
                 yield Static("", id="import-plan")
-            keys = {name: keymap.keys_shown(self.BINDINGS, f"import.{name}")
+            keys = {name: keymap.keys_shown(self.BINDINGS, f"import.{name}", sep="/")
                     for name in ("page_up", "page_down", "apply", "cancel")}
             yield Static(_("enter preview · {page_up}/{page_down} scroll it · {apply} import · {cancel} cancel").format(
                 **keys), classes="hint")

@@ -303,15 +303,16 @@ def keys_of(binding: Binding) -> list[str]:
     return [key.strip() for key in binding.key.split(",")]
 
 
-def keys_shown(bindings, *binding_ids: str) -> str:
-    """The keys in force of ``binding_ids`` as a hint writes them (``k / esc``): the person's,
-    else those of the binding in ``bindings`` (the class's own: no import of every screen)."""
+def keys_shown(bindings, *binding_ids: str, sep: str = " / ", first: bool = False) -> str:
+    """The keys in force of ``binding_ids`` as a hint writes them (``k / esc``; ``first``: the
+    first key of each only): the person's, else those of the binding in ``bindings`` (the
+    class's own: no import of every screen)."""
     shown_keys = []
     for binding_id in binding_ids:
         keys = _in_force.get(binding_id) or next(
             binding.key for binding in bindings if getattr(binding, "id", None) == binding_id)
-        shown_keys += [shown(key.strip()) for key in keys.split(",")]
-    return " / ".join(shown_keys)
+        shown_keys += [shown(key.strip()) for key in keys.split(",")][:1 if first else None]
+    return sep.join(shown_keys)
 
 
 def keys_in_force(binding_id: str) -> list[str]:

@@ -184,7 +184,9 @@ class ReviewScreen(RelanceScreen, ModalScreen[Applied | None]):
             for sentence in summary(self.repository, self.draft):
                 lines.append("• " + sentence.replace("\n", "\n  ") + "\n")  # an answer's lines under its first
             self.query_one("#summary", Static).update(lines)
-        keys = {name: keymap.keys_shown(self.BINDINGS, f"review.{name}") for name in ("next", "previous", "close")}
+        # (the last step saves with the first key of "next" alone: pgdn there is no "save all")
+        keys = {name: keymap.keys_shown(self.BINDINGS, f"review.{name}", sep="/", first=name == "next" and step == STEPS)
+                for name in ("next", "previous", "close")}
         hint = (_("{next} save all of it · {previous} back · {close} close (the draft is kept)") if step == STEPS
                 else _("{next} next · {previous} back · tab next field · {close} close (the draft is kept)")).format(**keys)
         self.query_one("#review-hint", Static).update(hint)
