@@ -34,6 +34,9 @@ from .i18n import N_, _
 
 #: a config file is a few lines: one much bigger is not one (and is not read whole)
 MAX_BYTES = 256 * 1024
+#: options, or keys of the keymap, past which a file is not a person's preferences (relance
+#: has 4 options and under 100 bindings; 10,000 keymap lines took 40 s to check one by one)
+MAX_ENTRIES = 200
 
 #: where a value came from, weakest first (translated when shown)
 DEFAULT, DATA_FILE, CONFIG_FILE, ENVIRONMENT, FLAG = (
@@ -71,6 +74,8 @@ class Config:
     path: Path
     #: the file was there and read (its values may still have been refused one by one)
     found: bool = False
+    #: the file is there but was not read (another user's, writable by others, not UTF-8...)
+    refused: bool = False
     values: dict[str, str] = field(default_factory=lambda: dict(DEFAULTS))
     #: an option's source (DEFAULT, CONFIG_FILE...) and its detail (the file's line, "RELANCE_THEME")
     sources: dict[str, tuple[str, str]] = field(default_factory=lambda: {name: (DEFAULT, "") for name in DEFAULTS})
@@ -90,19 +95,32 @@ class Config:
         return f"{self.path}:{line}" if line else str(self.path)
 
 
-def _line_of(text: str, table: str | None, key: str) -> int | None:
-    """The line where ``key`` is set in ``table`` (None: the top, before any table): tomllib
-    gives values, not places, and a person fixes a file by its line."""
+_KEY = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
+_TABLE = re.compile(r"\s*\[\s*([^\]]*?)\s*\](?!\])")
+
+
+def _lines(text: str) -> dict[tuple[str | None, str], int]:
+    """(table, key) → the line that sets it, for every key of the file, in one pass (tomllib
+    gives values, not places, and a person fixes a file by its line)."""
+    found: dict[tuple[str | None, str], int] = {}
     current: str | None = None
-    pattern = re.compile(r'\s*(?:"' + re.escape(key) + r'"|\'' + re.escape(key) + r"'|" + re.escape(key) + r")\s*=")
     for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"\s*\[\s*([^\]]*?)\s*\]", line)
+        header = _TABLE.match(line)
         if header and not line.lstrip().startswith("[["):
             current = header.group(1).strip("\"'")
             continue
-        if current == table and pattern.match(line):
-            return number
-    return None
+        key = _KEY.match(line)
+        if key:
+            written = key.group(1)
+            if written[0] == '"':
+                try:
+                    written = json.loads(written)
+                except ValueError:
+                    written = written[1:-1]
+            elif written[0] == "'":
+                written = written[1:-1]
+            found.setdefault((current, written), number)
+    return found
 
 
 def read_text(path: Path) -> str | None:
@@ -110,20 +128,27 @@ def read_text(path: Path) -> str | None:
     for a file relance must not trust or cannot read: another user's, or one others can
     write (on a shared server they could remap a key or move the data file), a folder,
     too big, not UTF-8. The user's own symbolic link (a dotfiles folder) is followed."""
-    from .filesafety import check_file, resolve
+    from .filesafety import check_file, check_folder, resolve
 
     what = _("config file")
     real = resolve(path, what)
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
     except FileNotFoundError:
         return None
+    except OSError as err:  # (a link swapped in since resolve: ELOOP; a folder not open to the user)
+        raise UnsafeFileError(_("Cannot read the config file {path}: {reason}.").format(
+            path=path, reason=err.strerror or err)) from None
+    try:
+        check_file(path, os.fstat(fd), what)  # (a folder, a fifo, another user's, writable by others)
+        # its folder too: in one others can write, the file could be swapped for another
+        check_folder(real.parent)
+        data = os.read(fd, MAX_BYTES + 1)
     except OSError as err:
         raise UnsafeFileError(_("Cannot read the config file {path}: {reason}.").format(
             path=path, reason=err.strerror or err)) from None
-    with os.fdopen(fd, "rb") as handle:
-        check_file(path, os.fstat(fd), what)  # (a folder, a fifo, another user's, writable by others)
-        data = handle.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:
         raise UnsafeFileError(_("The config file {path} is over {size} KiB: it is not a config file.").format(
             path=path, size=MAX_BYTES // 1024))
@@ -146,6 +171,7 @@ def load(path: Path | None = None, flags: dict[str, str | None] | None = None,
         text = read_text(config.path)
     except UnsafeFileError as err:
         config.problems.append(_("{message} Its options are not used.").format(message=err))
+        config.refused = True
         text = None
     if text is not None:
         config.found = True
@@ -175,10 +201,19 @@ def _read_file(config: Config, text: str) -> None:
         config.problems.append(_("{where}: not valid TOML ({reason}); the defaults are used.").format(
             where=config.where(int(line.group(1)) if line else None), reason=str(err)))
         return
+    except (ValueError, RecursionError):  # (an integer of 5,000 digits; arrays 600 deep)
+        config.problems.append(_("{where}: a value too big or too deep to be a preference; the defaults are "
+                                 "used.").format(where=config.where(None)))
+        return
+    lines = _lines(text)
+    if len(document) > MAX_ENTRIES:
+        config.problems.append(_("{where}: {count} options: relance has {known}; none is used.").format(
+            where=config.where(None), count=len(document), known=len(OPTIONS) + 1))
+        return
     for name, value in document.items():
-        line = _line_of(text, None, name)
+        line = lines.get((None, name))
         if name == "keymap":
-            _read_keymap(config, text, value, line)
+            _read_keymap(config, lines, value, line)
         elif name not in OPTIONS:
             config.problems.append(_("{where}: unknown option {name!r} (relance knows {known}); it is ignored.").format(
                 where=config.where(line), name=name, known=", ".join([*OPTIONS, "[keymap]"])))
@@ -189,13 +224,17 @@ def _read_file(config: Config, text: str) -> None:
             _take(config, name, value, (CONFIG_FILE, str(line or "")), config.where(line))
 
 
-def _read_keymap(config: Config, text: str, table: Any, line: int | None) -> None:
+def _read_keymap(config: Config, lines: dict, table: Any, line: int | None) -> None:
     if not isinstance(table, dict):
         config.problems.append(_("{where}: keymap should be a table ([keymap], then \"binding.id\" = \"key\" "
                                  "lines); it is ignored.").format(where=config.where(line)))
         return
+    if len(table) > MAX_ENTRIES:
+        config.problems.append(_("{where}: {count} keys in [keymap]: relance has fewer than {known} bindings; "
+                                 "none is used.").format(where=config.where(line), count=len(table), known=MAX_ENTRIES))
+        return
     for binding_id, keys in table.items():
-        key_line = _line_of(text, "keymap", binding_id)
+        key_line = lines.get(("keymap", binding_id))
         if not isinstance(keys, str) or not keys.strip():
             config.problems.append(_("{where}: the keys of {binding!r} should be text in quotes, as \"ctrl+n\" or "
                                      "\"n,insert\"; its default key is kept.").format(
@@ -237,6 +276,12 @@ def _check(name: str, value: str) -> str | None:
     if name == "data" and value and not (value.startswith("~") or os.path.isabs(value)):
         return _("expected a full path (starting with / or ~), got {value}; the default is used.").format(
             value=shown(value))
+    if name == "data" and value.startswith("~"):
+        try:
+            Path(value).expanduser()
+        except RuntimeError:  # (~someone who has no account here)
+            return _("{value} names the home folder of a user this machine does not know; the default is "
+                     "used.").format(value=shown(value))
     if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
         return _("{value} holds a control character; the default is used.").format(value=shown(value))
     return None
@@ -248,13 +293,31 @@ def with_option(text: str, name: str, value: str) -> str:
     included, kept as the person wrote it."""
     line = f"{name} = {json.dumps(value, ensure_ascii=False)}"  # (a JSON string is a TOML basic string)
     lines = text.splitlines()
-    number = _line_of(text, None, name)
+    number = _lines(text).get((None, name))
     if number:
-        lines[number - 1] = line
+        comment = _comment(lines[number - 1])
+        lines[number - 1] = f"{line}  {comment}" if comment else line
     else:
         first_table = next((i for i, old in enumerate(lines) if re.match(r"\s*\[", old)), len(lines))
         lines[first_table:first_table] = [line] + ([""] if first_table < len(lines) else [])
-    return "\n".join(lines) + "\n"
+    end = "\r\n" if "\r\n" in text else "\n"  # (a file written on Windows keeps its line ends)
+    return end.join(lines) + end
+
+
+def _comment(line: str) -> str:
+    """The ``# ...`` that ends a TOML line, outside its strings (kept when the value changes)."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == "\\" and quote == '"':
+                continue
+            if char == quote and line[index - 1:index] != "\\":
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[index:]
+    return ""
 
 
 def write_option(name: str, value: str, path: Path | None = None) -> Path:
@@ -264,7 +327,7 @@ def write_option(name: str, value: str, path: Path | None = None) -> Path:
     it is not written over). Returns the file written."""
     import tomllib
 
-    from .files import make_private_dirs, replace_file
+    from .files import fsync_dir, make_private_dirs, remove_temp_files, replace_file
     from .filesafety import check_folder, resolve
 
     path = path or paths.config_path()
@@ -272,16 +335,22 @@ def write_option(name: str, value: str, path: Path | None = None) -> Path:
     if text:
         try:
             tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
             raise UnsafeFileError(_("{path} is not valid TOML ({reason}): fix it, then choose again.").format(
                 path=path, reason=err)) from None
     new = with_option(text, name, value)
-    if tomllib.loads(new).get(name) != value:  # (a line the simple edit above cannot place)
+    try:
+        placed = tomllib.loads(new).get(name) == value
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        placed = False
+    if not placed:  # (a line the simple edit above cannot place: a value over several lines)
         raise UnsafeFileError(_("{path}: {name} could not be set; set it by hand.").format(path=path, name=name))
     real = resolve(path, _("config file"))  # (the person's own link to a dotfiles folder: its target)
     make_private_dirs(real.parent)
     check_folder(real.parent)
+    remove_temp_files(real)  # (of a write killed before its rename)
     replace_file(real, new.encode("utf-8"))
+    fsync_dir(real.parent)
     return path
 
 

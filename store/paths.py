@@ -13,13 +13,27 @@ def default_data_path() -> Path:
     return root / "relance" / "relance.json"
 
 
+def _expanded(text: str, where: str) -> Path:
+    """``text`` with a leading ``~`` or ``~user`` made a home folder; a user this machine
+    does not know is said in one line (Python raises RuntimeError)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        from .errors import UnsafeFileError
+        from .fmt import shown
+        from .i18n import _
+
+        raise UnsafeFileError(_("{where}: {value} names the home folder of a user this machine does not know.").format(
+            where=where, value=shown(text))) from None
+
+
 def resolve_data_path(option: str | None) -> Path:
     """``--data``, else ``RELANCE_DATA``, else the config file's ``data``, else the XDG default."""
     if option:
-        return Path(option).expanduser()
+        return _expanded(option, "--data")
     env = os.environ.get("RELANCE_DATA")
     if env:
-        return Path(env).expanduser()
+        return _expanded(env, "RELANCE_DATA")
     from .config import current
 
     return current().data_path() or default_data_path()

@@ -279,3 +279,19 @@ class Terminal:
                 return
             time.sleep(0.1)
         raise AssertionError(f"{text!r} not on the screen:\n{self.screen()}")
+
+
+def test_names_are_not_read_from_a_fifo_or_another_users_link(tmp_path):
+    """A Tab never hangs on a fifo planted where the data file is named, nor reads
+    through a link another user owns (the checks of every other command)."""
+    fifo = tmp_path / "team.json"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "__complete-names", "contact", "", "--data", str(fifo)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0 and result.stdout == ""
+    link = tmp_path / "link.json"
+    link.symlink_to(fifo)
+    os.lchown(link, 12345, 12345)
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "__complete-names", "contact", "", "--data", str(link)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0 and result.stdout == ""

@@ -215,7 +215,7 @@ async def test_a_theme_chosen_keeps_the_rest_of_the_config_file_as_written(demo_
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     assert config_file.read_text(encoding="utf-8") == (
-        '# my colours\ntheme = "relance-dark"\n\n[keymap]\n"record.new" = "o"\n')
+        '# my colours\ntheme = "relance-dark"  # for the day\n\n[keymap]\n"record.new" = "o"\n')
 
 
 async def test_the_dashboard_says_a_config_files_problems_once(demo_repo, config_file):
@@ -291,3 +291,77 @@ def test_any_toml_a_person_might_write_gives_values_it_may_take_and_problems_of_
     assert not conf.values["data"] or conf.values["data"].startswith(("~", "/"))
     for problem in conf.problems + check(conf.keymap, conf.keymap_lines, str(config_file)).problems:
         assert problem.startswith(str(config_file)) and "\n" not in problem
+
+
+# -- a hostile or unusual config file (found from outside) ------------------------------------
+
+
+@pytest.mark.parametrize("make, said", [
+    (lambda path: path.mkdir(), "is a folder, not a file"),
+    (lambda path: write(path, "x = " + "[" * 600 + "]" * 600 + "\n"), "too big or too deep"),
+    (lambda path: write(path, "x = " + "9" * 5000 + "\n"), "too big or too deep"),
+    (lambda path: write(path, "[keymap]\n" + "".join(f'k{i} = "x"\n' for i in range(10_000))),
+     "10000 keys in [keymap]"),
+    (lambda path: write(path, 'data = "~nosuchuser_relance/x.json"\n'), "a user this machine does not know"),
+])
+def test_a_hostile_config_file_is_one_line_and_every_command_goes_on(config_file, isolated_home, data_path, make,
+                                                                     said):
+    make(config_file)
+    result = run_relance("list", "contacts", "--data", str(data_path), env=env(isolated_home))
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert str(config_file) in line and said in line, line
+    shown_result = run_relance("config", "show", env=env(isolated_home))
+    assert shown_result.returncode == 1 and "Traceback" not in shown_result.stderr
+
+
+def test_a_config_file_in_a_folder_others_can_write_is_not_used(config_file):
+    write(config_file, 'theme = "relance-light"\n')
+    config_file.parent.chmod(0o777)
+    conf = config.load(config_file, environ={})
+    assert conf.values["theme"] == "" and conf.refused and "can be written by others" in conf.problems[0]
+
+
+def test_a_user_no_one_knows_in_data_is_one_line(isolated_home):
+    result = run_relance("list", "contacts", "--data", "~nosuchuser_relance/x.json", env=env(isolated_home))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("relance: --data: ~nosuchuser_relance/x.json names the home folder of a "
+                                     "user this machine does not know.")
+
+
+def test_a_value_written_back_keeps_the_lines_comment_and_line_ends():
+    text = '# mine\r\ntheme = "a#b"  # for the day\r\n\r\n[keymap]\r\n"record.new" = "o"\r\n'
+    assert config.with_option(text, "theme", "relance-dark") == (
+        '# mine\r\ntheme = "relance-dark"  # for the day\r\n\r\n[keymap]\r\n"record.new" = "o"\r\n')
+
+
+async def test_a_theme_the_file_cannot_take_is_said_and_nothing_breaks(demo_repo, monkeypatch, tmp_path):
+    """A value over several lines, which the one-line edit cannot replace, and a config
+    folder whose name reads as markup: a notification, the file left as it was."""
+    home = tmp_path / "x[/y]"
+    folder = home / "relance"
+    folder.mkdir(parents=True, mode=0o700)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    config.use(None)
+    path = write(folder / "config.toml", 'theme = """\nrelance-light"""\n')
+    stale = folder / ".config.toml.tmp-999999999-abcd"
+    stale.write_text("half")
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.theme == "relance-light"
+        app.theme = "relance-contrast"
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        [said] = [n.message for n in app._notifications if "set it by hand" in n.message]
+        assert said.startswith("Used now, but not saved in your config file:") and str(path) in said
+        assert app.theme == "relance-contrast"
+    assert path.read_text(encoding="utf-8") == 'theme = """\nrelance-light"""\n'
+    write(path, "# colours\n")
+    config.use(None)
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = "relance-light"
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    assert path.read_text(encoding="utf-8") == '# colours\ntheme = "relance-light"\n'
+    assert not stale.exists()  # (a write killed before its rename left it: swept at the next)

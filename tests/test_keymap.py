@@ -199,3 +199,18 @@ def test_the_readme_table_gives_every_binding_id_with_its_default_key():
         for binding_id, entry in keymap.catalogue().items():
             shown = [keymap.shown(key) for key in entry.keys]
             assert any(f"`{key}`" in listed[binding_id] for key in shown), (readme, binding_id, shown)
+
+
+def test_keys_a_terminal_sends_as_others_are_the_others():
+    """ctrl+i is tab, ctrl+[ escape, ctrl+m enter: a binding there would never fire."""
+    checked = keymap.check({"settings": "ctrl+i", "contact.now": "ctrl+["}, {"settings": 2, "contact.now": 3}, "c")
+    assert checked.keymap == {}
+    assert checked.problems == [
+        "c:2: settings: tab is already the key of Next pane (pane.next) in Dashboard; settings keeps s.",
+        "c:3: contact.now: esc is already the key of Clear filter (pane.clear_filter) in Dashboard; contact.now "
+        "keeps c."]
+
+
+def test_a_clash_names_a_binding_that_keeps_its_key():
+    checked = keymap.check({"quit": "x", "record.new": "x"}, {"quit": 2, "record.new": 3}, "c")
+    assert all("(mission.end)" in problem for problem in checked.problems), checked.problems

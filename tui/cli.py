@@ -412,7 +412,10 @@ def _stored_language(argv: Sequence[str]) -> str | None:
         known, _rest = finder.parse_known_args(argv)
     except SystemExit:  # (--data without a value: the real parser says so)
         return None
-    return stored_language(resolve_data_path(known.data))
+    try:
+        return stored_language(resolve_data_path(known.data))
+    except RelanceError:  # (~someone unknown: the command itself says so)
+        return None
 
 
 #: what a terminal that is not UTF-8 (``LANG=fr_FR.ISO-8859-1``) is shown for the characters

@@ -54,7 +54,8 @@ def _show(conf: config.Config, args: argparse.Namespace) -> int:
 
     data = paths.resolve_data_path(getattr(args, "data", None))
     stored = {name: (stored_setting(data, name) or "").strip() for name in ("theme", "language")}
-    state = _("read") if conf.found else _("not there: relance config init writes one")
+    state = (_("read") if conf.found else _("there, but not used: see below") if conf.refused
+             else _("not there: relance config init writes one"))
     print(_("Config file: {path} ({state})").format(path=conf.path, state=state))
     themes = sorted(paths.themes_dir().glob("*.toml")) if paths.themes_dir().is_dir() else []
     print(_("Theme files: {path} ({count})").format(path=paths.themes_dir(), count=len(themes)))

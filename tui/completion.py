@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -314,10 +316,20 @@ _SCHEMA_HEAD = re.compile(rb'\{\n"_meta": \{\n  "[0-9]+": \{"schema":([0-9]+)[,}
 def _schema(path) -> int | None:
     """The schema of the file at ``path`` from its first bytes (None if not so written):
     only a file of the current one is opened, so that a Tab never migrates a file."""
+    from store.errors import RelanceError
+    from store.filesafety import check_data_file, resolve
+
     try:
-        with open(path, "rb") as handle:
+        # (the checks of every other command: another user's link, a fifo that would hang
+        # the Tab, a file others could write are not opened)
+        real = resolve(path, "data file")
+        check_data_file(real)
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             head = handle.read(256)
-    except OSError:
+    except (OSError, RelanceError):
         return None
     found = _SCHEMA_HEAD.match(head.removeprefix(b"\xef\xbb\xbf"))
     return int(found.group(1)) if found else None

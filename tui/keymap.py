@@ -61,6 +61,8 @@ KEY_NAMES = {
     "escape": "esc", "enter": "enter",
 }
 MODIFIERS = ("ctrl", "alt", "shift", "meta", "super", "hyper")
+#: keys a terminal cannot tell from others, as the others (a binding on ctrl+i never fires)
+_ALIASED = {"ctrl+i": "tab", "ctrl+m": "enter", "ctrl+left_square_bracket": "escape"}
 #: the names Textual gives keys that are not characters (up, f5, pagedown...)
 _NAMED_KEYS = frozenset(
     key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")) | {"space", "minus", "plus"}
@@ -148,7 +150,9 @@ def normalized(key: str) -> str | None:
         base = base.lower()
     else:  # (not any Unicode name: "banana" is one, 🍌, but no terminal sends it as a key)
         return None
-    return "+".join([*sorted(modifiers, key=MODIFIERS.index), base])
+    key = "+".join([*sorted(modifiers, key=MODIFIERS.index), base])
+    # a terminal sends these as the keys they stand for: ctrl+i is tab (Textual's KEY_ALIASES)
+    return _ALIASED.get(key, key)
 
 
 def shown(key: str) -> str:
@@ -279,7 +283,10 @@ def _first_clash(entries: dict[str, Entry], wanted: dict[str, tuple[str, ...]], 
                                         place))
     if not clashes:
         return None
-    _line, binding_id, key, other, place = max(clashes)
+    # a key held by a binding left where it is settles first: the message then never names
+    # a binding whose own move is refused after it
+    certain = [clash for clash in clashes if clash[3] not in wanted]
+    _line, binding_id, key, other, place = max(certain or clashes)
     return binding_id, key, other, place
 
 

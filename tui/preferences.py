@@ -131,16 +131,16 @@ class Preferences:
         conf = config.current()
         try:
             path = config.write_option(name, value, conf.path)
-        except (RelanceError, OSError) as err:
-            reason = err if isinstance(err, RelanceError) else (err.strerror or err)
+        except (RelanceError, OSError, ValueError) as err:
+            reason = err if isinstance(err, RelanceError) else (getattr(err, "strerror", None) or err)
             self.call_from_thread(self.notify, _("Used now, but not saved in your config file: {reason}").format(
-                reason=reason), severity="warning", timeout=10)
+                reason=reason), severity="warning", timeout=10, markup=False)
             return
         self._config_signature = signature(path)
         conf.values[name] = value
         source, detail = conf.sources[name]
         if source in (config.ENVIRONMENT, config.FLAG):
             self.call_from_thread(self.notify, _("Saved in {path}; {where} still chooses it when relance "
-                                                 "starts.").format(path=path, where=detail), timeout=8)
+                                                 "starts.").format(path=path, where=detail), timeout=8, markup=False)
         else:
             conf.sources[name] = (config.CONFIG_FILE, "")
