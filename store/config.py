@@ -354,6 +354,15 @@ def write_option(name: str, value: str, path: Path | None = None) -> Path:
     return path
 
 
+def where_from(config: Config, name: str) -> str:
+    """Where option ``name`` in force was given, for a sentence: ``config.toml:3``,
+    ``RELANCE_LANGUAGE``, ``--language``."""
+    source, detail = config.sources[name]
+    if source == CONFIG_FILE:
+        return config.where(int(detail) if detail else None)
+    return detail or _(source)
+
+
 _loaded: Config | None = None
 
 

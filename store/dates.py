@@ -66,7 +66,10 @@ def in_range(day: date, text: str) -> date:
 
 
 def hint() -> str:
-    """What a date field says it takes, in the language in use (a placeholder)."""
+    """What a date field says it takes, in the language in use and as dates are shown (the
+    config file's ``date_style``): a placeholder."""
+    if fmt.day_first():
+        return _("DD/MM/YYYY, today, +3d, +2w, +1m")
     return _("YYYY-MM-DD, today, +3d, +2w, +1m")
 
 

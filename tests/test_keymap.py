@@ -214,3 +214,21 @@ def test_keys_a_terminal_sends_as_others_are_the_others():
 def test_a_clash_names_a_binding_that_keeps_its_key():
     checked = keymap.check({"quit": "x", "record.new": "x"}, {"quit": 2, "record.new": 3}, "c")
     assert all("(mission.end)" in problem for problem in checked.problems), checked.problems
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.fr.md"])
+def test_the_readmes_example_config_file_is_one_relance_takes_whole(readme, tmp_path):
+    text = Path(ROOT, readme).read_text(encoding="utf-8")
+    [example] = [block for block in re.findall(r"```toml\n(.*?)```", text, re.S) if "[keymap]" in block]
+    path = tmp_path / "relance" / "config.toml"
+    path.parent.mkdir(mode=0o700)
+    write(path, example)
+    conf = config.load(path, environ={})
+    assert conf.problems == [] and conf.keymap
+    assert keymap.check(conf.keymap, conf.keymap_lines, str(path)).problems == []
+
+
+def test_shift_and_a_letter_is_the_capital_letter():
+    assert keymap.normalized("shift+s") == "S" and keymap.normalized("shift+1") is None
+    checked = keymap.check({"settings": "shift+s"}, {}, "c")
+    assert checked.keymap == {"settings": "S"} and checked.problems == []

@@ -305,14 +305,16 @@ class RelanceApp(TextualTexts, RecordFlows, Preferences, App[None]):
         dash = screen
         for kind, label in (("contact", _("New contact")), ("target", _("New micro-target")),
                             ("opportunity", _("New opportunity")), ("mission", _("New mission"))):
-            yield SystemCommand(label, _("Open the form of a new {kind}").format(kind=kind_name(kind)),
+            yield SystemCommand(label, _("Open the form of a new {kind} ({key} in its pane)").format(
+                                    kind=kind_name(kind), key=key_of("record.new")),
                                 lambda kind=kind: self.new_record(kind))
         # ("a new time off" does not read: its own words)
         yield SystemCommand(_("New time off"), _("Open the form of a period you will not bill (holidays, training)"),
                             lambda: self.new_record("time_off"))
         for key, label in (("network", _("Network")), ("targets", _("Targets")), ("missions", _("Missions")),
                            ("revenue", _("Revenue gap"))):
-            yield SystemCommand(_("Go to {pane}").format(pane=label), _("Focus the {pane} pane").format(pane=label),
+            yield SystemCommand(_("Go to {pane}").format(pane=label), _("Focus the {pane} pane ({key})").format(
+                                    pane=label, key=key_of(f"pane.{key}")),
                                 lambda key=key: dash.action_focus_pane(key))
         yield SystemCommand(_("Time off"), _("The periods you do not bill, under the missions ({pane}, then {key})").format(
                                 pane=key_of("pane.missions"), key=key_of("pane.next")),
@@ -337,7 +339,8 @@ class RelanceApp(TextualTexts, RecordFlows, Preferences, App[None]):
                                 key=key_of("gauge.open"), pane=key_of("pane.revenue")),
                             self.open_forecast)
         yield SystemCommand(_("Import contacts from a file"),
-                            _("LinkedIn's Connections.csv, a vCard file or a CSV: preview, then one write"),
+                            _("LinkedIn's Connections.csv, a vCard file or a CSV: preview, then one write ({key})").format(
+                                key=key_of("import")),
                             self.open_import)
         yield SystemCommand(_("Settings"), _("Monthly target, daily rate, country, horizon ({key})").format(key=key_of("settings")), self.open_settings)
         yield SystemCommand(_("Help"), _("Every key ({key})").format(key=key_of("help")), self.show_help)

@@ -90,7 +90,8 @@ def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data", metavar=pgettext("command-line placeholder", "PATH"), default=argparse.SUPPRESS,
-        help=_("data file (default: $RELANCE_DATA, else $XDG_DATA_HOME/relance/relance.json)"),
+        help=_("data file (default: $RELANCE_DATA, else the config file's data, else "
+               "$XDG_DATA_HOME/relance/relance.json)"),
     )
     common.add_argument(
         "--today", metavar=pgettext("command-line placeholder", "YYYY-MM-DD"), type=_date, default=argparse.SUPPRESS,

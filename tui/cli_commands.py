@@ -445,8 +445,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from store import config
+
     repo = _open(args)
     changes = {name: getattr(args, name) for name in Settings.field_types() if getattr(args, name, None) is not None}
+    theme = changes.pop("theme", None)
+    if theme is not None:
+        # a preference of the person, kept in the config file since there is one (the data
+        # file's is read only when the config file names none): no data written for it
+        config.write_option("theme", theme.strip())
+        print(_("theme: written to your config file {path}.").format(path=config.current().path), file=sys.stderr)
+        config.use(None)
     if changes:
         try:
             repo.set_settings(changes)
@@ -457,10 +466,18 @@ def cmd_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     set_language(settings.language)  # (a language just chosen speaks at once, as in the dashboard)
     types = settings.field_types()
     width = max(len(flag(name)) - 2 for name in types)
+    conf = config.current()
     for name, ftype in types.items():
         if name == "uid":
             continue
-        print(f"{flag(name)[2:]:<{width}}  {ftype.edit_text(getattr(settings, name))}".rstrip())
+        value = ftype.edit_text(getattr(settings, name))
+        if name == "theme" and conf.sources["theme"][0] != config.DEFAULT:
+            value = conf.values["theme"]  # (the one in force: the config file's)
+        print(f"{flag(name)[2:]:<{width}}  {value}".rstrip())
+    source, detail = conf.sources["language"]
+    if "language" in changes and source != config.DEFAULT:
+        print(_("language: {value} comes first, from {where}; the settings' is used where it says nothing.").format(
+            value=conf.values["language"], where=config.where_from(conf, "language")), file=sys.stderr)
     if changes:
         print(_("Saved to {path}.").format(path=repo.path), file=sys.stderr)
     return 0

@@ -31,7 +31,12 @@ def add_config_command(commands, command) -> None:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    from store.i18n import set_language
+    from store.layout import stored_language
+
     conf = config.current()
+    # (in the language of every other command: the config file's, else the data file's settings')
+    set_language(stored_language(paths.resolve_data_path(getattr(args, "data", None))))
     if args.config_action == "path":
         print(conf.path)
         return 0
@@ -57,8 +62,13 @@ def _show(conf: config.Config, args: argparse.Namespace) -> int:
     state = (_("read") if conf.found else _("there, but not used: see below") if conf.refused
              else _("not there: relance config init writes one"))
     print(_("Config file: {path} ({state})").format(path=conf.path, state=state))
-    themes = sorted(paths.themes_dir().glob("*.toml")) if paths.themes_dir().is_dir() else []
-    print(_("Theme files: {path} ({count})").format(path=paths.themes_dir(), count=len(themes)))
+    from textual.theme import BUILTIN_THEMES
+
+    from themes import THEMES
+    from themes.user_themes import load_user_themes
+
+    user_themes, theme_problems = load_user_themes(paths.themes_dir(), reserved={theme.name for theme in THEMES})
+    print(_("Theme files: {path} ({count} read)").format(path=paths.themes_dir(), count=len(user_themes)))
     print()
     rows = []
     for name in config.OPTIONS:
@@ -89,7 +99,13 @@ def _show(conf: config.Config, args: argparse.Namespace) -> int:
         keys = moved[entry.id].split(",") if entry.id in moved else entry.keys
         key_rows.append(("  " + entry.id, " / ".join(keymap.shown(key) for key in keys), source))
     _table(key_rows)
-    problems = conf.problems + (checked.problems if checked else [])
+    problems = conf.problems + (checked.problems if checked else []) + theme_problems
+    known = {theme.name for theme in THEMES} | {theme.name for theme in user_themes} | set(BUILTIN_THEMES)
+    if conf.values["theme"] and conf.values["theme"] not in known:
+        problems.append(_("{where}: theme: {name} is not one relance knows (relance-dark, relance-light, "
+                          "relance-contrast, a theme file's, or one of Textual's); the default is used.").format(
+                              where=config.where_from(conf, "theme"), name=conf.values["theme"]))
+    problems.sort(key=keymap.line_number)  # (in the file's order: the person reads them so)
     if problems:
         print()
         print(_("Problems (the defaults are used in their place):"))

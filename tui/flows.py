@@ -26,6 +26,7 @@ from store.repository import Repository
 from store.choices import STAGE, choice_label
 from store.rules import mission_from_opportunity, mission_phase, missions_due_review, stage_change
 
+from . import keymap
 from .dashboard import DashboardScreen
 from .typeahead import KeyGate
 
@@ -306,7 +307,9 @@ class RecordFlows(_App):
             "{count} missions ended without their lessons-learned review: {names}.", len(due),
         ).format(count=len(due), names=", ".join(m.label() for m in due[:3]) + ("…" if len(due) > 3 else ""))
         detail = _("What the client bought, the micro-target it reveals, the leads and recommendations it "
-                   "brings. Review {mission} now? (Later: r on the mission in pane 3.)").format(mission=first.label())
+                   "brings. Review {mission} now? (Later: {key} on the mission in pane {pane}.)").format(
+                       mission=first.label(), key=keymap.keys_shown(DashboardScreen.BINDINGS, "mission.review", first=True),
+                       pane=keymap.keys_shown(DashboardScreen.BINDINGS, "pane.missions", first=True))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -438,9 +441,18 @@ class RecordFlows(_App):
 
         base = self.repository.settings()
 
-        def finished(_settings) -> None:
+        def finished(saved) -> None:
+            from store import config
+
             self.refresh_views()
             self.notify(_("Settings saved."), timeout=3)
+            conf = config.current()
+            if saved.language != base.language and conf.sources["language"][0] != config.DEFAULT:
+                # (saved all the same: it speaks wherever the config file says nothing)
+                self.notify(_("The language in force, {value}, comes from {where}: change it there, or with the "
+                              "palette's “Language”.").format(value=conf.values["language"],
+                                                                 where=config.where_from(conf, "language")),
+                            severity="warning", timeout=10, markup=False)
 
         def failed(err: ConflictError, values: dict[str, Any]) -> bool:
             def chosen(choice: str | None) -> None:

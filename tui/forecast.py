@@ -20,6 +20,7 @@ from store.i18n import N_, _
 from store.repository import Repository
 from widgets.bars import Unbroken, headline_text
 
+from . import keymap
 from .screens import RelanceScreen
 
 
@@ -55,7 +56,10 @@ class ForecastScreen(RelanceScreen, ModalScreen[None]):
             title = _("Revenue gap, month by month — turnover excl. tax")
         self.query_one("#forecast-title", Static).update(title)
         # (here, not in compose: the settings saved from this screen may change the language)
-        self.query_one("#forecast-hint", Static).update(_("t turnover / net income · s settings · ↑↓ scroll · esc close"))
+        keys = {name: keymap.keys_shown(self.BINDINGS, f"forecast.{name}", first=True)
+                for name in ("toggle", "settings", "close")}
+        self.query_one("#forecast-hint", Static).update(
+            _("{toggle} turnover / net income · {settings} settings · ↑↓ scroll · {close} close").format(**keys))
         parts: list = []
         if self.net:
             parts.append(Text(_("Net income = turnover × (1 − {fee} portage fee) × {share} net share. "

@@ -61,20 +61,31 @@ class HelpScreen(RelanceScreen, ModalScreen[None]):
         with Vertical(id="help", classes="dialog"):
             yield Static(_("relance: keys"), classes="form-title")
             with VerticalScroll():
-                for title, rows in [*self.sections, (_("Moving around"), moves())]:
+                sections = [*self.sections, (_("Moving around"), moves())]
+                # the keys' column as wide as its longest (the person's keys may be longer), a
+                # space before the descriptions
+                width = max([18] + [len(key) + 1 for _title, rows in sections for key, _text in rows])
+                for title, rows in sections:
                     # two columns: a description longer than the line (French) wraps in its own
                     table = Table.grid(padding=(0, 0))
-                    table.add_column(width=18, no_wrap=True, style="bold")
+                    table.add_column(width=min(width, 30), no_wrap=True, style="bold")
                     table.add_column(ratio=1)
                     for key, description in rows:
                         table.add_row(key, description)
                     yield Static(title, classes="sublabel")
                     yield Static(table)
                 # (a French user reads "Éditer" beside e: the letters are not the words' own)
-                yield Static(_("The keys are the same in every language relance speaks (s, then Language, "
-                               "or the palette changes the language)."), classes="hint")
+                yield Static(_("The keys are the same in every language relance speaks ({settings}, then Language, "
+                               "or the palette changes the language).").format(settings=keymap.key_of("settings")),
+                             classes="hint")
             yield Static(_("{close} close · ctrl+p runs any action by name").format(
                 close=keymap.keys_shown(self.BINDINGS, "help.close", first=True)), classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def on_key(self, event) -> None:
+        # the key that opened the help closes it, also when the person moved it (f1)
+        if event.key in keymap.keys_in_force("help"):
+            event.stop()
+            self.dismiss(None)

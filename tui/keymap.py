@@ -143,6 +143,10 @@ def normalized(key: str) -> str | None:
     if len(base) == 1:
         if not base.isprintable() or base.isspace():
             return None
+        if modifiers == ["shift"]:
+            # a terminal sends shift+s as the letter S; shift with any other character, as
+            # the character the keyboard gives, which relance cannot know: refused
+            return base.upper() if base.isalpha() else None
         base = _character_to_key(base.lower() if modifiers else base)
     elif base.lower() in ("esc", "return"):
         base = {"esc": "escape", "return": "enter"}[base.lower()]
@@ -250,10 +254,10 @@ def check(keymap: dict[str, str], lines: dict[str, int] | None = None, where: st
         for entry in entries.values():
             if entry.id not in applied and entry.owner == moved.owner and set(entry.keys) & set(moved.keys):
                 applied[entry.id] = ",".join(entry.keys)
-    return Applied(applied, sorted(problems, key=_line_number))
+    return Applied(applied, sorted(problems, key=line_number))
 
 
-def _line_number(problem: str) -> int:
+def line_number(problem: str) -> int:
     """A problem's line in the config file (its order in the file: the person reads them so)."""
     found = re.match(r".*?:(\d+): ", problem)
     return int(found.group(1)) if found else 0

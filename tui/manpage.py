@@ -94,18 +94,26 @@ FILES = [
      "command that writes and by relance backup; relance restore lists them and puts one back."),
     (r"\fI$XDG_CONFIG_HOME/relance/config.toml\fR",
      "The person's preferences (without XDG_CONFIG_HOME, ~/.config/relance/config.toml), kept apart from "
-     "the data they are about."),
+     "the data they are about: data (the data file), theme, language, date_style (language, iso or "
+     "day-first) and a [keymap] table of binding ids and keys. A flag comes before the environment, which "
+     "comes before this file. relance config init writes one listing every option and binding; relance "
+     "config show prints what is in force and where each value came from."),
     (r"\fI$XDG_CONFIG_HOME/relance/themes/*.toml\fR", "Colour themes of your own, offered beside relance's."),
 ]
 
 ENVIRONMENT = [
-    ("RELANCE_DATA", "The data file, when --data is not given."),
+    ("RELANCE_DATA", "The data file, when --data is not given (before the config file's data)."),
+    ("RELANCE_THEME", "The dashboard's theme, when --theme is not given (before the config file's)."),
+    ("RELANCE_LANGUAGE", "The language, when --language is not given (before the config file's, which comes "
+                         "before the settings')."),
+    ("RELANCE_DATE_STYLE", "How dates are shown: language, iso or day-first (before the config file's)."),
     ("XDG_DATA_HOME", "Where the default data file is (relance/relance.json in it); ~/.local/share without it."),
     ("XDG_CONFIG_HOME", "Where the configuration is (relance/config.toml and relance/themes/ in it); "
                         "~/.config without it."),
     ("LANGUAGE, LC_ALL, LC_MESSAGES, LANG",
      "The language of every screen, message and --help (English or French), read as gettext reads them, "
-     "unless the settings choose one (relance settings --language fr). A terminal whose encoding is not "
+     "unless --language, RELANCE_LANGUAGE, the config file or the settings choose one (relance settings "
+     "--language fr). A terminal whose encoding is not "
      "UTF-8 is shown the nearest plain characters."),
     ("NO_COLOR", "When set, the dashboard and relance status draw without colours; every pane stays "
                  "readable."),
@@ -140,7 +148,7 @@ def manpage(root: Command | None = None, version: str | None = None) -> str:
     version = version or installed_version()
     lines = [
         '.\\" relance(1), written from the argument parser by "python -m tui.manpage"; do not edit.',
-        f'.TH RELANCE 1 "version {roff(version)}" "relance {roff(version)}" "User Commands"',
+        f'.TH RELANCE 1 "" "relance {roff(version)}" "User Commands"',
         ".nh",  # (no hyphen in a path or an option cut at the end of a line)
         ".ad l",
         ".SH NAME",

@@ -23,13 +23,14 @@ from store.models import Mission, Record, TimeOff
 from store.rules import draft_missions, mission_status
 from widgets import RecordTable
 
+from . import keymap
 from .panes import Pane, translated
 
 
 class MissionsPane(Pane):
     KEY, NUMBER, TITLE, KIND = "missions", 3, N_("Missions"), "mission"
     SECOND_KIND = "time_off"
-    EMPTY = N_("No mission yet. n adds one; an opportunity moved to won offers one too.")
+    EMPTY = N_("No mission yet. {new} adds one; an opportunity moved to won offers one too.")
     DEPENDS = ("review",)
     # the client, the status ("! review due" must show in the narrow 2x2 grid too), the
     # end (when the income stops) and the rate, the title; then where it came from, its
@@ -92,8 +93,10 @@ class MissionsPane(Pane):
         text = _("Time off ({count})").format(count=len(rows))
         if str(label.content) != text:  # (an update lays the pane out again: only when it changes)
             label.update(text)
-        self.time_off_table.empty_text = _("No time off planned. tab to this list, then n adds a period "
-                                           "(holidays, training): the forecast leaves its working days out.")
+        keys = type(self.screen).BINDINGS
+        self.time_off_table.empty_text = _("No time off planned. {next} to this list, then {new} adds a period "
+                                           "(holidays, training): the forecast leaves its working days out.").format(
+            next=keymap.keys_shown(keys, "pane.next", first=True), new=keymap.keys_shown(keys, "record.new", first=True))
         self.time_off_table.set_rows(rows, keep=keep)
 
     def retranslate(self) -> None:

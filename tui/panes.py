@@ -236,9 +236,14 @@ class Pane(Vertical):
     EMPTY = ""
 
     def empty_text(self) -> str:
+        keys = type(self.screen).BINDINGS
         if self.filter_text:
-            return _("Nothing matches “{text}”: esc clears the filter.").format(text=self.filter_text)
-        return _(self.EMPTY)
+            return _("Nothing matches “{text}”: {key} clears the filter.").format(
+                text=self.filter_text, key=keymap.keys_shown(keys, "pane.clear_filter", first=True))
+        # (the keys in force: the person's own, tui/keymap.py)
+        return _(self.EMPTY).format(new=keymap.keys_shown(keys, "record.new", first=True),
+                                    next=keymap.keys_shown(keys, "pane.next", first=True),
+                                    imports=keymap.keys_shown(keys, "import", first=True))
 
     def stale_rows(self, last: tuple) -> frozenset[str] | None:
         """The rows to make again after a reload (None: all). A row that shows its record
@@ -313,7 +318,7 @@ class Pane(Vertical):
 
 class NetworkPane(Pane):
     KEY, NUMBER, TITLE, KIND = "network", 1, N_("Network"), "contact"
-    EMPTY = N_("No contact yet. n adds one; i imports LinkedIn's Connections.csv, a vCard or a CSV file.")
+    EMPTY = N_("No contact yet. {new} adds one; {imports} imports LinkedIn's Connections.csv, a vCard or a CSV file.")
     # who, then what to do and when (the order of the list), where they work, how long
     # since the last word; the circle last: the title counts it
     COLUMNS = (N_("Name"), N_("Next follow-up"), N_("Company"), N_("Last contact"), N_("Circle"))

@@ -62,7 +62,8 @@ class Preferences:
         applied: dict[str, str] = {}
         if conf.keymap:
             checked = keymap.check(conf.keymap, conf.keymap_lines, str(conf.path))
-            applied, problems = checked.keymap, problems + checked.problems
+            applied = checked.keymap
+            problems = sorted(problems + checked.problems, key=keymap.line_number)  # (in the file's order)
         keymap.use(applied)
         self.set_keymap(applied)
         if problems and tuple(problems) != self._config_problems_shown:

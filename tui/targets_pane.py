@@ -26,6 +26,7 @@ from store.models import OPEN_STAGES, Contact, Opportunity, Record, Target
 from store.rules import collation_key, fold, last_touch, opportunity_value, weighted_value
 from widgets import RecordTable
 
+from . import keymap
 from .panes import Pane, translated
 
 #: the uid of the row "Without a micro-target" (words: no record's uid, a UUID, is this)
@@ -40,7 +41,7 @@ class TargetsPane(Pane):
 
     KEY, NUMBER, TITLE, KIND = "targets", 2, N_("Targets"), "target"
     SECOND_KIND = "opportunity"
-    EMPTY = N_("No micro-target yet: a sector, a decision maker in it and a need you meet. n adds one.")
+    EMPTY = N_("No micro-target yet: a sector, a decision maker in it and a need you meet. {new} adds one.")
     FILTER_HINT = N_("filter: name, sector, need, notes (esc clears)")
     DEPENDS = ("contact", "opportunity")
     # the target, then what is under way in it ("! empty pipeline" first of all) and what
@@ -172,7 +173,10 @@ class TargetsPane(Pane):
         if untargeted:  # (empty only for a moment: the row goes with its last opportunity)
             self.opps_table.empty_text = _("No opportunity is without a micro-target.")
         elif target is not None:
-            self.opps_table.empty_text = _("No opportunity for this micro-target yet: tab to this list, then n adds one.")
+            keys = type(self.screen).BINDINGS
+            self.opps_table.empty_text = _("No opportunity for this micro-target yet: {next} to this list, then {new} "
+                                           "adds one.").format(next=keymap.keys_shown(keys, "pane.next", first=True),
+                                                               new=keymap.keys_shown(keys, "record.new", first=True))
         else:
             self.opps_table.empty_text = ""
         if target is None and not untargeted:

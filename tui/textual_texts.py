@@ -68,7 +68,8 @@ class TextualTexts:
         from .keymap import key_of
 
         yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
-        yield SystemCommand(_("Quit"), _("Quit relance at once"), self.action_quit)
+        yield SystemCommand(_("Quit"), _("Quit relance at once ({key}, or ctrl+q)").format(key=key_of("quit")),
+                            self.action_quit)
         yield SystemCommand(_("Keys"), _("Every key and what it does ({key})").format(key=key_of("help")), self.show_help)
         if screen.maximized is not None:
             yield SystemCommand(_("Minimize"), _("Give the widget its usual size back"), screen.action_minimize)
