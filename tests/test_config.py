@@ -365,3 +365,36 @@ async def test_a_theme_the_file_cannot_take_is_said_and_nothing_breaks(demo_repo
         await pilot.pause()
     assert path.read_text(encoding="utf-8") == '# colours\ntheme = "relance-light"\n'
     assert not stale.exists()  # (a write killed before its rename left it: swept at the next)
+
+
+def test_settings_theme_writes_the_config_file_and_not_the_data(isolated_home, data_path):
+    repo = Repository(data_path, today=TODAY)
+    repo.set_settings({"target_monthly": "11000"})
+    repo.close()
+    before = data_path.read_bytes()
+    result = run_relance("settings", "--theme", "relance-light", "--data", str(data_path), env=env(isolated_home))
+    assert result.returncode == 0, result.stderr
+    path = isolated_home / ".config" / "relance" / "config.toml"
+    assert path.read_text(encoding="utf-8") == 'theme = "relance-light"\n'
+    assert data_path.read_bytes() == before
+    assert "theme  relance-light" in result.stdout.replace("          ", "  ") or any(
+        line.split() == ["theme", "relance-light"] for line in result.stdout.splitlines())
+    assert f"theme: written to your config file {path}." in result.stderr
+
+
+def test_a_language_set_in_the_settings_says_the_config_files_comes_first(config_file, isolated_home, data_path):
+    write(config_file, '\nlanguage = "fr"\n')
+    result = run_relance("settings", "--language", "en", "--data", str(data_path), env=env(isolated_home))
+    assert result.returncode == 0
+    assert f"{config_file}:2" in result.stderr and "fr" in result.stderr
+
+
+def test_a_dates_placeholder_follows_the_date_style():
+    from store.dates import hint
+
+    assert hint() == "YYYY-MM-DD, today, +3d, +2w, +1m"
+    fmt.set_date_style("day-first")
+    assert hint() == "DD/MM/YYYY, today, +3d, +2w, +1m"
+    i18n.set_language("fr")
+    fmt.set_date_style("iso")
+    assert hint() == "AAAA-MM-JJ, aujourd'hui, +3j, +2s, +1m"

@@ -53,8 +53,8 @@ async def test_a_key_moved_in_the_config_file_does_the_action_and_is_shown_every
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-        assert re.search(r"│ o {17}New {3}", drawn) and not re.search(r"│ n {17}New ", drawn), drawn
-        assert re.search(r"│ f1 {16}Help ", drawn), drawn
+        assert re.search(r"│ o +New {3}", drawn) and not re.search(r"│ n +New ", drawn), drawn
+        assert re.search(r"│ f1 +Help ", drawn), drawn
 
 
 async def test_the_palette_names_the_keys_in_force(demo_repo, config_file):
@@ -232,3 +232,18 @@ def test_shift_and_a_letter_is_the_capital_letter():
     assert keymap.normalized("shift+s") == "S" and keymap.normalized("shift+1") is None
     checked = keymap.check({"settings": "shift+s"}, {}, "c")
     assert checked.keymap == {"settings": "S"} and checked.problems == []
+
+
+async def test_the_help_closes_on_the_persons_help_key_and_borders_name_their_keys(demo_repo, config_file):
+    write(config_file, '[keymap]\n"help" = "f1"\n"contact.now" = "w"\n"gauge.open" = "v"\n')
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.dashboard.pane("network").border_subtitle == "w: who to contact now"
+        assert app.dashboard.pane("revenue").border_subtitle == "v: month by month"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
