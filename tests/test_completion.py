@@ -96,6 +96,9 @@ def test_bash_completes_commands_kinds_options_and_choices(bash_script, on_path)
         "contacts", "targets", "opportunities", "missions"]
     assert bash_complete(bash_script, on_path, "relance", "completion", "") == ["bash", "zsh", "fish"]
     assert bash_complete(bash_script, on_path, "relance", "conf") == ["config"]
+    assert bash_complete(bash_script, on_path, "relance", "--language", "") == ["en", "fr"]
+    assert bash_complete(bash_script, on_path, "relance", "--theme", "relance-l") == ["relance-light"]
+    assert bash_complete(bash_script, on_path, "relance", "settings", "--language", "f") == ["fr"]
     assert bash_complete(bash_script, on_path, "relance", "config", "") == ["path", "show", "init"]
     # a value with nothing to offer offers nothing (not the options, not the files)
     assert bash_complete(bash_script, on_path, "relance", "add", "contact", "--name", "") == []

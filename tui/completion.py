@@ -163,6 +163,14 @@ def _values(action: argparse.Action, path: tuple[str, ...]) -> Values:
         return ("choices", *_choice_words(list(action.choices), path))
     if action.dest in _FILE_DESTS:
         return ("files",)
+    if action.dest == "language":  # (--language, and relance settings --language)
+        from store.i18n import available
+
+        return ("choices", *available())
+    if action.dest == "theme":  # (relance's own: a theme file's name is typed, as it is the person's)
+        from themes import THEMES
+
+        return ("choices", *(theme.name for theme in THEMES))
     if action.dest == "ref":
         return ("names", KIND_NAMES[path[-1]]) if path[-1] in KIND_NAMES else ("names-of-kind",)
     model = MODELS[KIND_NAMES[path[-1]]] if path[-1] in KIND_NAMES else None
