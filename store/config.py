@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,15 +124,45 @@ def _lines(text: str) -> dict[tuple[str | None, str], int]:
     return found
 
 
+def _resolved(path: Path) -> Path:
+    """``path`` with the person's own links followed; one of another user's is refused (it
+    could point at any of the person's files), in words about the config file."""
+    from .filesafety import resolve
+
+    try:
+        return resolve(path, _("config file"))
+    except UnsafeFileError:
+        raise UnsafeFileError(_("The config file {path} goes through a symbolic link of another user's: "
+                                "relance does not follow it.").format(path=path)) from None
+
+
+def _check_folder(folder: Path) -> None:
+    """The config file's folder is the person's (or root's), and only they can put or swap
+    files in it (unless it is sticky)."""
+    from .filesafety import user_name
+
+    try:
+        st = os.stat(folder)
+    except FileNotFoundError:
+        return
+    if st.st_uid not in (os.geteuid(), 0):
+        raise UnsafeFileError(_("The folder {folder} of your config file belongs to {owner}, not to you: "
+                                "{owner} could swap the file there.").format(folder=folder, owner=user_name(st.st_uid)))
+    if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
+        raise UnsafeFileError(_("The folder {folder} of your config file can be written by others (mode {mode}): "
+                                "anyone could swap the file there. Fix it with: chmod go-w {folder}").format(
+                                    folder=folder, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
+
+
 def read_text(path: Path) -> str | None:
     """The config file's text, or None when there is none; ``UnsafeFileError`` (one line)
     for a file relance must not trust or cannot read: another user's, or one others can
     write (on a shared server they could remap a key or move the data file), a folder,
     too big, not UTF-8. The user's own symbolic link (a dotfiles folder) is followed."""
-    from .filesafety import check_file, check_folder, resolve
+    from .filesafety import check_file
 
     what = _("config file")
-    real = resolve(path, what)
+    real = _resolved(path)
     try:
         fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
     except FileNotFoundError:
@@ -142,7 +173,7 @@ def read_text(path: Path) -> str | None:
     try:
         check_file(path, os.fstat(fd), what)  # (a folder, a fifo, another user's, writable by others)
         # its folder too: in one others can write, the file could be swapped for another
-        check_folder(real.parent)
+        _check_folder(real.parent)
         data = os.read(fd, MAX_BYTES + 1)
     except OSError as err:
         raise UnsafeFileError(_("Cannot read the config file {path}: {reason}.").format(
@@ -328,7 +359,6 @@ def write_option(name: str, value: str, path: Path | None = None) -> Path:
     import tomllib
 
     from .files import fsync_dir, make_private_dirs, remove_temp_files, replace_file
-    from .filesafety import check_folder, resolve
 
     path = path or paths.config_path()
     text = read_text(path) or ""
@@ -345,9 +375,9 @@ def write_option(name: str, value: str, path: Path | None = None) -> Path:
         placed = False
     if not placed:  # (a line the simple edit above cannot place: a value over several lines)
         raise UnsafeFileError(_("{path}: {name} could not be set; set it by hand.").format(path=path, name=name))
-    real = resolve(path, _("config file"))  # (the person's own link to a dotfiles folder: its target)
+    real = _resolved(path)  # (the person's own link to a dotfiles folder: its target)
     make_private_dirs(real.parent)
-    check_folder(real.parent)
+    _check_folder(real.parent)
     remove_temp_files(real)  # (of a write killed before its rename)
     replace_file(real, new.encode("utf-8"))
     fsync_dir(real.parent)

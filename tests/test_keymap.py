@@ -95,8 +95,8 @@ async def test_a_clash_an_unknown_id_and_an_unknown_key_are_named_with_their_lin
             "record.new keeps n.",
             f"{config_file}:3: unknown binding id 'record.nwe' (did you mean 'record.new'?); relance config init "
             "lists them all.",
-            f"{config_file}:4: settings: 'ctrl+banana' is not a key name (keys are written n, N, ?, ctrl+n, alt+x, "
-            "f5, escape, enter, pagedown...); it keeps s.",
+            f"{config_file}:4: settings: 'ctrl+banana' is not a key name (keys are written n, N, ?, ctrl+n, f5, "
+            "escape, enter, pagedown, comma...); it keeps s.",
         ]
         await pilot.press("n")  # (the default, kept)
         await settle(pilot)
@@ -146,7 +146,7 @@ def test_a_plain_letter_for_a_forms_key_is_refused_it_would_be_typed():
     checked = keymap.check({"form.save": "s", "form.cancel": "ctrl+g"}, {"form.save": 2}, "config.toml")
     assert checked.keymap == {"form.cancel": "ctrl+g"}
     assert checked.problems == ["config.toml:2: form.save: s would be typed into the text fields of Forms; give it "
-                                "a key with ctrl+ or alt+, or a function key. It keeps ctrl+s."]
+                                "a key with ctrl+, or a function key. It keeps ctrl+s."]
 
 
 @pytest.mark.parametrize("written, key", [
@@ -247,3 +247,32 @@ async def test_the_help_closes_on_the_persons_help_key_and_borders_name_their_ke
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+@pytest.mark.parametrize("binding_id, key", [
+    ("form.cancel", "ctrl+x"), ("form.save", "tab"), ("form.save", "ctrl+i"), ("form.save", "enter"),
+    ("review.close", "ctrl+w"), ("pane.clear_filter", "ctrl+k"),
+])
+def test_a_key_a_text_field_takes_first_is_refused_where_one_is_typed_in(binding_id, key):
+    """A text field (Textual's Input, TextArea) handles its own keys before any binding:
+    moved there, cancel or save could never be reached from a field."""
+    checked = keymap.check({binding_id: key}, {binding_id: 2}, "c")
+    assert checked.keymap == {}
+    [problem] = checked.problems
+    assert problem.startswith(f"c:2: {binding_id}: ") and "is a key of the text fields of" in problem
+
+
+def test_a_comma_is_a_key_by_its_name():
+    assert keymap.check({"record.new": "comma"}, {}, "c").keymap == {"record.new": "comma"}
+
+
+async def test_the_panes_keys_moved_are_shown_in_their_titles_and_tabs(demo_repo, config_file):
+    write(config_file, '[keymap]\n"pane.network" = "f5"\n"pane.targets" = "f6"\n')
+    app = make_app(demo_repo, offer_reviews=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "f5 Network" in drawn and "f6 Targets" in drawn and "3 Missions" in drawn, drawn
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.dashboard.current_pane().KEY == "targets"

@@ -65,6 +65,21 @@ def register_themes(app) -> None:
         app.register_theme(theme)
 
 
+def known_themes(folder: Path) -> tuple[set[str], list[str]]:
+    """Every theme name relance can use (its own, Textual's, the valid files of ``folder``)
+    and the problems of the files skipped: for ``relance config show`` and ``relance
+    settings --theme``, which check a name without an app."""
+    from textual.theme import BUILTIN_THEMES
+
+    names = {theme.name for theme in THEMES} | set(BUILTIN_THEMES)
+    if not os.path.isdir(folder):
+        return names, []
+    from .user_themes import load_user_themes
+
+    themes, problems = load_user_themes(folder, reserved={theme.name for theme in THEMES})
+    return names | {theme.name for theme in themes}, problems
+
+
 def register_user_themes(app, folder: Path) -> tuple[list[str], str]:
     """Register the person's theme files of ``folder`` (themes/user_themes.py): the names
     registered, and what to tell of the files skipped ("" when none was). Without the folder, what

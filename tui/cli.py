@@ -467,9 +467,10 @@ def _read_config(argv: Sequence[str]):
         elif not arg.startswith("-") and not index:
             command_seen = True
     conf = config.load(flags=flags)
+    if prefer(conf.values["language"]):  # (its problems said again in the language it chose: ~4 ms)
+        conf = config.load(flags=flags)
     config.use(conf)
     fmt.set_date_style(conf.values["date_style"])
-    prefer(conf.values["language"])
     return conf
 
 

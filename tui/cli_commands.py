@@ -451,6 +451,14 @@ def cmd_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     changes = {name: getattr(args, name) for name in Settings.field_types() if getattr(args, name, None) is not None}
     theme = changes.pop("theme", None)
     if theme is not None:
+        from store.paths import themes_dir
+        from themes import THEMES, known_themes
+
+        known, _problems = known_themes(themes_dir())
+        if theme.strip() not in known:  # (one line, exit 2, nothing written: as any bad argument)
+            parser.exit(2, _("relance settings: error: --theme: {name} is not a theme relance knows ({known}, a "
+                             "theme file's, or one of Textual's).\n").format(
+                                 name=shown(theme), known=", ".join(t.name for t in THEMES)))
         # a preference of the person, kept in the config file since there is one (the data
         # file's is read only when the config file names none): no data written for it
         config.write_option("theme", theme.strip())

@@ -35,8 +35,11 @@ def cmd_config(args: argparse.Namespace) -> int:
     from store.layout import stored_language
 
     conf = config.current()
-    # (in the language of every other command: the config file's, else the data file's settings')
-    set_language(stored_language(paths.resolve_data_path(getattr(args, "data", None))))
+    # (in the language of every other command: the config file's, else the data file's settings',
+    # its problems too)
+    if set_language(stored_language(paths.resolve_data_path(getattr(args, "data", None)))):
+        conf = config.load(conf.path, conf.flags)
+        config.use(conf)
     if args.config_action == "path":
         print(conf.path)
         return 0
@@ -62,19 +65,24 @@ def _show(conf: config.Config, args: argparse.Namespace) -> int:
     state = (_("read") if conf.found else _("there, but not used: see below") if conf.refused
              else _("not there: relance config init writes one"))
     print(_("Config file: {path} ({state})").format(path=conf.path, state=state))
+    from store.i18n import ngettext
+    from themes import THEMES, known_themes
+
+    known, theme_problems = known_themes(paths.themes_dir())
     from textual.theme import BUILTIN_THEMES
 
-    from themes import THEMES
-    from themes.user_themes import load_user_themes
-
-    user_themes, theme_problems = load_user_themes(paths.themes_dir(), reserved={theme.name for theme in THEMES})
-    print(_("Theme files: {path} ({count} read)").format(path=paths.themes_dir(), count=len(user_themes)))
+    count = len(known - {theme.name for theme in THEMES} - set(BUILTIN_THEMES))
+    print(ngettext("Theme files: {path} ({count} read)", "Theme files: {path} ({count} read)", count).format(
+        path=paths.themes_dir(), count=count))
+    refused_theme = conf.values["theme"] and conf.values["theme"] not in known
     print()
     rows = []
     for name in config.OPTIONS:
         value, source = conf.values[name], _source(conf.sources[name])
         if name == "data":
             value = str(data)
+        elif name == "theme" and refused_theme:  # (named below among the problems)
+            value, source = stored["theme"] or THEMES_BUILT_IN[0], _(config.DEFAULT)
         elif name in ("theme", "language") and conf.sources[name][0] == config.DEFAULT:
             if stored[name]:
                 value, source = stored[name], _(config.DATA_FILE)
@@ -100,8 +108,7 @@ def _show(conf: config.Config, args: argparse.Namespace) -> int:
         key_rows.append(("  " + entry.id, " / ".join(keymap.shown(key) for key in keys), source))
     _table(key_rows)
     problems = conf.problems + (checked.problems if checked else []) + theme_problems
-    known = {theme.name for theme in THEMES} | {theme.name for theme in user_themes} | set(BUILTIN_THEMES)
-    if conf.values["theme"] and conf.values["theme"] not in known:
+    if refused_theme:
         problems.append(_("{where}: theme: {name} is not one relance knows (relance-dark, relance-light, "
                           "relance-contrast, a theme file's, or one of Textual's); the default is used.").format(
                               where=config.where_from(conf, "theme"), name=conf.values["theme"]))
@@ -141,8 +148,8 @@ def init_text() -> str:
         out.append("")
     out += [
         "[keymap]",
-        _("# A binding id = its keys (several: \"n,insert\"). Keys are written n, N, ?, ctrl+n, alt+x,"),
-        _("# f5, escape, enter, pagedown... A key taken by another binding of the same screen is refused."),
+        _("# A binding id = its keys (several: \"n,insert\"). Keys are written n, N, ?, ctrl+n, f5,"),
+        _("# escape, enter, pagedown, comma... A key taken by another binding of the same screen is refused."),
     ]
     sections: dict[str, list] = {}
     for entry in keymap.catalogue().values():

@@ -265,6 +265,13 @@ def matching(names: Sequence[str], prefix: str) -> list[str]:
     return [name for name in names if fold(name).startswith(wanted)]
 
 
+class _Quiet(argparse.ArgumentParser):
+    """A parser that says nothing when the arguments are wrong (a Tab prints no error)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise SystemExit(0)
+
+
 def print_names(argv: Sequence[str]) -> int:
     """``relance __complete-names KIND [PREFIX] [--data PATH] [--bash]``: the names of
     the records of KIND (any spelling, ``contacts``), one a line, sorted;
@@ -272,7 +279,7 @@ def print_names(argv: Sequence[str]) -> int:
     ``--bash``, quoted for bash's command line. Never writes: a file of an older schema
     (whose opening would migrate it), a damaged or missing one, gives no name. Any
     problem gives no name, exit status 0: a Tab must not print an error."""
-    finder = argparse.ArgumentParser(add_help=False)
+    finder = _Quiet(add_help=False)
     finder.add_argument("kind")
     finder.add_argument("prefix", nargs="?", default="")
     finder.add_argument("--data", default=None)

@@ -125,7 +125,7 @@ class DashboardScreen(RelanceScreen, Screen):
 
         tabs = Text(" ")
         for pane in self.query(Pane):
-            label = f" {pane.NUMBER} {_(pane.TITLE)} "
+            label = f" {pane.key_label()} {_(pane.TITLE)} "
             tabs.append(label, style="reverse bold" if pane is current else "")
             tabs.append(" ")
         self.query_one("#tabs", Static).update(tabs)

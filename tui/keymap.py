@@ -68,6 +68,26 @@ _NAMED_KEYS = frozenset(
     key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")) | {"space", "minus", "plus"}
 
 
+#: bindings of a place without text fields that are pressed while one is focused (the filter's)
+WHILE_TYPING = frozenset({"pane.clear_filter"})
+
+
+@lru_cache(maxsize=1)
+def _text_keys() -> frozenset[str]:
+    """The keys a text field takes for itself (editing, moving, cut and paste), and those that
+    move between a form's fields: given to a form's binding, they would never reach it."""
+    from textual.widgets import Input, TextArea
+
+    from widgets.textfields import LineInput, NoteArea
+
+    keys = {"tab", "shift+tab", "enter"}
+    for cls in (Input, TextArea, LineInput, NoteArea):
+        for binding in cls.BINDINGS:
+            written = binding.key if isinstance(binding, Binding) else binding[0]
+            keys.update(key.strip() for key in written.split(","))
+    return frozenset(keys)
+
+
 @dataclass(frozen=True)
 class Entry:
     """A binding that may be given another key."""
@@ -148,6 +168,8 @@ def normalized(key: str) -> str | None:
             # the character the keyboard gives, which relance cannot know: refused
             return base.upper() if base.isalpha() else None
         base = _character_to_key(base.lower() if modifiers else base)
+    elif base.lower() == "comma":  # (the separator of several keys: its name, as Textual gives it)
+        base = "comma"
     elif base.lower() in ("esc", "return"):
         base = {"esc": "escape", "return": "enter"}[base.lower()]
     elif base.lower() in _NAMED_KEYS or base.lower() in KEY_TO_UNICODE_NAME or base.lower() in REPLACED_KEYS:
@@ -219,8 +241,8 @@ def check(keymap: dict[str, str], lines: dict[str, int] | None = None, where: st
         keys = [normalized(key) for key in text.split(",")]
         if not text.strip() or None in keys:
             bad = [key.strip() for key, name in zip(text.split(","), keys) if name is None]
-            problems.append(_("{where}: {id}: {key!r} is not a key name (keys are written n, N, ?, ctrl+n, alt+x, "
-                              "f5, escape, enter, pagedown...); it keeps {default}.").format(
+            problems.append(_("{where}: {id}: {key!r} is not a key name (keys are written n, N, ?, ctrl+n, f5, "
+                              "escape, enter, pagedown, comma...); it keeps {default}.").format(
                                   where=at(binding_id), id=binding_id, key=bad[0] if bad else text,
                                   default=_shown_keys(entry.keys)))
             continue
@@ -228,9 +250,19 @@ def check(keymap: dict[str, str], lines: dict[str, int] | None = None, where: st
         typing = [places[name] for name in entry.places if name in places and places[name].typing]
         if typed and typing and len(entry.places) == 1:
             problems.append(_("{where}: {id}: {key} would be typed into the text fields of {place}; give it a key "
-                              "with ctrl+ or alt+, or a function key. It keeps {default}.").format(
+                              "with ctrl+, or a function key. It keeps {default}.").format(
                                   where=at(binding_id), id=binding_id, key=shown(typed[0]),
                                   place=_(typing[0].title), default=_shown_keys(entry.keys)))
+            continue
+        taken = [key for key in keys if key not in entry.keys and key in _text_keys()]
+        # (a screen's own binding where text is typed; a list's bindings act while the list,
+        # not a field, has the focus)
+        if taken and ((typing and len(entry.places) == 1) or binding_id in WHILE_TYPING):
+            place = typing[0] if typing else places["dashboard"]
+            problems.append(_("{where}: {id}: {key} is a key of the text fields of {place} (they take it first: "
+                              "{id} would not be reached while one is focused); it keeps {default}.").format(
+                                  where=at(binding_id), id=binding_id, key=shown(taken[0]), place=_(place.title),
+                                  default=_shown_keys(entry.keys)))
             continue
         wanted[binding_id] = tuple(dict.fromkeys(keys))
     # the clashes are looked for with every move made at once (a swap of two keys is fine),
@@ -259,7 +291,7 @@ def check(keymap: dict[str, str], lines: dict[str, int] | None = None, where: st
 
 def line_number(problem: str) -> int:
     """A problem's line in the config file (its order in the file: the person reads them so)."""
-    found = re.match(r".*?:(\d+): ", problem)
+    found = re.match(r".*?:(\d+)\xa0?: ", problem)  # (French puts a no-break space before the colon)
     return int(found.group(1)) if found else 0
 
 
@@ -321,7 +353,9 @@ def keys_shown(bindings, *binding_ids: str, sep: str = " / ", first: bool = Fals
     shown_keys = []
     for binding_id in binding_ids:
         keys = _in_force.get(binding_id) or next(
-            binding.key for binding in bindings if getattr(binding, "id", None) == binding_id)
+            (binding.key for binding in bindings if getattr(binding, "id", None) == binding_id), "")
+        if not keys:
+            continue
         shown_keys += [shown(key.strip()) for key in keys.split(",")][:1 if first else None]
     return sep.join(shown_keys)
 

@@ -169,7 +169,7 @@ class Pane(Vertical):
     def title_text(self, shown: int) -> str:
         total = self.repository.count(self.KIND)
         count = f"{shown}/{total}" if self.filter_text else str(total)
-        return f"{self.NUMBER} {_(self.TITLE)} ({count})"
+        return f"{self.key_label()} {_(self.TITLE)} ({count})"
 
     def prepare(self) -> None:
         """Compute, once per reload, what the rows need from other kinds."""
@@ -234,6 +234,13 @@ class Pane(Vertical):
 
     #: what an empty list says: what to do next
     EMPTY = ""
+
+    def key_label(self) -> str:
+        """The key that focuses this pane, as its title and the tabs show it: its number,
+        unless the person moved it (config.toml's [keymap])."""
+        if not self.is_attached:
+            return str(self.NUMBER)
+        return keymap.keys_shown(type(self.screen).BINDINGS, f"pane.{self.KEY}", first=True) or str(self.NUMBER)
 
     def empty_text(self) -> str:
         keys = type(self.screen).BINDINGS
@@ -401,7 +408,7 @@ class RevenuePane(Pane):
             return  # a contact was saved: the forecast has not changed
         forecast = self.repository.forecast()
         self.gauge.show(forecast, headlines(forecast, where="tui", brief=True))
-        self.border_title = f"{self.NUMBER} {_(self.TITLE)}"
+        self.border_title = f"{self.key_label()} {_(self.TITLE)}"
         self.border_subtitle = _("{key}: month by month").format(key=keymap.keys_shown(self.gauge.BINDINGS, "gauge.open"))
 
     def retranslate(self) -> None:

@@ -33,6 +33,9 @@ class Preferences:
         """Before the first paint: the date style, the language and the theme to start with
         (returned; the data file's theme when the config says nothing, as before)."""
         conf = config.current()
+        if conf.problems:  # (said in the language now in force, the data file's settings' maybe: ~4 ms)
+            conf = config.load(conf.path, conf.flags)
+            config.use(conf)
         self._config_signature = signature(conf.path)
         #: the problems already shown: the same ones are not notified again at each change
         self._config_problems_shown: tuple[str, ...] = ()
