@@ -137,21 +137,14 @@ def _resolved(path: Path) -> Path:
 
 
 def _check_folder(folder: Path) -> None:
-    """The config file's folder is the person's (or root's), and only they can put or swap
-    files in it (unless it is sticky)."""
-    from .filesafety import user_name
+    """The config file's folder: the person's (or root's), and only they can put or swap
+    files in it (unless it is sticky): the data folder's rule, said of the config file."""
+    from .filesafety import check_folder
 
-    try:
-        st = os.stat(folder)
-    except FileNotFoundError:
-        return
-    if st.st_uid not in (os.geteuid(), 0):
-        raise UnsafeFileError(_("The folder {folder} of your config file belongs to {owner}, not to you: "
-                                "{owner} could swap the file there.").format(folder=folder, owner=user_name(st.st_uid)))
-    if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
-        raise UnsafeFileError(_("The folder {folder} of your config file can be written by others (mode {mode}): "
-                                "anyone could swap the file there. Fix it with: chmod go-w {folder}").format(
-                                    folder=folder, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
+    check_folder(folder, _("The folder {folder} of your config file belongs to {owner}, not to you: "
+                           "{owner} could swap the file there."),
+                 _("The folder {folder} of your config file can be written by others (mode {mode}): "
+                   "anyone could swap the file there. Fix it with: chmod go-w {folder}"))
 
 
 def read_text(path: Path) -> str | None:
@@ -215,7 +208,7 @@ def load(path: Path | None = None, flags: dict[str, str | None] | None = None,
     return config
 
 
-def _given(name: str, value: str, source: str) -> bool:
+def _given(name: str, source: str) -> bool:
     """A data path given on the command line or in the environment is taken as it is, as
     before there was a config file (relative to the working folder); one in the config file,
     read from anywhere, must be whole."""
@@ -279,10 +272,11 @@ def _read_keymap(config: Config, lines: dict, table: Any, line: int | None) -> N
 def _take(config: Config, name: str, value: str, source: tuple[str, str], where: str) -> None:
     """``value`` for option ``name`` when it is one it may take; else a problem, and what
     was there before stays."""
-    value = value if _given(name, value, source[0]) else value.strip()
+    as_given = _given(name, source[0])
+    value = value if as_given else value.strip()
     if not value and not DEFAULTS[name]:  # (language = "": what it would be without the line)
         return
-    problem = None if _given(name, value, source[0]) else _check(name, value)
+    problem = None if as_given else _check(name, value)
     if problem:
         config.problems.append(_("{where}: {name}: {problem}").format(where=where, name=name, problem=problem))
         return

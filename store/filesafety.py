@@ -81,9 +81,11 @@ def resolve(path: Path, what: str) -> Path:
     return current
 
 
-def check_folder(folder: Path) -> None:
+def check_folder(folder: Path, owner_message: str | None = None, mode_message: str | None = None) -> None:
     """The folder holding the data: the user's or root's, and nobody else can put or
-    swap files in it, unless it is sticky (``/tmp``). A folder not there yet is fine."""
+    swap files in it, unless it is sticky (``/tmp``). A folder not there yet is fine.
+    ``owner_message`` and ``mode_message`` say it of another file than the data (the
+    config file's folder; placeholders ``{folder}``, ``{owner}``, ``{mode}``)."""
     try:
         st = os.stat(folder)
     except FileNotFoundError:
@@ -94,15 +96,15 @@ def check_folder(folder: Path) -> None:
     if not stat.S_ISDIR(st.st_mode):
         raise UnsafeFileError(_("{folder} is a file, not a folder.").format(folder=folder))
     if not _trusted(st.st_uid):
-        raise UnsafeFileError(_(
+        raise UnsafeFileError((owner_message or _(
             "The folder {folder} belongs to {owner}, not to you: {owner} could replace your data file there. "
             "Keep your data in a folder of your own (the default, ~/.local/share/relance)."
-        ).format(folder=folder, owner=user_name(st.st_uid)))
+        )).format(folder=folder, owner=user_name(st.st_uid)))
     if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
-        raise UnsafeFileError(_(
+        raise UnsafeFileError((mode_message or _(
             "The folder {folder} can be written by others (mode {mode}): anyone could replace your data file "
             "there. Fix it with: chmod go-w {folder} (or keep your data in a folder of your own)."
-        ).format(folder=folder, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
+        )).format(folder=folder, mode=oct(stat.S_IMODE(st.st_mode))[2:]))
 
 
 def check_file(path: Path, st: os.stat_result, what: str, owner_fix: str | None = None,

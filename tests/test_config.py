@@ -39,6 +39,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+async def choose_theme(pilot, name: str) -> None:
+    """The palette's choice of a theme, and its write to the config file done."""
+    pilot.app.theme = name
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def shown(result, name: str) -> tuple[str, str]:
     """(value, where from) of option ``name`` in ``relance config show``'s output."""
     for line in result.stdout.splitlines():
@@ -192,9 +199,7 @@ async def test_the_theme_chosen_is_written_to_the_config_file_and_no_data_is_wri
     kept = sorted(backups.iterdir()) if backups.exists() else []
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.theme = "relance-contrast"
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await choose_theme(pilot, "relance-contrast")
     path = isolated_home / ".config" / "relance" / "config.toml"
     assert path.read_text(encoding="utf-8") == 'theme = "relance-contrast"\n'
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -211,9 +216,7 @@ async def test_a_theme_chosen_keeps_the_rest_of_the_config_file_as_written(demo_
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.theme == "relance-light"
-        app.theme = "relance-dark"
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await choose_theme(pilot, "relance-dark")
     assert config_file.read_text(encoding="utf-8") == (
         '# my colours\ntheme = "relance-dark"  # for the day\n\n[keymap]\n"record.new" = "o"\n')
 
@@ -349,9 +352,7 @@ async def test_a_theme_the_file_cannot_take_is_said_and_nothing_breaks(demo_repo
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.theme == "relance-light"
-        app.theme = "relance-contrast"
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await choose_theme(pilot, "relance-contrast")
         [said] = [n.message for n in app._notifications if "set it by hand" in n.message]
         assert said.startswith("Used now, but not saved in your config file:") and str(path) in said
         assert app.theme == "relance-contrast"
@@ -360,9 +361,7 @@ async def test_a_theme_the_file_cannot_take_is_said_and_nothing_breaks(demo_repo
     config.use(None)
     app = make_app(demo_repo, offer_reviews=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.theme = "relance-light"
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await choose_theme(pilot, "relance-light")
     assert path.read_text(encoding="utf-8") == '# colours\ntheme = "relance-light"\n'
     assert not stale.exists()  # (a write killed before its rename left it: swept at the next)
 

@@ -446,6 +446,10 @@ def _plain_output() -> None:
                 pass
 
 
+#: the options before a command that take a value (the word after them is not the command)
+_VALUED = ("--data", "--theme", "--language", "--today")
+
+
 def _read_config(argv: Sequence[str]):
     """The config in force for this command: the file, the environment and the flags that
     override them (read before the parser, whose help is written in the language chosen)."""
@@ -460,12 +464,9 @@ def _read_config(argv: Sequence[str]):
         # --theme and --language are the dashboard's, before a command (``settings`` has its
         # own, which change the data file); --data is taken anywhere, as the parser does
         if name in ("--data", "--theme", "--language") and (name == "--data" or not command_seen):
-            given = value if equals else (argv[index + 1] if index + 1 < len(argv) else None)
-            flags[name[2:]] = given
-        elif not arg.startswith("-") and index and argv[index - 1] not in ("--data", "--theme", "--language", "--today"):
-            command_seen = True
-        elif not arg.startswith("-") and not index:
-            command_seen = True
+            flags[name[2:]] = value if equals else (argv[index + 1] if index + 1 < len(argv) else None)
+        elif not arg.startswith("-") and (not index or argv[index - 1] not in _VALUED):
+            command_seen = True  # (a word that is no option's value: the command)
     conf = config.load(flags=flags)
     if prefer(conf.values["language"]):  # (its problems said again in the language it chose: ~4 ms)
         conf = config.load(flags=flags)

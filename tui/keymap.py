@@ -370,7 +370,5 @@ def keys_in_force(binding_id: str) -> list[str]:
 
 def key_of(binding_id: str) -> str:
     """The first key in force of the binding ``binding_id``, as shown (the palette's "(e)")."""
-    if binding_id in _in_force:
-        return shown(_in_force[binding_id].split(",")[0])
-    entry = catalogue().get(binding_id)
-    return shown(entry.keys[0]) if entry else ""
+    keys = keys_in_force(binding_id)
+    return shown(keys[0]) if keys else ""
